@@ -1,0 +1,87 @@
+"""Write a table by the suffix of the output path: CSV (UTF-8 with BOM), XLSX or Parquet.
+
+Bytes are deterministic: fixed column order, rows sorted by the caller, floats written with
+a fixed format, no timestamps inside the files (the time lives in the run record).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+FORMATS = (".csv", ".xlsx", ".parquet")
+FLOAT_FORMAT = "%.6g"
+
+
+class ExportFormatError(ValueError):
+    """The output path's suffix names no format we write."""
+
+
+def write_table(df: pd.DataFrame, out: str | Path, *, headers: dict[str, str] | None = None) -> Path:
+    """Write ``df`` to ``out``; ``headers`` renames columns (for example to Chinese)."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise ExportFormatError(
+            f"unknown output format {suffix or '(none)'}: use .csv, .xlsx or .parquet (请使用 .csv/.xlsx/.parquet)"
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if headers:
+        df = df.rename(columns=headers)
+    if suffix == ".csv":
+        # utf-8-sig writes the BOM that makes Excel read the file as UTF-8; \r\n is what Excel expects.
+        df.to_csv(out, index=False, encoding="utf-8-sig", lineterminator="\r\n", float_format=FLOAT_FORMAT)
+    elif suffix == ".xlsx":
+        _write_xlsx(df, out)
+    else:
+        df.to_parquet(out, index=False, engine="pyarrow", compression="zstd")
+    return out
+
+
+def _write_xlsx(df: pd.DataFrame, out: Path) -> None:
+    """XLSX with a fixed creation time, so that two runs give identical bytes."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    fixed = dt.datetime(2000, 1, 1)
+    wb.properties.created = fixed
+    wb.properties.modified = fixed
+    ws = wb.active
+    ws.title = "data"
+    ws.append([str(c) for c in df.columns])
+    for row in df.itertuples(index=False):
+        ws.append([_xlsx_value(v) for v in row])
+    wb.save(out)
+    _fix_zip_times(out)
+
+
+def _xlsx_value(value: object) -> object:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (list, dict)):
+        return str(value)
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    # Excel rejects control characters in cells.
+    if isinstance(value, str):
+        return "".join(ch for ch in value if ch >= " " or ch in "\t\n")
+    return value
+
+
+def _fix_zip_times(path: Path) -> None:
+    """Rewrite the zip with fixed member times: openpyxl stamps the current time."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zin:
+        members = [(info, zin.read(info.filename)) for info in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in members:
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            zout.writestr(fixed, data)

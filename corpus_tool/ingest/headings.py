@@ -1,0 +1,55 @@
+"""Chinese heading numbering: 第一编 第一章 第一节, 一、 （一） 1. （1）, and articles 第一条."""
+
+from __future__ import annotations
+
+import re
+
+NUM = "一二三四五六七八九十百千零〇两"
+
+# Numbering schemes from the outermost to the innermost, as Chinese official documents and
+# journal articles use them. The level of a heading is the rank of its scheme among the
+# schemes a document actually uses.
+SCHEMES: list[tuple[str, re.Pattern[str]]] = [
+    ("编", re.compile(rf"^第[{NUM}\d]+编(?=[\s\u3000]|$)")),
+    ("章", re.compile(rf"^第[{NUM}\d]+章(?=[\s\u3000]|$)")),
+    ("节", re.compile(rf"^第[{NUM}\d]+节(?=[\s\u3000]|$)")),
+    ("一、", re.compile(rf"^[{NUM}]+[、.．]")),
+    ("（一）", re.compile(rf"^[（(][{NUM}]+[）)]")),
+    ("1.", re.compile(r"^\d{1,2}(?:[.．](?!\d)|、)")),
+    ("1.1", re.compile(r"^\d{1,2}\.\d{1,2}(?:\.\d{1,2})?(?=[\s\u3000\D])")),
+    ("（1）", re.compile(r"^[（(]\d{1,2}[）)]")),
+]
+ARTICLE_RE = re.compile(rf"^第[{NUM}\d]+条(?=[\s\u3000]|$)")
+_SENTENCE_INSIDE = re.compile(r"[。；！？;!?]")
+MAX_HEADING_CHARS = 60
+
+
+def heading_scheme(line: str) -> str | None:
+    """The numbering scheme that ``line`` starts with, if it reads as a heading.
+
+    A heading is short and has no sentence punctuation inside (a run-in heading such as
+    ``（一）扩大内需。推动消费……`` is a paragraph, not a section).
+    """
+    text = line.strip().strip("\u3000")
+    if not text or len(text) > MAX_HEADING_CHARS or _SENTENCE_INSIDE.search(text.rstrip("。")):
+        return None
+    if text.endswith(("。", "，", "；", "：")):
+        return None
+    for name, pattern in SCHEMES:
+        if pattern.match(text):
+            if name in ("1.", "1.1", "（1）") and len(text) > 40:
+                return None
+            return name
+    return None
+
+
+def is_article(line: str) -> bool:
+    """``第十二条 ……``: an article of a law or regulation, which starts a paragraph."""
+    return ARTICLE_RE.match(line.strip().strip("\u3000")) is not None
+
+
+def levels_for(schemes_in_order: list[str]) -> dict[str, int]:
+    """Map each scheme a document uses to a level 1, 2, ... by the canonical nesting order."""
+    rank = [name for name, _ in SCHEMES]
+    used = sorted(set(schemes_in_order), key=rank.index)
+    return {name: i + 1 for i, name in enumerate(used)}

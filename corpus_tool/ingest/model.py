@@ -1,0 +1,121 @@
+"""Plain data passed between the ingest steps: extract → repair → structure → store.
+
+Extractors (PDF, text, HTML, DOCX ...) produce an :class:`Extracted`: a list of
+:class:`Block` in reading order plus what they removed. The structure step turns
+cleaned blocks into a :class:`Document` that the store writes in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Block kinds an extractor may emit.
+RAW = "raw"  # unsegmented text (plain-text input): the text layout step splits it
+PARA = "para"  # one paragraph; may still contain hard line breaks ("\n")
+HEADING = "heading"  # a heading found by layout (font, position)
+FRONT = "front"  # front matter spanning the page (title, authors, abstract, keywords)
+FOOTNOTE = "footnote"  # footnote text, kept apart from the body
+TITLE = "title"  # the document title when the extractor knows it (PDF font size, HTML <h1>)
+
+
+@dataclass
+class Block:
+    """A run of text with the role the extractor gave it."""
+
+    kind: str
+    text: str
+    page: int | None = None  # 1-based page number, when known
+    level: int | None = None  # heading level, when the extractor knows it
+
+
+@dataclass
+class LogEntry:
+    """One line of a document's cleaning log: what a step changed and how often."""
+
+    step: str
+    count: int
+    detail: str = ""
+
+
+@dataclass
+class Extracted:
+    """What an extractor read from one file, before repair."""
+
+    blocks: list[Block]
+    n_pages: int = 0
+    scanned_pages: list[int] = field(default_factory=list)  # pages with no text layer
+    suspect_pages: list[int] = field(default_factory=list)  # pages whose text layer looks broken
+    ocr_pages: list[int] = field(default_factory=list)  # pages whose text came from OCR
+    encoding: str | None = None  # detected text encoding (text formats)
+    log: list[LogEntry] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)  # format-level metadata (PDF info, HTML <title>)
+    fmt: str = ""  # pdf, txt, md, html, docx ...
+
+
+@dataclass
+class Section:
+    section_no: int  # 1-based, in document order
+    level: int  # 1 = 一、 / 第一章; 2 = （一） / 第一节; 3 = 1. ...
+    title: str
+    parent_no: int | None = None
+
+
+@dataclass
+class Unit:
+    """A unit of text in document order: a body paragraph, a heading, the abstract ...
+
+    Every text field lives here (``field`` tells which), so searches, tokens and
+    counts cover title, abstract, keywords, headings and body alike.
+    """
+
+    para_no: int  # 1-based, document order, over all fields
+    field: str  # title | abstract | keywords | heading | body
+    text: str
+    section_no: int | None = None
+    page: int | None = None
+
+
+@dataclass
+class Citation:
+    para_no: int
+    number: int  # reference number n in [n]
+    page: str | None  # cited page(s), e.g. "10" or "10-12"; None when not given
+    offset: int  # character offset in the unit's cleaned text where the marker stood
+
+
+@dataclass
+class Footnote:
+    footnote_no: int
+    text: str
+    page: int | None = None
+
+
+@dataclass
+class Document:
+    """A cleaned, structured document ready to store."""
+
+    doc_id: str
+    source_path: str
+    fmt: str
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    abstract: str = ""
+    keywords: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    footnotes: list[Footnote] = field(default_factory=list)
+    log: list[LogEntry] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)  # year, date, issuer, doc_number ... and their sources
+    n_pages: int = 0
+    scanned_pages: list[int] = field(default_factory=list)
+    encoding: str | None = None
+
+    @property
+    def body(self) -> list[Unit]:
+        return [u for u in self.units if u.field == "body"]
+
+    @property
+    def n_chars(self) -> int:
+        return sum(len(u.text) for u in self.units)

@@ -1,0 +1,342 @@
+"""The cleaner: exact, idempotent repairs of text extraction artifacts.
+
+Each repair is one small function ``str -> (str, Counter)`` whose counter says what it
+changed, so every change reaches the cleaning log. The repairs work character by
+character or on explicit contexts; whole-text NFKC is never applied, because it would
+turn ，：；？！（） into ASCII and … into ... (see docs/cleaning.md).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from corpus_tool.ingest.model import LogEntry
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+# CJK punctuation that may touch Han text with no space between.
+CJK_PUNCT = "，。、；：？！“”‘’《》〈〉（）【】〔〕〖〗「」『』…—·～￥％"
+CJK = f"[{HAN}{CJK_PUNCT}]"
+_HAN_RE = re.compile(f"[{HAN}]")
+_YI_RE = re.compile("[\ua000-\ua4cf]")
+_GBK_ROWS_RE = re.compile("[\ua1a1-\ua1fe\ua3a1-\ua3fe]")
+
+Repair = Callable[[str], tuple[str, Counter[str]]]
+
+
+# -- GB2312 codes read as Unicode (Founder / S22PDF fonts) -------------------------------------------
+def _gbk_char(cp: int) -> str:
+    try:
+        return bytes([cp >> 8, cp & 0xFF]).decode("gbk")
+    except UnicodeDecodeError:
+        return chr(cp)
+
+
+_DIGITS = "0123456789０１２３４５６７８９\ua3b0\ua3b1\ua3b2\ua3b3\ua3b4\ua3b5\ua3b6\ua3b7\ua3b8\ua3b9"
+
+
+def fix_gbk_as_unicode(text: str) -> tuple[str, Counter[str]]:
+    """Decode Yi syllables in U+A1A1–A1FE / U+A3A1–A3FE as the GBK codes they really are.
+
+    ``ꎬ`` (U+A3AC) is GBK 0xA3AC, ``，``. U+A3AE (full-width full stop ．) becomes ``。``,
+    or ``.`` between two digits (a decimal point). Callers apply the guards
+    (:func:`gbk_guard`): Han-dominant text with no real Yi.
+    """
+    counts: Counter[str] = Counter()
+
+    def rep(m: re.Match[str]) -> str:
+        ch = m.group(0)
+        cp = ord(ch)
+        if cp == 0xA3AE:
+            i = m.start()
+            between_digits = 0 < i < len(text) - 1 and text[i - 1] in _DIGITS and text[i + 1] in _DIGITS
+            out = "." if between_digits else "。"
+        else:
+            out = _gbk_char(cp)
+        counts[f"{ch}→{out}"] += 1
+        return out
+
+    return _GBK_ROWS_RE.sub(rep, text), counts
+
+
+def han_ratio(text: str) -> float:
+    """Share of Han characters among non-space characters."""
+    visible = sum(1 for ch in text if not ch.isspace())
+    return len(_HAN_RE.findall(text)) / visible if visible else 0.0
+
+
+def gbk_guard(text: str) -> bool:
+    """True when Yi-block characters in ``text`` are the GBK artifact, not real Yi text.
+
+    The text must be predominantly Han (> 30% of visible characters), and most Yi-block
+    characters must fall in the two GB2312 rows the artifact produces.
+    """
+    yi = _YI_RE.findall(text)
+    if not yi:
+        return False
+    in_rows = sum(1 for ch in yi if _GBK_ROWS_RE.match(ch))
+    return in_rows > len(yi) / 2 and han_ratio(text) > 0.30
+
+
+# -- lookalike punctuation ---------------------------------------------------------------------------
+_HALF_TO_FULL = {":": "：", "?": "？", ";": "；", "!": "！", ",": "，"}
+_LOOKALIKE_RE = re.compile(f"(?<={CJK})[ \t]*([:?;!,])")
+_GUILLEMET_OPEN_RE = re.compile(f"«(?=[ \t]*{CJK})")
+_GUILLEMET_CLOSE_RE = re.compile(f"(?<={CJK})»")
+
+
+def fix_lookalike_punct(text: str) -> tuple[str, Counter[str]]:
+    """``«»`` around CJK → ``《》``; ASCII ``: ? ; ! ,`` right after CJK → full width.
+
+    Only after CJK: ASCII punctuation inside Latin text (an English reference) is left alone,
+    and full-width punctuation is never turned into ASCII.
+    """
+    counts: Counter[str] = Counter()
+    text, n_open = _GUILLEMET_OPEN_RE.subn("《", text)
+    text, n_close = _GUILLEMET_CLOSE_RE.subn("》", text)
+    counts.update({"«→《": n_open, "»→》": n_close})
+    counts = +counts  # drop zero counts
+
+    def rep(m: re.Match[str]) -> str:
+        full = _HALF_TO_FULL[m.group(1)]
+        counts[f"{m.group(1)}→{full}"] += 1
+        return full
+
+    return _LOOKALIKE_RE.sub(rep, text), counts
+
+
+# -- glyph variants: Kangxi radicals, compatibility ideographs, ligatures -----------------------------
+# The 12 code points of the compatibility block that are real unified ideographs.
+_UNIFIED_IN_COMPAT = frozenset("\ufa0e\ufa0f\ufa11\ufa13\ufa14\ufa1f\ufa21\ufa23\ufa24\ufa27\ufa28\ufa29")
+# CJK Radicals Supplement forms that stand for a simplified character (NFKC covers only two).
+_RADICAL_SUPPLEMENT = {
+    "\u2ec5": "见", "\u2ec6": "角", "\u2ec7": "角", "\u2ec8": "讠", "\u2ec9": "贝", "\u2ecb": "车",
+    "\u2ecc": "辶", "\u2ecd": "辶", "\u2ed3": "长", "\u2ed4": "长", "\u2ed5": "门", "\u2ed8": "青",
+    "\u2edb": "风", "\u2edc": "飞", "\u2edd": "食", "\u2ee0": "饣", "\u2ee2": "马", "\u2ee3": "骨",
+    "\u2ee5": "鱼", "\u2ee6": "鸟", "\u2ee7": "卤", "\u2ee8": "麦", "\u2ee9": "黄", "\u2eea": "黾",
+    "\u2eeb": "斉", "\u2eec": "齐", "\u2eed": "歯", "\u2eee": "齿", "\u2eef": "竜", "\u2ef0": "龙",
+    "\u2ef1": "龜", "\u2ef2": "亀", "\u2ef3": "龟", "\u2e9f": "母",
+}
+
+
+def _variant_target(ch: str) -> str | None:
+    cp = ord(ch)
+    if 0x2F00 <= cp <= 0x2FD5 or 0xFB00 <= cp <= 0xFB06:
+        return unicodedata.normalize("NFKC", ch)
+    if 0xF900 <= cp <= 0xFAFF and ch not in _UNIFIED_IN_COMPAT:
+        out = unicodedata.normalize("NFC", ch)
+        return out if out != ch else None
+    if 0x2E80 <= cp <= 0x2EF3:
+        return _RADICAL_SUPPLEMENT.get(ch)
+    return None
+
+
+_VARIANT_RE = re.compile("[\u2e80-\u2ef3\u2f00-\u2fd5\uf900-\ufaff\ufb00-\ufb06]")
+
+
+def fix_glyph_variants(text: str) -> tuple[str, Counter[str]]:
+    """Kangxi radicals, compatibility ideographs and ligatures → the ordinary character."""
+    counts: Counter[str] = Counter()
+
+    def rep(m: re.Match[str]) -> str:
+        ch = m.group(0)
+        out = _variant_target(ch)
+        if out is None:
+            return ch
+        counts[f"U+{ord(ch):04X}→{out}"] += 1
+        return out
+
+    return _VARIANT_RE.sub(rep, text), counts
+
+
+# -- private-use code points from Founder fonts -------------------------------------------------------
+_FOUNDER_PUA = {"\U00100170": "·", "\U001001b0": ".", "\U001001ba": "……", "\ue81f": "喎"}
+_PUA_RE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010fffd]")
+
+
+def fix_private_use(text: str) -> tuple[str, Counter[str]]:
+    """Map the known Founder private-use code points; count (and keep) the unknown ones."""
+    counts: Counter[str] = Counter()
+
+    def rep(m: re.Match[str]) -> str:
+        ch = m.group(0)
+        out = _FOUNDER_PUA.get(ch)
+        if out is None:
+            counts[f"U+{ord(ch):04X} kept (unknown private-use)"] += 1
+            return ch
+        counts[f"U+{ord(ch):04X}→{out}"] += 1
+        return out
+
+    return _PUA_RE.sub(rep, text), counts
+
+
+# -- full-width digits and Latin letters --------------------------------------------------------------
+_FULLWIDTH_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
+
+
+def fix_fullwidth_alnum(text: str) -> tuple[str, Counter[str]]:
+    """Full-width ０-９ Ａ-Ｚ ａ-ｚ → ASCII. Full-width punctuation is left as it is."""
+    counts: Counter[str] = Counter()
+
+    def rep(m: re.Match[str]) -> str:
+        counts["full-width letters/digits→ASCII"] += len(m.group(0))
+        return "".join(chr(ord(c) - 0xFEE0) for c in m.group(0))
+
+    return _FULLWIDTH_RE.sub(rep, text), counts
+
+
+# -- hard line wraps ----------------------------------------------------------------------------------
+_WRAP_RE = re.compile(r"[ \t\u3000]*\n[\s\u3000]*")
+_LATINISH = re.compile(r"[A-Za-z0-9]")
+
+
+def join_wrapped_lines(text: str) -> tuple[str, Counter[str]]:
+    """Join lines broken by the page width: nothing between CJK, one space between Latin words.
+
+    ``inter-\\nnational`` loses its hyphen only between lower-case letters.
+    """
+    counts: Counter[str] = Counter()
+
+    def rep(m: re.Match[str]) -> str:
+        s = m.string
+        before = s[m.start() - 1] if m.start() > 0 else ""
+        after = s[m.end()] if m.end() < len(s) else ""
+        counts["line breaks joined"] += 1
+        if not before or not after:
+            return ""
+        if _LATINISH.match(before) and _LATINISH.match(after):
+            return " "
+        if before in ".,;:!?)" and _LATINISH.match(after):
+            return " "
+        return ""
+
+    return _WRAP_RE.sub(rep, text), counts
+
+
+_HYPHEN_WRAP_RE = re.compile(r"(?<=[a-z])-\n[ \t]*(?=[a-z])")
+
+
+def join_hyphenated(text: str) -> tuple[str, Counter[str]]:
+    """``inter-\\nnational`` → ``international`` (only lower-case letters on both sides)."""
+    text, n = _HYPHEN_WRAP_RE.subn("", text)
+    return text, Counter({"hyphenated line breaks joined": n} if n else {})
+
+
+# -- spaces inside CJK text ---------------------------------------------------------------------------
+_SPACE = "[ \t\u3000\u00a0\u200b]+"
+_SPACE_CJK_CJK = re.compile(f"(?<={CJK}){_SPACE}(?={CJK})")
+_SPACE_CJK_LATIN = re.compile(f"(?<={CJK}){_SPACE}(?=[A-Za-z0-9\\[（(])")
+_SPACE_LATIN_CJK = re.compile(f"(?<=[A-Za-z0-9\\]%）)]){_SPACE}(?={CJK})")
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\ufeff]")
+
+
+def remove_cjk_spaces(text: str) -> tuple[str, Counter[str]]:
+    """Remove justification spaces: between CJK characters and between CJK and Latin or digits.
+
+    ``社会 主 义`` → ``社会主义``, ``２０２４ 年 ７ 月`` → ``2024年7月``. Spaces between two
+    Latin words or numbers stay.
+    """
+    counts: Counter[str] = Counter()
+    text, n = _ZERO_WIDTH_RE.subn("", text)
+    if n:
+        counts["zero-width characters removed"] += n
+    for pattern in (_SPACE_CJK_CJK, _SPACE_CJK_LATIN, _SPACE_LATIN_CJK):
+        text, n = pattern.subn("", text)
+        if n:
+            counts["spaces next to CJK removed"] += n
+    return text, counts
+
+
+# -- citation markers ---------------------------------------------------------------------------------
+# GB/T 7714 superscripts as plain text: [1]10 = reference 1, page 10; [2] = reference 2.
+# The page digits stop before a unit (年, 月, %, ...) so "[3]2024年" keeps its year.
+_CITE_RE = re.compile(
+    r"[ \t\u3000]*\[(\d{1,3}(?:[,，\-–~～]\d{1,3})*)\]"
+    r"(?!\d*号)"  # 国发[2019]5号 is a document number, not a citation
+    r"(\d{1,4}(?:[-–]\d{1,4})?(?![\d年月日号%％万亿元个项家余多倍.]))?"
+)
+CANONICAL_CITE_RE = re.compile(r"\[(\d{1,3}(?:[,，\-–~～]\d{1,3})*)(?::(\d{1,4}(?:[-–]\d{1,4})?))?\]")
+
+
+def normalize_citation_markers(text: str) -> tuple[str, Counter[str]]:
+    """``[１]１０`` (after digit repair: ``[1]10``) → the canonical marker ``[1:10]``.
+
+    Canonical markers are later moved out of the text into the citations table.
+    """
+    counts: Counter[str] = Counter()
+
+    def rep(m: re.Match[str]) -> str:
+        counts["citation markers normalised"] += 1
+        number, page = m.group(1), m.group(2)
+        return f"[{number}:{page}]" if page else f"[{number}]"
+
+    return _CITE_RE.sub(rep, text), counts
+
+
+# -- the whole cleaner --------------------------------------------------------------------------------
+@dataclass
+class CleaningLog:
+    """Counts of every change a cleaner made, by step and by what changed."""
+
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def add(self, step: str, changes: Counter[str]) -> None:
+        if changes:
+            self.counts.setdefault(step, Counter()).update(changes)
+
+    def entries(self) -> list[LogEntry]:
+        out = []
+        for step in sorted(self.counts):
+            changes = self.counts[step]
+            detail = "; ".join(f"{k} ×{v}" for k, v in sorted(changes.items(), key=lambda kv: (-kv[1], kv[0])))
+            out.append(LogEntry(step=step, count=sum(changes.values()), detail=detail))
+        return out
+
+
+# Repairs of single characters or of a character and its neighbour on the same line: safe on a
+# whole document before the layout step reads its lines.
+CHAR_REPAIRS: list[tuple[str, Repair]] = [
+    ("private_use", fix_private_use),
+    ("glyph_variants", fix_glyph_variants),
+    ("fullwidth_alnum", fix_fullwidth_alnum),
+    ("lookalike_punct", fix_lookalike_punct),
+]
+# Repairs of a block of text (a paragraph, a heading) once the layout step has found it.
+BLOCK_REPAIRS: list[tuple[str, Repair]] = [
+    ("hyphenated_wraps", join_hyphenated),
+    ("line_wraps", join_wrapped_lines),
+    ("lookalike_punct", fix_lookalike_punct),  # again: a wrap may have hidden the CJK neighbour
+    ("cjk_spaces", remove_cjk_spaces),
+    ("citation_markers", normalize_citation_markers),
+]
+
+
+def repair_chars(text: str, log: CleaningLog | None = None, *, gbk: bool | None = None) -> str:
+    """The character repairs, for a whole document before layout. Line breaks are kept."""
+    log = log if log is not None else CleaningLog()
+    if gbk is None:
+        gbk = gbk_guard(text)
+    if gbk:
+        text, changes = fix_gbk_as_unicode(text)
+        log.add("gbk_as_unicode", changes)
+    for step, repair in CHAR_REPAIRS:
+        text, changes = repair(text)
+        log.add(step, changes)
+    return text
+
+
+def clean_text(text: str, log: CleaningLog | None = None, *, gbk: bool | None = None) -> str:
+    """Apply every repair to one block of text, in order, and count the changes in ``log``.
+
+    ``gbk`` says whether the GB2312-as-Unicode repair applies; by default it is decided from
+    the text itself (:func:`gbk_guard`). Pipelines decide once per document and pass it.
+    """
+    log = log if log is not None else CleaningLog()
+    text = repair_chars(text, log, gbk=gbk)
+    for step, repair in BLOCK_REPAIRS:
+        text, changes = repair(text)
+        log.add(step, changes)
+    return text.strip()

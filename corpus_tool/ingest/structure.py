@@ -1,0 +1,160 @@
+"""Structure recovery: cleaned blocks → title, abstract, keywords, sections, paragraphs, citations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from corpus_tool.ingest.headings import heading_scheme, levels_for
+from corpus_tool.ingest.model import (
+    FOOTNOTE,
+    HEADING,
+    TITLE,
+    Block,
+    Citation,
+    Footnote,
+    LogEntry,
+    Section,
+    Unit,
+)
+from corpus_tool.ingest.repair import CANONICAL_CITE_RE
+from corpus_tool.ingest.textlayout import FIELD_LABEL_RE, ends_sentence
+
+_LABEL_SPLIT_RE = re.compile(r"^[\s\u3000]*[\[【［]?(?P<label>[^:：\]】］]+)[\]】］]?[\s\u3000]*[:：][\s\u3000]*")
+_KEYWORD_SEP_RE = re.compile(r"[；;，,、\s\u3000]+")
+_LABEL_NAMES = {
+    "摘要": "abstract", "abstract": "abstract_en", "关键词": "keywords", "关键字": "keywords",
+    "keywords": "keywords_en", "keyword": "keywords_en", "中图分类号": "classification",
+    "文献标志码": "document_code", "文献标识码": "document_code", "文章编号": "article_number", "doi": "doi",
+    "收稿日期": "received", "基金项目": "funding", "作者简介": "author_note", "通讯作者": "corresponding_author",
+    "通信作者": "corresponding_author",
+}
+
+
+@dataclass
+class Structured:
+    title: str = ""
+    title_in_text: bool = False
+    abstract: str = ""
+    keywords: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    footnotes: list[Footnote] = field(default_factory=list)
+    labelled: dict[str, str] = field(default_factory=dict)  # other labelled front-matter fields
+    log: list[LogEntry] = field(default_factory=list)
+
+
+def split_label(text: str) -> tuple[str | None, str]:
+    """``摘　要: 因地制宜……`` → ("abstract", "因地制宜……")."""
+    m = _LABEL_SPLIT_RE.match(text)
+    if not m or not FIELD_LABEL_RE.match(text):
+        return None, text
+    label = re.sub(r"[\s\u3000]+", "", m.group("label")).lower()
+    return _LABEL_NAMES.get(label, label), text[m.end():].strip()
+
+
+def extract_citations(text: str, para_no: int) -> tuple[str, list[Citation]]:
+    """Move canonical markers ``[n:page]`` / ``[n]`` / ``[1,3-5]`` out of the text."""
+    cites: list[Citation] = []
+    pieces: list[str] = []
+    last = 0
+    for m in CANONICAL_CITE_RE.finditer(text):
+        pieces.append(text[last:m.start()])
+        offset = sum(len(p) for p in pieces)
+        for number in _expand_numbers(m.group(1)):
+            cites.append(Citation(para_no=para_no, number=number, page=m.group(2), offset=offset))
+        last = m.end()
+    pieces.append(text[last:])
+    return "".join(pieces), cites
+
+
+def _expand_numbers(spec: str) -> list[int]:
+    out: list[int] = []
+    for part in re.split(r"[,，]", spec):
+        bounds = re.split(r"[-–~～]", part)
+        if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit() and int(bounds[0]) <= int(bounds[1]):
+            out.extend(range(int(bounds[0]), min(int(bounds[1]), int(bounds[0]) + 50) + 1))
+        elif part.isdigit():
+            out.append(int(part))
+    return out
+
+
+def _looks_like_title(text: str) -> bool:
+    return (
+        0 < len(text) <= 80
+        and "\n" not in text
+        and not ends_sentence(text)
+        and not text.endswith(("，", "：", ":", "、"))
+        and heading_scheme(text) is None
+        and split_label(text)[0] is None
+    )
+
+
+def build_structure(blocks: list[Block]) -> Structured:
+    """Assign roles to cleaned blocks and number everything in document order."""
+    out = Structured()
+    blocks = [b for b in blocks if b.text.strip()]
+    n_cites = 0
+
+    # Title: the extractor's, else a short first line that reads as one.
+    body_start = 0
+    titles = [b for b in blocks if b.kind == TITLE]
+    if titles:
+        out.title, out.title_in_text = titles[0].text, True
+    elif blocks and blocks[0].kind != HEADING and _looks_like_title(blocks[0].text):
+        out.title, out.title_in_text = blocks[0].text, True
+        body_start = 1
+
+    schemes = [heading_scheme(b.text) or "一、" for b in blocks if b.kind == HEADING]
+    levels = levels_for(schemes)
+    section_no = None
+    para_no = 0
+    open_sections: dict[int, int] = {}  # level → section_no of the latest heading at that level
+
+    def add_unit(field_name: str, text: str, page: int | None) -> int:
+        nonlocal para_no
+        para_no += 1
+        out.units.append(Unit(para_no=para_no, field=field_name, text=text, section_no=section_no, page=page))
+        return para_no
+
+    if out.title_in_text:
+        add_unit("title", out.title, titles[0].page if titles else blocks[0].page)
+
+    for block in blocks[body_start:]:
+        if block.kind == TITLE:
+            continue
+        if block.kind == FOOTNOTE:
+            out.footnotes.append(Footnote(len(out.footnotes) + 1, block.text, block.page))
+            continue
+        label, value = split_label(block.text)
+        if label is not None:
+            if label == "abstract":
+                value, cites = extract_citations(value, para_no + 1)
+                out.abstract = value
+                add_unit("abstract", value, block.page)
+                out.citations += cites
+            elif label == "keywords":
+                out.keywords = [k for k in _KEYWORD_SEP_RE.split(value.strip("。.")) if k]
+                add_unit("keywords", "；".join(out.keywords), block.page)
+            else:
+                out.labelled[label] = value
+            continue
+        if block.kind == HEADING:
+            scheme = heading_scheme(block.text) or "一、"
+            level = block.level or levels[scheme]
+            parent = max((no for lv, no in open_sections.items() if lv < level), default=None)
+            section_no = len(out.sections) + 1
+            out.sections.append(Section(section_no, level, block.text, parent))
+            open_sections = {lv: no for lv, no in open_sections.items() if lv < level}
+            open_sections[level] = section_no
+            add_unit("heading", block.text, block.page)
+            continue
+        text, cites = extract_citations(block.text, para_no + 1)
+        n_cites += len(cites)
+        if text.strip():
+            add_unit("body", text.strip(), block.page)
+            out.citations += cites
+    if n_cites:
+        out.log.append(LogEntry("citations_extracted", n_cites, "markers moved to the citations table"))
+    return out

@@ -1,0 +1,201 @@
+"""Layout of plain text: page furniture out, lines grouped into paragraphs and headings.
+
+Plain text from a PDF extractor (the seed is one) keeps the page's hard line breaks, page
+numbers and running headers inside sentences, and loses indentation. This step finds them
+from the text alone. It runs after the character repairs, so ``ꎮ`` is already ``。``.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from corpus_tool.ingest.headings import heading_scheme, is_article
+from corpus_tool.ingest.model import FRONT, HEADING, PARA, Block, LogEntry
+
+_PAGE_NUMBER_RE = re.compile(
+    r"^[\s\u3000]*(?:[-—–·•]\s*\d{1,4}\s*[-—–·•]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[/／共]\s*\d{1,4}\s*页?)?"
+    r"|\d{1,4}\s*[/／]\s*\d{1,4})[\s\u3000]*$"
+)
+_END_PUNCT = "。！？!?；;…"
+_CLOSERS = "”’」』）)》】"
+_INDENT_RE = re.compile(r"^(?:\u3000|[ \t]{2,}|[ \t]*\u3000)")
+# Labelled fields of journal articles; each starts a block of its own.
+FIELD_LABEL_RE = re.compile(
+    r"^[\s\u3000]*[\[【［]?(摘[\s\u3000]*要|关[\s\u3000]*键[\s\u3000]*[词字]|Abstract|Key[\s]*words?|中图分类号"
+    r"|文献标[志识]码|文章编号|DOI|收稿日期|基金项目|作者简介|通[讯信]作者)[\]】］]?[\s\u3000]*[:：]",
+    re.IGNORECASE,
+)
+_ENUMERATOR_RE = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、]|首先[，,]|其次[，,]|再次[，,]|最后[，,])")
+
+
+@dataclass
+class _Line:
+    text: str  # stripped
+    indented: bool
+    blank_before: bool  # a blank line separated it from the previous content line
+
+
+def ends_sentence(text: str) -> bool:
+    """True when ``text`` ends a sentence: 。！？； possibly followed by closing quotes."""
+    stripped = text.rstrip(_CLOSERS + " \u3000")
+    return bool(stripped) and stripped[-1] in _END_PUNCT
+
+
+def _visible_len(text: str) -> float:
+    """Length as the page measured it: ASCII letters and digits take half a CJK cell."""
+    return sum(0.5 if ch.isascii() else 1.0 for ch in text if not ch.isspace())
+
+
+def remove_page_furniture(lines: list[str]) -> tuple[list[str], list[LogEntry], list[str]]:
+    """Drop page-number lines and the running headers that stand beside them or repeat.
+
+    Returns the remaining lines (removed ones become empty, so line structure stays), the
+    log entries and the header texts that were removed.
+    """
+    out = list(lines)
+    page_numbers = [i for i, line in enumerate(lines) if _PAGE_NUMBER_RE.match(line) and line.strip()]
+    for i in page_numbers:
+        out[i] = ""
+
+    def is_header_candidate(line: str) -> bool:
+        s = line.strip(" \t\u3000")
+        return (
+            0 < len(s) <= 40
+            and not ends_sentence(s)
+            and heading_scheme(s) is None
+            and not FIELD_LABEL_RE.match(s)
+            and not is_article(s)
+            and s[-1] not in "，、：:,"
+        )
+
+    def is_lone_header(line: str) -> bool:
+        # A title-like line: running text next to a page break has commas, a header has none.
+        return is_header_candidate(line) and not re.search("[，。、；,;]", line)
+
+    # (a) short lines that recur as whole lines, digits folded: running headers or footers.
+    folded = Counter(re.sub(r"\d+", "#", line.strip(" \t\u3000")) for line in out if line.strip())
+    headers: Counter[str] = Counter()
+    for i, line in enumerate(out):
+        key = re.sub(r"\d+", "#", line.strip(" \t\u3000"))
+        if line.strip() and folded[key] >= 3 and is_header_candidate(line) and len(key) >= 4:
+            headers[line.strip(" \t\u3000")] += 1
+            out[i] = ""
+
+    # (b) a lone header next to a page number, inside running text.
+    for i in page_numbers:
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(out) and not out[j].strip():
+                j += step
+            if not (0 <= j < len(out)) or not is_lone_header(out[j]):
+                continue
+            before = _neighbour_text(out, j, -1)
+            if before is not None and not ends_sentence(before):  # the sentence runs across the page break
+                headers[out[j].strip(" \t\u3000")] += 1
+                out[j] = ""
+
+    log = []
+    if page_numbers:
+        shown = ", ".join(lines[i].strip() for i in page_numbers[:20])
+        log.append(LogEntry("page_numbers_removed", len(page_numbers), shown))
+    for text, n in sorted(headers.items()):
+        log.append(LogEntry("running_header_removed", n, text))
+    return out, log, list(headers)
+
+
+def _neighbour_text(lines: list[str], i: int, step: int) -> str | None:
+    j = i + step
+    while 0 <= j < len(lines) and not lines[j].strip():
+        j += step
+    return lines[j] if 0 <= j < len(lines) else None
+
+
+def _is_hard_wrapped(lines: list[_Line]) -> bool:
+    """True when most lines were broken by the page width rather than at paragraph ends."""
+    if len(lines) < 5:
+        return False
+    open_ended = sum(1 for line in lines if not ends_sentence(line.text) and line.text[-1] not in "：:")
+    return open_ended / len(lines) > 0.5
+
+
+def layout_text(text: str) -> tuple[list[Block], list[LogEntry], list[str]]:
+    """Split repaired plain text into blocks (paragraphs, headings, labelled front matter).
+
+    Returns the blocks, the log of removed page furniture and the removed running headers
+    (a journal's running header is often the article's title).
+    """
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept, log, headers = remove_page_furniture(raw)
+
+    lines: list[_Line] = []
+    blank = False
+    for line in kept:
+        if not line.strip(" \t\u3000\u200b\ufeff"):
+            blank = True
+            continue
+        lines.append(_Line(line.strip(" \t\u3000\ufeff"), bool(_INDENT_RE.match(line)), blank))
+        blank = False
+    if not lines:
+        return [], log, headers
+
+    wrapped = _is_hard_wrapped(lines)
+    width = statistics.median(_visible_len(line.text) for line in lines)
+    blocks: list[Block] = []
+    current: list[str] = []
+    kind = PARA
+
+    def flush() -> None:
+        nonlocal current, kind
+        if current:
+            blocks.append(Block(kind, "\n".join(current)))
+        current, kind = [], PARA
+
+    for line in lines:
+        starts_block = _starts_block(line, current, wrapped, width, kind)
+        if starts_block:
+            flush()
+            scheme = heading_scheme(line.text)
+            if scheme is not None:
+                kind = HEADING
+            elif FIELD_LABEL_RE.match(line.text):
+                kind = FRONT
+        elif kind == HEADING and not _continues_heading(line, current, width):
+            flush()
+        current.append(line.text)
+    flush()
+    return blocks, log, headers
+
+
+def _starts_block(line: _Line, current: list[str], wrapped: bool, width: float, kind: str) -> bool:
+    if not current:
+        return True
+    prev = current[-1]
+    text = line.text
+    if line.indented or FIELD_LABEL_RE.match(text) or is_article(text):
+        return True
+    if heading_scheme(text) is not None and (ends_sentence(prev) or not wrapped or line.blank_before):
+        return True
+    if kind == FRONT and wrapped:
+        return False  # an abstract runs until the next label or indent
+    if not wrapped:
+        # One line, one paragraph, except a sentence that a link or a stray break cut in two.
+        return line.blank_before or ends_sentence(prev) or prev[-1] in "：:" or kind == HEADING
+    if ends_sentence(prev):
+        short = _visible_len(prev) < 0.85 * width
+        return short or bool(_ENUMERATOR_RE.match(text)) or heading_scheme(text) is not None
+    return False
+
+
+def _continues_heading(line: _Line, current: list[str], width: float) -> bool:
+    """A heading wrapped over lines: the previous line was full and no blank line or indent came."""
+    prev = current[-1]
+    return (
+        not line.blank_before
+        and not line.indented
+        and _visible_len(prev) >= 0.6 * width
+        and not ends_sentence(prev)
+        and sum(len(x) for x in current) + len(line.text) <= 60
+    )
