@@ -83,7 +83,7 @@ def gbk_guard(text: str) -> bool:
 
 # -- lookalike punctuation ---------------------------------------------------------------------------
 _HALF_TO_FULL = {":": "：", "?": "？", ";": "；", "!": "！", ",": "，"}
-_LOOKALIKE_RE = re.compile(f"(?<={CJK})[ \t]*([:?;!,])")
+_LOOKALIKE_RE = re.compile(f"(?<={CJK})[ \t]*(?:[:?;!,][ \t]*)*[:?;!,]")
 _GUILLEMET_OPEN_RE = re.compile(f"«(?=[ \t]*{CJK})")
 _GUILLEMET_CLOSE_RE = re.compile(f"(?<={CJK})»")
 
@@ -101,9 +101,11 @@ def fix_lookalike_punct(text: str) -> tuple[str, Counter[str]]:
     counts = +counts  # drop zero counts
 
     def rep(m: re.Match[str]) -> str:
-        full = _HALF_TO_FULL[m.group(1)]
-        counts[f"{m.group(1)}→{full}"] += 1
-        return full
+        # A run such as "::" is replaced whole: each mark follows CJK once the first is converted.
+        marks = [ch for ch in m.group(0) if ch in _HALF_TO_FULL]
+        for ch in marks:
+            counts[f"{ch}→{_HALF_TO_FULL[ch]}"] += 1
+        return "".join(_HALF_TO_FULL[ch] for ch in marks)
 
     return _LOOKALIKE_RE.sub(rep, text), counts
 

@@ -73,7 +73,8 @@ def remove_page_furniture(lines: list[str]) -> tuple[list[str], list[LogEntry], 
 
     def is_lone_header(line: str) -> bool:
         # A title-like line: running text next to a page break has commas, a header has none.
-        return is_header_candidate(line) and not re.search("[，。、；,;]", line)
+        return (is_header_candidate(line) and len(line.strip(" \t\u3000")) >= 4
+                and not re.search("[，。、；,;]", line))
 
     # (a) short lines that recur as whole lines, digits folded: running headers or footers.
     folded = Counter(re.sub(r"\d+", "#", line.strip(" \t\u3000")) for line in out if line.strip())
@@ -92,8 +93,8 @@ def remove_page_furniture(lines: list[str]) -> tuple[list[str], list[LogEntry], 
                 j += step
             if not (0 <= j < len(out)) or not is_lone_header(out[j]):
                 continue
-            before = _neighbour_text(out, j, -1)
-            if before is not None and not ends_sentence(before):  # the sentence runs across the page break
+            # Text on both sides: a page break inside the body, not the top of the first page.
+            if _neighbour_text(out, j, -1) is not None and _neighbour_text(out, j, 1) is not None:
                 headers[out[j].strip(" \t\u3000")] += 1
                 out[j] = ""
 
