@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from corpus_tool.cli.app import DEFAULT_DB, DbOption, app, fail
@@ -132,7 +133,7 @@ def show(
         doc = store.table("documents", f"doc_id = '{did}'").iloc[0]
         for col in EXPORT_COLUMNS["documents"]:
             value = doc[col]
-            if value is not None and str(value) not in ("", "nan", "None", "{}"):
+            if not _is_blank(value):
                 typer.echo(f"{col}: {value}")
         typer.echo("\n结构 structure:")
         for _, s in store.table("sections", f"doc_id = '{did}'").iterrows():
@@ -169,6 +170,15 @@ def export(
                         corpus={"fingerprint": fingerprint, "documents": n_docs})
     write_run_record(out, record)
     typer.echo(f"{len(df)} rows → {out}")
+
+
+def _is_blank(value: object) -> bool:
+    try:
+        if pd.isna(value):  # type: ignore[call-overload]
+            return True
+    except (TypeError, ValueError):
+        pass
+    return str(value) in ("", "{}", "[]")
 
 
 def _open(db: Path) -> CorpusDB:

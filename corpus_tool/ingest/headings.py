@@ -10,9 +10,9 @@ NUM = "一二三四五六七八九十百千零〇两"
 # journal articles use them. The level of a heading is the rank of its scheme among the
 # schemes a document actually uses.
 SCHEMES: list[tuple[str, re.Pattern[str]]] = [
-    ("编", re.compile(rf"^第[{NUM}\d]+编(?=[\s\u3000]|$)")),
-    ("章", re.compile(rf"^第[{NUM}\d]+章(?=[\s\u3000]|$)")),
-    ("节", re.compile(rf"^第[{NUM}\d]+节(?=[\s\u3000]|$)")),
+    ("编", re.compile(rf"^第[{NUM}\d]+编")),
+    ("章", re.compile(rf"^第[{NUM}\d]+章")),
+    ("节", re.compile(rf"^第[{NUM}\d]+节")),
     ("一、", re.compile(rf"^[{NUM}]+[、.．]")),
     ("（一）", re.compile(rf"^[（(][{NUM}]+[）)]")),
     ("1.", re.compile(r"^\d{1,2}(?:[.．](?!\d)|、)")),

@@ -233,6 +233,9 @@ _SPACE_CJK_CJK = re.compile(f"(?<={CJK}){_SPACE}(?={CJK})")
 _SPACE_CJK_LATIN = re.compile(f"(?<={CJK}){_SPACE}(?=[A-Za-z0-9\\[（(])")
 _SPACE_LATIN_CJK = re.compile(f"(?<=[A-Za-z0-9\\]%）)]){_SPACE}(?={CJK})")
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\ufeff]")
+_NUMBERED_PREFIX_RE = re.compile(
+    "^(第[一二三四五六七八九十百千零〇两0-9]+[条章节编])[ \t\u3000\u00a0]+(?=[^ \t\u3000\u00a0])"
+)
 
 
 def remove_cjk_spaces(text: str) -> tuple[str, Counter[str]]:
@@ -245,11 +248,18 @@ def remove_cjk_spaces(text: str) -> tuple[str, Counter[str]]:
     text, n = _ZERO_WIDTH_RE.subn("", text)
     if n:
         counts["zero-width characters removed"] += n
+    # Official style separates a leading 第X条 / 第X章 from its text by one ideographic space: keep it.
+    prefix = ""
+    m = _NUMBERED_PREFIX_RE.match(text)
+    if m:
+        prefix, text = m.group(1) + "\u3000", text[m.end():]
+        if m.group(0) != prefix:
+            counts["space after article number normalised"] += 1
     for pattern in (_SPACE_CJK_CJK, _SPACE_CJK_LATIN, _SPACE_LATIN_CJK):
         text, n = pattern.subn("", text)
         if n:
             counts["spaces next to CJK removed"] += n
-    return text, counts
+    return prefix + text, counts
 
 
 # -- citation markers ---------------------------------------------------------------------------------

@@ -84,5 +84,9 @@ def extract_text_file(path: str | Path) -> Extracted:
     log = []
     if encoding not in ("utf-8", "utf-8-sig"):
         log.append(LogEntry("decoded", len(data), f"encoding {encoding}"))
-    fmt = "md" if path.suffix.lower() in (".md", ".markdown") else "txt"
-    return Extracted(blocks=[Block(RAW, text)], encoding=encoding, log=log, fmt=fmt)
+    if path.suffix.lower() in (".md", ".markdown"):
+        from corpus_tool.ingest.markdown import markdown_blocks
+
+        blocks, md_log = markdown_blocks(text)
+        return Extracted(blocks=blocks, encoding=encoding, log=log + md_log, fmt="md")
+    return Extracted(blocks=[Block(RAW, text)], encoding=encoding, log=log, fmt="txt")

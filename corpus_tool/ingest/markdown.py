@@ -1,0 +1,64 @@
+"""Markdown structure: ``#`` headings, comments and inline markup, before the text layout step."""
+
+from __future__ import annotations
+
+import re
+
+from corpus_tool.ingest.model import HEADING, RAW, TITLE, Block, LogEntry
+
+_ATX_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS_RE = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+_FENCE_RE = re.compile(r"^```")
+_LIST_RE = re.compile(r"^[ \t]*[-*+][ \t]+")  # bullets only: "1." numbering is content
+_RULE_RE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$")
+
+
+def markdown_blocks(text: str) -> tuple[list[Block], list[LogEntry]]:
+    """Split Markdown into heading blocks and raw text runs; markup is removed and counted.
+
+    The first level-1 heading is the title; deeper headings keep their ``#`` depth as level.
+    """
+    log: list[LogEntry] = []
+    text, n = _COMMENT_RE.subn("", text)
+    if n:
+        log.append(LogEntry("markdown_comments_removed", n, "<!-- … -->"))
+    blocks: list[Block] = []
+    run: list[str] = []
+    markup = 0
+    title_seen = False
+
+    def flush() -> None:
+        if any(line.strip() for line in run):
+            blocks.append(Block(RAW, "\n".join(run)))
+        run.clear()
+
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if _FENCE_RE.match(line) or _RULE_RE.match(line):
+            markup += 1
+            continue
+        m = _ATX_RE.match(line)
+        if m:
+            flush()
+            depth, heading = len(m.group(1)), _inline(m.group(2))
+            if depth == 1 and not title_seen:
+                blocks.append(Block(TITLE, heading))
+                title_seen = True
+            else:
+                blocks.append(Block(HEADING, heading, level=max(1, depth - 1)))
+            markup += 1
+            continue
+        stripped, k = _LIST_RE.subn("", line)
+        inline = _inline(stripped)
+        markup += k + (inline != stripped)
+        run.append(inline)
+    flush()
+    if markup:
+        log.append(LogEntry("markdown_markup_removed", markup, "headings, emphasis, links, list markers"))
+    return blocks, log
+
+
+def _inline(text: str) -> str:
+    text = _LINK_RE.sub(r"\1", text)
+    return _EMPHASIS_RE.sub(r"\2", text)
