@@ -74,11 +74,16 @@ def _xlsx_value(value: object) -> object:
 
 
 def _fix_zip_times(path: Path) -> None:
-    """Rewrite the zip with fixed member times: openpyxl stamps the current time."""
+    """Rewrite the zip with fixed member times and a fixed modified date: openpyxl stamps the current time
+    on both when it saves (whatever ``properties.modified`` says)."""
+    import re
     import zipfile
 
     with zipfile.ZipFile(path) as zin:
         members = [(info, zin.read(info.filename)) for info in zin.infolist()]
+    stamp = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+    members = [(info, stamp.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
+                if info.filename == "docProps/core.xml" else data) for info, data in members]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for info, data in members:
             fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))

@@ -1,0 +1,105 @@
+"""The result every analysis returns, and the context an analysis reads the store through.
+
+An :class:`AnalysisResult` holds the table (a DataFrame with a fixed column order and a
+deterministic row order), the parameters used and the provenance needed for a run record. It
+writes nothing: the CLI (and the notebook API) pass it to :func:`corpus_tool.export.results.save_result`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from corpus_tool.analyse.units import (
+    Selection,
+    TokenFilter,
+    TokenView,
+    open_store,
+    segmentation_info,
+    select_documents,
+    selection_fingerprint,
+)
+from corpus_tool.store.db import CorpusDB
+
+
+@dataclass
+class AnalysisResult:
+    """A table plus how it was made. ``tables`` holds companion tables (e.g. coding ``evidence``)."""
+
+    analysis: str
+    table: pd.DataFrame
+    params: dict[str, Any]
+    corpus: dict[str, Any] = field(default_factory=dict)
+    segmentation: dict[str, Any] | None = None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def _repr_html_(self) -> str:  # Jupyter shows the table
+        return self.table._repr_html_()  # type: ignore[operator]
+
+    def __repr__(self) -> str:
+        return f"<{self.analysis}: {len(self.table)} rows>\n{self.table.head(20).to_string()}"
+
+
+@dataclass
+class Context:
+    """The store, the selected documents and their tokens, for the length of one analysis."""
+
+    store: CorpusDB
+    docs: pd.DataFrame
+    view: TokenView | None
+    segmentation: dict[str, Any] | None
+    corpus: dict[str, Any]
+
+
+def corpus_summary(store: CorpusDB, docs: pd.DataFrame, selection: Selection) -> dict[str, Any]:
+    """What was analysed: the database, its fingerprint and the selected documents."""
+    n_total = (store.con.execute("SELECT count(*) FROM documents").fetchone() or (0,))[0]
+    return {
+        "database": str(store.path),
+        "fingerprint": store.fingerprint(),
+        "documents_in_database": int(n_total),
+        "documents": len(docs),
+        "selection_fingerprint": selection_fingerprint(docs["doc_id"].tolist()),
+        "where": selection.where,
+        "include_duplicates": selection.include_duplicates,
+    }
+
+
+@contextmanager
+def analysis_context(db: str | Path | CorpusDB, selection: Selection,
+                     token_filter: TokenFilter | None = None, *, need_tokens: bool = True) -> Iterator[Context]:
+    """Open ``db``, select documents and (when ``need_tokens``) check and wrap their tokens."""
+    store, owns = open_store(db)
+    view: TokenView | None = None
+    try:
+        seg = segmentation_info(store.con) if need_tokens else _optional_segmentation(store)
+        docs = select_documents(store.con, selection)
+        if docs.empty:
+            raise ValueError(
+                "没有符合条件的文档 / no documents match the selection"
+                + (f" {selection.where!r}" if selection.where else "")
+            )
+        if need_tokens:
+            view = TokenView(store.con, docs, token_filter or TokenFilter())
+        yield Context(store, docs, view, seg, corpus_summary(store, docs, selection))
+    finally:
+        if view is not None:
+            view.close()
+        if owns:
+            store.close()
+
+
+def _optional_segmentation(store: CorpusDB) -> dict[str, Any] | None:
+    try:
+        return segmentation_info(store.con)
+    except RuntimeError:
+        return None

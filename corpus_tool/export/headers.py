@@ -1,0 +1,33 @@
+"""Column headers: English names by default, Chinese with ``--zh-headers`` (the map goes in the run record)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+ZH_HEADERS: dict[str, str] = {
+    # documents and grouping
+    "doc_id": "文档编号", "title": "标题", "year": "年份", "date": "日期", "issuer": "发文机关",
+    "doc_number": "发文字号", "doc_type": "文种", "source_path": "来源文件", "collection": "子集",
+    "para_no": "段落号", "field": "文本字段", "section_title": "所在章节",
+    # frequencies and keywords
+    "rank": "排名", "term": "词语", "frequency": "频次", "per_10k": "每万词频次", "documents": "文档数",
+    "doc_share": "文档占比", "tf": "词频(TF)", "df": "文档频次(DF)", "idf": "逆文档频率(IDF)", "score": "得分",
+    "degree": "共现词数",
+    # keyness
+    "target_freq": "目标组频次", "reference_freq": "参照组频次", "target_per_10k": "目标组每万词频次",
+    "reference_per_10k": "参照组每万词频次", "target_docs": "目标组文档数", "reference_docs": "参照组文档数",
+    "log_likelihood": "对数似然比(G²)", "ll_p": "G²的p值", "chi2": "卡方(Yates校正)", "chi2_p": "卡方的p值",
+    "pmi": "点互信息(PMI)", "log_ratio": "对数比(Log Ratio)", "preferred": "倾向",
+    # n-grams and collocations
+    "ngram": "词串", "joined": "连写", "first_freq": "前项频次", "last_freq": "后项频次", "expected": "期望频次",
+    "t_score": "t值", "dice": "Dice系数",
+    # KWIC and coding evidence
+    "start": "起始位置", "end": "结束位置", "left": "左语境", "match": "命中", "right": "右语境",
+    "category": "类别", "code": "编码", "label": "编码名称", "matches": "命中次数", "per_10k_chars": "每万字命中",
+    "entry": "词条",
+}
+
+
+def zh_headers(columns: Iterable[str]) -> dict[str, str]:
+    """Rename map for ``columns`` to Chinese; names without a translation (manifest fields) stay as they are."""
+    return {c: ZH_HEADERS[c] for c in columns if c in ZH_HEADERS}
