@@ -14,6 +14,13 @@ Reads ``scripts/policy_terms.txt`` (curated by hand, grouped by section), counts
   in the seed, the number of documents, one document it occurs in, and how plain jieba splits it.
 
 Candidates that occur nowhere are dropped and listed on stderr, so the lexicon holds no unattested term.
+
+Frequencies are calibrated: a term written without a frequency gets jieba's suggested one, which is enough to
+join its own parts but can lose to a neighbouring dictionary word (特色产业|创新 instead of 特色|产业创新).
+For each term, up to 200 of its attested contexts (12 characters either side) are cut with the whole
+lexicon loaded; a term that is not one token everywhere gets an explicit frequency, doubled until it is
+(at most 2**6 times the suggestion); a longer token that holds the term counts as whole. The provenance
+file records the frequency and how many contexts stay split.
 """
 
 from __future__ import annotations
@@ -69,6 +76,51 @@ def corpus_texts(shared: Path) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def _contexts(term: str, texts: dict[str, list[tuple[str, str]]], limit: int = 200) -> list[str]:
+    out: list[str] = []
+    for docs in texts.values():
+        for _, t in docs:
+            i = t.find(term)
+            while i >= 0 and len(out) < limit:
+                out.append(t[max(0, i - 12):i + len(term) + 12])
+                i = t.find(term, i + len(term))
+    return out
+
+
+def _whole(tok, term: str, contexts: list[str]) -> int:
+    """How many contexts cut ``term`` apart (a longer token holding it, 第一个五年计划, counts as whole)."""
+    return sum(1 for c in contexts if not any(term in t for t in tok.lcut(c)))
+
+
+def calibrate(rows: list[dict], texts: dict[str, list[tuple[str, str]]]) -> None:
+    """Give each term the smallest explicit frequency (suggestion x 2**k) that keeps it whole in its contexts."""
+    import jieba
+
+    def build(freqs: dict[str, int]):
+        tok = jieba.Tokenizer()
+        tok.initialize()
+        for r in rows:
+            if tok.FREQ.get(r["term"], 0) > 0 and r["term"] not in freqs:
+                continue  # the segmenter skips re-adding known words without a frequency too
+            tok.add_word(r["term"], freqs.get(r["term"]), r["tag"])
+        return tok
+
+    freqs: dict[str, int] = {}
+    contexts = {r["term"]: _contexts(r["term"], texts) for r in rows}
+    tok = build(freqs)
+    for _round in range(6):
+        failing = [r["term"] for r in rows if _whole(tok, r["term"], contexts[r["term"]])]
+        if not failing:
+            break
+        for term in failing:
+            freqs[term] = max(freqs.get(term, 0) * 2, tok.FREQ.get(term, 0) * 2, 2)
+        tok = build(freqs)
+    for r in rows:
+        r["freq"] = freqs.get(r["term"], "")
+        r["split_contexts"] = _whole(tok, r["term"], contexts[r["term"]])
+        r["contexts_checked"] = len(contexts[r["term"]])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -93,10 +145,11 @@ def main() -> None:
             "example_doc": docs_with[0],
             "plain_jieba": "|".join(plain.lcut(term)),
         })
+    calibrate(rows, texts)
     DATA.mkdir(parents=True, exist_ok=True)
     with open(DATA / "policy_lexicon.txt", "w", encoding="utf-8", newline="\n") as f:
         for r in rows:
-            f.write(f"{r['term']} {r['tag']}\n")
+            f.write(f"{r['term']} {r['freq']} {r['tag']}\n" if r["freq"] else f"{r['term']} {r['tag']}\n")
     with open(DATA / "policy_lexicon_provenance.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
