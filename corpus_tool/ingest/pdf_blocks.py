@@ -1,0 +1,429 @@
+"""Lines → blocks: title, front matter, headings, paragraphs and footnotes in reading order.
+
+Input is the per-page output of :mod:`corpus_tool.ingest.pdf_layout` with page furniture
+already marked (:mod:`corpus_tool.ingest.pdf_furniture`). Paragraphs follow their lines
+across columns and pages; a page's footnotes are emitted after the block that is open
+when the page ends, so a paragraph running over a page break stays one block.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from corpus_tool.ingest.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block, LogEntry
+from corpus_tool.ingest.pdf_layout import Line, PageText
+
+_NUM = "一二三四五六七八九十百千零〇两"
+HEADING_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(rf"第[{_NUM}\d]+(?:编|部分)")),
+    ("subpart", re.compile(rf"第[{_NUM}\d]+分编")),
+    ("chapter", re.compile(rf"第[{_NUM}\d]+章")),
+    ("section", re.compile(rf"第[{_NUM}\d]+节")),
+    ("cn", re.compile(r"[一二三四五六七八九十]+、")),
+    ("cn_paren", re.compile(r"[（(][一二三四五六七八九十]+[）)]")),
+    ("arabic", re.compile(r"\d{1,2}(?:\.\d{1,2})*[.．、\s]")),
+)
+ARTICLE_RE = re.compile(rf"第[{_NUM}\d]+条(?:之[{_NUM}]+)?(?:\s|$)")
+FRONT_LABEL_RE = re.compile(
+    r"[\[【]?(?:摘\s*要|内容提要|提\s*要|关\s*键\s*词|关键字|中图分类号|文献标[识志]码|文章编号|DOI|doi"
+    r"|Abstract|ABSTRACT|Key\s*words|KEY\s*WORDS|Keywords|收稿日期|基金项目|作者简介)"
+)
+_FOOTNOTE_MARK = re.compile(r"[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf*†‡]|注\s*[:：]")
+# Founder GBK-row code points (U+A1xx/A3xx, repaired downstream) count as the punctuation they stand for
+_TRAILING = re.compile(r"(?:\[[\d,:\-]+\]|[”’」』）)》】\s\ua1b1\ua1af\ua1b7\ua3a9])+$")
+SENTENCE_END = "。！？!?…；;：:\ua3ae\ua1a3\ua3a1\ua3bf\ua3bb\ua3ba"
+NOT_HEADING_END = "。；，、,;"
+FLOW_SKIP = frozenset({"header", "footer", "page_number", "footnote"})
+
+
+@dataclass
+class DocStats:
+    """Document-wide measures the block rules compare against."""
+
+    body_size: float
+    body_font: str
+    pitch: float  # usual distance between line tops in body text
+    bounds: dict[tuple[int, str], tuple[float, float]] = field(default_factory=dict)  # (page, region)
+    doc_bounds: dict[str, tuple[float, float]] = field(default_factory=dict)  # region
+
+    def edges(self, line: Line) -> tuple[float, float]:
+        """Left and right text edge of the column ``line`` is in."""
+        got = self.bounds.get((line.page, line.region)) or self.doc_bounds.get(line.region)
+        return got if got is not None else (line.x0, line.x1)
+
+
+# ---------------------------------------------------------------- statistics
+
+
+def compute_stats(pages: list[PageText]) -> DocStats:
+    """Body size and font (the most text), line pitch and column edges, from unassigned lines."""
+    lines = [ln for p in pages for ln in p.lines if not ln.role and not ln.marker_only]
+    if not lines:
+        return DocStats(0.0, "", 0.0)
+    sizes: Counter[float] = Counter()
+    for ln in lines:
+        sizes[round(ln.size * 2) / 2] += len(ln.text)
+    body_size = sizes.most_common(1)[0][0]
+    body = [ln for ln in lines if abs(ln.size - body_size) < 0.6]
+    fonts: Counter[str] = Counter()
+    for ln in body:
+        fonts[ln.font] += len(ln.text)
+    dys = sorted(ln.dy for ln in body if ln.dy is not None and 0 < ln.dy < 3 * body_size)
+    pitch = dys[len(dys) // 2] if dys else 1.2 * body_size
+    stats = DocStats(body_size, fonts.most_common(1)[0][0], pitch)
+    _column_edges(body, stats)
+    return stats
+
+
+def _column_edges(body: list[Line], stats: DocStats) -> None:
+    by_page: dict[tuple[int, str], list[Line]] = {}
+    by_region: dict[str, list[Line]] = {}
+    for ln in body:
+        by_page.setdefault((ln.page, ln.region), []).append(ln)
+        by_region.setdefault(ln.region, []).append(ln)
+    for region, lines in by_region.items():
+        stats.doc_bounds[region] = _edges(lines)
+    for key, lines in by_page.items():
+        # a page's own margins (mirrored layouts) count only when its lines fill the usual width:
+        # a few lines, or a page of short ones (a table of contents), fall back to the document's
+        doc_left, doc_right = stats.doc_bounds[key[1]]
+        left, right = _edges(lines)
+        if len(lines) >= 6 and right - left >= 0.9 * (doc_right - doc_left):
+            stats.bounds[key] = (left, right)
+    pages = {page for page, _ in by_page}
+    for page in pages:  # a spanning line is measured against both columns together
+        left, right = stats.bounds.get((page, "L")), stats.bounds.get((page, "R"))
+        if left and right:
+            stats.bounds[(page, "S")] = (left[0], right[1])
+    if "L" in stats.doc_bounds and "R" in stats.doc_bounds:
+        stats.doc_bounds["S"] = (stats.doc_bounds["L"][0], stats.doc_bounds["R"][1])
+
+
+def _edges(lines: list[Line]) -> tuple[float, float]:
+    """Left: the outermost x0 several lines share (one stray line sets no margin). Right: the x1
+    most lines end at near the outermost one (justified text; hanging punctuation sticks out)."""
+    need = max(2, len(lines) // 20)
+    starts = Counter(round(ln.x0) for ln in lines)
+    left = next((v for v in sorted(starts) if _near(starts, v) >= need), min(starts))
+    ends = Counter(round(ln.x1) for ln in lines)
+    reach = 2 * _median_size(lines)
+    outer = max(ends)
+    right = max((v for v in ends if v >= outer - reach), key=lambda v: (_near(ends, v), v))
+    return float(left), float(right)
+
+
+def _near(counts: Counter[int], v: int) -> int:
+    """Lines at ``v`` give or take 1 pt."""
+    return counts[v - 1] + counts[v] + counts[v + 1]
+
+
+def _median_size(lines: list[Line]) -> float:
+    sizes = sorted(ln.size for ln in lines)
+    return sizes[len(sizes) // 2]
+
+
+# ---------------------------------------------------------------- line roles
+
+
+def mark_title(pages: list[PageText], stats: DocStats) -> None:
+    """The largest text in the top half of the first text page, if clearly above body size."""
+    first = next((p for p in pages if any(not ln.role for ln in p.lines)), None)
+    if first is None:
+        return
+    cands = [ln for ln in first.lines if not ln.role and not ln.marker_only]
+    top = max((ln.size for ln in cands), default=0.0)
+    if top < 1.25 * stats.body_size:
+        return
+    run: list[Line] = []
+    for ln in cands:
+        if ln.size >= top - 0.5 and ln.top < first.height / 2:
+            run.append(ln)
+        elif run:
+            break
+    for ln in run[:3]:
+        ln.role = "title"
+
+
+def mark_front(pages: list[PageText]) -> None:
+    """On a two-column first page, lines spanning the gutter above the columns are front matter."""
+    first = next((p for p in pages if p.lines), None)
+    if first is None or not first.two_column:
+        return
+    col_tops = [ln.top for ln in first.lines if ln.region in "LR" and not ln.role]
+    first_col = min(col_tops, default=first.height)
+    for ln in first.lines:
+        if ln.region == "S" and not ln.role and ln.top < first_col:
+            ln.role = "front"
+
+
+def footnote_blocks(page: PageText, stats: DocStats) -> list[Block]:
+    """The page's footnote lines (marked by the layout step) as one block per note."""
+    return _footnote_blocks([ln for ln in page.lines if ln.role == "footnote"], stats)
+
+
+def _footnote_blocks(lines: list[Line], stats: DocStats) -> list[Block]:
+    """One block per note: a note opens with a marker, an indent, or after a note's short last line."""
+    if not lines:
+        return []
+    left: dict[str, float] = {}
+    for ln in lines:
+        left[ln.region] = min(ln.x0, left.get(ln.region, ln.x0))
+    groups: list[list[Line]] = []
+    for ln in lines:
+        opens = (
+            ln.lead_ref is not None
+            or _FOOTNOTE_MARK.match(ln.text)
+            or ln.x0 - left[ln.region] > 0.5 * ln.size
+            or (bool(groups) and groups[-1][-1].region != ln.region)
+        )
+        if groups and not opens:
+            prev = groups[-1][-1]
+            opens = prev.x1 < stats.edges(prev)[1] - 1.5 * prev.size and ends_sentence(prev.text)
+        if opens or not groups:
+            groups.append([ln])
+        else:
+            groups[-1].append(ln)
+    out = []
+    for g in groups:
+        text = "\n".join(ln.text for ln in g)
+        # the note's own number, when set as a superscript, leads the text: "1 参见…"
+        out.append(Block(FOOTNOTE, f"{g[0].lead_ref} {text}" if g[0].lead_ref else text, g[0].page))
+    return out
+
+
+# ---------------------------------------------------------------- line tests
+
+
+def pattern_kind(text: str) -> str | None:
+    for kind, rx in HEADING_PATTERNS:
+        if rx.match(text):
+            return kind
+    return None
+
+
+def _centred(line: Line, left: float, right: float) -> bool:
+    margin = 1.5 * line.size
+    mid = (left + right) / 2
+    return (
+        line.x0 - left > margin
+        and right - line.x1 > margin
+        and abs((line.x0 + line.x1) / 2 - mid) <= max(line.size, 0.03 * (right - left))
+    )
+
+
+def _larger(line: Line, stats: DocStats) -> bool:
+    return line.size >= 1.05 * stats.body_size and line.size - stats.body_size >= 0.4
+
+
+def _distinct_font(line: Line, stats: DocStats) -> bool:
+    return line.font != stats.body_font and line.font_share >= 0.8
+
+
+def heading_kind(line: Line, stats: DocStats) -> str | None:
+    """None when ``line`` is not a heading, else its pattern kind ("" when it has none)."""
+    t = line.text.strip()
+    if not t or len(t) > 60 or t[-1] in NOT_HEADING_END or ARTICLE_RE.match(t):
+        return None
+    if line.size < 0.9 * stats.body_size:
+        return None
+    left, right = stats.edges(line)
+    styled = _larger(line, stats) or _distinct_font(line, stats)
+    short = line.x1 < right - 2 * line.size
+    centred = _centred(line, left, right)
+    kind = pattern_kind(t)
+    if kind == "arabic":
+        return kind if styled and short else None
+    if kind and (short or styled):
+        return kind
+    if styled and (short or centred) and len(t) <= 40:
+        return kind or ""
+    # a plain centred line: short in characters and in width (an indented first line of a
+    # ragged-right paragraph can look centred too), with space above it
+    gap_above = line.dy is None or line.dy > 1.3 * stats.pitch
+    if centred and len(t) <= 30 and line.x1 - line.x0 <= 0.7 * (right - left) and gap_above:
+        return ""
+    return None
+
+
+def continues_heading(head: Line, line: Line, stats: DocStats) -> bool:
+    """``line`` is the wrapped second line of heading ``head`` (same style, right below it)."""
+    if line.page != head.page or line.region != head.region or line.dy is None:
+        return False
+    t = line.text.strip()
+    if not t or pattern_kind(t) or ARTICLE_RE.match(t) or t[-1] in NOT_HEADING_END:
+        return False
+    if abs(line.size - head.size) > 0.3 or line.font != head.font or line.dy > 2.0 * head.size:
+        return False
+    left, right = stats.edges(line)
+    styled = _larger(head, stats) or _distinct_font(head, stats)
+    return styled or (_centred(head, left, right) and _centred(line, left, right))
+
+
+def ends_sentence(text: str) -> bool:
+    t = _TRAILING.sub("", text)
+    return bool(t) and t[-1] in SENTENCE_END
+
+
+def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
+    """Whether ``line`` opens a new paragraph after ``prev`` (indent, short last line, gap, 第X条)."""
+    if ARTICLE_RE.match(line.text.strip()):
+        return True
+    same_column = line.page == prev.page and line.region == prev.region
+    if abs(line.size - prev.size) > 1.0 or (
+        same_column and line.dy is not None and line.dy > 1.7 * stats.pitch
+    ):
+        return True
+    left, right = stats.edges(line)
+    prev_left, prev_right = stats.edges(prev)
+    # the next line of a centred block, whose indents mean nothing: after another centred line, or
+    # far in from both edges after a full line (an indented first line may look centred when ragged)
+    if (
+        same_column
+        and not ends_sentence(prev.text)
+        and (
+            (_loosely_centred(line, left, right, 1.0) and _loosely_centred(prev, prev_left, prev_right, 1.0))
+            or (_loosely_centred(line, left, right, 3.0) and prev.x1 >= prev_right - 1.5 * prev.size)
+        )
+    ):
+        return False
+    if line.x0 - left > 1.0 * line.size:
+        return True
+    return prev.x1 < prev_right - 1.5 * prev.size and ends_sentence(prev.text)
+
+
+def _loosely_centred(line: Line, left: float, right: float, margin_em: float) -> bool:
+    """Centred within 1 em, at least ``margin_em`` in from both edges."""
+    return (
+        line.x0 - left > margin_em * line.size
+        and right - line.x1 > margin_em * line.size
+        and abs((line.x0 + line.x1) / 2 - (left + right) / 2) <= line.size
+    )
+
+
+def _front_break(prev: Line, line: Line, stats: DocStats) -> bool:
+    left, right = stats.edges(line)
+    return bool(
+        FRONT_LABEL_RE.match(line.text.strip())
+        or abs(line.size - prev.size) > 0.5
+        or prev.x1 < right - 2 * prev.size
+        or line.x0 - left > 1.0 * line.size
+        or (line.dy is not None and line.dy > 1.8 * max(line.size, prev.size))
+    )
+
+
+# ---------------------------------------------------------------- assembly
+
+
+@dataclass
+class _Builder:
+    blocks: list[Block] = field(default_factory=list)
+    cur: list[Line] = field(default_factory=list)
+    kind: str = ""
+    pending: list[Block] = field(default_factory=list)  # footnotes waiting for the open block
+    heading_kinds: dict[int, str] = field(default_factory=dict)  # block index → pattern kind
+
+    def flush(self) -> None:
+        if self.cur:
+            self.blocks.append(Block(self.kind, "\n".join(ln.text for ln in self.cur), self.cur[0].page))
+            self.cur = []
+            self.kind = ""
+        self.blocks.extend(self.pending)
+        self.pending = []
+
+    def start(self, kind: str, line: Line, heading: str | None = None) -> None:
+        self.flush()
+        self.kind, self.cur = kind, [line]
+        if heading:
+            self.heading_kinds[len(self.blocks)] = heading
+
+    def footnotes(self, notes: list[Block]) -> None:
+        if self.cur:
+            self.pending.extend(notes)
+        else:
+            self.blocks.extend(notes)
+
+
+def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
+    """Walk all lines in reading order and group them into blocks."""
+    notes = {p.page_no: footnote_blocks(p, stats) for p in pages}
+    mark_title(pages, stats)
+    mark_front(pages)
+    first_page = next((p.page_no for p in pages if p.lines), 0)
+    b = _Builder()
+    seen_heading = False
+    for page in pages:
+        if page.ocr_text is not None:
+            b.flush()
+            b.blocks.extend(Block(PARA, t, page.page_no) for t in ocr_paragraphs(page.ocr_text))
+        for line in page.lines:
+            if line.role in FLOW_SKIP:
+                continue
+            if line.role == "title":
+                _add(b, TITLE, line, b.kind == TITLE)
+            elif line.role == "front":
+                _add(b, FRONT, line, b.kind == FRONT and not _front_break(b.cur[-1], line, stats))
+            elif line.marker_only and b.kind in (PARA, FRONT):
+                b.cur[-1].text += line.text  # a citation marker wrapped onto a line of its own
+            elif b.kind == HEADING and continues_heading(b.cur[-1], line, stats):
+                b.cur.append(line)
+            elif (hk := heading_kind(line, stats)) is not None:
+                b.start(HEADING, line, hk)
+                seen_heading = True
+            elif b.kind in (PARA, FRONT) and not starts_paragraph(b.cur[-1], line, stats):
+                b.cur.append(line)
+            else:
+                front = (
+                    page.page_no == first_page
+                    and not seen_heading
+                    and FRONT_LABEL_RE.match(line.text.strip())
+                )
+                b.start(FRONT if front else PARA, line)
+        b.footnotes(notes[page.page_no])
+    b.flush()
+    _set_levels(b.blocks, b.heading_kinds)
+    return b.blocks
+
+
+def _add(b: _Builder, kind: str, line: Line, join: bool) -> None:
+    if join:
+        b.cur.append(line)
+    else:
+        b.start(kind, line)
+
+
+def _set_levels(blocks: list[Block], kinds: dict[int, str]) -> None:
+    """Heading level = rank of its numbering style among the styles this document uses."""
+    order = [k for k, _ in HEADING_PATTERNS if k in set(kinds.values())]
+    for i, kind in kinds.items():
+        blocks[i].level = order.index(kind) + 1
+
+
+def ocr_paragraphs(text: str) -> list[str]:
+    """Tesseract separates paragraphs by blank lines; keep the lines inside each."""
+    chunks = re.split(r"\n\s*\n", text.replace("\f", "\n"))
+    return [c.strip("\n") for c in chunks if c.strip()]
+
+
+def block_log(pages: list[PageText], blocks: list[Block]) -> list[LogEntry]:
+    """Log entries for what the block step moved or took out of the body text."""
+    lines = [ln for p in pages for ln in p.lines if ln.role not in ("header", "footer", "page_number")]
+    log = []
+    cites = [c for ln in lines for c in ln.cites]
+    if cites:
+        log.append(
+            LogEntry("pdf_superscript_marker", len(cites), "inline as [n:page]/[n]: " + " ".join(cites[:30]))
+        )
+    refs = [f"p{ln.page}:{r}" for ln in lines if ln.role != "footnote" for r in ln.refs]
+    if refs:
+        log.append(
+            LogEntry(
+                "pdf_footnote_marker_removed", len(refs), "superscript note refs: " + " ".join(refs[:50])
+            )
+        )
+    notes = [bl for bl in blocks if bl.kind == FOOTNOTE]
+    if notes:
+        pages_with = sorted({bl.page for bl in notes if bl.page is not None})
+        log.append(LogEntry("pdf_footnote_separated", len(notes), "pages " + ",".join(map(str, pages_with))))
+    return log
