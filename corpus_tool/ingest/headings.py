@@ -53,3 +53,24 @@ def levels_for(schemes_in_order: list[str]) -> dict[str, int]:
     rank = [name for name, _ in SCHEMES]
     used = sorted(set(schemes_in_order), key=rank.index)
     return {name: i + 1 for i, name in enumerate(used)}
+
+
+_DIGIT_VALUES = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+                 "七": 7, "八": 8, "九": 9}
+_UNIT_VALUES = {"十": 10, "百": 100, "千": 1000}
+
+
+def chinese_number(text: str) -> int | None:
+    """一千二百六十 → 1260, 十一 → 11, 一百零一 → 101; Arabic digits pass through. None if not a number."""
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in _DIGIT_VALUES and ch not in _UNIT_VALUES for ch in text):
+        return None
+    total, digit = 0, None
+    for ch in text:
+        if ch in _DIGIT_VALUES:
+            digit = _DIGIT_VALUES[ch]
+        else:
+            total += (1 if digit is None else digit) * _UNIT_VALUES[ch]
+            digit = None
+    return total + (digit or 0)

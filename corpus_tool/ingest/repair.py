@@ -84,8 +84,9 @@ def gbk_guard(text: str) -> bool:
 # -- lookalike punctuation ---------------------------------------------------------------------------
 _HALF_TO_FULL = {":": "：", "?": "？", ";": "；", "!": "！", ",": "，"}
 _LOOKALIKE_RE = re.compile(f"(?<={CJK})[ \t]*(?:[:?;!,][ \t]*)*[:?;!,]")
-_GUILLEMET_OPEN_RE = re.compile(f"«(?=[ \t]*{CJK})")
-_GUILLEMET_CLOSE_RE = re.compile(f"(?<={CJK})»")
+_GUILLEMET_PAIR_RE = re.compile(f"«([^«»\n]{{0,200}}?[{HAN}][^«»\n]{{0,200}}?)»")
+_GUILLEMET_OPEN_RE = re.compile(f"«+(?=[ \t]*{CJK})")
+_GUILLEMET_CLOSE_RE = re.compile(f"(?<={CJK})»+")
 
 
 def fix_lookalike_punct(text: str) -> tuple[str, Counter[str]]:
@@ -95,9 +96,11 @@ def fix_lookalike_punct(text: str) -> tuple[str, Counter[str]]:
     and full-width punctuation is never turned into ASCII.
     """
     counts: Counter[str] = Counter()
-    text, n_open = _GUILLEMET_OPEN_RE.subn("《", text)
-    text, n_close = _GUILLEMET_CLOSE_RE.subn("》", text)
-    counts.update({"«→《": n_open, "»→》": n_close})
+    # A «…» pair around CJK text is a book title, whatever stands at its edges («年鉴2001»).
+    text, n_pairs = _GUILLEMET_PAIR_RE.subn(lambda m: f"《{m.group(1)}》", text)
+    text, n_open = _GUILLEMET_OPEN_RE.subn(lambda m: "《" * len(m.group(0)), text)
+    text, n_close = _GUILLEMET_CLOSE_RE.subn(lambda m: "》" * len(m.group(0)), text)
+    counts.update({"«→《": n_open + n_pairs, "»→》": n_close + n_pairs})
     counts = +counts  # drop zero counts
 
     def rep(m: re.Match[str]) -> str:

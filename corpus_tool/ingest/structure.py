@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from corpus_tool.ingest.headings import heading_scheme, levels_for
 from corpus_tool.ingest.model import (
     FOOTNOTE,
+    FRONT,
     HEADING,
     TITLE,
     Block,
@@ -80,6 +81,15 @@ def _expand_numbers(spec: str) -> list[int]:
     return out
 
 
+def _footnote(block: Block, fallback_no: int) -> Footnote:
+    """A footnote keeps its own number (``1 参见……``, ``①参见……``) when it starts with one."""
+    m = _FOOTNOTE_NO_RE.match(block.text)
+    if m and m.end() < len(block.text):
+        number = int(m.group(1)) if m.group(1) else ord(m.group(2)) - ord("①") + 1
+        return Footnote(number, block.text[m.end():].strip(), block.page)
+    return Footnote(fallback_no, block.text, block.page)
+
+
 def _looks_like_title(text: str) -> bool:
     return (
         0 < len(text) <= 80
@@ -91,10 +101,52 @@ def _looks_like_title(text: str) -> bool:
     )
 
 
+_TOC_LABELS = frozenset({"目录", "目次", "目錄"})
+_FOOTNOTE_NO_RE = re.compile(r"^(?:(\d{1,3})|([①-⑳]))[\s\u3000.．、]*")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\u3000]+", "", text)
+
+
+def drop_table_of_contents(blocks: list[Block]) -> tuple[list[Block], LogEntry | None]:
+    """Remove a 目录 and its entries: they repeat the real headings and would double every section.
+
+    The entries are the headings and short lines after the 目录 label, up to where the first
+    entry comes again as the real heading.
+    """
+    start = next((i for i, b in enumerate(blocks) if _squash(b.text) in _TOC_LABELS), None)
+    if start is None:
+        return blocks, None
+    run_end = start + 1
+    while run_end < len(blocks) and (
+        blocks[run_end].kind == HEADING or (len(_squash(blocks[run_end].text)) <= 10
+                                            and not ends_sentence(blocks[run_end].text))
+    ):
+        run_end += 1
+    run = blocks[start + 1:run_end]
+    if len(run) < 2:
+        return blocks, None
+    first = _squash(run[0].text)
+    again = next((j for j in range(1, len(run)) if _squash(run[j].text) == first), None)
+    if again is None:
+        later = {_squash(b.text) for b in blocks[run_end:] if b.kind == HEADING}
+        if not all(_squash(b.text) in later for b in run):
+            return blocks, None
+        again = len(run)
+    entries = run[:again]
+    detail = "；".join(_squash(b.text) for b in entries[:12]) + ("……" if len(entries) > 12 else "")
+    log = LogEntry("table_of_contents_removed", len(entries), detail)
+    return blocks[:start] + run[again:] + blocks[run_end:], log
+
+
 def build_structure(blocks: list[Block]) -> Structured:
     """Assign roles to cleaned blocks and number everything in document order."""
     out = Structured()
     blocks = [b for b in blocks if b.text.strip()]
+    blocks, toc_log = drop_table_of_contents(blocks)
+    if toc_log is not None:
+        out.log.append(toc_log)
     n_cites = 0
 
     # Title: the extractor's, else a short first line that reads as one.
@@ -125,7 +177,7 @@ def build_structure(blocks: list[Block]) -> Structured:
         if block.kind == TITLE:
             continue
         if block.kind == FOOTNOTE:
-            out.footnotes.append(Footnote(len(out.footnotes) + 1, block.text, block.page))
+            out.footnotes.append(_footnote(block, len(out.footnotes) + 1))
             continue
         label, value = split_label(block.text)
         if label is not None:
@@ -139,6 +191,12 @@ def build_structure(blocks: list[Block]) -> Structured:
                 add_unit("keywords", "；".join(out.keywords), block.page)
             else:
                 out.labelled[label] = value
+            continue
+        if block.kind == FRONT:
+            if _squash(block.text) == _squash(out.title):
+                out.log.append(LogEntry("front_repeats_title", 1, block.text))
+            else:  # authors, affiliations: kept, but not body text
+                add_unit("front", block.text, block.page)
             continue
         if block.kind == HEADING:
             scheme = heading_scheme(block.text) or "一、"

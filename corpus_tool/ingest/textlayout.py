@@ -76,12 +76,14 @@ def remove_page_furniture(lines: list[str]) -> tuple[list[str], list[LogEntry], 
         return (is_header_candidate(line) and len(line.strip(" \t\u3000")) >= 4
                 and not re.search("[，。、；,;]", line))
 
-    # (a) short lines that recur as whole lines, digits folded: running headers or footers.
+    # (a) short lines that recur as whole lines, digits folded: running headers or footers. Only in
+    # paginated text (page numbers seen), so that a web page's repeated short lines are kept.
+    paginated = len(page_numbers) >= 2
     folded = Counter(re.sub(r"\d+", "#", line.strip(" \t\u3000")) for line in out if line.strip())
     headers: Counter[str] = Counter()
     for i, line in enumerate(out):
         key = re.sub(r"\d+", "#", line.strip(" \t\u3000"))
-        if line.strip() and folded[key] >= 3 and is_header_candidate(line) and len(key) >= 4:
+        if paginated and line.strip() and folded[key] >= 3 and is_header_candidate(line) and len(key) >= 4:
             headers[line.strip(" \t\u3000")] += 1
             out[i] = ""
 
@@ -154,8 +156,8 @@ def layout_text(text: str) -> tuple[list[Block], list[LogEntry], list[str]]:
             blocks.append(Block(kind, "\n".join(current)))
         current, kind = [], PARA
 
-    for line in lines:
-        starts_block = _starts_block(line, current, wrapped, width, kind)
+    for line_no, line in enumerate(lines):
+        starts_block = _starts_block(line, current, wrapped, width, kind, line_no)
         if starts_block:
             flush()
             scheme = heading_scheme(line.text)
@@ -170,7 +172,8 @@ def layout_text(text: str) -> tuple[list[Block], list[LogEntry], list[str]]:
     return blocks, log, headers
 
 
-def _starts_block(line: _Line, current: list[str], wrapped: bool, width: float, kind: str) -> bool:
+def _starts_block(line: _Line, current: list[str], wrapped: bool, width: float, kind: str,
+                  line_no: int) -> bool:
     if not current:
         return True
     prev = current[-1]
@@ -182,8 +185,11 @@ def _starts_block(line: _Line, current: list[str], wrapped: bool, width: float, 
     if kind == FRONT and wrapped:
         return False  # an abstract runs until the next label or indent
     if not wrapped:
-        # One line, one paragraph, except a sentence that a link or a stray break cut in two.
-        return line.blank_before or ends_sentence(prev) or prev[-1] in "：:" or kind == HEADING
+        # One line, one paragraph, except a sentence that a link or a stray break cut in two. Short
+        # lines at the top (title, dateline, speaker) stand alone.
+        standalone = _visible_len(prev) <= 30 and (len(current) == 1 and line_no <= 6)
+        return (line.blank_before or ends_sentence(prev) or prev[-1] in "：:" or kind == HEADING
+                or standalone or text.startswith(("——", "—", "－－")))
     if ends_sentence(prev):
         short = _visible_len(prev) < 0.85 * width
         return short or bool(_ENUMERATOR_RE.match(text)) or heading_scheme(text) is not None

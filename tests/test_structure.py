@@ -1,0 +1,69 @@
+"""Structure recovery units: headings, table of contents, footnotes, text layout decisions."""
+
+from __future__ import annotations
+
+from corpus_tool.ingest.headings import chinese_number, heading_scheme, levels_for
+from corpus_tool.ingest.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block
+from corpus_tool.ingest.structure import build_structure
+from corpus_tool.ingest.textlayout import layout_text
+
+
+def test_chinese_numbers() -> None:
+    assert [chinese_number(x) for x in ("一千二百六十", "十一", "一百零一", "二十", "一千零五", "12")] == [
+        1260, 11, 101, 20, 1005, 12]
+    assert chinese_number("总则") is None
+
+
+def test_heading_schemes_and_levels() -> None:
+    assert heading_scheme("一、问题的提出") == "一、"
+    assert heading_scheme("（二）培育战略性新兴产业") == "（一）"
+    assert heading_scheme("第一章总则") == "章"
+    # A run-in heading with a sentence after it is a paragraph.
+    assert heading_scheme("（一）着力扩大国内需求。推动消费从疫后恢复转向持续扩大。") is None
+    assert levels_for(["一、", "（一）", "一、"]) == {"一、": 1, "（一）": 2}
+    assert levels_for(["章", "节", "编"]) == {"编": 1, "章": 2, "节": 3}
+
+
+def test_table_of_contents_is_removed_and_logged() -> None:
+    blocks = [Block(TITLE, "示例法"), Block(PARA, "目录"), Block(HEADING, "第一章　总则"),
+              Block(HEADING, "第二章　附则"), Block(HEADING, "第一章　总则"),
+              Block(PARA, "第一条　为了规范管理，制定本法。"), Block(HEADING, "第二章　附则"),
+              Block(PARA, "第二条　本法自公布之日起施行。")]
+    out = build_structure(blocks)
+    assert [s.title for s in out.sections] == ["第一章　总则", "第二章　附则"]
+    assert [e.step for e in out.log] == ["table_of_contents_removed"]
+    assert out.log[0].count == 2
+
+
+def test_front_matter_and_footnote_numbers() -> None:
+    blocks = [Block(TITLE, "论题"), Block(FRONT, "论题"), Block(FRONT, "张三，李四"),
+              Block(FRONT, "摘 要：本文研究了政策。"), Block(FRONT, "关键词：政策；文本"),
+              Block(HEADING, "一、引言"), Block(PARA, "正文[1:10]。"), Block(FOOTNOTE, "3 参见某书。")]
+    out = build_structure(blocks)
+    assert [u.field for u in out.units] == ["title", "front", "abstract", "keywords", "heading", "body"]
+    assert out.abstract == "本文研究了政策。" and out.keywords == ["政策", "文本"]
+    assert out.units[-1].text == "正文。"
+    assert (out.citations[0].number, out.citations[0].page, out.citations[0].offset) == (1, "10", 2)
+    assert (out.footnotes[0].footnote_no, out.footnotes[0].text) == (3, "参见某书。")
+
+
+def test_citation_ranges_expand() -> None:
+    out = build_structure([Block(PARA, "见前文[1,3-5]。")])
+    assert [c.number for c in out.citations] == [1, 3, 4, 5]
+
+
+def test_unwrapped_text_is_one_paragraph_per_line() -> None:
+    text = "示例市政府工作报告\n各位代表：\n　　一、工作回顾\n　　过去一年，经济增长5%。\n　　民生持续改善。\n"
+    blocks, _, _ = layout_text(text)
+    assert [(b.kind, b.text) for b in blocks] == [
+        (PARA, "示例市政府工作报告"), (PARA, "各位代表："), (HEADING, "一、工作回顾"),
+        (PARA, "过去一年，经济增长5%。"), (PARA, "民生持续改善。")]
+
+
+def test_page_furniture_in_text_needs_text_on_both_sides() -> None:
+    lines = ["正文第一行，没有结束", "", "12", "", "某某期刊论文标题", "", "接着的正文。"]
+    lines += [f"其他正文行{i}" for i in "一二三四"]
+    blocks, log, headers = layout_text("\n".join(lines))
+    assert headers == ["某某期刊论文标题"]
+    assert {e.step for e in log} == {"page_numbers_removed", "running_header_removed"}
+    assert "某某期刊论文标题" not in "".join(b.text for b in blocks)
