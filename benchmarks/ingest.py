@@ -1,0 +1,73 @@
+"""Pages per second of the whole ingest stage on PDFs, against pdfplumber's plain ``extract_text``.
+
+The ingest stage is what ``corpus-tool ingest`` does per file: layout-aware extraction, repair,
+structure and the database write (a fresh database each run). Both sides run in this process over
+the same pages, alternating, best of ``--repeat``. Timed as CPU seconds of this process and of its
+finished children (the ingest reads each file in a worker process so that a time limit can stop a
+stuck parser), so that other load on the machine hits both sides alike. Target (issue 2): ratio
+at most 1.5.
+
+    python benchmarks/ingest.py [PDF ...] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.ingest_pdf_raw import DEFAULT_FILES, plain_text  # noqa: E402
+from corpus_tool.ingest.pipeline import ingest_paths  # noqa: E402
+
+
+def ingest_stage(path: Path) -> int:
+    """Ingest one PDF into a new database; returns its page count."""
+    with tempfile.TemporaryDirectory() as tmp:
+        summary = ingest_paths([path], Path(tmp) / "bench.duckdb")
+        return summary.pages
+
+
+def cpu_seconds(fn, path: Path) -> float:
+    """CPU time of this process plus its children that finished during the call."""
+
+    def now() -> float:
+        t = os.times()
+        return t.user + t.system + t.children_user + t.children_system
+
+    start = now()
+    fn(path)
+    return now() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("pdfs", nargs="*", type=Path)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    files = args.pdfs or [f for f in DEFAULT_FILES if f.exists()]
+    if not files:
+        print("no PDFs given and ../shared not found", file=sys.stderr)
+        return 2
+    print(f"{'file':34} {'pages':>5} {'extract_text p/s':>16} {'ingest p/s':>11} {'ratio':>6}")
+    total_plain = total_ingest = 0.0
+    for path in files:
+        pages = plain_text(path)  # warm-up: imports, font caches
+        ingest_stage(path)
+        plain = ingest = float("inf")
+        for _ in range(args.repeat):
+            plain = min(plain, cpu_seconds(plain_text, path))
+            ingest = min(ingest, cpu_seconds(ingest_stage, path))
+        total_plain += plain
+        total_ingest += ingest
+        print(f"{path.name[:34]:34} {pages:5d} {pages / plain:16.1f} {pages / ingest:11.1f} {ingest / plain:6.2f}")
+    print(f"{'all files (ingest / extract_text)':34} {'':5} {'':16} {'':11} {total_ingest / total_plain:6.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
