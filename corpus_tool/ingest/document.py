@@ -1,18 +1,31 @@
-"""One file → one cleaned, structured :class:`Document` (pure: no database, safe in workers)."""
+"""One file → cleaned, structured :class:`Document` objects (pure: no database, safe in workers).
+
+:func:`read_file` is what a worker process runs: it never raises, it turns every failure into
+a :class:`FileResult` with a reason, so one hostile file cannot stop a batch.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import json
+import os
+import traceback
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
-from corpus_tool.ingest.model import RAW, Block, Document, Extracted, LogEntry
+from corpus_tool.ingest.model import RAW, TITLE, Block, Document, Extracted, LogEntry
 from corpus_tool.ingest.repair import CleaningLog, clean_text, gbk_guard, repair_chars
 from corpus_tool.ingest.structure import build_structure
 from corpus_tool.ingest.textlayout import layout_text
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
 PDF_SUFFIXES = frozenset({".pdf"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+DOCX_SUFFIXES = frozenset({".docx"})
+TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx"})
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
+SUPPORTED_SUFFIXES = DOCUMENT_SUFFIXES | TABLE_SUFFIXES
 
 
 class UnsupportedFormat(ValueError):
@@ -25,9 +38,34 @@ class IngestOptions:
 
     ocr: bool = False
     to_simplified: bool = False
+    text_column: str | None = None  # CSV/XLSX: the column holding each row's text
     max_pages: int | None = 2000  # per PDF: a hostile file cannot stall the batch
-    timeout: float | None = 300.0  # seconds per file
+    timeout: float | None = 300.0  # seconds per file; the worker is killed past it
     max_bytes: int | None = 200 * 1024 * 1024
+    max_chars: int | None = 5_000_000  # per document, after decoding
+    max_memory: int | None = 3 * 1024 ** 3  # per worker process (POSIX address-space limit)
+    near_duplicate_threshold: float = 0.7
+
+    def settings_key(self, suffix: str) -> str:
+        """The options that change what is read from a file of this suffix ("" for the defaults).
+
+        Part of the doc_id, so re-reading with other settings makes a new document version.
+        """
+        parts = []
+        if self.to_simplified:
+            parts.append("t2s")
+        suffix = suffix.lower()
+        if suffix in PDF_SUFFIXES:
+            if self.ocr:
+                parts.append("ocr")
+            if self.max_pages != IngestOptions.max_pages:
+                parts.append(f"pages={self.max_pages}")
+        if suffix in TABLE_SUFFIXES:
+            parts.append(f"text_column={self.text_column}")
+        return ";".join(parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def file_hash(path: Path) -> str:
@@ -39,8 +77,11 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def doc_id_for(digest: str) -> str:
-    return digest[:16]
+def doc_id_for(digest: str, settings: str = "") -> str:
+    """First 16 hex digits of the file's SHA-256; other settings give another id."""
+    if not settings:
+        return digest[:16]
+    return hashlib.sha256(f"{digest}|{settings}".encode()).hexdigest()[:16]
 
 
 def extract(path: Path, options: IngestOptions) -> Extracted:
@@ -53,14 +94,21 @@ def extract(path: Path, options: IngestOptions) -> Extracted:
     if suffix in TEXT_SUFFIXES:
         from corpus_tool.ingest.textfile import extract_text_file
 
-        return extract_text_file(path)
+        return extract_text_file(path, max_chars=options.max_chars)
+    if suffix in HTML_SUFFIXES:
+        from corpus_tool.ingest.html import extract_html
+
+        return extract_html(path, max_chars=options.max_chars)
+    if suffix in DOCX_SUFFIXES:
+        from corpus_tool.ingest.docx import extract_docx
+
+        return extract_docx(path)
     raise UnsupportedFormat(f"unsupported file type {suffix or '(none)'} (不支持的文件类型)")
 
 
 def clean_blocks(extracted: Extracted, log: CleaningLog) -> tuple[list[Block], list[LogEntry], list[str]]:
     """Repair the extracted text; plain text goes through the text layout step in between."""
-    all_text = "\n".join(b.text for b in extracted.blocks)
-    gbk = gbk_guard(all_text)
+    gbk = gbk_guard("\n".join(b.text for b in extracted.blocks))
     layout_log: list[LogEntry] = []
     headers: list[str] = []
     blocks: list[Block] = []
@@ -76,22 +124,100 @@ def clean_blocks(extracted: Extracted, log: CleaningLog) -> tuple[list[Block], l
     return blocks, layout_log, headers
 
 
-def build_document(path: Path, extracted: Extracted, digest: str, source_path: str | None = None) -> Document:
-    """Clean and structure what an extractor read from ``path``."""
+def _convert_document(doc: Document) -> int:
+    """Traditional → simplified in every text field of ``doc``; return the characters changed."""
+    from corpus_tool.ingest.convert import to_simplified
+
+    changed = 0
+
+    def conv(text: str) -> str:
+        nonlocal changed
+        out = to_simplified(text)
+        if out != text:
+            changed += sum(1 for a, b in zip(text, out, strict=False) if a != b) or 1
+        return out
+
+    doc.title = conv(doc.title)
+    doc.abstract = conv(doc.abstract)
+    doc.keywords = [conv(k) for k in doc.keywords]
+    doc.authors = [conv(a) for a in doc.authors]
+    for unit in doc.units:
+        unit.text = conv(unit.text)
+    for section in doc.sections:
+        section.title = conv(section.title)
+    for note in doc.footnotes:
+        note.text = conv(note.text)
+    return changed
+
+
+def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
+                  row_fields: dict[str, str] | None, meta_lines: tuple[list[str], list[str]]) -> None:
+    """Script, official-document and journal metadata, relations and the near-duplicate signature."""
+    from corpus_tool.ingest.convert import SIMPLIFIED, detect_script, to_simplified
+    from corpus_tool.ingest.dedup import signature
+    from corpus_tool.ingest.metadata import extract_metadata
+
+    full_text = "\n".join(u.text for u in doc.units)
+    script = doc.meta.get("script") or detect_script(full_text)
+    doc.meta["script"] = script
+    head, tail = meta_lines
+    title = doc.title
+    if script not in (None, SIMPLIFIED):  # match patterns on a simplified view; values come out simplified
+        head, tail, title = [to_simplified(t) for t in head], [to_simplified(t) for t in tail], to_simplified(title)
+    found = extract_metadata(title, head, tail, file_name, extracted_meta.get("page_fields"))
+    sources = dict(found.sources)
+    for key in ("year", "date", "issuer", "doc_number", "doc_type"):
+        if key in found.values:
+            doc.meta[key] = found.values[key]
+    if not doc.title and found.values.get("title"):
+        doc.title = str(found.values["title"])
+        sources["title"] = found.sources["title"]
+    fields: dict[str, Any] = doc.meta.setdefault("fields", {})
+    if found.values.get("doi") and "doi" not in fields:
+        fields["doi"] = found.values["doi"]
+    if not doc.authors:
+        from corpus_tool.ingest.metadata import authors_from_lines
+
+        before_abstract = []
+        for unit in doc.units[:8]:
+            if unit.field in ("abstract", "keywords"):
+                break
+            if unit.field == "body":
+                before_abstract.append(unit.text)
+        if any(u.field == "abstract" for u in doc.units[:10]):
+            doc.authors = authors_from_lines(before_abstract)
+            if doc.authors:
+                sources["authors"] = "content:署名"
+    for key in ("docx_title", "docx_author", "docx_created", "page_title"):
+        if extracted_meta.get(key):
+            fields[key] = extracted_meta[key]
+    for key, value in (extracted_meta.get("page_fields") or {}).items():
+        if key in ("索引号", "主题分类", "发布日期", "主题词"):
+            fields[key] = value
+    if row_fields:
+        fields.update(row_fields)
+    doc.meta["sources"] = sources
+    doc.meta["relations"] = [asdict(r) for r in found.relations]
+    doc.meta["minhash"], doc.meta["n_shingles"] = signature(full_text)
+
+
+def build_document(path: Path, extracted: Extracted, doc_id: str, source_path: str | None = None,
+                   options: IngestOptions | None = None, row_fields: dict[str, str] | None = None) -> Document:
+    """Clean, structure and describe what an extractor read from ``path``."""
+    options = options or IngestOptions()
     log = CleaningLog()
     blocks, layout_log, headers = clean_blocks(extracted, log)
     structured = build_structure(blocks)
-    meta: dict = {"fields": {}}
+    meta: dict[str, Any] = {"fields": {}}
     if headers:
         meta["fields"]["running_header"] = headers[0]
     for key, value in structured.labelled.items():
         meta["fields"][key] = value
-    title = structured.title
     doc = Document(
-        doc_id=doc_id_for(digest),
+        doc_id=doc_id,
         source_path=source_path or str(path),
         fmt=extracted.fmt,
-        title=title,
+        title=structured.title,
         abstract=structured.abstract,
         keywords=structured.keywords,
         sections=structured.sections,
@@ -104,14 +230,158 @@ def build_document(path: Path, extracted: Extracted, digest: str, source_path: s
         scanned_pages=extracted.scanned_pages,
         encoding=extracted.encoding,
     )
+    if options.to_simplified:
+        from corpus_tool.ingest.convert import detect_script
+
+        doc.meta["script"] = detect_script("\n".join(u.text for u in doc.units))  # before converting
+        n = _convert_document(doc)
+        if n:
+            doc.log.append(LogEntry("to_simplified", n, "traditional → simplified characters (OpenCC t2s)"))
+    _add_metadata(doc, Path(source_path or path).name, extracted.meta, row_fields,
+                  metadata_lines(extracted, doc))
     return doc
+
+
+def metadata_lines(extracted: Extracted, doc: Document, n_head: int = 30, n_tail: int = 12
+                   ) -> tuple[list[str], list[str]]:
+    """The first and last lines of a document as written, for the metadata step.
+
+    Plain text keeps its own lines (the layout step may join a title, its document number and
+    the addressee into one paragraph); other formats give their paragraphs.
+    """
+    from corpus_tool.ingest.repair import fix_fullwidth_alnum
+
+    if any(b.kind == RAW for b in extracted.blocks):
+        lines: list[str] = []
+        for block in extracted.blocks:
+            text = block.text if block.kind == RAW else block.text.replace("\n", "")
+            lines += [line.strip(" \t\u3000\ufeff\u200b") for line in text.split("\n")]
+        lines = [fix_fullwidth_alnum(line)[0] for line in lines if line.strip(" \t\u3000\ufeff\u200b")]
+    else:
+        lines = [u.text for u in doc.units]
+    return lines[:n_head], (lines[n_head:][-n_tail:] if len(lines) > n_head else [])
 
 
 def read_document(path: str | Path, options: IngestOptions | None = None,
                   source_path: str | None = None) -> Document:
-    """Extract, repair and structure one file."""
+    """Extract, repair and structure one single-document file."""
     path = Path(path)
     options = options or IngestOptions()
     digest = file_hash(path)
     extracted = extract(path, options)
-    return build_document(path, extracted, digest, source_path)
+    return build_document(path, extracted, doc_id_for(digest, options.settings_key(path.suffix)),
+                          source_path, options)
+
+
+def read_table_documents(path: str | Path, options: IngestOptions, source_path: str | None = None
+                         ) -> list[Document]:
+    """Each row of a CSV/XLSX table as a document; its source path is ``file#row=N``."""
+    from corpus_tool.ingest.manifest import fill_standard_fields
+    from corpus_tool.ingest.tabular import read_table
+
+    path = Path(path)
+    if not options.text_column:
+        raise UnsupportedFormat("a table needs --text-column to say which column holds the text "
+                                "(表格文件需用 --text-column 指定文本列)")
+    settings = options.settings_key(path.suffix)
+    docs = []
+    for row in read_table(path, options.text_column, options.max_chars):
+        if not row.text.strip():
+            continue
+        payload = json.dumps([settings, row.text, row.fields], ensure_ascii=False, sort_keys=True)
+        doc_id = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+        extracted = Extracted(blocks=[Block(RAW, row.text)], fmt=path.suffix.lower().lstrip("."))
+        title = _row_value(row.fields, ("title", "标题", "题名"))
+        if title:
+            extracted.blocks.insert(0, Block(TITLE, title))
+        doc = build_document(path, extracted, doc_id, f"{source_path or path}#{row.part}", options,
+                             row_fields=row.fields)
+        fill_standard_fields(doc, row.fields, "table")
+        docs.append(doc)
+    return docs
+
+
+def _row_value(fields: dict[str, str], names: tuple[str, ...]) -> str:
+    lowered = {k.lower(): v for k, v in fields.items()}
+    return next((lowered[n] for n in names if lowered.get(n)), "")
+
+
+# -- the worker -----------------------------------------------------------------------------------
+@dataclass
+class FileResult:
+    """What reading one file gave: documents, or an error class and a readable reason."""
+
+    path: str
+    documents: list[Document] = field(default_factory=list)
+    error: tuple[str, str] | None = None
+
+
+def _reason(exc: BaseException) -> tuple[str, str]:
+    """A failure as (error class, readable detail) for the errors table."""
+    name = type(exc).__name__
+    if isinstance(exc, FileNotFoundError):
+        return "file_vanished", f"file removed during the run (运行中文件被删除): {exc.filename or exc}"
+    if isinstance(exc, PermissionError):
+        return "permission_denied", f"no permission to read (无读取权限): {exc.filename or exc}"
+    if isinstance(exc, UnsupportedFormat):
+        return "unsupported_format", str(exc)
+    if isinstance(exc, MemoryError):
+        return "out_of_memory", ("the file needed more memory than the per-worker limit; a decompression "
+                                 "bomb? (超过内存上限，疑似解压炸弹)")
+    if isinstance(exc, RecursionError):
+        return "too_deeply_nested", "objects nested too deeply to parse (对象嵌套过深)"
+    detail = str(exc) or "".join(traceback.format_exception_only(exc)).strip()
+    return name, detail[:2000]
+
+
+def _empty_reason(docs: list[Document]) -> tuple[str, str] | None:
+    if any(d.units for d in docs):
+        return None
+    scanned = [p for d in docs for p in d.scanned_pages]
+    if scanned:
+        pages = ",".join(map(str, scanned[:50]))
+        return "scanned", f"pages {pages} have no text layer; rerun with --ocr (扫描件，无文字层；请使用 --ocr)"
+    return "empty", "no text found (未找到文本)"
+
+
+def read_file(path: str, options: IngestOptions, source_path: str | None = None) -> FileResult:
+    """Worker entry: read one file into documents; every failure becomes a recorded reason.
+
+    ``source_path`` (default ``path``) is the path stored and reported, when a worker opens the file
+    under another name (a Dask worker gets the absolute path)."""
+    source = source_path or path
+    try:
+        p = Path(path)
+        if p.suffix.lower() in TABLE_SUFFIXES:
+            docs = read_table_documents(p, options, source_path=source)
+        else:
+            docs = [read_document(p, options, source_path=source)]
+            docs[0].units = [u for u in docs[0].units if u.text.strip()]
+    except BaseException as exc:  # a hostile file must not stop the batch: every failure is a result
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        return FileResult(source, error=_reason(exc))
+    empty = _empty_reason(docs)
+    if empty is not None:
+        return FileResult(source, error=empty)
+    return FileResult(source, documents=[d for d in docs if d.units])
+
+
+def limit_memory(max_bytes: int | None) -> None:
+    """Cap this process's address space (POSIX), so a decompression bomb raises MemoryError
+    instead of exhausting the machine. A no-op on Windows, where the time limit still applies."""
+    if not max_bytes:
+        return
+    try:
+        import resource
+    except ImportError:
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = max_bytes if hard == resource.RLIM_INFINITY else min(max_bytes, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def worker_init(max_memory: int | None) -> None:
+    """Initialiser of each worker process."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    limit_memory(max_memory)

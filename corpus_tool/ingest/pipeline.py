@@ -1,33 +1,42 @@
 """Batch ingest: files and folders → the corpus database, in parallel, resumable, nothing lost.
 
-Workers (a ``multiprocessing`` pool with the spawn start method, safe on every OS) read and
-clean files; only this process writes the database, one transaction per file, in the sorted
-order of paths, so the result does not depend on the number of workers. A file whose bytes
-are already stored under the same path is skipped, so a re-run after an interruption ends
-exactly where an uninterrupted run would.
+Workers are processes of a ``pebble`` pool (spawn start method, safe on every OS): each file
+gets a hard time limit, past which its worker is killed and replaced, and a memory limit, so
+one hostile file cannot stall or sink a batch; with ``engine`` (``--engine dask``) files are
+read by tasks on a Dask cluster instead (see :mod:`corpus_tool.parallel`). Only this process
+writes the database, one transaction per file, in the sorted order of paths, so the result does
+not depend on the engine or the number of workers. A file whose bytes and settings are already
+stored is skipped, so a re-run after an interruption (even ``kill -9``) ends exactly where an
+uninterrupted run ends.
+After the files, near duplicates are linked over the whole corpus.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import hashlib
+import json
 import os
-import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from stat import S_ISREG
 
 from corpus_tool.ingest.document import (
-    PDF_SUFFIXES,
-    TEXT_SUFFIXES,
+    DOCUMENT_SUFFIXES,
+    TABLE_SUFFIXES,
+    FileResult,
     IngestOptions,
-    UnsupportedFormat,
     file_hash,
-    read_document,
+    read_file,
+    worker_init,
 )
+from corpus_tool.ingest.manifest import ManifestSet, apply_manifest, load_manifest
 from corpus_tool.ingest.model import Document
+from corpus_tool.parallel import Engine
 from corpus_tool.store.db import CorpusDB
 
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
+SUPPORTED_SUFFIXES = DOCUMENT_SUFFIXES | TABLE_SUFFIXES
 
 
 @dataclass
@@ -35,81 +44,143 @@ class IngestSummary:
     """What a batch did: counted for the end-of-run report and the run record."""
 
     files: int = 0
-    ingested: int = 0
+    ingested: int = 0  # new documents stored
     unchanged: int = 0
-    duplicates: int = 0  # files whose bytes were already stored under another path
+    duplicates: int = 0  # documents whose content was already stored under another path
     failed: int = 0
+    failed_before: int = 0  # unchanged files that failed in an earlier run (not retried)
     pages: int = 0
     characters: int = 0
     scanned_pages: int = 0
+    near_duplicates: int = 0
+    ignored_tables: int = 0  # CSV/XLSX found in folders while no --text-column was given
+    aborted: bool = False  # --strict stopped the batch at its first failure
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (path, error, detail)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) not even read
 
     @property
     def ok(self) -> bool:
-        return self.failed == 0 and not self.skipped
+        return self.failed == 0 and self.failed_before == 0 and not self.skipped and not self.aborted
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files": self.files, "ingested": self.ingested, "unchanged": self.unchanged,
+            "duplicates": self.duplicates, "failed": self.failed, "failed_before": self.failed_before,
+            "pages": self.pages, "characters": self.characters, "scanned_pages": self.scanned_pages,
+            "near_duplicates": self.near_duplicates, "ignored_tables": self.ignored_tables,
+            "aborted": self.aborted, "skipped": len(self.skipped),
+        }
 
 
-@dataclass
-class _Outcome:
-    path: str
-    document: Document | None
-    error: tuple[str, str] | None  # (error class, detail)
+# -- finding files ---------------------------------------------------------------------------------
+def discover(paths: Iterable[str | Path], summary: IngestSummary, *, tables: bool = False,
+             exclude: set[Path] | None = None) -> list[Path]:
+    """Expand folders into supported files, sorted; unreadable folders are reported, not fatal.
 
-
-def discover(paths: Iterable[str | Path], summary: IngestSummary) -> list[Path]:
-    """Expand folders into supported files, sorted; unreadable folders are reported, not fatal."""
+    Table files (CSV/XLSX) are documents only with ``tables`` (a --text-column was given);
+    otherwise those found in folders are counted in ``summary.ignored_tables``.
+    """
+    exclude = exclude or set()
     found: set[Path] = set()
+
+    def wanted(p: Path, named: bool) -> bool:
+        suffix = p.suffix.lower()
+        if p.resolve() in exclude:
+            return False
+        if suffix in TABLE_SUFFIXES:
+            if not tables:
+                summary.ignored_tables += 1
+                if named:
+                    summary.skipped.append((str(p), "a table needs --text-column (表格需用 --text-column 指定文本列)"))
+            return tables
+        return suffix in DOCUMENT_SUFFIXES or named
+
+    def unreadable(exc: OSError) -> None:
+        summary.skipped.append((str(exc.filename), f"cannot read folder (无法读取文件夹): {exc.strerror}"))
+
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for root, dirs, files in os.walk(path, onerror=lambda e: summary.skipped.append(
-                    (str(e.filename), f"cannot read folder (无法读取文件夹): {e.strerror}"))):
+            for root, dirs, files in os.walk(path, onerror=unreadable):
                 dirs.sort()
                 for name in files:
                     p = Path(root) / name
-                    if p.suffix.lower() in SUPPORTED_SUFFIXES:
+                    if wanted(p, named=False):
                         found.add(p)
         elif path.exists():
-            found.add(path)
+            if wanted(path, named=True):
+                found.add(path)
         else:
-            summary.skipped.append((str(path), "no such file (文件不存在)"))
+            summary.skipped.append((str(path), "no such file or folder (文件或文件夹不存在)"))
     return sorted(found, key=lambda p: str(p))
 
 
-def _read_one(args: tuple[str, IngestOptions]) -> _Outcome:
-    """Worker: read one file; every failure becomes a recorded outcome, never a crash."""
-    path, options = args
-    try:
-        doc = read_document(path, options, source_path=path)
-    except UnsupportedFormat as exc:
-        return _Outcome(path, None, ("unsupported_format", str(exc)))
-    except FileNotFoundError as exc:
-        return _Outcome(path, None, ("file_vanished", f"file removed during the run (运行中文件被删除): {exc}"))
-    except PermissionError as exc:
-        return _Outcome(path, None, ("permission_denied", f"no permission to read (无读取权限): {exc}"))
-    except Exception as exc:  # noqa: BLE001 - a hostile file must not stop the batch
-        detail = str(exc) or "".join(traceback.format_exception_only(exc)).strip()
-        return _Outcome(path, None, (type(exc).__name__, detail))
-    if not doc.units:
-        if doc.scanned_pages:
-            pages = ",".join(map(str, doc.scanned_pages))
-            return _Outcome(path, None, ("scanned", f"pages {pages} have no text layer; rerun with --ocr "
-                                                    "(扫描件，无文字层；请使用 --ocr)"))
-        return _Outcome(path, None, ("empty", "no text found (未找到文本)"))
-    return _Outcome(path, doc, None)
+# -- reading files, in workers ---------------------------------------------------------------------
+def _timeout_result(path: str, seconds: float | None) -> FileResult:
+    return FileResult(path, error=("timeout", f"reading took longer than {seconds:g} s; the worker was stopped "
+                                              f"(raise --timeout to allow more) (处理超时，已终止)"))
 
 
+def _crash_result(path: str, exc: BaseException) -> FileResult:
+    code = getattr(exc, "exitcode", None)
+    return FileResult(path, error=("worker_crashed", f"the process reading this file died (exit code {code}); "
+                                                     f"a parser crash or the memory limit (读取进程崩溃)"))
 
-def _outcomes(todo: list[str], options: IngestOptions, jobs: int) -> Iterator[_Outcome]:
-    args = [(p, options) for p in todo]
-    if jobs <= 1 or len(todo) <= 1:
-        yield from map(_read_one, args)
+
+def read_files(todo: list[str], options: IngestOptions, jobs: int = 1,
+               engine: Engine | None = None) -> Iterator[FileResult]:
+    """Read files with ``engine`` (default: ``jobs`` local worker processes); yield results in the order of
+    ``todo`` whatever the engine and number of workers.
+
+    Each file runs under ``options.timeout`` seconds: a stuck parser's worker is killed (pebble
+    restarts it; on Dask the worker is restarted, see :mod:`corpus_tool.parallel.cluster`) and the
+    file is reported. Without a time limit and with one job, files are read in this process.
+    """
+    if not todo:
         return
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(processes=jobs, maxtasksperchild=200) as pool:
-        # imap keeps input order, so the database is written in the same order for any jobs.
-        yield from pool.imap(_read_one, args, chunksize=1)
+    from corpus_tool.parallel import make_engine
+
+    own = engine is None
+    engine = engine or make_engine("local", jobs=jobs)
+    try:
+        if engine.name == "dask":  # workers may run elsewhere: they open absolute paths, results keep todo's
+            results = engine.map(partial(_read_absolute, options=options),
+                                 [(os.path.abspath(p), p) for p in todo], timeout=options.timeout,
+                                 on_error=lambda item, exc: _failed_result(item[1], exc, options))
+        else:
+            results = engine.map(partial(read_file, options=options), todo, timeout=options.timeout,
+                                 on_error=lambda path, exc: _failed_result(path, exc, options),
+                                 initializer=worker_init, initargs=(options.max_memory,))
+        yield from results
+    finally:
+        if own:
+            engine.close()
+
+
+def _read_absolute(item: tuple[str, str], options: IngestOptions) -> FileResult:
+    """Read ``item[0]`` (an absolute path) and report it under ``item[1]`` (the path as given)."""
+    return read_file(item[0], options, source_path=item[1])
+
+
+def _failed_result(path: str, exc: BaseException, options: IngestOptions) -> FileResult:
+    """A file whose reading did not come back: too slow, its worker died, or the result was lost."""
+    from corpus_tool.parallel import TaskTimeout, WorkerCrashed
+
+    if isinstance(exc, TaskTimeout):
+        return _timeout_result(path, options.timeout)
+    if isinstance(exc, WorkerCrashed):
+        return _crash_result(path, exc)
+    return FileResult(path, error=(type(exc).__name__, str(exc)[:2000]))
+
+
+# -- the batch -------------------------------------------------------------------------------------
+def _settings(options: IngestOptions, path: Path, manifest_row: dict[str, str] | None) -> str:
+    """What, besides the bytes, decides a file's stored content: read again when it changes."""
+    key = options.settings_key(path.suffix)
+    if manifest_row is None:
+        return key
+    row = json.dumps(manifest_row, ensure_ascii=False, sort_keys=True)
+    return f"{key}|manifest={hashlib.sha256(row.encode('utf-8')).hexdigest()[:16]}"
 
 
 def ingest_paths(
@@ -118,63 +189,167 @@ def ingest_paths(
     *,
     options: IngestOptions | None = None,
     jobs: int = 1,
+    engine: Engine | None = None,
+    manifests: Iterable[str | Path] | ManifestSet = (),
+    strict: bool = False,
+    retry_failed: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into the corpus database ``db``; return a summary.
 
-    Bad files are recorded in the ``errors`` table with the reason, and the batch goes on.
+    Bad files are recorded in the ``errors`` table with the reason, and the batch goes on
+    (with ``strict``, it stops at the first failure). ``manifests`` are metadata CSVs joined
+    to files by path or name. Unchanged files that failed before are not retried unless
+    ``retry_failed``. Files are read by ``engine`` (the caller closes it) or by ``jobs`` local
+    worker processes.
     """
     options = options or IngestOptions()
     summary = IngestSummary()
+    if not isinstance(manifests, ManifestSet):
+        manifests = ManifestSet([load_manifest(p) for p in manifests])
     owns = not isinstance(db, CorpusDB)
     store = CorpusDB(db) if owns else db
     try:
-        files = discover(paths, summary)
+        files = discover(paths, summary, tables=bool(options.text_column), exclude=manifests.paths())
         summary.files = len(files)
+        _clear_folder_errors(store, paths)
+        for path, reason in summary.skipped:
+            if Path(path).is_dir():
+                store.write_error(path, "folder_unreadable", reason)
+        states, errors = store.file_states(), store.error_states()
         todo: list[str] = []
-        file_rows: dict[str, tuple[str, int, float, str]] = {}
+        rows: dict[str, tuple[int, float, str, str]] = {}
         for path in files:
             key = str(path)
+            found = manifests.lookup(path)
+            settings = _settings(options, path, found[0] if found else None)
             try:
                 stat = path.stat()
+                if not S_ISREG(stat.st_mode):  # a FIFO or device named *.txt would block the reader forever
+                    _fail(store, summary, key, "not_a_file", "not a regular file (不是普通文件: pipe/device)")
+                    continue
                 if options.max_bytes is not None and stat.st_size > options.max_bytes:
                     _fail(store, summary, key, "too_large",
-                          f"{stat.st_size} bytes > limit {options.max_bytes} (文件超过大小上限)")
+                          f"{stat.st_size:,} bytes > limit {options.max_bytes:,} (文件超过大小上限; --max-bytes)")
                     continue
                 digest = file_hash(path)
             except OSError as exc:
-                _fail(store, summary, key, type(exc).__name__, str(exc))
+                _fail(store, summary, key, *_os_reason(exc))
                 continue
-            known = store.known_file(key)
-            if known is not None and known[3] == digest:
+            if states.get(key) == {(digest, settings)}:
                 summary.unchanged += 1
                 continue
-            file_rows[key] = (key, stat.st_size, stat.st_mtime, digest)
+            before = errors.get(key)
+            if before is not None and before[2] == digest and before[3] == settings and not retry_failed:
+                summary.failed_before += 1
+                summary.errors.append((key, before[0], before[1]))
+                continue
+            rows[key] = (stat.st_size, stat.st_mtime, digest, settings)
             todo.append(key)
 
-        for i, outcome in enumerate(_outcomes(todo, options, jobs), 1):
+        for i, result in enumerate(read_files(todo, options, jobs, engine), 1):
             if progress is not None:
-                progress(i, len(todo), outcome.path)
-            if outcome.document is None:
-                assert outcome.error is not None
-                _fail(store, summary, outcome.path, *outcome.error)
+                progress(i, len(todo), result.path)
+            if result.error is not None:
+                _, _, digest, settings = rows[result.path]
+                _fail(store, summary, result.path, *result.error, file_hash=digest, settings=settings)
+                if strict:
+                    summary.aborted = True
+                    break
                 continue
-            doc = outcome.document
-            if store.has_document(doc.doc_id):
-                summary.duplicates += 1
-            else:
-                summary.ingested += 1
+            for doc in result.documents:
+                found = manifests.lookup(result.path)
+                if found is not None:
+                    apply_manifest(doc, found[0], found[1], found[2].path_column)
+            new = store.write_file(result.path, result.documents, rows[result.path])
+            summary.ingested += new
+            summary.duplicates += len(result.documents) - new
+            for doc in result.documents:
                 summary.pages += doc.n_pages
                 summary.characters += doc.n_chars
                 summary.scanned_pages += len(doc.scanned_pages)
-            store.write_document(doc, file_rows[outcome.path])
+        if not summary.aborted:
+            summary.near_duplicates = link_corpus(store, options.near_duplicate_threshold)
     finally:
         if owns:
             store.close()
     return summary
 
 
-def _fail(store: CorpusDB, summary: IngestSummary, path: str, error: str, detail: str) -> None:
+# -- links over the whole corpus -------------------------------------------------------------------
+def link_corpus(store: CorpusDB, threshold: float) -> int:
+    """Link near duplicates to their canonical document and forwarded documents to their targets.
+
+    Computed from the whole corpus, so the result depends only on what is stored; skipped when
+    nothing it reads has changed since the last run. Returns the number of near duplicates.
+    """
+    import pyarrow as pa
+
+    from corpus_tool.ingest.dedup import Candidate, find_near_duplicates
+
+    rows = store.con.execute(
+        "SELECT d.doc_id, d.n_chars, d.year, d.doc_number, d.title, s.minhash, s.n_shingles "
+        "FROM documents d LEFT JOIN signatures s USING (doc_id) ORDER BY d.doc_id"
+    ).fetchall()
+    h = hashlib.sha256(f"threshold={threshold}\n".encode())
+    for doc_id, _, year, number, title, *_ in rows:
+        h.update(f"{doc_id}|{year}|{number}|{title}\n".encode())
+    state = h.hexdigest()
+    if store.get_meta("links_state") == state:
+        return (store.con.execute("SELECT count(*) FROM documents WHERE canonical_id IS NOT NULL").fetchone()
+                or (0,))[0]
+    candidates = [Candidate(doc_id, bytes(sig), n_sh or 0, n_chars or 0, year, number)
+                  for doc_id, n_chars, year, number, _, sig, n_sh in rows if sig is not None]
+    links = find_near_duplicates(candidates, threshold)
+    link_table = pa.table({  # noqa: F841 - read by DuckDB below
+        "doc_id": list(links), "canonical_id": [v[0] for v in links.values()],
+        "similarity": [v[1] for v in links.values()],
+    }, schema=pa.schema([("doc_id", pa.string()), ("canonical_id", pa.string()), ("similarity", pa.float64())]))
+    with store.transaction() as con:
+        con.execute("UPDATE documents SET canonical_id = NULL, similarity = NULL "
+                    "WHERE canonical_id IS NOT NULL OR similarity IS NOT NULL")
+        con.execute("UPDATE documents SET canonical_id = l.canonical_id, similarity = l.similarity "
+                    "FROM link_table l WHERE documents.doc_id = l.doc_id")
+        _link_relations(con)
+        store.set_meta("links_state", state)
+    return len(links)
+
+
+def _link_relations(con) -> None:  # type: ignore[no-untyped-def]
+    """A forwarded document found in the corpus by its title (punctuation and 《》 ignored)."""
+    squash = "regexp_replace({}, '[\\s\u3000《》〈〉“”\"（）()]', '', 'g')"
+    con.execute("UPDATE relations SET target_doc_id = NULL")
+    con.execute(
+        f"UPDATE relations SET target_doc_id = t.target FROM ("
+        f"  SELECT r.doc_id, r.title, min(d.doc_id) AS target FROM relations r JOIN documents d"
+        f"  ON d.doc_id <> r.doc_id AND {squash.format('d.title')} <> '' AND ("
+        f"     {squash.format('d.title')} = {squash.format('r.title')}"
+        f"     OR ({squash.format('r.issuer')} || {squash.format('d.title')}) = {squash.format('r.title')})"
+        f"  GROUP BY r.doc_id, r.title) t "
+        f"WHERE relations.doc_id = t.doc_id AND relations.title = t.title"
+    )
+
+
+def _os_reason(exc: OSError) -> tuple[str, str]:
+    if isinstance(exc, FileNotFoundError):
+        return "file_vanished", f"file removed during the run (运行中文件被删除): {exc.filename}"
+    if isinstance(exc, PermissionError):
+        return "permission_denied", f"no permission to read (无读取权限): {exc.filename}"
+    return type(exc).__name__, str(exc)
+
+
+def _clear_folder_errors(store: CorpusDB, paths: Iterable[str | Path]) -> None:
+    """Folders that were unreadable in an earlier run are reported again if they still are."""
+    for raw in paths:
+        store.con.execute("DELETE FROM errors WHERE error = 'folder_unreadable' AND (source_path = ? "
+                          "OR starts_with(source_path, ?))", [str(raw), str(raw).rstrip("/") + "/"])
+
+
+def _fail(store: CorpusDB, summary: IngestSummary, path: str, error: str, detail: str, *,
+          file_hash: str | None = None, settings: str = "") -> None:
     summary.failed += 1
     summary.errors.append((path, error, detail))
-    store.write_error(path, error, detail)
+    store.write_error(path, error, detail, file_hash, settings)
+
+
+__all__ = ["SUPPORTED_SUFFIXES", "Document", "IngestSummary", "discover", "ingest_paths", "read_files"]

@@ -1,69 +1,64 @@
-"""Plain text and Markdown: bytes → text with the encoding detected and recorded."""
+"""Plain text and Markdown: bytes → text with the encoding detected and recorded.
+
+Files are decoded in chunks with an incremental decoder and a character limit, so a huge file
+(50 MB on one line) costs bounded memory: reading stops as soon as the limit is passed.
+"""
 
 from __future__ import annotations
 
 import codecs
+import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from corpus_tool.ingest.model import RAW, Block, Extracted, LogEntry
+
+CHUNK = 1 << 20
+SAMPLE = 1 << 18
+DEFAULT_MAX_CHARS = 5_000_000
+MAX_LINE_CHARS = 20_000  # longer lines are cut at sentence ends before the layout step
 
 
 class DecodeError(ValueError):
     """The bytes are not text in any encoding we can tell (a binary file with a .txt name)."""
 
 
+class TooLongError(ValueError):
+    """The text is longer than the configured limit (``--max-chars``)."""
+
+
+def _plausible_share(text: str) -> float:
+    """Share of characters a real text is made of: ASCII, CJK, CJK punctuation, full-width forms."""
+    if not text:
+        return 0.0
+    good = sum(1 for ch in text if (" " <= ch <= "~") or ch in "\n\r\t" or "\u4e00" <= ch <= "\u9fff"
+               or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or "\u2010" <= ch <= "\u2027")
+    return good / len(text)
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``utf-16-le`` or ``-be`` when the bytes read as text that way (Chinese UTF-16 has few NULs)."""
+    even = sample[: len(sample) - len(sample) % 2]
+    best = None
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            share = _plausible_share(even.decode(name))
+        except UnicodeDecodeError:
+            continue
+        if share >= 0.9 and (best is None or share > best[0]):
+            best = (share, name)
+    return best[1] if best else None
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:65536]
     if not sample:
         return False
-    if b"\x00" in sample and not (sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))):
-        # UTF-16 without a BOM has NULs in every other byte; binary files have them anywhere.
-        even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        return not (max(even, odd) > len(sample) / 4 and min(even, odd) < len(sample) / 50)
+    if b"\x00" in sample:
+        return _utf16_without_bom(sample) is None
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
     return controls > len(sample) / 100
-
-
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode ``data``; return the text and the encoding name.
-
-    Order: a BOM; strict UTF-8; UTF-16 without BOM; GB18030 when it decodes cleanly and the
-    result is mostly CJK; Big5; else charset-normalizer's best guess. Raises DecodeError for
-    binary data.
-    """
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                      (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(name), name
-    if _looks_binary(data):
-        raise DecodeError("binary content, not text (二进制内容，不是文本)")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    sample = data[:4096]
-    if sample.count(0) > len(sample) / 4:
-        for name in ("utf-16-le", "utf-16-be"):
-            try:
-                return data.decode(name), name
-            except UnicodeDecodeError:
-                continue
-    candidates = []
-    for name in ("gb18030", "big5"):
-        try:
-            text = data.decode(name)
-        except UnicodeDecodeError:
-            continue
-        candidates.append((_cjk_score(text, name), name, text))
-    if candidates:
-        _, name, text = max(candidates)
-        return text, name
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise DecodeError("no text encoding fits these bytes (无法识别文本编码)")
-    return str(best), best.encoding
 
 
 def _cjk_score(text: str, name: str) -> float:
@@ -76,14 +71,139 @@ def _cjk_score(text: str, name: str) -> float:
     return (common - 5 * rare) / len(text) + bonus
 
 
-def extract_text_file(path: str | Path) -> Extracted:
-    """Read a .txt or .md file as one raw block for the text layout step."""
+def _candidates(sample: bytes, at_eof: bool) -> list[str]:
+    """Encodings to try, most likely first, judged from the first bytes of the file."""
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                      (codecs.BOM_UTF16_BE, "utf-16")):
+        if sample.startswith(bom):
+            return [name]
+    if _looks_binary(sample):
+        raise DecodeError("binary content, not text (二进制内容，不是文本)")
+    names = ["utf-8"]
+    if b"\x00" in sample:
+        utf16 = _utf16_without_bom(sample)
+        if utf16 is not None:
+            return [utf16]
+    scored = []
+    for name in ("gb18030", "big5"):
+        # A multi-byte character may be cut at the end of the sample: ignore that tail.
+        text = codecs.getincrementaldecoder(name)("replace").decode(sample, final=at_eof)
+        penalty = text.count("\ufffd") * 10
+        scored.append((_cjk_score(text, name) - penalty / max(len(text), 1), name))
+    names += [name for _, name in sorted(scored, reverse=True)]
+    return names
+
+
+def _decode_stream(fh: BinaryIO, encoding: str, max_chars: int | None) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    total = 0
+    while True:
+        chunk = fh.read(CHUNK)
+        text = decoder.decode(chunk, final=not chunk)
+        if encoding not in ("utf-16", "utf-16-le", "utf-16-be") and "\x00" in text:
+            raise DecodeError("binary content, not text (二进制内容，不是文本)")
+        total += len(text)
+        if max_chars is not None and total > max_chars:
+            raise TooLongError(
+                f"more than {max_chars:,} characters; raise --max-chars to read it "
+                f"(文本超过 {max_chars:,} 字的上限)"
+            )
+        if text:
+            yield text
+        if not chunk:
+            return
+
+
+def read_text(path: str | Path, max_chars: int | None = DEFAULT_MAX_CHARS) -> tuple[str, str]:
+    """Decode a text file; return the text and the encoding name.
+
+    Order: a BOM; strict UTF-8; UTF-16 without BOM; GB18030 or Big5, whichever reads as more
+    common Chinese; else charset-normalizer's guess. Raises DecodeError for binary data and
+    TooLongError past ``max_chars`` characters (memory stays bounded by the limit).
+    """
     path = Path(path)
-    data = path.read_bytes()
-    text, encoding = decode_text(data)
-    log = []
+    with path.open("rb") as fh:
+        sample = fh.read(SAMPLE)
+        at_eof = len(sample) < SAMPLE
+        for name in _candidates(sample, at_eof):
+            fh.seek(0)
+            try:
+                text = "".join(_decode_stream(fh, name, max_chars))
+            except UnicodeDecodeError:
+                continue
+            if name == "utf-8" and text.startswith("\ufeff"):
+                text = text[1:]
+            return text, name
+    return _guess(path, max_chars)
+
+
+def _guess(path: Path, max_chars: int | None) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    with path.open("rb") as fh:
+        data = fh.read(SAMPLE)
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise DecodeError("no text encoding fits these bytes (无法识别文本编码)")
+    with path.open("rb") as fh:
+        try:
+            return "".join(_decode_stream(fh, best.encoding, max_chars)), best.encoding
+        except UnicodeDecodeError as exc:
+            raise DecodeError(f"no text encoding fits these bytes (无法识别文本编码): {exc}") from exc
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode bytes already in memory (small inputs: CSV cells, tests)."""
+    import io
+
+    with io.BytesIO(data) as fh:
+        sample = data[:SAMPLE]
+        for name in _candidates(sample, len(data) <= SAMPLE):
+            fh.seek(0)
+            try:
+                text = "".join(_decode_stream(fh, name, None))
+            except UnicodeDecodeError:
+                continue
+            return (text[1:] if name == "utf-8" and text.startswith("\ufeff") else text), name
+    raise DecodeError("no text encoding fits these bytes (无法识别文本编码)")
+
+
+_SENTENCE_END_RE = re.compile("[。！？；!?;]")
+
+
+def split_long_lines(text: str, limit: int = MAX_LINE_CHARS) -> tuple[str, int]:
+    """Break lines longer than ``limit`` after the last sentence end before it (else at the limit).
+
+    Returns the text and how many breaks were inserted. A file written on one line would
+    otherwise become one paragraph of millions of characters.
+    """
+    if len(text) <= limit or all(len(line) <= limit for line in text.split("\n")):
+        return text, 0
+    out: list[str] = []
+    n = 0
+    for line in text.split("\n"):
+        while len(line) > limit:
+            window = line[:limit]
+            ends = [m.end() for m in _SENTENCE_END_RE.finditer(window, limit // 2)]
+            cut = ends[-1] if ends else limit
+            out.append(line[:cut])
+            line = line[cut:]
+            n += 1
+        out.append(line)
+    return "\n".join(out), n
+
+
+def extract_text_file(path: str | Path, max_chars: int | None = DEFAULT_MAX_CHARS) -> Extracted:
+    """Read a .txt or .md file: plain text as one raw block for the layout step, Markdown as blocks."""
+    path = Path(path)
+    text, encoding = read_text(path, max_chars)
+    log: list[LogEntry] = []
     if encoding not in ("utf-8", "utf-8-sig"):
-        log.append(LogEntry("decoded", len(data), f"encoding {encoding}"))
+        log.append(LogEntry("decoded", len(text), f"encoding {encoding}"))
+    text, n_split = split_long_lines(text)
+    if n_split:
+        log.append(LogEntry("long_lines_split", n_split,
+                            f"lines over {MAX_LINE_CHARS:,} characters cut at sentence ends"))
     if path.suffix.lower() in (".md", ".markdown"):
         from corpus_tool.ingest.markdown import markdown_blocks
 

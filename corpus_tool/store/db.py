@@ -17,14 +17,23 @@ import pyarrow as pa
 from corpus_tool.ingest.model import Document
 
 DEFAULT_DB = "corpus.duckdb"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+
+# Columns added after version 1: databases made before get them on open.
+ADDED_COLUMNS: list[tuple[str, str, str]] = [
+    ("documents", "sources", "JSON"), ("documents", "classification", "VARCHAR"), ("documents", "doi", "VARCHAR"),
+    ("files", "file_path", "VARCHAR"), ("files", "settings", "VARCHAR"),
+    ("errors", "file_hash", "VARCHAR"), ("errors", "settings", "VARCHAR"),
+]
+# What the ingest pipeline stores per file: (size, mtime, file_hash, settings).
+FileRow = tuple[int, float, str, str]
 
 # Tables a user can export, with their columns in a fixed order (the public contract first).
 EXPORT_COLUMNS: dict[str, list[str]] = {
     "documents": [
         "doc_id", "source_path", "title", "year", "date", "issuer", "doc_number", "doc_type", "abstract",
         "keywords", "n_chars", "authors", "format", "encoding", "script", "n_pages", "scanned_pages",
-        "canonical_id", "similarity", "fields",
+        "canonical_id", "similarity", "fields", "sources", "classification", "doi",
     ],
     "sections": ["doc_id", "section_no", "level", "title", "parent_no"],
     "paragraphs": ["doc_id", "para_no", "section_no", "section_title", "text", "field", "page"],
@@ -32,7 +41,8 @@ EXPORT_COLUMNS: dict[str, list[str]] = {
     "footnotes": ["doc_id", "footnote_no", "page", "text"],
     "log": ["doc_id", "source_path", "step", "count", "detail"],
     "errors": ["source_path", "error", "detail"],
-    "files": ["source_path", "doc_id", "size", "file_hash"],
+    "files": ["source_path", "doc_id", "size", "file_hash", "file_path"],
+    "relations": ["doc_id", "relation", "title", "issuer", "doc_type", "doc_number", "target_doc_id"],
     "tokens": ["doc_id", "para_no", "position", "token", "pos", "start", "is_stop"],
 }
 
@@ -46,6 +56,7 @@ EXPORT_ORDER: dict[str, str] = {
     "log": "doc_id, step, detail",
     "errors": "source_path",
     "files": "source_path",
+    "relations": "doc_id, relation, title",
     "tokens": "doc_id, para_no, position",
 }
 
@@ -67,12 +78,19 @@ class CorpusDB:
         self.con = duckdb.connect(str(self.path), read_only=read_only)
         if not read_only:
             self.con.execute(resources.files("corpus_tool.store").joinpath("schema.sql").read_text("utf-8"))
+            self._migrate()
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
             )
 
     def close(self) -> None:
         self.con.close()
+
+    def _migrate(self) -> None:
+        for table, column, sql_type in ADDED_COLUMNS:
+            have = {r[0] for r in self.con.execute(f"DESCRIBE {table}").fetchall()}
+            if column not in have:
+                self.con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {sql_type}')
 
     def __enter__(self) -> CorpusDB:
         return self
@@ -131,51 +149,97 @@ class CorpusDB:
     def set_meta(self, key: str, value: str) -> None:
         self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
+    # -- what is stored per file ----------------------------------------------------------------
+    def file_states(self) -> dict[str, set[tuple[str, str]]]:
+        """For each file on disk: the (file_hash, settings) its stored rows were read with."""
+        out: dict[str, set[tuple[str, str]]] = {}
+        for path, digest, settings in self.con.execute(
+                "SELECT coalesce(file_path, source_path), file_hash, coalesce(settings, '') FROM files").fetchall():
+            out.setdefault(path, set()).add((digest, settings))
+        return out
+
+    def error_states(self) -> dict[str, tuple[str, str, str | None, str]]:
+        """Files that failed before: path → (error, detail, file_hash, settings)."""
+        return {r[0]: (r[1], r[2], r[3], r[4] or "") for r in self.con.execute(
+            "SELECT source_path, error, detail, file_hash, settings FROM errors").fetchall()}
+
     # -- writing documents -----------------------------------------------------------------------
     def write_document(self, doc: Document, file_row: tuple[str, int, float, str]) -> None:
         """Store one document and the file it came from, all or nothing."""
         source_path, size, mtime, file_hash = file_row
-        with self.transaction() as con:
-            self._forget_path(con, source_path)
-            if not self.has_document(doc.doc_id):
-                self._insert_document(con, doc)
-            con.execute(
-                "INSERT INTO files VALUES (?, ?, ?, ?, ?)", [source_path, doc.doc_id, size, mtime, file_hash]
-            )
-            con.execute("DELETE FROM errors WHERE source_path = ?", [source_path])
+        self.write_file(source_path, [doc], (size, mtime, file_hash, ""))
 
-    def write_error(self, source_path: str, error: str, detail: str) -> None:
+    def write_file(self, file_path: str, docs: list[Document], file_row: FileRow) -> int:
+        """Store the documents read from one file (one, or one per table row), all or nothing.
+
+        A previous version of the file is removed first. A document whose content is already
+        stored (an exact duplicate) is not stored again: the file's path is added to it.
+        Returns how many documents were new.
+        """
+        size, mtime, file_hash, settings = file_row
+        new = 0
+        with self.transaction() as con:
+            self._forget_file(con, file_path)
+            for doc in docs:
+                if self.has_document(doc.doc_id):
+                    con.execute("UPDATE documents SET source_path = ? WHERE doc_id = ? AND source_path > ?",
+                                [doc.source_path, doc.doc_id, doc.source_path])
+                else:
+                    self._insert_document(con, doc)
+                    new += 1
+                con.execute(
+                    "INSERT OR REPLACE INTO files (source_path, doc_id, size, mtime, file_hash, file_path, settings) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [doc.source_path, doc.doc_id, size, mtime, file_hash, file_path, settings],
+                )
+            con.execute("DELETE FROM errors WHERE source_path = ?", [file_path])
+        return new
+
+    def write_error(self, source_path: str, error: str, detail: str, file_hash: str | None = None,
+                    settings: str = "") -> None:
         """Record a file that could not be ingested; a previous version of it stays removed."""
         with self.transaction() as con:
-            self._forget_path(con, source_path)
-            con.execute("INSERT OR REPLACE INTO errors VALUES (?, ?, ?)", [source_path, error, detail])
+            self._forget_file(con, source_path)
+            con.execute("INSERT OR REPLACE INTO errors (source_path, error, detail, file_hash, settings) "
+                        "VALUES (?, ?, ?, ?, ?)", [source_path, error, detail, file_hash, settings])
 
     def touch_file(self, source_path: str, mtime: float) -> None:
         """Remember a new modification time for a file whose bytes did not change."""
         self.con.execute("UPDATE files SET mtime = ? WHERE source_path = ?", [mtime, source_path])
 
-    def _forget_path(self, con: duckdb.DuckDBPyConnection, source_path: str) -> None:
-        """Drop a path's file row, and its document when no other path refers to it."""
-        row = con.execute("SELECT doc_id FROM files WHERE source_path = ?", [source_path]).fetchone()
-        if row is None:
+    def _forget_file(self, con: duckdb.DuckDBPyConnection, file_path: str) -> None:
+        """Drop a file's rows, and each of its documents that no other file refers to."""
+        rows = con.execute(
+            "SELECT source_path, doc_id FROM files WHERE coalesce(file_path, source_path) = ?", [file_path]
+        ).fetchall()
+        if not rows:
             return
-        con.execute("DELETE FROM files WHERE source_path = ?", [source_path])
-        others = con.execute("SELECT count(*) FROM files WHERE doc_id = ?", [row[0]]).fetchone()
-        if others is not None and others[0] == 0:
-            delete_document(con, row[0])
+        con.execute("DELETE FROM files WHERE coalesce(file_path, source_path) = ?", [file_path])
+        for doc_id in sorted({r[1] for r in rows}):
+            left = con.execute("SELECT min(source_path) FROM files WHERE doc_id = ?", [doc_id]).fetchone()
+            if left is None or left[0] is None:
+                delete_document(con, doc_id)
+            else:  # another copy remains: it becomes the document's first path
+                con.execute("UPDATE documents SET source_path = ? WHERE doc_id = ?", [left[0], doc_id])
 
     def _insert_document(self, con: duckdb.DuckDBPyConnection, doc: Document) -> None:
         m = doc.meta
-        con.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                doc.doc_id, doc.source_path, doc.title, m.get("year"), m.get("date"), m.get("issuer"),
-                m.get("doc_number"), m.get("doc_type"), doc.abstract, "；".join(doc.keywords), doc.n_chars,
-                "；".join(doc.authors), doc.fmt, doc.encoding, m.get("script"), doc.n_pages,
-                ",".join(map(str, doc.scanned_pages)), None, None,
-                json.dumps(m.get("fields", {}), ensure_ascii=False, sort_keys=True),
-            ],
-        )
+        fields = dict(m.get("fields", {}))
+        classification = fields.pop("classification", None)
+        doi = fields.pop("doi", None)
+        values = {
+            "doc_id": doc.doc_id, "source_path": doc.source_path, "title": doc.title, "year": m.get("year"),
+            "date": m.get("date"), "issuer": m.get("issuer"), "doc_number": m.get("doc_number"),
+            "doc_type": m.get("doc_type"), "abstract": doc.abstract, "keywords": "；".join(doc.keywords),
+            "n_chars": doc.n_chars, "authors": "；".join(doc.authors), "format": doc.fmt, "encoding": doc.encoding,
+            "script": m.get("script"), "n_pages": doc.n_pages, "scanned_pages": ",".join(map(str, doc.scanned_pages)),
+            "canonical_id": None, "similarity": None,
+            "fields": json.dumps(fields, ensure_ascii=False, sort_keys=True),
+            "sources": json.dumps(m.get("sources", {}), ensure_ascii=False, sort_keys=True),
+            "classification": classification, "doi": doi,
+        }
+        names = ", ".join(f'"{k}"' for k in values)
+        con.execute(f"INSERT INTO documents ({names}) VALUES ({', '.join('?' * len(values))})", list(values.values()))
         titles = {s.section_no: s.title for s in doc.sections}
         _insert_many(con, "sections", [(doc.doc_id, s.section_no, s.level, s.title, s.parent_no)
                                        for s in doc.sections])
@@ -187,10 +251,17 @@ class CorpusDB:
                                         for c in doc.citations])
         _insert_many(con, "footnotes", [(doc.doc_id, f.footnote_no, f.page, f.text) for f in doc.footnotes])
         _insert_many(con, "log", [(doc.doc_id, doc.source_path, e.step, e.count, e.detail) for e in doc.log])
+        if m.get("minhash") is not None:
+            con.execute("INSERT INTO signatures VALUES (?, ?, ?)", [doc.doc_id, m["minhash"], m.get("n_shingles", 0)])
+        _insert_many(con, "relations", [
+            (doc.doc_id, r["relation"], r["title"], r.get("issuer"), r.get("doc_type"), r.get("doc_number"), None)
+            for r in m.get("relations", [])
+        ])
 
 
 def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
-    for table in ("documents", "sections", "paragraphs", "citations", "footnotes", "log", "tokens"):
+    for table in ("documents", "sections", "paragraphs", "citations", "footnotes", "log", "tokens", "signatures",
+                  "relations"):
         con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
 
 

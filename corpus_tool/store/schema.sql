@@ -26,15 +26,20 @@ CREATE TABLE IF NOT EXISTS documents (
     scanned_pages VARCHAR,        -- comma-separated page numbers with no text layer
     canonical_id VARCHAR,         -- set when this document is a near duplicate of another
     similarity DOUBLE,            -- estimated similarity to canonical_id
-    fields JSON                   -- user metadata (manifest columns) and the source of each value
+    fields JSON,                  -- user metadata (manifest or table columns) and other labelled fields
+    sources JSON,                 -- where each value came from: {"year": "content:成文日期", "issuer": "manifest"}
+    classification VARCHAR,       -- 中图分类号 of a journal article
+    doi VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS files (
-    source_path VARCHAR PRIMARY KEY,
+    source_path VARCHAR PRIMARY KEY,  -- a file, or one row of a table file: data.csv#row=2
     doc_id VARCHAR,
     size BIGINT,
     mtime DOUBLE,
-    file_hash VARCHAR             -- full SHA-256 of the file's bytes
+    file_hash VARCHAR,            -- full SHA-256 of the file's bytes
+    file_path VARCHAR,            -- the file on disk (differs from source_path for table rows)
+    settings VARCHAR              -- hash of the options and manifest row the file was read with
 );
 
 CREATE TABLE IF NOT EXISTS sections (
@@ -86,7 +91,27 @@ CREATE TABLE IF NOT EXISTS log (
 CREATE TABLE IF NOT EXISTS errors (
     source_path VARCHAR PRIMARY KEY,
     error VARCHAR,
-    detail VARCHAR
+    detail VARCHAR,
+    file_hash VARCHAR,            -- an unchanged failing file is not retried (ingest --retry-failed does)
+    settings VARCHAR
+);
+
+-- MinHash signature of each document's normalised text, for near-duplicate detection.
+CREATE TABLE IF NOT EXISTS signatures (
+    doc_id VARCHAR PRIMARY KEY,
+    minhash BLOB,                 -- 128 little-endian uint32 (datasketch, scheme affine32, seed 1)
+    n_shingles INTEGER
+);
+
+-- Documents that forward (转发), issue (印发) or approve and forward (批转) another document.
+CREATE TABLE IF NOT EXISTS relations (
+    doc_id VARCHAR,               -- the forwarding notice
+    relation VARCHAR,             -- 转发 | 印发 | 批转
+    title VARCHAR,                -- the forwarded document's title
+    issuer VARCHAR,
+    doc_type VARCHAR,
+    doc_number VARCHAR,
+    target_doc_id VARCHAR         -- the forwarded document, when it is in the corpus too
 );
 
 -- Tokens of the current segmentation (see segmentations.current).

@@ -1,0 +1,66 @@
+"""Traditional ↔ simplified characters: detect a text's script, convert with OpenCC on request.
+
+The script is detected for every document whether or not it is converted (the policy corpus
+holds traditional-character reports from the 1950s), so a researcher can find them later.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+
+SIMPLIFIED = "simplified"
+TRADITIONAL = "traditional"
+MIXED = "mixed"
+
+_HAN_RE = re.compile("[\u4e00-\u9fff]")
+# Below this many Han characters the script is not decided.
+_MIN_HAN = 20
+_SAMPLE_CHARS = 200_000
+
+
+@functools.cache
+def _converter(config: str):  # type: ignore[no-untyped-def]
+    """One OpenCC converter per configuration and process (building one reads its dictionaries)."""
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified characters (OpenCC ``t2s``: characters and common phrases)."""
+    return _converter("t2s").convert(text) if text else text
+
+
+def to_traditional(text: str) -> str:
+    return _converter("s2t").convert(text) if text else text
+
+
+def _changed(a: str, b: str) -> int:
+    """How many characters of ``a`` a conversion replaced (multiset difference: phrases may move)."""
+    if len(a) == len(b):
+        return sum(1 for x, y in zip(a, b, strict=True) if x != y)
+    return sum((Counter(a) - Counter(b)).values())
+
+
+def detect_script(text: str) -> str | None:
+    """``simplified``, ``traditional`` or ``mixed``; None when there is too little Chinese to tell.
+
+    A character that t2s changes is traditional-only; one that s2t changes is simplified-only.
+    Most characters (人, 大, 中 ...) are shared and count for neither.
+    """
+    sample = text[:_SAMPLE_CHARS]
+    han = "".join(_HAN_RE.findall(sample))
+    if len(han) < _MIN_HAN:
+        return None
+    trad_only = _changed(han, to_simplified(han))
+    simp_only = _changed(han, to_traditional(han))
+    if trad_only + simp_only == 0:
+        return SIMPLIFIED  # only shared characters: written the same either way
+    share = trad_only / (trad_only + simp_only)
+    if share >= 0.9:
+        return TRADITIONAL
+    if share <= 0.1:
+        return SIMPLIFIED
+    return MIXED

@@ -1,0 +1,132 @@
+"""Near-duplicate documents: the same text from two websites, re-posted or forwarded copies.
+
+Each document gets a MinHash signature (datasketch) over the character 5-grams of its
+normalised text: simplified Han characters and Latin letters only, so formatting, spacing,
+punctuation and traditional characters do not hide a copy. MinHash LSH finds candidate pairs;
+a candidate is linked when its estimated Jaccard similarity reaches the threshold and its
+metadata does not contradict it (two different years or document numbers are two documents,
+e.g. two versions of a regulation). Two documents with the same 发文字号
+need less similarity: a page that drops an attachment's tables is still that document.
+
+Every group gets one canonical document, chosen by a fixed rule (the longest text, then the
+smallest doc_id), so the result depends only on the set of documents, never on the order or
+the number of workers that read them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from corpus_tool.ingest.convert import to_simplified
+
+NUM_PERM = 128
+SHINGLE = 5
+SEED = 1
+SCHEME = "affine32"  # datasketch >= 2.0; stored signatures are 128 little-endian uint32
+DEFAULT_THRESHOLD = 0.7
+SAME_NUMBER_THRESHOLD = 0.4
+MIN_SHINGLES = 30  # shorter texts (stubs, one-line notices) are not compared
+_KEEP_RE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffa-z]+")
+_CHUNK = 20_000
+
+
+def normalise(text: str) -> str:
+    """The text a copy keeps: simplified Han characters and lower-case letters.
+
+    Digits are left out: tables of numbers are laid out differently by every site, and the
+    year check below tells two years' documents apart.
+    """
+    return _KEEP_RE.sub("", to_simplified(text).lower())
+
+
+def _shingle_hashes(text: str) -> np.ndarray:
+    """Distinct 32-bit hashes of the character 5-grams (deterministic, unlike Python's hash())."""
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(cps) < SHINGLE:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.zeros(len(cps) - SHINGLE + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(SHINGLE):
+            h = h * np.uint64(1_000_003) + cps[k:len(cps) - SHINGLE + 1 + k]
+        h ^= h >> np.uint64(29)
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(32)
+    return np.unique(h & np.uint64(0xFFFFFFFF))
+
+
+def signature(text: str) -> tuple[bytes, int]:
+    """MinHash signature of a document's text (already joined) and its number of distinct shingles."""
+    from datasketch import MinHash
+
+    hashes = _shingle_hashes(normalise(text))
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, scheme=SCHEME)
+    for start in range(0, len(hashes), _CHUNK):  # bounded memory: n × NUM_PERM per chunk
+        m.update_batch(hashes[start:start + _CHUNK].tolist())
+    return np.asarray(m.hashvalues).astype("<u4").tobytes(), len(hashes)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What the detector needs to know of one document."""
+
+    doc_id: str
+    signature: bytes
+    n_shingles: int
+    n_chars: int
+    year: int | None = None
+    doc_number: str | None = None
+
+
+def _minhash(sig: bytes):  # type: ignore[no-untyped-def]
+    from datasketch import LeanMinHash, MinHash
+
+    return LeanMinHash(MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME,
+                               hashvalues=np.frombuffer(sig, dtype="<u4").astype(np.uint32)))
+
+
+def _compatible(a: Candidate, b: Candidate) -> bool:
+    if a.year is not None and b.year is not None and a.year != b.year:
+        return False
+    return not (a.doc_number and b.doc_number and a.doc_number != b.doc_number)
+
+
+def find_near_duplicates(docs: Iterable[Candidate], threshold: float = DEFAULT_THRESHOLD,
+                         same_number_threshold: float = SAME_NUMBER_THRESHOLD) -> dict[str, tuple[str, float]]:
+    """Map each near-duplicate doc_id to (canonical doc_id, estimated similarity).
+
+    Documents with the same 发文字号 need only ``same_number_threshold``.
+    """
+    from datasketch import MinHashLSH
+
+    pool = sorted((d for d in docs if d.n_shingles >= MIN_SHINGLES), key=lambda d: (-d.n_chars, d.doc_id))
+    if len(pool) < 2:
+        return {}
+    hashes = {d.doc_id: _minhash(d.signature) for d in pool}
+    by_id = {d.doc_id: d for d in pool}
+    # LSH at a lower threshold than the link: candidates are then checked one by one.
+    lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=NUM_PERM)
+    canonical_by_number: dict[str, list[str]] = {}
+    out: dict[str, tuple[str, float]] = {}
+    for d in pool:
+        best: tuple[float, str] | None = None
+        same_number = canonical_by_number.get(d.doc_number or "", [])
+        for other in sorted(set(lsh.query(hashes[d.doc_id])) | set(same_number)):
+            if not _compatible(d, by_id[other]):
+                continue
+            sim = float(hashes[d.doc_id].jaccard(hashes[other]))
+            # One 发文字号 names one document: a shorter copy of it (a page without its
+            # attachment tables) is the same document at a lower similarity.
+            needed = min(threshold, same_number_threshold) if other in same_number else threshold
+            if sim >= needed and (best is None or sim > best[0]):
+                best = (sim, other)
+        if best is None:
+            lsh.insert(d.doc_id, hashes[d.doc_id])  # only canonicals are matched against
+            if d.doc_number:
+                canonical_by_number.setdefault(d.doc_number, []).append(d.doc_id)
+        else:
+            out[d.doc_id] = (best[1], round(best[0], 4))
+    return out

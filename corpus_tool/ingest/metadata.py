@@ -1,0 +1,454 @@
+"""Metadata of official documents and journal articles, read from the text itself.
+
+Official documents: 发文字号 (normalised to 国发〔2024〕1号), issuing body (joint issuers
+joined by 、), 成文日期 (Arabic or Chinese numerals, 〇 and ○ for zero), document type from
+the title, 转发/印发/批转 relations. Journal articles: authors, DOI (title, abstract, keywords
+and 中图分类号 come from the structure step).
+
+"The" year of a document is the year of the date of its current text, taken in this order:
+
+1. ``content:成文日期``: the publisher's metadata table (gov.cn), else the date closing the
+   document under its issuer (落款), else the date of a State Council order;
+2. ``content:会议日期``: a report's dateline (——2024年3月5日在……会议上, （……通过）);
+3. ``content:公布日期``: the latest 公布/发布/修订/修正/通过 date in a regulation's history
+   (施行, entry into force, does not count); ``filename:版本日期`` when the file name carries
+   a later full date (the history in the text may stop before the current version);
+4. ``content:发文字号``: the year in 国发〔2019〕5号;
+5. ``content:标题`` (2024年政府工作报告), ``content:全国人大届次`` / ``content:党代会届次`` (the
+   year of 第十三届全国人大第四次会议, of 中共十三大);
+6. ``filename``: a single 4-digit year in the file name;
+7. ``manifest``: the user's metadata (joined later, see :mod:`corpus_tool.ingest.manifest`).
+
+Every value comes with its source, stored in ``documents.sources``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# -- dates --------------------------------------------------------------------------------------
+_ZH_DIGIT = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "o": 0, "0": 0, "一": 1, "二": 2, "两": 2, "三": 3,
+             "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_YEAR = "[〇○零Ｏ一二三四五六七八九]{4}"
+_ZH_SMALL = "[一二三四五六七八九十]{1,3}"
+DATE_RE = re.compile(
+    rf"(?P<y>(?:1[89]|20)\d\d|{_ZH_YEAR})\s*年\s*(?P<m>1[0-2]|0?[1-9]|{_ZH_SMALL})\s*月"
+    rf"(?:\s*(?P<d>3[01]|[12]\d|0?[1-9]|{_ZH_SMALL})\s*日)?"
+)
+_YEAR_IN_NAME_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+
+
+def zh_number(text: str) -> int | None:
+    """十一 → 11, 二十五 → 25, 三十 → 30, 五 → 5; digit-by-digit for years (一九九六 → 1996)."""
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        digits = [_ZH_DIGIT.get(ch) for ch in text]
+        if any(d is None for d in digits):
+            return None
+        value = 0
+        for d in digits:
+            value = value * 10 + d  # type: ignore[operator]
+        return value
+    tens, _, ones = text.partition("十")
+    t = _ZH_DIGIT.get(tens, None) if tens else 1
+    o = _ZH_DIGIT.get(ones, None) if ones else 0
+    if t is None or o is None:
+        return None
+    return t * 10 + o
+
+
+def parse_date(text: str) -> tuple[str, int] | None:
+    """The first date in ``text`` as (ISO string, year): YYYY-MM-DD, or YYYY-MM without a day."""
+    for m in DATE_RE.finditer(text):
+        y, mo = zh_number(m.group("y")), zh_number(m.group("m"))
+        d = zh_number(m.group("d")) if m.group("d") else None
+        if y is None or mo is None or not (1 <= mo <= 12) or not (1800 <= y <= 2100):
+            continue
+        if d is not None and not (1 <= d <= 31):
+            continue
+        iso = f"{y:04d}-{mo:02d}" + (f"-{d:02d}" if d else "")
+        return iso, y
+    return None
+
+
+def all_dates(text: str) -> list[tuple[str, int, int]]:
+    """Every date in ``text`` as (ISO, year, offset)."""
+    out = []
+    for m in DATE_RE.finditer(text):
+        parsed = parse_date(m.group(0))
+        if parsed:
+            out.append((parsed[0], parsed[1], m.start()))
+    return out
+
+
+# -- 发文字号 --------------------------------------------------------------------------------------
+_OPEN, _CLOSE = "〔［\\[（(【", "〕］\\]）)】"
+_DOCNUM_RE = re.compile(
+    rf"(?P<org>[\u4e00-\u9fff]{{1,10}}?)\s*[{_OPEN}]\s*(?P<year>(?:19|20)\d\d)\s*[{_CLOSE}]\s*"
+    r"第?\s*(?P<num>\d{1,5})\s*号"
+)
+_ORDER_RE = re.compile(r"(?P<org>(?:中华人民共和国)?[\u4e00-\u9fff]{1,12}?令)\s*(?:[（(][^）)]{1,12}[）)])?\s*"
+                       r"第\s*(?P<num>\d{1,5})\s*号")
+# Words that end a running-text prefix before a document number: the number's own org starts after.
+_ORG_BOUNDARY_RE = re.compile(r".*(?:根据|按照|依据|依照|参照|执行|关于|印发|转发|批转|见|和|及|与|的|、|号|文|以|为)")
+_ORDER_ALIASES = {"国令": "国务院令", "中华人民共和国国务院令": "国务院令"}
+
+
+def normalize_doc_number(text: str) -> str:
+    """``国发[2019]5号``, ``国发（2019）5号``, ``国发〔2019〕第5号`` → ``国发〔2019〕5号``;
+    ``中华人民共和国国务院令第707号`` and gov.cn's ``国令第707号`` → ``国务院令第707号``."""
+    text = re.sub(r"[\s\u3000]+", "", text)
+    m = _DOCNUM_RE.fullmatch(text)
+    if m:
+        return f"{m.group('org')}〔{m.group('year')}〕{int(m.group('num'))}号"
+    m = _ORDER_RE.fullmatch(text)
+    if m:
+        org = re.sub(r"[（(][^）)]*[）)]", "", m.group("org"))
+        return f"{_ORDER_ALIASES.get(org, org)}第{int(m.group('num'))}号"
+    return text
+
+
+def find_doc_numbers(text: str) -> list[tuple[str, int]]:
+    """Document numbers in running text, normalised, with their offsets."""
+    out = []
+    for m in _DOCNUM_RE.finditer(text):
+        org = m.group("org")
+        cut = _ORG_BOUNDARY_RE.match(org)
+        if cut:
+            org = org[cut.end():]
+        if not org:
+            continue
+        out.append((f"{org}〔{m.group('year')}〕{int(m.group('num'))}号", m.start()))
+    return out
+
+
+def _standalone_doc_number(text: str) -> str | None:
+    """A unit that is nothing but a document number (the line under an official title)."""
+    squashed = re.sub(r"[\s\u3000]+", "", text)
+    if len(squashed) > 30:
+        return None
+    if _DOCNUM_RE.fullmatch(squashed) or _ORDER_RE.fullmatch(squashed):
+        return normalize_doc_number(squashed)
+    return None
+
+
+# -- issuers and types ----------------------------------------------------------------------------
+_ISSUER_BY_PREFIX = {"国发": "国务院", "国函": "国务院", "国办发": "国务院办公厅", "国办函": "国务院办公厅",
+                     "国办发明电": "国务院办公厅", "国务院令": "国务院"}
+_TITLE_VERB_RE = re.compile(r"^(?P<issuer>.{2,60}?)(?:关于|转发|印发|批转|对|发布)")
+_ORG_SUFFIX_RE = re.compile(
+    r"(国务院|办公厅|委员会|人民政府|部|委|局|署|院|办|总局|厅|会|中央军委|中共中央|常委会|银行|总署|小组|中心|"
+    r"人民代表大会|政府|法院|检察院|联合会|协会|公司|集团)$"
+)
+_ISSUER_SEP_RE = re.compile(r"[、，,\s\u3000]+")
+DOC_TYPES = ("指导意见", "实施意见", "实施细则", "实施办法", "暂行办法", "暂行规定", "工作方案", "实施方案",
+             "行动计划", "行动方案", "管理办法", "工作规则", "复函", "批复", "答复", "通知", "通报", "通告",
+             "公告", "意见", "办法", "规定", "方案", "决定", "决议", "报告", "条例", "细则", "规则", "规划",
+             "纲要", "计划", "措施", "函", "令", "命令", "议案", "请示", "纪要", "指南", "标准", "解释", "法",
+             "章程", "规范", "建议", "公报")
+_BASE_TYPE = {"指导意见": "意见", "实施意见": "意见", "实施细则": "细则", "实施办法": "办法", "暂行办法": "办法",
+              "暂行规定": "规定", "工作方案": "方案", "实施方案": "方案", "行动计划": "计划", "行动方案": "方案",
+              "管理办法": "办法", "工作规则": "规则", "复函": "函", "命令": "令"}
+_TYPE_SUFFIX_RE = re.compile(
+    r"(" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")(?:[（(][^）)]{1,20}[）)])*$"
+)
+_RELATION_RE = re.compile(
+    r"^(?P<issuer>.*?)(?:关于)?(?P<verb>转发|印发|批转)(?P<target>.+?)的(?:通知|通报|函)$"
+)
+_SIGNATURE_MAX = 40
+
+
+def split_issuers(text: str) -> list[str]:
+    return [p for p in _ISSUER_SEP_RE.split(text.strip()) if p]
+
+
+def normalize_issuer(text: str) -> str:
+    """Joint issuers joined by 、 in their order: ``国务院　中央军委`` → ``国务院、中央军委``."""
+    return "、".join(split_issuers(text))
+
+
+def doc_type_of(title: str) -> str | None:
+    """The document type named at the end of a title: ……的通知 → 通知; ……指导意见 → 意见."""
+    t = re.sub(r"[\s\u3000《》〈〉]+", "", title).rstrip("。")
+    t = re.sub(r"[（(](?:\d{4}[-—–年]?.*?|试行|草案|修订|修正|征求意见稿)[）)]$", "", t)
+    m = _TYPE_SUFFIX_RE.search(t)
+    if not m:
+        return None
+    found = m.group(1)
+    if found == "法" and not t.endswith(("法", "法）", "法)")):
+        return None
+    return _BASE_TYPE.get(found, found)
+
+
+def issuer_from_title(title: str) -> str | None:
+    """``国务院办公厅关于……`` → 国务院办公厅; ``国务院、中央军委关于……`` → 国务院、中央军委."""
+    t = re.sub(r"[\s\u3000]+", "", title)
+    m = _TITLE_VERB_RE.match(t)
+    if not m:
+        return None
+    parts = split_issuers(m.group("issuer"))
+    if parts and all(_ORG_SUFFIX_RE.search(p) for p in parts):
+        return "、".join(parts)
+    return None
+
+
+# -- relations ------------------------------------------------------------------------------------
+@dataclass
+class Relation:
+    """This document forwards (转发), issues (印发) or approves and forwards (批转) another one."""
+
+    relation: str
+    title: str
+    issuer: str | None = None
+    doc_type: str | None = None
+    doc_number: str | None = None
+
+
+def relation_from_title(title: str, own_issuer: str | None) -> Relation | None:
+    t = re.sub(r"[\s\u3000]+", "", title)
+    m = _RELATION_RE.match(t)
+    if not m:
+        return None
+    target = m.group("target").strip("《》")
+    issuer = None
+    if m.group("verb") in ("转发", "批转"):
+        head = re.match(r"^(?P<org>.{2,40}?)(?:关于|《)", target)
+        if head and all(_ORG_SUFFIX_RE.search(p) for p in split_issuers(head.group("org"))):
+            issuer = normalize_issuer(head.group("org"))
+    else:
+        issuer = own_issuer
+    inner = re.sub(r"^《|》$", "", target)
+    return Relation(m.group("verb"), inner, issuer, doc_type_of(inner))
+
+
+# -- journal articles -----------------------------------------------------------------------------
+_DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>，。；]+)", re.IGNORECASE)
+_AUTHOR_LINE_RE = re.compile(r"^[\u4e00-\u9fff·]{2,5}(?:[\d*,，\s\u3000、]+[\u4e00-\u9fff·]{2,5})*[\d*,，]*$")
+
+
+def authors_from_lines(lines: list[str]) -> list[str]:
+    """Author names from a byline between title and abstract: ``张三1，李四2*`` → [张三, 李四]."""
+    for line in lines:
+        text = line.strip()
+        if 2 <= len(text) <= 40 and _AUTHOR_LINE_RE.match(text):
+            names = [n for n in re.split(r"[\d*,，\s\u3000、]+", text) if n]
+            if 1 <= len(names) <= 10:
+                return names
+    return []
+
+
+# -- congress sessions ------------------------------------------------------------------------------
+# First-session years of each National People's Congress (annual sessions from the 5th on) and the
+# years of the CPC National Congresses: a resolution or report dated only by its session.
+_NPC_FIRST = {5: 1978, 6: 1983, 7: 1988, 8: 1993, 9: 1998, 10: 2003, 11: 2008, 12: 2013, 13: 2018, 14: 2023}
+_CPC_YEAR = {1: 1921, 2: 1922, 3: 1923, 4: 1925, 5: 1927, 6: 1928, 7: 1945, 8: 1956, 9: 1969, 10: 1973,
+             11: 1977, 12: 1982, 13: 1987, 14: 1992, 15: 1997, 16: 2002, 17: 2007, 18: 2012, 19: 2017, 20: 2022}
+_ZH_ORDINAL = "([一二三四五六七八九十]{1,3})"
+_NPC_RE = re.compile(f"第{_ZH_ORDINAL}届全国人民代表大会第{_ZH_ORDINAL}次会议")
+_CPC_RE = re.compile(f"中国共产党第{_ZH_ORDINAL}次全国代表大会|[（(_]{_ZH_ORDINAL}大[）)]?")
+
+
+def session_year(text: str) -> tuple[int, str] | None:
+    """The year of an NPC session (第十三届全国人民代表大会第四次会议 → 2021) or of a CPC
+    congress (中国共产党第九次全国代表大会, (十三大) → 1969, 1987), with what was read."""
+    m = _NPC_RE.search(text)
+    if m:
+        term, session = zh_number(m.group(1)), zh_number(m.group(2))
+        if term in _NPC_FIRST and session:
+            return _NPC_FIRST[term] + session - 1, "全国人大届次"
+    m = _CPC_RE.search(text)
+    if m:
+        number = zh_number(m.group(1) or m.group(2))
+        if number in _CPC_YEAR:
+            return _CPC_YEAR[number], "党代会届次"
+    return None
+
+
+# -- the whole step -------------------------------------------------------------------------------
+@dataclass
+class Metadata:
+    """Values found for one document, each with where it came from."""
+
+    values: dict[str, object] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    relations: list[Relation] = field(default_factory=list)
+
+    def set(self, key: str, value: object, source: str) -> None:
+        """Keep the first value found for ``key``: callers try sources in order of trust."""
+        if value in (None, "", []) or key in self.values:
+            return
+        self.values[key] = value
+        self.sources[key] = source
+
+
+def _lines(units: list[str]) -> list[str]:
+    return [u.strip() for u in units if u.strip()]
+
+
+def _signature(tail: list[str]) -> tuple[str | None, str | None]:
+    """The closing block of an official document: issuer line(s) and the date line, from the end."""
+    date_line = None
+    issuer = None
+    for i in range(len(tail) - 1, max(len(tail) - 6, -1), -1):
+        line = tail[i]
+        squashed = re.sub(r"[\s\u3000]+", "", line).strip("（）()")
+        if date_line is None:
+            parsed = parse_date(squashed)
+            if parsed and len(squashed) <= 16 and DATE_RE.fullmatch(squashed):
+                date_line = parsed[0]
+                if i > 0:
+                    prev = tail[i - 1].strip()
+                    parts = split_issuers(prev)
+                    if (len(prev) <= _SIGNATURE_MAX and parts
+                            and all(_ORG_SUFFIX_RE.search(p) for p in parts)):
+                        issuer = "、".join(parts)
+                break
+    return date_line, issuer
+
+
+_DATELINE_RE = re.compile(r"^[—\-－─―]{1,2}|^[（(]")
+_PROMULGATION_RE = re.compile(r"(发布|公布|修订|修正|通过|批准)")
+_HISTORY_END_RE = re.compile(r"(发布|公布|修订|修正|通过|批准|施行)$")
+# A full date in a file name: 不动产登记暂行条例(2019-03-24).md, 20190324_通知.pdf.
+_DATE_IN_NAME_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.年]?(0[1-9]|1[0-2])[-_.月]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def _dateline(lines: list[str]) -> str | None:
+    """``——2024年3月5日在第十四届全国人民代表大会第二次会议上`` or ``（2021年3月11日……通过）``."""
+    for line in lines[:8]:
+        text = line.strip()
+        if _DATELINE_RE.match(text) and ("会议" in text or "大会" in text) and len(text) <= 120:
+            parsed = parse_date(text)
+            if parsed:
+                return parsed[0]
+    return None
+
+
+def _version_date(lines: list[str]) -> str | None:
+    """The latest 公布/发布/修订/修正 date in a regulation's history (header lines or the
+    parenthesis under the title). 施行 (entry into force) dates do not count."""
+    found: list[str] = []
+    for i, line in enumerate(lines[:12]):
+        text = line.strip().rstrip("　 ")
+        if not _PROMULGATION_RE.search(text):
+            continue
+        parenthesis = i <= 4 and text.startswith(("（", "(")) and text.endswith(("）", ")"))
+        # A history line: "2011年4月16日 中华人民共和国国务院令第596号公布", not prose that mentions a date.
+        history = DATE_RE.match(text) and len(text) <= 80 and _HISTORY_END_RE.search(text)
+        if not (parenthesis or history):
+            continue
+        # One event per segment: "1994年1月28日……发布　根据2005年12月19日……修订　……".
+        for segment in re.split(r"[\s\u3000]+(?=\d{4}年|根据)|；", text.strip("（）()")):
+            if _PROMULGATION_RE.search(segment):
+                found += [iso for iso, _, _ in all_dates(segment)[:1]]
+    return max(found) if found else None
+
+
+def extract_metadata(title: str, head: list[str], tail: list[str], file_name: str,
+                     page_fields: dict[str, str] | None = None) -> Metadata:
+    """Read metadata from a document's title, first and last lines and file name.
+
+    Lines should be in simplified characters (the caller converts a traditional text for
+    matching). ``page_fields`` are labelled fields of the source page (gov.cn's metadata table).
+    """
+    meta = Metadata()
+    page = page_fields or {}
+    head, tail = _lines(head), _lines(tail)
+    tail = tail or head
+
+    # 1. Labelled page fields: the publisher's own metadata table.
+    if page.get("发文字号"):
+        meta.set("doc_number", normalize_doc_number(page["发文字号"]), "content:发文字号")
+    if page.get("发文机关"):
+        meta.set("issuer", normalize_issuer(page["发文机关"]), "content:发文机关")
+    if page.get("成文日期"):
+        parsed = parse_date(page["成文日期"])
+        if parsed:
+            meta.set("date", parsed[0], "content:成文日期")
+    if page.get("标题"):
+        meta.set("title", page["标题"], "content:标题")
+
+    # 2. The document number under the title (or an order number: 国务院令 第707号 on two lines).
+    for i, line in enumerate(head):
+        number = _standalone_doc_number(line)
+        if number is None and i + 1 < len(head) and line.endswith("令"):
+            number = _standalone_doc_number(line + head[i + 1])
+        if number:
+            meta.set("doc_number", number, "content:发文字号")
+            # Title lines above the number (a long title broken over two lines).
+            above = "".join(head[:i])
+            if 0 < i <= 3 and not line.endswith("令") and len(above) <= 120 and not title:
+                meta.set("title", above, "content:标题")
+            break
+
+    # 3. Dates: 成文日期 in the closing block, a report's dateline, a regulation's version.
+    sig_date, sig_issuer = _signature(tail)
+    if sig_date:
+        meta.set("date", sig_date, "content:成文日期")
+    order_head = any(line.endswith("令") for line in head[:3])
+    if order_head:
+        # A State Council order: the date closing the order (under 总理 ……) is its 成文日期.
+        for line in head[:8]:
+            squashed = re.sub(r"[\s\u3000]+", "", line)
+            if DATE_RE.fullmatch(squashed):
+                meta.set("date", parse_date(squashed)[0], "content:成文日期")  # type: ignore[index]
+                break
+    dateline = _dateline(head)
+    if dateline:
+        meta.set("date", dateline, "content:会议日期")
+    version = _version_date(head)
+    if version:
+        meta.set("date", version, "content:公布日期")
+        # The history in a regulation's text may stop before its latest amendment; a version date
+        # in the file name that is later than every date the text lists names the current text.
+        m = _DATE_IN_NAME_RE.search(file_name)
+        if m and meta.sources.get("date") == "content:公布日期":
+            named = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+            if named > str(meta.values["date"]):
+                meta.values["date"], meta.sources["date"] = named, "filename:版本日期"
+
+    # 4. Issuer: the title's lead (国务院办公厅关于……), the signature, the document number's prefix.
+    full_title = str(meta.values.get("title") or title)
+    meta.set("issuer", issuer_from_title(full_title), "content:标题")
+    meta.set("issuer", sig_issuer, "content:落款")
+    number = meta.values.get("doc_number")
+    if isinstance(number, str):
+        prefix = re.split(r"[〔第]", number)[0]
+        meta.set("issuer", _ISSUER_BY_PREFIX.get(prefix), "content:发文字号")
+        m = re.search(r"〔(\d{4})〕", number)
+        if m and "date" not in meta.values:
+            meta.set("year", int(m.group(1)), "content:发文字号")
+
+    # 5. Year: from the date when there is one, else a year in the title, else the file name.
+    date = meta.values.get("date")
+    if isinstance(date, str):
+        meta.set("year", int(date[:4]), meta.sources["date"])
+    t_year = re.match(r"^((?:19|20)\d\d)年", re.sub(r"\s+", "", full_title))
+    if t_year:
+        meta.set("year", int(t_year.group(1)), "content:标题")
+    # Sessions only from a title-like line: running text cites earlier sessions too.
+    short_head = "\n".join(line for line in head[:3] if len(line) <= 40 and not re.search("[。，；！？]", line))
+    for text, where in ((full_title, "content"), (short_head, "content"), (file_name, "filename")):
+        found = session_year(text)
+        if found is not None:
+            meta.set("year", found[0], f"{where}:{found[1]}")
+    years = _YEAR_IN_NAME_RE.findall(file_name)
+    if len(set(years)) == 1:
+        meta.set("year", int(years[0]), "filename")
+
+    # 6. Type and relations from the title.
+    meta.set("doc_type", doc_type_of(full_title), "content:标题")
+    if isinstance(number, str) and "令第" in number:
+        meta.set("doc_type", "令", "content:发文字号")
+    stem = re.sub(r"^[A-Za-z]+_[A-Za-z]*_?\d+_|[（(][^）)]*[）)]$", "", file_name.rsplit(".", 1)[0])
+    meta.set("doc_type", doc_type_of(stem), "filename")
+    relation = relation_from_title(full_title, meta.values.get("issuer"))  # type: ignore[arg-type]
+    if relation is not None:
+        meta.relations.append(relation)
+
+    # 7. Journal-article fields.
+    doi = next((m.group(1).rstrip(".") for line in head + tail for m in [_DOI_RE.search(line)] if m), None)
+    meta.set("doi", doi, "content")
+    return meta
