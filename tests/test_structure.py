@@ -5,7 +5,7 @@ from __future__ import annotations
 from corpus_tool.ingest.headings import chinese_number, heading_scheme, levels_for
 from corpus_tool.ingest.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block
 from corpus_tool.ingest.structure import build_structure
-from corpus_tool.ingest.textlayout import layout_text
+from corpus_tool.ingest.textlayout import layout_text, remove_page_furniture
 
 
 def test_chinese_numbers() -> None:
@@ -60,10 +60,23 @@ def test_unwrapped_text_is_one_paragraph_per_line() -> None:
         (PARA, "过去一年，经济增长5%。"), (PARA, "民生持续改善。")]
 
 
-def test_page_furniture_in_text_needs_text_on_both_sides() -> None:
-    lines = ["正文第一行，没有结束", "", "12", "", "某某期刊论文标题", "", "接着的正文。"]
-    lines += [f"其他正文行{i}" for i in "一二三四"]
+def test_page_furniture_in_text_needs_a_sentence_running_across() -> None:
+    body = ["因地制宜发展新质生产力是中国共产党对发展", "新质生产力的规律性认识，生动体现了马克思主",
+            "义世界观和方法论的精髓要义，是辩证唯物主"]
+    lines = [*body, "", "12", "", "某某期刊论文标题", "", "义在社会主义生产力理论中的具体运用。", *body]
     blocks, log, headers = layout_text("\n".join(lines))
     assert headers == ["某某期刊论文标题"]
     assert {e.step for e in log} == {"page_numbers_removed", "running_header_removed"}
-    assert "某某期刊论文标题" not in "".join(b.text for b in blocks)
+    assert "辩证唯物主义在社会主义生产力" in "".join(b.text for b in blocks).replace("\n", "")
+    # At a sentence end the line after the page number may be a heading or a caption: kept.
+    lines = [*body[:2], "义世界观和方法论的精髓要义。", "", "12", "", "某某期刊论文标题", "", *body]
+    _, log, headers = layout_text("\n".join(lines))
+    assert headers == [] and [e.step for e in log] == ["page_numbers_removed"]
+
+
+def test_numbers_in_a_table_are_not_page_numbers() -> None:
+    rows = []
+    for i in range(1, 8):
+        rows += ["智能车间建设类", str(i), "某某有限公司智能工厂项目", "已发布"]
+    kept, log, _ = remove_page_furniture(rows)
+    assert kept == rows and log == []

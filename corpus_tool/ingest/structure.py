@@ -87,6 +87,8 @@ def _footnote(block: Block, fallback_no: int) -> Footnote:
     if m and m.end() < len(block.text):
         number = int(m.group(1)) if m.group(1) else ord(m.group(2)) - ord("①") + 1
         return Footnote(number, block.text[m.end():].strip(), block.page)
+    if block.text.startswith("↑"):
+        return Footnote(fallback_no, block.text[1:].strip(), block.page)
     return Footnote(fallback_no, block.text, block.page)
 
 

@@ -7,13 +7,14 @@ from the text alone. It runs after the character repairs, so ``ꎮ`` is already 
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
 
 from corpus_tool.ingest.headings import heading_scheme, is_article
-from corpus_tool.ingest.model import FRONT, HEADING, PARA, Block, LogEntry
+from corpus_tool.ingest.model import FOOTNOTE, FRONT, HEADING, PARA, Block, LogEntry
 
 _PAGE_NUMBER_RE = re.compile(
     r"^[\s\u3000]*(?:[-—–·•]\s*\d{1,4}\s*[-—–·•]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[/／共]\s*\d{1,4}\s*页?)?"
@@ -27,6 +28,16 @@ FIELD_LABEL_RE = re.compile(
     r"^[\s\u3000]*[\[【［]?(摘[\s\u3000]*要|关[\s\u3000]*键[\s\u3000]*[词字]|Abstract|Key[\s]*words?|中图分类号"
     r"|文献标[志识]码|文章编号|DOI|收稿日期|基金项目|作者简介|通[讯信]作者)[\]】］]?[\s\u3000]*[:：]",
     re.IGNORECASE,
+)
+# Lines that stand alone in official documents: 发文字号, a date, the publication note.
+_STANDALONE_RE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{1,12}[〔［\[（(【]\s*(?:19|20)\d\d\s*[〕］\]）)】]\s*第?\s*\d{1,5}\s*号"
+    r"|(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|[二一][〇○零一二三四五六七八九]{3}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日"
+    r"|[（(]此件[^）)]{1,10}[）)])$"
+)
+_TITLE_END_RE = re.compile(
+    r"(?:通知|意见|办法|规定|方案|决定|报告|条例|规划|纲要|细则|批复|公告|通告|命令|决议|规则|制度|标准|措施|指引)$"
 )
 _ENUMERATOR_RE = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、]|首先[，,]|其次[，,]|再次[，,]|最后[，,])")
 
@@ -56,7 +67,9 @@ def remove_page_furniture(lines: list[str]) -> tuple[list[str], list[LogEntry], 
     log entries and the header texts that were removed.
     """
     out = list(lines)
-    page_numbers = [i for i, line in enumerate(lines) if _PAGE_NUMBER_RE.match(line) and line.strip()]
+    widths = [_visible_len(line) for line in lines if line.strip()]
+    width = statistics.median(widths) if widths else 0.0
+    page_numbers = _page_number_lines(lines)
     for i in page_numbers:
         out[i] = ""
 
@@ -73,17 +86,35 @@ def remove_page_furniture(lines: list[str]) -> tuple[list[str], list[LogEntry], 
 
     def is_lone_header(line: str) -> bool:
         # A title-like line: running text next to a page break has commas, a header has none.
-        return (is_header_candidate(line) and len(line.strip(" \t\u3000")) >= 4
-                and not re.search("[，。、；,;]", line))
+        text = line.strip(" \t\u3000")
+        # A line as wide as the page is running text that the break cut, not a header.
+        return (is_header_candidate(line) and len(text) >= 4 and _visible_len(text) < 0.9 * width
+                and not re.search("[，。、；,;：:]", text)
+                and not _STANDALONE_RE.match(text) and not re.match(r"(图|表|专栏|附件|附表)\s*\d", text))
 
-    # (a) short lines that recur as whole lines, digits folded: running headers or footers. Only in
-    # paginated text (page numbers seen), so that a web page's repeated short lines are kept.
-    paginated = len(page_numbers) >= 2
-    folded = Counter(re.sub(r"\d+", "#", line.strip(" \t\u3000")) for line in out if line.strip())
+    # (a) short lines that recur as whole lines, digits folded, mostly right beside a page number:
+    # running headers or footers. Repeats elsewhere (table cells, a web page's labels) stay.
+    near_page = set()
+    for i in page_numbers:
+        for step in (-1, 1):
+            j, seen = i + step, 0
+            while 0 <= j < len(out) and seen < 2:
+                if out[j].strip():
+                    near_page.add(j)
+                    seen += 1
+                j += step
+    folded: Counter[str] = Counter()
+    folded_near: Counter[str] = Counter()
+    for i, line in enumerate(out):
+        if line.strip():
+            key = re.sub(r"\d+", "#", line.strip(" \t\u3000"))
+            folded[key] += 1
+            folded_near[key] += i in near_page
     headers: Counter[str] = Counter()
     for i, line in enumerate(out):
         key = re.sub(r"\d+", "#", line.strip(" \t\u3000"))
-        if paginated and line.strip() and folded[key] >= 3 and is_header_candidate(line) and len(key) >= 4:
+        if (line.strip() and folded[key] >= 3 and folded_near[key] >= max(2, folded[key] / 2)
+                and is_header_candidate(line) and len(key) >= 4):
             headers[line.strip(" \t\u3000")] += 1
             out[i] = ""
 
@@ -95,8 +126,9 @@ def remove_page_furniture(lines: list[str]) -> tuple[list[str], list[LogEntry], 
                 j += step
             if not (0 <= j < len(out)) or not is_lone_header(out[j]):
                 continue
-            # Text on both sides: a page break inside the body, not the top of the first page.
-            if _neighbour_text(out, j, -1) is not None and _neighbour_text(out, j, 1) is not None:
+            # A page break inside a sentence: the text before the furniture runs on after it.
+            before = _neighbour_text(out, min(i, j), -1)
+            if before is not None and _neighbour_text(out, max(i, j), 1) is not None and not ends_sentence(before):
                 headers[out[j].strip(" \t\u3000")] += 1
                 out[j] = ""
 
@@ -107,6 +139,36 @@ def remove_page_furniture(lines: list[str]) -> tuple[list[str], list[LogEntry], 
     for text, n in sorted(headers.items()):
         log.append(LogEntry("running_header_removed", n, text))
     return out, log, list(headers)
+
+
+def _page_number_lines(lines: list[str]) -> list[int]:
+    """Lines that are page numbers: a number alone between lines of running text, rising through the file.
+
+    A number whose neighbours are short lines is a table cell (web pages put each cell on its own
+    line), and numbers that do not rise are data, not pagination: both stay.
+    """
+    candidates = []
+    for i, line in enumerate(lines):
+        if not line.strip() or not _PAGE_NUMBER_RE.match(line):
+            continue
+        before, after = _neighbour_text(lines, i, -1), _neighbour_text(lines, i, 1)
+        if before is None or after is None:
+            continue
+        if _visible_len(before) < 6 or _visible_len(after) < 4 or _PAGE_NUMBER_RE.match(after) \
+                or _PAGE_NUMBER_RE.match(before):
+            continue
+        candidates.append(i)
+    if len(candidates) >= 2:
+        # A page holds hundreds of characters; numbered table rows stand a few dozen apart.
+        spans = [sum(len(x.strip()) for x in lines[a + 1:b]) for a, b in itertools.pairwise(candidates)]
+        if statistics.median(spans) < 300:
+            return []
+    values = [int(m.group(0)) for i in candidates if (m := re.search(r"\d+", lines[i]))]
+    if len(values) >= 3:
+        rising = sum(1 for a, b in itertools.pairwise(values) if b > a)
+        if rising < 0.8 * (len(values) - 1):
+            return []
+    return candidates
 
 
 def _neighbour_text(lines: list[str], i: int, step: int) -> str | None:
@@ -163,6 +225,8 @@ def layout_text(text: str) -> tuple[list[Block], list[LogEntry], list[str]]:
             scheme = heading_scheme(line.text)
             if scheme is not None:
                 kind = HEADING
+            elif line.text.startswith("↑"):
+                kind = FOOTNOTE  # a web page's note with its back-link arrow (Wikisource and wikis)
             elif FIELD_LABEL_RE.match(line.text):
                 kind = FRONT
         elif kind == HEADING and not _continues_heading(line, current, width):
@@ -178,18 +242,24 @@ def _starts_block(line: _Line, current: list[str], wrapped: bool, width: float, 
         return True
     prev = current[-1]
     text = line.text
-    if line.indented or FIELD_LABEL_RE.match(text) or is_article(text):
+    if line.indented or FIELD_LABEL_RE.match(text) or is_article(text) or text.startswith("↑"):
         return True
     if heading_scheme(text) is not None and (ends_sentence(prev) or not wrapped or line.blank_before):
         return True
     if kind == FRONT and wrapped:
         return False  # an abstract runs until the next label or indent
+    if _STANDALONE_RE.match(text) or _STANDALONE_RE.match(prev):
+        return True  # a document number, a date, （此件公开发布）: lines of their own
+    if line_no == 1 and _TITLE_END_RE.search(prev + text) and _visible_len(text) <= 30:
+        return False  # an official title wrapped over two lines
     if not wrapped:
         # One line, one paragraph, except a sentence that a link or a stray break cut in two. Short
         # lines at the top (title, dateline, speaker) stand alone.
         standalone = _visible_len(prev) <= 30 and (len(current) == 1 and line_no <= 6)
         return (line.blank_before or ends_sentence(prev) or prev[-1] in "：:" or kind == HEADING
                 or standalone or text.startswith(("——", "—", "－－")))
+    if line.blank_before and ends_sentence(prev) and _visible_len(prev) < 0.98 * width:
+        return True
     if ends_sentence(prev):
         short = _visible_len(prev) < 0.85 * width
         return short or bool(_ENUMERATOR_RE.match(text)) or heading_scheme(text) is not None
