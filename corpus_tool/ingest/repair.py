@@ -92,9 +92,20 @@ _GUILLEMET_CLOSE_RE = re.compile(f"(?<={CJK})»+")
 def fix_lookalike_punct(text: str) -> tuple[str, Counter[str]]:
     """``«»`` around CJK → ``《》``; ASCII ``: ? ; ! ,`` right after CJK → full width.
 
-    Only after CJK: ASCII punctuation inside Latin text (an English reference) is left alone,
-    and full-width punctuation is never turned into ASCII.
+    Repeated until nothing changes: each conversion can give the next mark its CJK neighbour.
     """
+    counts: Counter[str] = Counter()
+    for _ in range(8):
+        text, changes = _lookalike_pass(text)
+        if not changes:
+            break
+        counts.update(changes)
+    return text, counts
+
+
+def _lookalike_pass(text: str) -> tuple[str, Counter[str]]:
+    """One pass. Only after CJK: ASCII punctuation inside Latin text (an English reference) is
+    left alone, and full-width punctuation is never turned into ASCII."""
     counts: Counter[str] = Counter()
     # A «…» pair around CJK text is a book title, whatever stands at its edges («年鉴2001»).
     text, n_pairs = _GUILLEMET_PAIR_RE.subn(lambda m: f"《{m.group(1)}》", text)
