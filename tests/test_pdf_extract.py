@@ -7,7 +7,6 @@ PDFs for single rules are generated with reportlab and a CJK TrueType font.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -26,23 +25,12 @@ from corpus_tool.ingest.pdf import (
 from corpus_tool.ingest.pdf_furniture import is_page_number
 from corpus_tool.ingest.pdf_layout import classify_marker, is_bad_char
 from corpus_tool.ingest.pdf_ocr import ocr_problem
+from tests.conftest import shared_path as _shared
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 FIXTURES = ("two_column", "row_interleaved", "founder_tounicode")
 GOV = ("data", "pdfs", "gov_official")
 CONSTITUTION = "《中华人民共和国宪法》.pdf"
 CIVIL_CODE = "中华人民共和国民法典.pdf"
-
-
-def _shared(*parts: str) -> Path:
-    """A path in ../shared; skip when it is missing, or fail when CORPUS_TOOL_REQUIRE_SHARED=1."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        reason = f"shared test data not found: {path} (the tests read ../shared beside the repository)"
-        if os.environ.get("CORPUS_TOOL_REQUIRE_SHARED") == "1":
-            pytest.fail(reason + "; CORPUS_TOOL_REQUIRE_SHARED=1 makes this an error")
-        pytest.skip(reason)
-    return path
 
 
 # ---------------------------------------------------------------- helpers

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
 from pathlib import Path
 
 import pytest
@@ -12,25 +10,8 @@ from typer.testing import CliRunner
 from corpus_tool.cli import app
 from corpus_tool.segment.base import SegmentSettings
 from corpus_tool.segment.evaluate import evaluate_segmentation, read_gold, score
-
-
-def _shared(*parts: str) -> Path:
-    """A path under ../shared: skip when absent, fail when CORPUS_TOOL_REQUIRE_SHARED=1."""
-    path = (Path(__file__).resolve().parents[2] / "shared").joinpath(*parts)
-    if not path.exists():
-        msg = f"shared test data not found: {path}"
-        if os.environ.get("CORPUS_TOOL_REQUIRE_SHARED") == "1":
-            pytest.fail(msg)
-        pytest.skip(msg)
-    return path
-
-
-def _require(module: str) -> None:
-    if importlib.util.find_spec(module) is None:
-        msg = f"optional backend {module} is not installed (pip install corpus-tool[{module}])"
-        if os.environ.get("CORPUS_TOOL_REQUIRE_EXTRAS") == "1":
-            pytest.fail(msg)
-        pytest.skip(msg)
+from tests.conftest import require_extra as _require
+from tests.conftest import shared_path as _shared
 
 
 def test_score_units() -> None:

@@ -9,7 +9,6 @@ transformers removed and HanLP 2.1.5 still imports.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -19,27 +18,14 @@ from pathlib import Path
 import pytest
 
 from corpus_tool.segment.base import SegmenterError, SegmentSettings, build_segmenter, resolve
+from tests.conftest import require_extra
+from tests.conftest import shared_path as _shared
 
 TEXT = "因地制宜发展新质生产力是中国共产党对发展新质生产力的规律性认识，坚持先立后破。"
 
 
-def _shared(*parts: str) -> Path:
-    """A path under ../shared: skip when absent, fail when CORPUS_TOOL_REQUIRE_SHARED=1."""
-    path = (Path(__file__).resolve().parents[2] / "shared").joinpath(*parts)
-    if not path.exists():
-        msg = f"shared test data not found: {path}"
-        if os.environ.get("CORPUS_TOOL_REQUIRE_SHARED") == "1":
-            pytest.fail(msg)
-        pytest.skip(msg)
-    return path
-
-
 def _require_hanlp() -> None:
-    if importlib.util.find_spec("hanlp") is None:
-        msg = 'hanlp is not installed (pip install torch==2.13.0 && pip install hanlp "transformers<4.55")'
-        if os.environ.get("CORPUS_TOOL_REQUIRE_EXTRAS") == "1":
-            pytest.fail(msg)
-        pytest.skip(msg)
+    require_extra("hanlp")
 
 
 def _adamw_shim() -> None:

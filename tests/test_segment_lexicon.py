@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 import pytest
@@ -17,18 +16,7 @@ from corpus_tool.segment.lexicon import (
     read_stopwords,
 )
 from corpus_tool.segment.stopwords import general_stopwords, policy_stopwords, stopword_set
-
-
-def _shared(*parts: str) -> Path:
-    """A path under ../shared: skip when absent, fail when CORPUS_TOOL_REQUIRE_SHARED=1."""
-    path = Path(__file__).resolve().parents[2] / "shared"
-    path = path.joinpath(*parts)
-    if not path.exists():
-        msg = f"shared test data not found: {path}"
-        if os.environ.get("CORPUS_TOOL_REQUIRE_SHARED") == "1":
-            pytest.fail(msg)
-        pytest.skip(msg)
-    return path
+from tests.conftest import shared_path as _shared
 
 
 def test_dictionary_warnings_carry_line_numbers(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from pathlib import Path
 
@@ -18,21 +17,11 @@ from corpus_tool.segment.base import SegmentSettings, build_segmenter, resolve
 from corpus_tool.segment.newwords import accept_words, find_new_words
 from corpus_tool.segment.run import current_segmentation, segment_corpus
 from corpus_tool.store.db import CorpusDB
+from tests.conftest import shared_path as _shared
 
 SEED = "000_dad38d6db3becc45.txt"
 SEED_TERMS = ("新质生产力", "因地制宜", "先立后破", "科技创新", "产业创新", "高质量发展", "新型举国体制",
               "中国式现代化", "僵尸企业", "智改数转", "数实融合")
-
-
-def _shared(*parts: str) -> Path:
-    """A path under ../shared: skip when absent, fail when CORPUS_TOOL_REQUIRE_SHARED=1."""
-    path = (Path(__file__).resolve().parents[2] / "shared").joinpath(*parts)
-    if not path.exists():
-        msg = f"shared test data not found: {path}"
-        if os.environ.get("CORPUS_TOOL_REQUIRE_SHARED") == "1":
-            pytest.fail(msg)
-        pytest.skip(msg)
-    return path
 
 
 def _write_docs(db: Path, docs: dict[str, list[str]]) -> None:
