@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from corpus_tool.cli.app import DEFAULT_DB, DbOption, app, fail
+from corpus_tool.cli.engine import EngineOption, SchedulerOption, open_engine
 from corpus_tool.segment.base import SegmenterError, SegmentSettings
 from corpus_tool.segment.lexicon import WordFileError
 
@@ -59,6 +60,8 @@ def segment(
     user_dict: UserDictOption = None,
     stopwords: StopwordsOption = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="并行进程数 / worker processes")] = 1,
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
     pos: Annotated[bool, typer.Option("--pos/--no-pos", help="存储词性 / store POS tags (dictionary tags).")] = False,
     hmm: HmmOption = True,
     lexicon: LexiconOption = True,
@@ -71,10 +74,11 @@ def segment(
     if not db.exists():
         raise fail(f"语料库数据库不存在 / corpus database not found: {db} (run `corpus-tool ingest` first)", 2)
     settings = _settings(segmenter, user_dict, stopwords, hmm, pos, lexicon, default_stopwords, hanlp_dict)
-    try:
-        s = segment_corpus(db, settings, jobs=jobs, force=force)
-    except (SegmenterError, WordFileError) as exc:
-        raise fail(str(exc), 2) from exc
+    with open_engine(engine, jobs, scheduler) as executor:
+        try:
+            s = segment_corpus(db, settings, engine=executor, force=force)
+        except (SegmenterError, WordFileError) as exc:
+            raise fail(str(exc), 2) from exc
     for w in s.warnings:
         typer.secho(f"警告 / warning: {w}", err=True, fg=typer.colors.YELLOW)
     if s.status == "unchanged":

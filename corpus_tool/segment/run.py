@@ -1,23 +1,25 @@
 """Segment the corpus database: every text unit into tokens in the ``tokens`` table, one segmentation current.
 
-Paragraphs are read in ``(doc_id, para_no)`` order and cut in chunks; with ``jobs > 1`` the chunks go to a
-``multiprocessing`` pool started with the "spawn" method (same behaviour on Linux, macOS and Windows), each
-worker building its own tokenizer from the settings, and ``imap`` returning the chunks in order. A paragraph's
-tokens never depend on its chunk or worker, so any ``jobs`` gives the same rows. Tokens go in as Arrow
-batches inside one transaction: an interrupted run leaves the previous segmentation in place.
+Paragraphs are read in ``(doc_id, para_no)`` order as Arrow batches and cut into chunks of about
+``chunk_chars`` characters. An engine (:mod:`corpus_tool.parallel`) maps the tokenizer over the chunks: in
+this process, in spawned worker processes (``jobs > 1``; same behaviour on Linux, macOS and Windows) or on a
+Dask cluster, each worker building its own tokenizer from the settings. Workers return finished Arrow token
+batches, so this process only inserts them, in chunk order, from a writer thread while the next chunks are
+cut. A paragraph's tokens never depend on its chunk or worker, so every engine and ``jobs`` gives the same
+rows. Tokens go in inside one transaction: an interrupted run leaves the previous segmentation in place.
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
 import queue
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 
@@ -25,8 +27,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from corpus_tool.parallel import Engine, make_engine
+from corpus_tool.parallel.memory import limit_database_memory
 from corpus_tool.segment.base import (
     Segmenter,
+    SegmenterError,
     SegmentSettings,
     build_segmenter,
     check_word_files,
@@ -41,7 +46,8 @@ TOKEN_SCHEMA = pa.schema([
     ("token", pa.string()), ("pos", pa.string()), ("start", pa.int32()), ("is_stop", pa.bool_()),
 ])
 
-Row = tuple[str, int, str]  # doc_id, para_no, text
+# A chunk of paragraphs as read from the database: doc_id (string), para_no (int32), text (string).
+CHUNK_SCHEMA = pa.schema([("doc_id", pa.string()), ("para_no", pa.int32()), ("text", pa.string())])
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,7 @@ class SegmentSummary:
     seconds: float = 0.0
     jobs: int = 1
     warnings: list[str] = field(default_factory=list)
+    executor: dict[str, object] = field(default_factory=dict)  # where it ran: engine, workers, scheduler
 
     @property
     def chars_per_second(self) -> float:
@@ -79,7 +86,7 @@ class SegmentSummary:
             "engine": self.settings.engine, "engine_version": self.settings.engine_version,
             "n_docs": self.n_docs, "n_paragraphs": self.n_paragraphs, "n_chars": self.n_chars,
             "n_tokens": self.n_tokens, "seconds": round(self.seconds, 3), "jobs": self.jobs,
-            "warnings": self.warnings, "settings": self.settings.to_dict(),
+            "executor": self.executor, "warnings": self.warnings, "settings": self.settings.to_dict(),
         }
 
 
@@ -98,20 +105,23 @@ class ChunkSegmenter:
         self.stop_values = pa.array(sorted(stopword_set(settings.default_stopwords, settings.stopwords)),
                                     pa.string())
 
-    def __call__(self, rows: list[Row]) -> pa.RecordBatch:
-        texts = [r[2] or "" for r in rows]
+    def __call__(self, chunk: pa.RecordBatch) -> pa.RecordBatch:
+        """Tokens of a chunk of paragraphs (columns of :data:`CHUNK_SCHEMA`) as a ``TOKEN_SCHEMA`` batch."""
+        text_col = chunk.column(2)
+        texts = [t or "" for t in text_col.to_pylist()]
         token_lists = self.segmenter.cut_batch(texts)
+        counts = np.fromiter(map(len, token_lists), np.int64, len(token_lists))
         if self.lossless:
             # jieba's tokens cover each text exactly, whitespace included: a token's offset is the running
             # sum of the lengths before it in its paragraph, computed for the whole chunk at once.
-            flat = list(chain.from_iterable(token_lists))
-            counts = np.fromiter(map(len, token_lists), np.int64, len(token_lists))
-            lens = np.fromiter(map(len, flat), np.int64, len(flat))
-            if int(lens.sum()) != sum(map(len, texts)):
+            token_arr = pa.array(list(chain.from_iterable(token_lists)), pa.string())
+            lens = pc.utf8_length(token_arr).to_numpy().astype(np.int64)
+            if int(lens.sum()) != int(pc.sum(pc.utf8_length(text_col)).as_py() or 0):
                 raise RuntimeError(f"{self.settings.engine} tokens do not cover their paragraphs")
             before = np.cumsum(lens) - lens
             first = np.cumsum(counts) - counts
-            starts = before - np.repeat(before[np.minimum(first, max(len(flat) - 1, 0))], counts)
+            at = np.minimum(first, max(len(lens) - 1, 0))
+            starts = before - np.repeat(before[at], counts) if len(lens) else lens
         else:  # other backends may drop or normalise whitespace: find each token in its text
             flat, st, cnt = [], [], []
             for text, toks in zip(texts, token_lists, strict=True):
@@ -121,30 +131,35 @@ class ChunkSegmenter:
                 cnt.append(len(toks))
             counts = np.asarray(cnt, np.int64)
             starts = np.asarray(st, np.int64)
-        token_arr = pa.array(flat, pa.string())
-        which = np.repeat(np.arange(len(rows)), counts)
-        space = pc.utf8_is_space(token_arr).to_numpy(zero_copy_only=False)
+            token_arr = pa.array(flat, pa.string())
+        which = np.repeat(np.arange(len(texts)), counts)
+        # Token properties are computed once per distinct token of the chunk, then spread by index.
+        encoded = pc.dictionary_encode(token_arr)
+        distinct, index = encoded.dictionary, encoded.indices.to_numpy()
+        space = pc.utf8_is_space(distinct).to_numpy(zero_copy_only=False)[index]
         if space.any():  # whitespace tokens are not stored; offsets keep the text recoverable
             keep = ~space
-            token_arr = token_arr.filter(pa.array(keep))
+            token_arr, index = token_arr.filter(pa.array(keep)), index[keep]
             which, starts = which[keep], starts[keep]
-            counts = np.bincount(which, minlength=len(rows))
+            counts = np.bincount(which, minlength=len(texts))
         n = len(token_arr)
         first = np.repeat(np.cumsum(counts) - counts, counts)
-        is_stop = pc.or_(pc.is_in(token_arr, value_set=self.stop_values),
-                         pc.invert(pc.match_substring_regex(token_arr, CONTENT_PATTERN)))
-        pos = (pa.array(self.tagger.tag_all(token_arr.to_pylist()), pa.string()) if self.tagger
-               else pa.nulls(n, pa.string()))
+        stop = pc.or_(pc.is_in(distinct, value_set=self.stop_values),
+                      pc.invert(pc.match_substring_regex(distinct, CONTENT_PATTERN)))
+        is_stop = stop.to_numpy(zero_copy_only=False)[index]
+        pos = (pa.array(self.tagger.tag_all(distinct.to_pylist()), pa.string()).take(pa.array(index))
+               if self.tagger else pa.nulls(n, pa.string()))  # tags are context-free: one lookup per type
+        docs = pc.dictionary_encode(chunk.column(0))
         return pa.RecordBatch.from_arrays([
             # doc_id as a dictionary array: no per-token string copies; DuckDB decodes it on insert
-            pa.DictionaryArray.from_arrays(pa.array(which, pa.int32()),
-                                           pa.array([r[0] for r in rows], pa.string())),
-            pa.array([r[1] for r in rows], pa.int32()).take(which),
+            pa.DictionaryArray.from_arrays(pa.array(docs.indices.to_numpy()[which], pa.int32()),
+                                           docs.dictionary),
+            chunk.column(1).take(pa.array(which)),
             pa.array(np.arange(n, dtype=np.int64) - first, pa.int32()),
             token_arr,
             pos,
             pa.array(starts, pa.int32()),
-            is_stop,
+            pa.array(is_stop, pa.bool_()),
         ], schema=TOKEN_SCHEMA)
 
 
@@ -167,19 +182,30 @@ def _align(text: str, toks: list[str]) -> tuple[list[str], list[int]]:
     return out, starts
 
 
-# -- pool workers -------------------------------------------------------------------------------------
-# Set only inside a spawned worker process by _init_worker: each worker builds its own tokenizer once.
-_worker: ChunkSegmenter | None = None
+# -- workers ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SegmentTask:
+    """What a worker process (local pool or Dask) runs on a chunk: small and picklable; the tokenizer it
+    needs is built once per process from the settings."""
+
+    settings: SegmentSettings
+
+    def __call__(self, chunk: pa.RecordBatch) -> pa.RecordBatch:
+        return _worker_segmenter(self.settings)(chunk)
 
 
-def _init_worker(settings: SegmentSettings) -> None:
-    global _worker
-    _worker = ChunkSegmenter(settings)
-
-
-def _work(rows: list[Row]) -> pa.RecordBatch:
-    assert _worker is not None, "worker not initialised"
-    return _worker(rows)
+@lru_cache(maxsize=2)
+def _worker_segmenter(settings: SegmentSettings) -> ChunkSegmenter:
+    """This worker's tokenizer for ``settings``, after checking it would cut exactly as the caller's."""
+    here = resolve(replace(settings, engine="", engine_version="", file_hashes=()))
+    if (here.engine_version, here.file_hashes) != (settings.engine_version, settings.file_hashes):
+        raise SegmenterError(
+            "a worker would segment differently (worker 的分词环境与本机不同): "
+            f"engine {here.engine_version!r} vs {settings.engine_version!r}, word files "
+            f"{here.file_hashes} vs {settings.file_hashes}; install the same versions and make dictionary "
+            "and stopword files readable at the same paths on every worker"
+        )
+    return ChunkSegmenter(settings)
 
 
 # -- reading and writing the database -------------------------------------------------------------------
@@ -203,32 +229,37 @@ def current_segmentation(db: str | Path | CorpusDB) -> CurrentSegmentation | Non
     return CurrentSegmentation(row[0], SegmentSettings.from_dict(json.loads(row[1])), row[2])
 
 
-def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int],
-            gate: threading.Semaphore | None) -> Iterator[list[Row]]:
-    """Paragraphs in (doc_id, para_no) order, grouped into chunks of about ``chunk_chars`` characters."""
+def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int]) -> Iterator[pa.RecordBatch]:
+    """Paragraphs in (doc_id, para_no) order as Arrow batches of about ``chunk_chars`` characters each."""
     cur = cdb.con.cursor()  # a second connection: the main one is writing tokens meanwhile
-    cur.execute(f"SELECT doc_id, para_no, text FROM paragraphs {where} ORDER BY doc_id, para_no")
-    chunk: list[Row] = []
-    size = 0
-    docs: set[str] = set()
-    while rows := cur.fetchmany(5000):
-        for r in rows:
-            chunk.append(r)
-            docs.add(r[0])
-            size += len(r[2] or "")
-            stats["n_chars"] += len(r[2] or "")
-            stats["n_paragraphs"] += 1
-            if size >= chunk_chars:
-                if gate:
-                    gate.acquire()
-                yield chunk
-                chunk, size = [], 0
-    if chunk:
-        if gate:
-            gate.acquire()
-        yield chunk
-    stats["n_docs"] = len(docs)
-    cur.close()
+    try:
+        reader = cur.sql(
+            f"SELECT doc_id, para_no, text FROM paragraphs {where} ORDER BY doc_id, para_no"
+        ).to_arrow_reader(8192)
+        parts: list[pa.RecordBatch] = []
+        size = 0
+        for batch in reader:
+            batch = batch.cast(CHUNK_SCHEMA)
+            lens = pc.fill_null(pc.utf8_length(batch.column(2)), 0).to_numpy().astype(np.int64)
+            stats["n_chars"] += int(lens.sum())
+            stats["n_paragraphs"] += batch.num_rows
+            total = np.cumsum(lens)
+            at = 0
+            while at < batch.num_rows:
+                done = int(total[at - 1]) if at else 0
+                # the first row at which the chunk reaches chunk_chars; it is the chunk's last row
+                end = int(np.searchsorted(total, done + chunk_chars - size, side="left"))
+                if end >= batch.num_rows:
+                    parts.append(batch.slice(at))
+                    size += int(total[-1]) - done
+                    break
+                parts.append(batch.slice(at, end + 1 - at))
+                yield pa.concat_batches(parts)
+                parts, size, at = [], 0, end + 1
+        if parts:
+            yield pa.concat_batches(parts)
+    finally:
+        cur.close()
 
 
 def segment_corpus(
@@ -236,6 +267,7 @@ def segment_corpus(
     settings: SegmentSettings | None = None,
     *,
     jobs: int = 1,
+    engine: Engine | None = None,
     chunk_chars: int = 200_000,
     force: bool = False,
     progress: Callable[[int], None] | None = None,
@@ -244,87 +276,93 @@ def segment_corpus(
 
     Same settings and corpus as the current segmentation: nothing is done (``status="unchanged"``) unless
     ``force``. Same settings but new documents: only those are segmented (``"updated"``). Other settings:
-    the previous tokens are replaced (``"segmented"``, ``replaced`` = the old seg_id). Every call adds a row to
-    the ``runs`` table. ``progress`` is called with the number of tokens stored so far after each chunk.
+    the previous tokens are replaced (``"segmented"``, ``replaced`` = the old seg_id). Every call adds a row
+    to the ``runs`` table. ``progress`` is called with the number of tokens stored so far after each chunk.
+
+    The work runs on ``engine`` (see :mod:`corpus_tool.parallel`; the caller keeps it open and closes it),
+    by default in this process (``jobs=1``) or in ``jobs`` local worker processes.
     """
     t0 = time.perf_counter()
     started = datetime.now(UTC).isoformat(timespec="seconds")
     resolved = resolve(settings or SegmentSettings())
     warnings = [str(i) for i in check_word_files(resolved)]
     seg_id = resolved.seg_id
-    jobs = max(1, int(jobs))
-    with CorpusDB(db) as cdb:
-        current = current_segmentation(cdb)
-        fingerprint = cdb.fingerprint()
-        summary = SegmentSummary(seg_id, "segmented", resolved, jobs=jobs, warnings=warnings)
-        where = ""
-        if current and current.seg_id == seg_id and not force:
-            if current.corpus_fingerprint == fingerprint:
-                summary.status = "unchanged"
-            else:  # documents were added since: segment those; removed ones lost their tokens on removal
-                summary.status = "updated"
-                where = "WHERE doc_id NOT IN (SELECT DISTINCT doc_id FROM tokens)"
-        elif current:
-            summary.replaced = current.seg_id
-        if summary.status != "unchanged":
-            _segment_into(cdb, resolved, where, jobs, chunk_chars, summary, progress)
-            with cdb.transaction() as con:
-                con.execute("UPDATE segmentations SET current = false")
-                con.execute("INSERT OR REPLACE INTO segmentations VALUES (?, ?, ?, true)", [
-                    seg_id, json.dumps({"seg_id": seg_id, **resolved.to_dict()}, ensure_ascii=False,
-                                       sort_keys=True), fingerprint,
-                ])
-        summary.seconds = time.perf_counter() - t0
-        cdb.con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?)", [
-            uuid.uuid4().hex[:16], "segment",
-            json.dumps({**resolved.to_dict(), "jobs": jobs, "force": force}, ensure_ascii=False),
-            started, datetime.now(UTC).isoformat(timespec="seconds"),
-            json.dumps({**summary.to_dict(), "current": seg_id}, ensure_ascii=False),
-        ])
+    own_engine = engine is None
+    engine = engine or make_engine("local", jobs=max(1, int(jobs)))
+    try:
+        with CorpusDB(db) as cdb:
+            restore_memory = limit_database_memory(cdb.con)
+            current = current_segmentation(cdb)
+            fingerprint = cdb.fingerprint()
+            summary = SegmentSummary(seg_id, "segmented", resolved, jobs=1, warnings=warnings)
+            where = ""
+            if current and current.seg_id == seg_id and not force:
+                if current.corpus_fingerprint == fingerprint:
+                    summary.status = "unchanged"
+                else:  # documents were added since: segment those; removed ones lost their tokens on removal
+                    summary.status = "updated"
+                    where = "WHERE doc_id NOT IN (SELECT DISTINCT doc_id FROM tokens)"
+            elif current:
+                summary.replaced = current.seg_id
+            if summary.status != "unchanged":
+                summary.executor = engine.describe()
+                summary.jobs = int(summary.executor.get("workers", 1))  # type: ignore[call-overload]
+                _segment_into(cdb, resolved, where, engine, chunk_chars, summary, progress)
+                with cdb.transaction() as con:
+                    con.execute("UPDATE segmentations SET current = false")
+                    con.execute("INSERT OR REPLACE INTO segmentations VALUES (?, ?, ?, true)", [
+                        seg_id, json.dumps({"seg_id": seg_id, **resolved.to_dict()}, ensure_ascii=False,
+                                           sort_keys=True), fingerprint,
+                    ])
+            summary.seconds = time.perf_counter() - t0
+            cdb.con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?)", [
+                uuid.uuid4().hex[:16], "segment",
+                json.dumps({**resolved.to_dict(), "jobs": summary.jobs, "executor": summary.executor,
+                            "force": force}, ensure_ascii=False),
+                started, datetime.now(UTC).isoformat(timespec="seconds"),
+                json.dumps({**summary.to_dict(), "current": seg_id}, ensure_ascii=False),
+            ])
+            restore_memory()
+    finally:
+        if own_engine:
+            engine.close()
     return summary
 
 
-def _segment_into(cdb: CorpusDB, settings: SegmentSettings, where: str, jobs: int, chunk_chars: int,
+def _segment_into(cdb: CorpusDB, settings: SegmentSettings, where: str, engine: Engine, chunk_chars: int,
                   summary: SegmentSummary, progress: Callable[[int], None] | None) -> None:
-    stats = {"n_chars": 0, "n_paragraphs": 0, "n_docs": 0}
+    stats = {"n_chars": 0, "n_paragraphs": 0}
     con = cdb.con
+    n_docs = con.execute(f"SELECT count(DISTINCT doc_id) FROM paragraphs {where}").fetchone()
+    summary.n_docs = n_docs[0] if n_docs else 0
     con.execute("BEGIN TRANSACTION")
     try:
         if not where:
             con.execute("DELETE FROM tokens")
-        if jobs == 1:
-            seg = ChunkSegmenter(settings)
-            batches: Iterator[pa.RecordBatch] = map(seg, _chunks(cdb, where, chunk_chars, stats, None))
-            _insert(con, batches, summary, progress, None)
-        else:
-            # Bounded read-ahead: the pool's feeder thread would otherwise read the whole corpus at once.
-            gate = threading.Semaphore(2 * jobs + 1)
-            ctx = mp.get_context("spawn")
-            with ctx.Pool(jobs, initializer=_init_worker, initargs=(settings,)) as pool:
-                batches = pool.imap(_work, _chunks(cdb, where, chunk_chars, stats, gate))
-                _insert(con, batches, summary, progress, gate)
+        # In this process the tokenizer is built here and dropped after the run; workers build and keep theirs
+        task = ChunkSegmenter(settings) if engine.in_process else SegmentTask(settings)
+        _insert(con, engine.map(task, _chunks(cdb, where, chunk_chars, stats)), summary, progress)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     summary.n_chars = stats["n_chars"]
     summary.n_paragraphs = stats["n_paragraphs"]
-    summary.n_docs = stats["n_docs"]
 
 
-def _insert(con, batches: Iterator[pa.RecordBatch], summary: SegmentSummary,
-            progress: Callable[[int], None] | None, gate: threading.Semaphore | None) -> None:
+def _insert(con, batches: Iterator[pa.RecordBatch], summary: SegmentSummary,  # type: ignore[no-untyped-def]
+            progress: Callable[[int], None] | None) -> None:
     """Store batches from a writer thread: DuckDB releases the GIL while inserting, so the next chunk is
-    segmented meanwhile. The queue is small, so memory stays bounded."""
+    segmented (or received from a worker) meanwhile. The queue is small, so memory stays bounded."""
     q: queue.Queue[pa.RecordBatch | None] = queue.Queue(maxsize=2)
     failed: list[BaseException] = []
 
     def write() -> None:
         try:
             while (batch := q.get()) is not None:
-                con.register("_token_batch", batch)
-                con.execute("INSERT INTO tokens SELECT * FROM _token_batch")
-                con.unregister("_token_batch")
+                # Not register()/unregister(): DuckDB keeps registered objects alive until the transaction
+                # ends, which would hold every token batch of the run in memory.
+                con.from_arrow(batch).insert_into("tokens")
         except BaseException as exc:
             failed.append(exc)
             while q.get() is not None:  # drain so the producer never blocks on a dead writer
@@ -334,8 +372,6 @@ def _insert(con, batches: Iterator[pa.RecordBatch], summary: SegmentSummary,
     writer.start()
     try:
         for batch in batches:
-            if gate:
-                gate.release()
             if failed:
                 break
             if batch.num_rows:
