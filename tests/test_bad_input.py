@@ -255,18 +255,20 @@ def test_an_unreadable_folder_is_reported(zoo: dict[str, Path], tmp_path: Path) 
 def test_a_stuck_parser_is_stopped_by_the_time_limit(zoo: dict[str, Path], tmp_path: Path) -> None:
     folder = shared_path("data", "policy_corpus", "gov_work_reports_hprc_1954_2017", "txt")
     slow = tmp_path / "slow.txt"
-    slow.write_text("".join(p.read_text("utf-8") for p in sorted(folder.glob("*.txt"))) * 3, "utf-8")
+    # Slow enough (several times the limit) that a replaced worker's start-up cannot hide the difference.
+    slow.write_text("".join(p.read_text("utf-8") for p in sorted(folder.glob("*.txt"))) * 10, "utf-8")
     started = time.monotonic()
-    unlimited = read_file(str(slow), IngestOptions(timeout=None))
+    unlimited = read_file(str(slow), IngestOptions(timeout=None, max_chars=None))
     full = time.monotonic() - started
     assert unlimited.error is None
     started = time.monotonic()
     # 3 s: a replaced worker must start (spawn, imports) within the next file's limit, even on a busy machine.
-    results = list(read_files([str(slow), str(zoo["good_txt"])], IngestOptions(timeout=3.0), jobs=1))
+    results = list(read_files([str(slow), str(zoo["good_txt"])], IngestOptions(timeout=3.0, max_chars=None),
+                              jobs=1))
     limited = time.monotonic() - started
     assert results[0].error is not None and results[0].error[0] == "timeout"
     assert results[1].error is None and results[1].documents  # the worker was replaced; the batch goes on
-    assert full > 3.0, "the slow file is not slow enough on this machine to show the limit"
+    assert full > 6.0, "the slow file is not slow enough on this machine to show the limit"
     assert limited < full, (limited, full)
 
 

@@ -132,8 +132,10 @@ def ingested(corpora: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[st
 
 def _allowed_growth(few_chars: int, many_chars: int) -> float:
     # A CJK character takes 2 bytes in a Python str: holding the extra documents costs at least this.
+    # Streaming keeps growth far below it; per-item bookkeeping (ids, offsets) and allocator noise
+    # at this small scale stay under half of it, and holding the text would exceed it.
     extra_text = 2 * (many_chars - few_chars)
-    return 0.2 * extra_text
+    return 0.5 * extra_text
 
 
 def test_ingest_peak_does_not_grow_with_the_corpus(ingested: dict) -> None:
