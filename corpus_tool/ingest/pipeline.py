@@ -34,6 +34,7 @@ from corpus_tool.ingest.document import (
 from corpus_tool.ingest.manifest import ManifestSet, apply_manifest, load_manifest
 from corpus_tool.ingest.model import Document
 from corpus_tool.parallel import Engine
+from corpus_tool.parallel.memory import limit_database_memory
 from corpus_tool.store.db import CorpusDB
 
 SUPPORTED_SUFFIXES = DOCUMENT_SUFFIXES | TABLE_SUFFIXES
@@ -209,6 +210,7 @@ def ingest_paths(
         manifests = ManifestSet([load_manifest(p) for p in manifests])
     owns = not isinstance(db, CorpusDB)
     store = CorpusDB(db) if owns else db
+    restore_memory = limit_database_memory(store.con)  # DuckDB's cache must not grow with the corpus
     try:
         files = discover(paths, summary, tables=bool(options.text_column), exclude=manifests.paths())
         summary.files = len(files)
@@ -271,6 +273,7 @@ def ingest_paths(
         if not summary.aborted:
             summary.near_duplicates = link_corpus(store, options.near_duplicate_threshold)
     finally:
+        restore_memory()
         if owns:
             store.close()
     return summary
