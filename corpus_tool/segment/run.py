@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, pairwise
 from pathlib import Path
 
 import numpy as np
@@ -230,32 +230,28 @@ def current_segmentation(db: str | Path | CorpusDB) -> CurrentSegmentation | Non
 
 
 def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int]) -> Iterator[pa.RecordBatch]:
-    """Paragraphs in (doc_id, para_no) order as Arrow batches of about ``chunk_chars`` characters each."""
+    """Paragraphs in (doc_id, para_no) order as Arrow batches of about ``chunk_chars`` characters each:
+    a paragraph goes to the chunk in which it starts (chunk boundaries never change any token)."""
     cur = cdb.con.cursor()  # a second connection: the main one is writing tokens meanwhile
     try:
         reader = cur.sql(
             f"SELECT doc_id, para_no, text FROM paragraphs {where} ORDER BY doc_id, para_no"
         ).to_arrow_reader(8192)
         parts: list[pa.RecordBatch] = []
-        size = 0
+        part_id = -1
         for batch in reader:
             batch = batch.cast(CHUNK_SCHEMA)
             lens = pc.fill_null(pc.utf8_length(batch.column(2)), 0).to_numpy().astype(np.int64)
+            ids = (stats["n_chars"] + np.cumsum(lens) - lens) // chunk_chars
             stats["n_chars"] += int(lens.sum())
             stats["n_paragraphs"] += batch.num_rows
-            total = np.cumsum(lens)
-            at = 0
-            while at < batch.num_rows:
-                done = int(total[at - 1]) if at else 0
-                # the first row at which the chunk reaches chunk_chars; it is the chunk's last row
-                end = int(np.searchsorted(total, done + chunk_chars - size, side="left"))
-                if end >= batch.num_rows:
-                    parts.append(batch.slice(at))
-                    size += int(total[-1]) - done
-                    break
-                parts.append(batch.slice(at, end + 1 - at))
-                yield pa.concat_batches(parts)
-                parts, size, at = [], 0, end + 1
+            cuts = [0, *(np.flatnonzero(np.diff(ids)) + 1).tolist(), batch.num_rows]
+            for a, b in pairwise(cuts):
+                if parts and ids[a] != part_id:
+                    yield pa.concat_batches(parts)
+                    parts = []
+                parts.append(batch.slice(a, b - a))
+                part_id = int(ids[a])
         if parts:
             yield pa.concat_batches(parts)
     finally:
