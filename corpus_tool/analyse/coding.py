@@ -37,6 +37,7 @@ from corpus_tool.analyse.units import (
     ensure_by,
     group_column_name,
     group_order,
+    iter_unit_batches,
 )
 from corpus_tool.store.db import CorpusDB
 
@@ -44,7 +45,6 @@ STARTER_DICTIONARY = "policy_instruments.yaml"
 COUNT_COLUMNS = ["category", "code", "label", "matches", "documents", "per_10k_chars"]
 EVIDENCE_COLUMNS = ["doc_id", "para_no", "field", "category", "code", "entry", "match", "start", "end", "left",
                     "right"]
-BATCH = 2000
 
 
 class DictionaryError(ValueError):
@@ -250,27 +250,15 @@ def code_corpus(
 
 def _scan(store: CorpusDB, docs: pd.DataFrame, compiled: list, window: int,
           fields: tuple[str, ...]) -> tuple[pd.DataFrame, pd.Series]:
-    con = store.con
-    name = "coding_docs"
-    con.register(name, docs[["doc_id"]].copy())
     rows: list[tuple] = []
     chars: dict[str, int] = {}
-    try:
-        sql = f"SELECT p.doc_id, p.para_no, p.field, p.text FROM paragraphs p JOIN {name} s ON s.doc_id = p.doc_id"
-        params: list = []
-        if fields:
-            sql += " WHERE p.field IN (" + ", ".join("?" for _ in fields) + ")"
-            params += list(fields)
-        result = con.execute(sql + " ORDER BY p.doc_id, p.para_no", params)
-        while batch := result.fetchmany(BATCH):
-            for doc_id, para_no, field, text in batch:
-                text = text or ""
-                chars[doc_id] = chars.get(doc_id, 0) + len(text)
-                for code, entry, start, end in match_text(text, compiled):
-                    rows.append((doc_id, para_no, field, code.category, code.code, entry, text[start:end], start, end,
-                                 text[max(0, start - window):start], text[end:end + window]))
-    finally:
-        con.unregister(name)
+    for batch in iter_unit_batches(store.con, docs, fields, ("field", "text")):
+        for doc_id, para_no, field, text in batch:
+            text = text or ""
+            chars[doc_id] = chars.get(doc_id, 0) + len(text)
+            for code, entry, start, end in match_text(text, compiled):
+                rows.append((doc_id, para_no, field, code.category, code.code, entry, text[start:end], start, end,
+                             text[max(0, start - window):start], text[end:end + window]))
     evidence = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
     order = {c.code: i for i, c in enumerate(d[0] for d in compiled)}
     evidence = evidence.assign(_c=evidence["code"].map(order)).sort_values(

@@ -15,13 +15,12 @@ from pathlib import Path
 import pandas as pd
 
 from corpus_tool.analyse.result import AnalysisResult, analysis_context
-from corpus_tool.analyse.units import CORPUS, TEXT_FIELDS, Selection
+from corpus_tool.analyse.units import CORPUS, TEXT_FIELDS, Selection, iter_unit_batches
 from corpus_tool.store.db import CorpusDB
 
 MODES = ("auto", "term", "phrase", "regex")
 SORTS = ("position", "left", "right", "match")
 KWIC_COLUMNS = ["doc_id", "title", "para_no", "field", "section_title", "start", "end", "left", "match", "right"]
-BATCH = 2000  # paragraphs fetched at a time: memory stays bounded on a large corpus
 
 
 def compile_query(query: str, mode: str = "auto", *, ignore_case: bool = False) -> re.Pattern[str]:
@@ -96,32 +95,19 @@ def sort_kwic(table: pd.DataFrame, sort: str) -> pd.DataFrame:
 
 def _hits(store: CorpusDB, docs: pd.DataFrame, pattern: re.Pattern[str], window: int, fields: tuple[str, ...],
           whole_tokens: bool, titles: dict[str, str]) -> Iterator[tuple]:
-    con = store.con
-    name = "kwic_docs"
-    con.register(name, docs[["doc_id"]].copy())
-    try:
-        sql = (f"SELECT p.doc_id, p.para_no, p.field, p.section_title, p.text FROM paragraphs p "
-               f"JOIN {name} s ON s.doc_id = p.doc_id")
-        params: list = []
-        if fields:
-            sql += " WHERE p.field IN (" + ", ".join("?" for _ in fields) + ")"
-            params += list(fields)
-        result = con.execute(sql + " ORDER BY p.doc_id, p.para_no", params)
-        while batch := result.fetchmany(BATCH):
-            bounds = _token_bounds(store, batch) if whole_tokens else {}
-            for doc_id, para_no, field, section_title, text in batch:
-                text = text or ""
-                for m in pattern.finditer(text):
-                    if m.end() == m.start():
-                        continue  # an empty match (a regex such as 'x*') is no hit
-                    if whole_tokens:
-                        starts, ends = bounds.get((doc_id, para_no), (set(), set()))
-                        if m.start() not in starts or m.end() not in ends:
-                            continue
-                    yield (doc_id, titles.get(doc_id), para_no, field, section_title, m.start(), m.end(),
-                           text[max(0, m.start() - window):m.start()], m.group(0), text[m.end():m.end() + window])
-    finally:
-        con.unregister(name)
+    for batch in iter_unit_batches(store.con, docs, fields, ("field", "section_title", "text")):
+        bounds = _token_bounds(store, batch) if whole_tokens else {}
+        for doc_id, para_no, field, section_title, text in batch:
+            text = text or ""
+            for m in pattern.finditer(text):
+                if m.end() == m.start():
+                    continue  # an empty match (a regex such as 'x*') is no hit
+                if whole_tokens:
+                    starts, ends = bounds.get((doc_id, para_no), (set(), set()))
+                    if m.start() not in starts or m.end() not in ends:
+                        continue
+                yield (doc_id, titles.get(doc_id), para_no, field, section_title, m.start(), m.end(),
+                       text[max(0, m.start() - window):m.start()], m.group(0), text[m.end():m.end() + window])
 
 
 def _token_bounds(store: CorpusDB, batch: list[tuple]) -> dict[tuple[str, int], tuple[set[int], set[int]]]:

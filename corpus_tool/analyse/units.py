@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -296,3 +297,27 @@ __all__ = [
     "select_documents",
     "selection_fingerprint",
 ]
+
+
+UNIT_BATCH = 2000  # text units fetched at a time: memory stays bounded on a large corpus
+
+
+def iter_unit_batches(con: duckdb.DuckDBPyConnection, docs: pd.DataFrame, fields: tuple[str, ...],
+                      columns: tuple[str, ...]) -> Iterator[list[tuple]]:
+    """Rows ``(doc_id, para_no, *columns)`` of the selected documents' text units, in (doc_id, para_no)
+    order and in batches; ``fields`` limits them to some fields (all when empty)."""
+    name = "selected_docs"
+    con.register(name, docs[["doc_id"]].copy())
+    try:
+        cols = ", ".join(f"p.{c}" for c in ("doc_id", "para_no", *columns))
+        sql = f"SELECT {cols} FROM paragraphs p JOIN {name} s ON s.doc_id = p.doc_id"
+        params: list = []
+        if fields:
+            sql += " WHERE p.field IN (" + ", ".join("?" for _ in fields) + ")"
+            params += list(fields)
+        result = con.execute(sql + " ORDER BY p.doc_id, p.para_no", params)
+        while batch := result.fetchmany(UNIT_BATCH):
+            yield batch
+    finally:
+        con.unregister(name)
+
