@@ -22,9 +22,10 @@ from corpus_tool.ingest.pdf import (
     extract_pdf,
     pdf_meta,
 )
-from corpus_tool.ingest.pdf_furniture import is_page_number
-from corpus_tool.ingest.pdf_layout import classify_marker, is_bad_char
-from corpus_tool.ingest.pdf_ocr import ocr_problem
+from corpus_tool.ingest.pdf.chars import is_bad_char
+from corpus_tool.ingest.pdf.furniture import is_page_number
+from corpus_tool.ingest.pdf.layout import classify_marker
+from corpus_tool.ingest.pdf.ocr import ocr_problem
 from tests.conftest import shared_path as _shared
 
 FIXTURES = ("two_column", "row_interleaved", "founder_tounicode")
@@ -242,7 +243,7 @@ def test_scanned_page_flagged() -> None:
 
 
 def test_ocr_unavailable_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("corpus_tool.ingest.pdf_ocr.shutil.which", lambda _name: None)
+    monkeypatch.setattr("corpus_tool.ingest.pdf.ocr.shutil.which", lambda _name: None)
     with pytest.raises(OcrUnavailableError, match="apt-get install tesseract-ocr tesseract-ocr-chi-sim"):
         extract_pdf(_shared("fixtures", "pdf", "scanned.pdf"), ocr=True)
 

@@ -1,59 +1,33 @@
 """PDF extraction: one file → :class:`~corpus_tool.ingest.model.Extracted` blocks in reading order.
 
-pdfplumber parses each page once; its chars are copied to plain data and laid out by
-:mod:`.pdf_layout` (rows, superscripts, two-column gutter), page furniture is marked by
-:mod:`.pdf_furniture`, and :mod:`.pdf_blocks` groups lines into title, front matter,
-headings, paragraphs and footnotes. Text is left as the PDF gives it (hard line breaks,
-Founder GBK-row punctuation ...): the repair step cleans it. Everything removed is logged.
+pdfplumber parses each page once; its chars are copied to plain data (:mod:`.chars`) and laid
+out by :mod:`.layout` (rows, superscripts, two-column gutter), page furniture is marked by
+:mod:`.furniture`, and :mod:`.blocks` groups lines into title, front matter, headings,
+paragraphs and footnotes. Text is left as the PDF gives it (hard line breaks, Founder GBK-row
+punctuation ...): the repair step cleans it. Everything removed is logged.
 """
 
 from __future__ import annotations
 
-import re
-import zlib
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
-from pdfminer.ascii85 import ascii85decode, asciihexdecode
 from pdfminer.pdfdocument import PDFEncryptionError
-from pdfminer.pdftypes import (
-    LITERALS_ASCII85_DECODE,
-    LITERALS_ASCIIHEX_DECODE,
-    LITERALS_FLATE_DECODE,
-    PDFStream,
-    resolve1,
-)
 from pdfplumber.utils.exceptions import PdfminerException
 
 from corpus_tool.ingest.model import Extracted, LogEntry
-from corpus_tool.ingest.pdf_blocks import block_log, build_blocks, compute_stats
-from corpus_tool.ingest.pdf_furniture import mark_furniture
-from corpus_tool.ingest.pdf_layout import PageText, image_cover, layout_page, short_rules
-from corpus_tool.ingest.pdf_ocr import ocr_page, ocr_problem
+from corpus_tool.ingest.pdf.blocks import block_log, build_blocks, compute_stats
+from corpus_tool.ingest.pdf.errors import BrokenPdfError, EncryptedPdfError, OcrUnavailableError
+from corpus_tool.ingest.pdf.furniture import mark_furniture
+from corpus_tool.ingest.pdf.info import pdf_meta
+from corpus_tool.ingest.pdf.layout import PageText, image_cover, layout_page, short_rules
+from corpus_tool.ingest.pdf.ocr import ocr_page, ocr_problem
+from corpus_tool.ingest.pdf.safety import check_bytes, check_content_size
 
 SCANNED_MAX_CHARS = 10  # a page with fewer chars ...
 SCANNED_MIN_COVER = 0.8  # ... and images over this share of its area is a scan
 SUSPECT_SHARE = 0.05  # share of broken chars that makes a text layer suspect
-MAX_CONTENT_BYTES = 128 << 20  # a page content stream inflating beyond this is a decompression bomb
-META_KEYS = ("Title", "Author", "Subject", "Keywords", "Creator", "Producer", "CreationDate", "ModDate")
-_HEX_STRING = re.compile(r"<([0-9A-Fa-f\s]+)>")
-
-
-class PdfError(Exception):
-    """A PDF that cannot be extracted; the message names the file and the reason."""
-
-
-class EncryptedPdfError(PdfError):
-    """The PDF needs a password to open."""
-
-
-class BrokenPdfError(PdfError):
-    """The file is not a readable PDF (truncated, corrupt, not a PDF at all)."""
-
-
-class OcrUnavailableError(PdfError):
-    """OCR was asked for scanned pages but tesseract or its language data is missing."""
 
 
 def extract_pdf(
@@ -66,7 +40,7 @@ def extract_pdf(
     :class:`BrokenPdfError` or :class:`OcrUnavailableError` (all :class:`PdfError`).
     """
     path = Path(path)
-    _check_bytes(path)
+    check_bytes(path)
     log: list[LogEntry] = []
     with _open(path) as pdf:
         n_pages, meta = _doc_info(path, pdf)
@@ -95,22 +69,6 @@ def extract_pdf(
     )
 
 
-def _check_bytes(path: Path) -> None:
-    """Reject non-PDFs and truncated files before pdfminer guesses its way through them."""
-    with path.open("rb") as f:
-        head = f.read(1024)
-        f.seek(0, 2)
-        size = f.tell()
-        f.seek(max(0, size - 2048))
-        tail = f.read()
-    if size == 0:
-        raise BrokenPdfError(f"{path}: empty file (0 bytes)")
-    if b"%PDF-" not in head:
-        raise BrokenPdfError(f"{path}: not a PDF file (no %PDF- header)")
-    if b"%%EOF" not in tail:
-        raise BrokenPdfError(f"{path}: truncated PDF (no %%EOF marker at the end of the file)")
-
-
 def _open(path: Path) -> pdfplumber.PDF:
     try:
         return pdfplumber.open(path)
@@ -134,7 +92,7 @@ def _read_page(page: Any, page_no: int, log: list[LogEntry]) -> PageText | None:
     """Parse one page once (chars, rules, images), release pdfplumber's caches, then lay it out."""
     try:
         width, height = float(page.width), float(page.height)
-        _check_content_size(page.page_obj)
+        check_content_size(page.page_obj)
         chars, drawn, images = page.chars, page.lines + page.rects, page.images
     except Exception as e:  # one bad content stream should not lose the other pages
         log.append(LogEntry("pdf_page_error", 1, f"page {page_no}: {type(e).__name__}: {e}"))
@@ -144,40 +102,6 @@ def _read_page(page: Any, page_no: int, log: list[LogEntry]) -> PageText | None:
     text = layout_page(chars, width, height, page_no, short_rules(drawn, width, height))
     text.image_cover = image_cover(images, width, height)
     return text
-
-
-def _check_content_size(page_obj: Any) -> None:
-    """Refuse a content stream that inflates beyond MAX_CONTENT_BYTES before pdfminer reads it whole.
-
-    Inflates with an output cap (memory stays bounded); ASCII85/hex layers before the Flate
-    layer are decoded first. Other filters are left to pdfminer.
-    """
-    for ref in page_obj.contents or []:
-        stream = resolve1(ref)
-        if not isinstance(stream, PDFStream) or stream.rawdata is None:
-            continue
-        data = stream.rawdata
-        if stream.decipher and stream.objid is not None and stream.genno is not None:
-            data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
-        for name, _params in stream.get_filters():
-            if name in LITERALS_ASCII85_DECODE:
-                data = ascii85decode(data)
-            elif name in LITERALS_ASCIIHEX_DECODE:
-                data = asciihexdecode(data)
-            else:
-                if name in LITERALS_FLATE_DECODE and _inflates_beyond(data, MAX_CONTENT_BYTES):
-                    raise ValueError(
-                        f"content stream inflates to more than {MAX_CONTENT_BYTES >> 20} MB "
-                        "(a decompression bomb?)"
-                    )
-                break
-
-
-def _inflates_beyond(data: bytes, limit: int) -> bool:
-    try:
-        return len(zlib.decompressobj().decompress(data, limit + 1)) > limit
-    except zlib.error:
-        return False  # corrupt data: pdfminer's own recovery decides
 
 
 def _triage(pages: list[PageText], log: list[LogEntry]) -> tuple[list[int], list[int]]:
@@ -221,40 +145,3 @@ def _run_ocr(
 
 def _pages(nos: list[int]) -> str:
     return ",".join(map(str, nos))
-
-
-def pdf_meta(info: dict[str, Any]) -> dict[str, str]:
-    """The PDF info dictionary's usual keys as text (hex and byte strings decoded)."""
-    out = {}
-    for key in META_KEYS:
-        value = info.get(key)
-        if value is None:
-            continue
-        text = _meta_text(value).strip()
-        if text:
-            out[key] = text
-    return out
-
-
-def _meta_text(value: Any) -> str:
-    if isinstance(value, bytes):
-        return _decode_bytes(value)
-    text = str(getattr(value, "name", value))  # PSLiteral has .name
-    m = _HEX_STRING.fullmatch(text.strip())
-    if m:  # some producers store <hex> literally (the Civil Code's title is GBK in hex)
-        try:
-            return _decode_bytes(bytes.fromhex(re.sub(r"\s", "", m[1])))
-        except ValueError:
-            return text
-    return text
-
-
-def _decode_bytes(raw: bytes) -> str:
-    if raw.startswith((b"\xfe\xff", b"\xff\xfe")):
-        return raw.decode("utf-16", errors="replace")
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")

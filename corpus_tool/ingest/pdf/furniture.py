@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from corpus_tool.ingest.model import LogEntry
-from corpus_tool.ingest.pdf_layout import BAND, Line, PageText
+from corpus_tool.ingest.pdf.layout import BAND, Line, PageText
 
 REPEAT_SHARE = 0.4  # a band line on this share of pages is a running header/footer
 _DIGITS = re.compile(r"[0-9０-９]+")

@@ -13,6 +13,8 @@ from itertools import accumulate, pairwise
 from types import MappingProxyType
 from typing import Any
 
+from corpus_tool.ingest.pdf.chars import Char, is_bad_char, to_chars
+
 SMALL_RATIO = 0.8  # a char below this × the median size may be a superscript
 RAISE_RATIO = 0.15  # ... and it is one when its bottom is this × line size above the baseline
 MAX_MARKER_LEN = 12  # a superscript run is at most this long ([12,13]123-125)
@@ -47,25 +49,6 @@ _MARKER_TRANS = MappingProxyType(
 _CITE_RE = re.compile(r"\[(\d{1,4}(?:[-,]\d{1,4})*)\](\d{1,5}(?:-\d{1,5})?)?")
 _CANON_CITE = re.compile(r"\[([^\]:]+):(\d+)\]")
 _REF_RE = re.compile(r"\d{1,3}|[*†‡§]{1,3}|[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")
-
-
-@dataclass(slots=True)
-class Char:
-    """One glyph with the geometry the layout needs (pdfplumber coordinates, top-down)."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    font: str  # font name without the subset prefix ("ABCDEF+")
-    space: bool = False  # whitespace glyph: only tells where a space goes
-    sup: bool = False  # raised superscript attached to a row
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
 
 
 @dataclass(slots=True)
@@ -135,44 +118,6 @@ class PageText:
 def _median(values: list[float]) -> float:
     s = sorted(values)
     return s[len(s) // 2] if s else 0.0
-
-
-def font_family(fontname: str) -> str:
-    """Drop the 6-letter subset tag: AAAAAB+WenQuanYi and AAAAAA+WenQuanYi are one font."""
-    return fontname[7:] if len(fontname) > 7 and fontname[6] == "+" else fontname
-
-
-def is_bad_char(text: str) -> bool:
-    """True for glyphs whose text layer is broken (see pdf-ingest notes §2).
-
-    (cid:n), U+FFFD, private use, control characters (a glyph mapped to U+0000), and Yi
-    syllables outside the two GBK rows.
-    """
-    if text.startswith("(cid:"):
-        return True
-    cp = ord(text[0]) if text else 0
-    if cp == 0xFFFD or 0xE000 <= cp <= 0xF8FF or cp >= 0xF0000 or cp < 0x20 or 0x7F <= cp < 0xA0:
-        return True
-    # Yi syllables in the GBK punctuation rows are the Founder artifact, repaired downstream
-    return 0xA000 <= cp <= 0xA4CF and not (0xA1A1 <= cp <= 0xA1FE or 0xA3A1 <= cp <= 0xA3FE)
-
-
-def to_chars(raw: list[dict[str, Any]]) -> tuple[list[Char], int]:
-    """Copy pdfplumber char dicts into :class:`Char`; returns (chars, non-upright count)."""
-    fonts: dict[str, str] = {}
-    out: list[Char] = []
-    rotated = 0
-    for c in raw:
-        if not c.get("upright", True):
-            rotated += 1
-            continue
-        name = c.get("fontname", "")
-        fam = fonts.get(name)
-        if fam is None:
-            fam = fonts[name] = font_family(name)
-        text = c["text"]
-        out.append(Char(text, c["x0"], c["x1"], c["top"], c["bottom"], c["size"], fam, space=text.isspace()))
-    return out, rotated
 
 
 # ---------------------------------------------------------------- rows

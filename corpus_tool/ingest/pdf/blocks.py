@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from corpus_tool.ingest.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block, LogEntry
-from corpus_tool.ingest.pdf_layout import Line, PageText
+from corpus_tool.ingest.pdf.layout import Line, PageText
 
 _NUM = "一二三四五六七八九十百千零〇两"
 HEADING_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -1,0 +1,78 @@
+"""Plain character data shared by the PDF steps: one :class:`Char` per glyph, copied once from pdfplumber."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(slots=True)
+class Char:
+    """One glyph with the geometry the layout needs (pdfplumber coordinates, top-down)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    font: str  # font name without the subset prefix ("ABCDEF+")
+    base: float  # baseline (the text matrix's origin), top-down: glyph boxes of two fonts differ, this does not
+    space: bool = False  # whitespace glyph: only tells where a space goes
+    sup: bool = False  # raised superscript attached to a row
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def font_family(fontname: str) -> str:
+    """Drop the 6-letter subset tag: AAAAAB+WenQuanYi and AAAAAA+WenQuanYi are one font."""
+    return fontname[7:] if len(fontname) > 7 and fontname[6] == "+" else fontname
+
+
+def is_bad_char(text: str) -> bool:
+    """True for glyphs whose text layer is broken (see pdf-ingest notes §2).
+
+    (cid:n), U+FFFD, private use, control characters (a glyph mapped to U+0000), and Yi
+    syllables outside the two GBK rows.
+    """
+    if text.startswith("(cid:"):
+        return True
+    cp = ord(text[0]) if text else 0
+    if cp == 0xFFFD or 0xE000 <= cp <= 0xF8FF or cp >= 0xF0000 or cp < 0x20 or 0x7F <= cp < 0xA0:
+        return True
+    # Yi syllables in the GBK punctuation rows are the Founder artifact, repaired downstream
+    return 0xA000 <= cp <= 0xA4CF and not (0xA1A1 <= cp <= 0xA1FE or 0xA3A1 <= cp <= 0xA3FE)
+
+
+def to_chars(raw: list[dict[str, Any]]) -> tuple[list[Char], int]:
+    """Copy pdfplumber char dicts into :class:`Char`; returns (chars, non-upright count)."""
+    fonts: dict[str, str] = {}
+    out: list[Char] = []
+    rotated = 0
+    for c in raw:
+        if not c.get("upright", True):
+            rotated += 1
+            continue
+        name = c.get("fontname", "")
+        fam = fonts.get(name)
+        if fam is None:
+            fam = fonts[name] = font_family(name)
+        text = c["text"]
+        out.append(
+            Char(text, c["x0"], c["x1"], c["top"], c["bottom"], c["size"], fam, baseline(c), space=text.isspace())
+        )
+    return out, rotated
+
+
+def baseline(c: dict[str, Any]) -> float:
+    """The glyph's baseline, top-down: ``top`` shifted by where the text matrix puts the origin.
+
+    pdfplumber's ``top``/``bottom`` come from the font's ascent and descent, which differ between
+    fonts on one line; the matrix's ``f`` is the same for every glyph set on that baseline.
+    """
+    matrix = c.get("matrix")
+    if matrix is None or "y1" not in c:
+        return c["bottom"]
+    return c["top"] + (c["y1"] - matrix[5])
