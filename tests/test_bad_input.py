@@ -263,8 +263,8 @@ def test_a_stuck_parser_is_stopped_by_the_time_limit(zoo: dict[str, Path], tmp_p
     assert unlimited.error is None
     started = time.monotonic()
     # 3 s: a replaced worker must start (spawn, imports) within the next file's limit, even on a busy machine.
-    results = list(read_files([str(slow), str(zoo["good_txt"])], IngestOptions(timeout=3.0, max_chars=None),
-                              jobs=1))
+    pairs = [(str(slow), str(slow)), (str(zoo["good_txt"]), str(zoo["good_txt"]))]
+    results = list(read_files(pairs, IngestOptions(timeout=3.0, max_chars=None), jobs=1))
     limited = time.monotonic() - started
     assert results[0].error is not None and results[0].error[0] == "timeout"
     assert results[1].error is None and results[1].documents  # the worker was replaced; the batch goes on

@@ -7,21 +7,46 @@ from __future__ import annotations
 
 import importlib
 
+import typer
+
 from corpus_tool.cli.app import app
 
 # Command modules, in the order their commands appear in --help.
-_MODULES = ("ingest", "segment", "analyse", "topics", "report")
+_MODULES = ("ingest", "segment", "analyse", "topics", "doctor")
 
 for _name in _MODULES:
-    try:
-        importlib.import_module(f"corpus_tool.cli.{_name}")
-    except ModuleNotFoundError as exc:  # a stage not written yet
-        if exc.name != f"corpus_tool.cli.{_name}":
-            raise
+    importlib.import_module(f"corpus_tool.cli.{_name}")
 
 
 def main() -> None:
-    app()
+    """Run the CLI; a fault the tool can name ends with its message and exit code, never a traceback."""
+    import os
+    import sys
+
+    from corpus_tool.store.opening import DatabaseError, translate_any
+
+    try:
+        app()
+    except DatabaseError as exc:
+        typer.secho(f"错误 / error: {exc}", err=True, fg=typer.colors.RED)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        typer.secho("已中断 / interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for CORPUS_TOOL_DEBUG=1
+        if os.environ.get("CORPUS_TOOL_DEBUG") == "1":
+            raise
+        named = translate_any(exc)  # a DuckDB fault outside the store's own calls (autocommit statements)
+        if named is not None:
+            typer.secho(f"错误 / error: {named}", err=True, fg=typer.colors.RED)
+            sys.exit(named.exit_code)
+        typer.secho(
+            f"内部错误 / internal error: {type(exc).__name__}: {exc}\n"
+            "请附上 `corpus-tool doctor` 的输出报告此问题；设 CORPUS_TOOL_DEBUG=1 可看完整的调用栈 / "
+            "please report it with the output of `corpus-tool doctor`; CORPUS_TOOL_DEBUG=1 shows the traceback.",
+            err=True, fg=typer.colors.RED,
+        )
+        sys.exit(70)
 
 
 __all__ = ["app", "main"]

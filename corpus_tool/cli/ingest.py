@@ -14,6 +14,7 @@ from corpus_tool.cli.engine import EngineOption, SchedulerOption, open_engine
 from corpus_tool.export.runrecord import run_record, write_run_record
 from corpus_tool.export.tables import ExportFormatError, write_table
 from corpus_tool.ingest.document import IngestOptions
+from corpus_tool.ingest.filenames import readable_path, stored_path
 from corpus_tool.ingest.pipeline import IngestSummary, ingest_paths
 from corpus_tool.store.db import EXPORT_COLUMNS, CorpusDB
 
@@ -138,9 +139,9 @@ def _print_summary(s: IngestSummary) -> None:
     if s.ignored_tables:
         typer.echo(f"表格文件未导入 table files not read: {s.ignored_tables} (需指定 / use --text-column)")
     for path, error, detail in s.errors:
-        typer.secho(f"  失败 failed  {path}: {error}: {detail}", err=True, fg=typer.colors.YELLOW)
+        typer.secho(f"  失败 failed  {readable_path(path)}: {error}: {detail}", err=True, fg=typer.colors.YELLOW)
     for path, reason in s.skipped:
-        typer.secho(f"  跳过 skipped {path}: {reason}", err=True, fg=typer.colors.YELLOW)
+        typer.secho(f"  跳过 skipped {readable_path(stored_path(path))}: {reason}", err=True, fg=typer.colors.YELLOW)
 
 
 @app.command(help="语料库概况 / Summary of the corpus database.")
@@ -171,7 +172,7 @@ def info(
         for step, count in q("SELECT step, sum(count) FROM log GROUP BY step ORDER BY step").fetchall():
             typer.echo(f"  清洗 cleaning {step}: {count}")
         for path, error, detail in q("SELECT source_path, error, detail FROM errors ORDER BY source_path").fetchall():
-            typer.secho(f"  失败 failed {path}: {error}: {detail}", fg=typer.colors.YELLOW)
+            typer.secho(f"  失败 failed {readable_path(path)}: {error}: {detail}", fg=typer.colors.YELLOW)
 
 
 @app.command(help="显示一篇文档 / Show one document: metadata, structure, cleaning log.")

@@ -31,6 +31,7 @@ from corpus_tool.ingest.document import (
     read_file,
     worker_init,
 )
+from corpus_tool.ingest.filenames import stored_path
 from corpus_tool.ingest.manifest import ManifestSet, apply_manifest, load_manifest
 from corpus_tool.ingest.model import Document
 from corpus_tool.parallel import Engine
@@ -128,10 +129,10 @@ def _crash_result(path: str, exc: BaseException) -> FileResult:
                                                      f"a parser crash or the memory limit (读取进程崩溃)"))
 
 
-def read_files(todo: list[str], options: IngestOptions, jobs: int = 1,
+def read_files(todo: list[tuple[str, str]], options: IngestOptions, jobs: int = 1,
                engine: Engine | None = None) -> Iterator[FileResult]:
     """Read files with ``engine`` (default: ``jobs`` local worker processes); yield results in the order of
-    ``todo`` whatever the engine and number of workers.
+    ``todo`` (pairs of the path to open and the path to store) whatever the engine and number of workers.
 
     Each file runs under ``options.timeout`` seconds: a stuck parser's worker is killed (pebble
     restarts it; on Dask the worker is restarted, see :mod:`corpus_tool.parallel.cluster`) and the
@@ -145,12 +146,12 @@ def read_files(todo: list[str], options: IngestOptions, jobs: int = 1,
     engine = engine or make_engine("local", jobs=jobs)
     try:
         if engine.name == "dask":  # workers may run elsewhere: they open absolute paths, results keep todo's
-            results = engine.map(partial(_read_absolute, options=options),
-                                 [(os.path.abspath(p), p) for p in todo], timeout=options.timeout,
+            results = engine.map(partial(_read_as, options=options),
+                                 [(os.path.abspath(p), key) for p, key in todo], timeout=options.timeout,
                                  on_error=lambda item, exc: _failed_result(item[1], exc, options))
         else:
-            results = engine.map(partial(read_file, options=options), todo, timeout=options.timeout,
-                                 on_error=lambda path, exc: _failed_result(path, exc, options),
+            results = engine.map(partial(_read_as, options=options), todo, timeout=options.timeout,
+                                 on_error=lambda item, exc: _failed_result(item[1], exc, options),
                                  initializer=worker_init, initargs=(options.max_memory,))
         yield from results
     finally:
@@ -158,8 +159,8 @@ def read_files(todo: list[str], options: IngestOptions, jobs: int = 1,
             engine.close()
 
 
-def _read_absolute(item: tuple[str, str], options: IngestOptions) -> FileResult:
-    """Read ``item[0]`` (an absolute path) and report it under ``item[1]`` (the path as given)."""
+def _read_as(item: tuple[str, str], options: IngestOptions) -> FileResult:
+    """Read ``item[0]`` (the path to open) and report it under ``item[1]`` (the path as stored)."""
     return read_file(item[0], options, source_path=item[1])
 
 
@@ -221,8 +222,10 @@ def ingest_paths(
         states, errors = store.file_states(), store.error_states()
         todo: list[str] = []
         rows: dict[str, tuple[int, float, str, str]] = {}
+        opened: dict[str, str] = {}  # stored path → the path the reader opens (differs for non-UTF-8 names)
         for path in files:
-            key = str(path)
+            key = stored_path(path)
+            opened[key] = str(path)
             found = manifests.lookup(path)
             settings = _settings(options, path, found[0] if found else None)
             try:
@@ -249,7 +252,7 @@ def ingest_paths(
             rows[key] = (stat.st_size, stat.st_mtime, digest, settings)
             todo.append(key)
 
-        for i, result in enumerate(read_files(todo, options, jobs, engine), 1):
+        for i, result in enumerate(read_files([(opened[k], k) for k in todo], options, jobs, engine), 1):
             if progress is not None:
                 progress(i, len(todo), result.path)
             if result.error is not None:

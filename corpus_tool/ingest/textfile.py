@@ -51,14 +51,18 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return best[1] if best else None
 
 
+BINARY_SHARE = 0.05  # control bytes (NUL included) beyond this share of the sample: not a text file
+
+
 def _looks_binary(data: bytes) -> bool:
+    """Mostly binary: many NULs or control bytes. A stray NUL in scraped text is no reason to refuse it."""
     sample = data[:65536]
     if not sample:
         return False
-    if b"\x00" in sample:
-        return _utf16_without_bom(sample) is None
+    if b"\x00" in sample and _utf16_without_bom(sample) is not None:
+        return False
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
-    return controls > len(sample) / 100
+    return controls > BINARY_SHARE * len(sample)
 
 
 def _cjk_score(text: str, name: str) -> float:
@@ -80,10 +84,9 @@ def _candidates(sample: bytes, at_eof: bool) -> list[str]:
     if _looks_binary(sample):
         raise DecodeError("binary content, not text (二进制内容，不是文本)")
     names = ["utf-8"]
-    if b"\x00" in sample:
-        utf16 = _utf16_without_bom(sample)
-        if utf16 is not None:
-            return [utf16]
+    utf16 = _utf16_without_bom(sample) if b"\x00" in sample else None
+    if utf16 is not None:  # a stray NUL in UTF-8 text does not read as plausible UTF-16
+        return [utf16]
     scored = []
     for name in ("gb18030", "big5"):
         # A multi-byte character may be cut at the end of the sample: ignore that tail.
@@ -100,8 +103,6 @@ def _decode_stream(fh: BinaryIO, encoding: str, max_chars: int | None) -> Iterat
     while True:
         chunk = fh.read(CHUNK)
         text = decoder.decode(chunk, final=not chunk)
-        if encoding not in ("utf-16", "utf-16-le", "utf-16-be") and "\x00" in text:
-            raise DecodeError("binary content, not text (二进制内容，不是文本)")
         total += len(text)
         if max_chars is not None and total > max_chars:
             raise TooLongError(
@@ -169,6 +170,13 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 
 _SENTENCE_END_RE = re.compile("[。！？；!?;]")
+_CONTROLS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")  # every C0 control but \t \n \f \r, and DEL
+
+
+def strip_controls(text: str) -> tuple[str, int]:
+    """Remove control characters scraped text carries (NUL, BEL, DEL ...); return the text and how many."""
+    n = len(_CONTROLS_RE.findall(text))
+    return (_CONTROLS_RE.sub("", text), n) if n else (text, 0)
 
 
 def split_long_lines(text: str, limit: int = MAX_LINE_CHARS) -> tuple[str, int]:
@@ -198,6 +206,9 @@ def extract_text_file(path: str | Path, max_chars: int | None = DEFAULT_MAX_CHAR
     path = Path(path)
     text, encoding = read_text(path, max_chars)
     log: list[LogEntry] = []
+    text, n_controls = strip_controls(text)
+    if n_controls:
+        log.append(LogEntry("control_chars_removed", n_controls, "NUL and other control characters in the text"))
     if encoding not in ("utf-8", "utf-8-sig"):
         log.append(LogEntry("decoded", len(text), f"encoding {encoding}"))
     text, n_split = split_long_lines(text)

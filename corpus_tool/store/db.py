@@ -14,7 +14,9 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from corpus_tool.ingest.filenames import stored_path
 from corpus_tool.ingest.model import Document
+from corpus_tool.store.opening import NotADatabaseError, connect, translate
 
 DEFAULT_DB = "corpus.duckdb"
 SCHEMA_VERSION = "2"
@@ -70,13 +72,9 @@ class CorpusDB:
 
     def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
         self.path = Path(path)
-        if read_only and not self.path.exists():
-            raise FileNotFoundError(
-                f"语料库数据库不存在 / corpus database not found: {self.path} "
-                "(run `corpus-tool ingest` first)"
-            )
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        self.con = connect(self.path, read_only=read_only)
         if not read_only:
+            self._check_is_corpus()
             self.con.execute(resources.files("corpus_tool.store").joinpath("schema.sql").read_text("utf-8"))
             self._migrate()
             self.con.execute(
@@ -85,6 +83,16 @@ class CorpusDB:
 
     def close(self) -> None:
         self.con.close()
+
+    def _check_is_corpus(self) -> None:
+        """A DuckDB file that holds other tables but no corpus is someone else's database: never touch it."""
+        tables = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if tables and "meta" not in tables:
+            self.con.close()
+            raise NotADatabaseError(
+                f"{self.path} 是其他用途的 DuckDB 数据库，未作任何改动 / is a DuckDB database that is not a "
+                f"corpus (tables: {', '.join(sorted(tables)[:5])}) and was left untouched; choose another --db."
+            )
 
     def _migrate(self) -> None:
         for table, column, sql_type in ADDED_COLUMNS:
@@ -104,10 +112,16 @@ class CorpusDB:
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield self.con
-        except BaseException:
-            self.con.execute("ROLLBACK")
+            self.con.execute("COMMIT")
+        except BaseException as exc:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # a failed COMMIT has already ended the transaction
+            named = translate(exc, self.path) if isinstance(exc, duckdb.Error) else None
+            if named is not None:
+                raise named from exc
             raise
-        self.con.execute("COMMIT")
 
     # -- queries ---------------------------------------------------------------------------------
     def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
@@ -198,6 +212,7 @@ class CorpusDB:
     def write_error(self, source_path: str, error: str, detail: str, file_hash: str | None = None,
                     settings: str = "") -> None:
         """Record a file that could not be ingested; a previous version of it stays removed."""
+        source_path = stored_path(source_path)
         with self.transaction() as con:
             self._forget_file(con, source_path)
             con.execute("INSERT OR REPLACE INTO errors (source_path, error, detail, file_hash, settings) "
