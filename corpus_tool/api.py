@@ -118,6 +118,14 @@ class Corpus:
                                    manifests=manifests, strict=strict, retry_failed=retry_failed)
             where = executor.describe()
         self.last_ingest = summary
+        if summary.errors and all(e[1] in ("BrokenProcessPool", "ProcessExpired") for e in summary.errors) \
+                and _main_script_lacks_guard():
+            raise MissingMainGuardError(
+                f"{len(summary.errors)} 个文件未能读取：工作进程全部退出 / "
+                f"{len(summary.errors)} files could not be read: every worker process died at start-up "
+                "because the script calls ct.ingest() at its top level. "
+                "Put the calls under `if __name__ == \"__main__\":` and run again (these files will be retried)."
+            )
         params = {"paths": path_list, "metadata": list(manifest_paths), "jobs": jobs, "executor": where,
                   **options.as_dict(), "strict": strict}
         with CorpusDB(self.path) as store:  # the same provenance row as the CLI's
@@ -506,8 +514,43 @@ def ingest(paths: PathLike | Iterable[PathLike], db: PathLike = DEFAULT_DB, *,
     segmentation settings of :class:`Corpus` (``user_dict``, ``stopwords``, ``segmenter`` ...). The
     summary of the run is ``corpus.last_ingest``.
     """
+    _refuse_in_spawned_worker()
     corpus_keys = {"segmenter", "user_dict", "stopwords", "lexicon", "default_stopwords", "hmm", "pos", "hanlp_dict"}
     where = {k: options[k] for k in ("engine", "scheduler") if k in options}
     corpus = Corpus(db, jobs=jobs, **where, **{k: v for k, v in options.items() if k in corpus_keys})
     corpus.ingest(paths, metadata=metadata, jobs=jobs, **{k: v for k, v in options.items() if k not in corpus_keys})
     return corpus
+
+
+class MissingMainGuardError(RuntimeError):
+    """``ct.ingest`` ran again inside a worker process that was starting: the script has no __main__ guard."""
+
+
+def _main_script_lacks_guard() -> bool:
+    """The program is a script file whose text has no ``if __name__ == "__main__"`` (not a notebook or REPL)."""
+    import sys
+
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    if not path or not str(path).endswith(".py"):
+        return False
+    try:
+        source = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "__main__" not in source
+
+
+def _refuse_in_spawned_worker() -> None:
+    """Stop at once, with the fix, when a spawned worker re-runs a script's top level that calls ingest.
+
+    Worker processes start by importing the main script again (spawn); without
+    ``if __name__ == "__main__":`` that import calls ``ct.ingest`` again, and every worker dies.
+    """
+    import multiprocessing
+
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise MissingMainGuardError(
+            "ct.ingest() 在工作进程启动时被再次调用：请把脚本中的调用放在 if __name__ == \"__main__\": 之下 / "
+            "ct.ingest() ran while a worker process was starting: put the script's calls under "
+            "`if __name__ == \"__main__\":` (worker processes import the script again)."
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +20,8 @@ from corpus_tool.ingest.pipeline import IngestSummary, ingest_paths
 from corpus_tool.store.db import EXPORT_COLUMNS, CorpusDB
 
 # Exit codes of `ingest`, so that scripts can tell what happened.
+UNSUPPORTED_HINT = ("请把 .doc/.wps 另存为 .docx 或 PDF，.pptx/.ppt 导出为 PDF / save .doc/.wps as .docx or PDF and "
+                    ".ppt/.pptx as PDF; supported: .pdf .txt .md .html .docx (+ .csv/.xlsx with --text-column)")
 EXIT_OK = 0  # every file ingested (or unchanged)
 EXIT_SOME_FAILED = 1  # the batch finished; the files listed failed (see `info` / `export errors`)
 EXIT_USAGE = 2  # nothing to ingest, or an unusable --metadata file
@@ -76,10 +79,19 @@ def ingest(
         manifests = ManifestSet([load_manifest(p) for p in metadata or []])
     except ManifestError as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
+    if missing:
+        raise fail("文件或文件夹不存在 / no such file or folder: " + ", ".join(missing), EXIT_USAGE)
+    new_db = not db.exists()
     with open_engine(engine, jobs, scheduler) as executor, _progress(quiet, verbose) as progress:
         summary = ingest_paths(paths, db, options=options, jobs=jobs, engine=executor, manifests=manifests,
                                strict=strict, retry_failed=retry_failed, progress=progress)
         where = executor.describe()
+    if summary.files == 0 and new_db:  # nothing was read: leave no empty database behind
+        db.unlink(missing_ok=True)
+        Path(f"{db}.wal").unlink(missing_ok=True)
+        _print_summary(summary)
+        raise fail("no supported files found (未找到可导入的文件: .pdf .txt .md .html .docx)", EXIT_USAGE)
     params = {"paths": [str(p) for p in paths], "metadata": [str(p) for p in metadata or []], "jobs": jobs,
               "executor": where, **{k: v for k, v in options.as_dict().items()}, "strict": strict}
     with CorpusDB(db) as store:
@@ -140,6 +152,16 @@ def _print_summary(s: IngestSummary) -> None:
         typer.echo(f"表格文件未导入 table files not read: {s.ignored_tables} (需指定 / use --text-column)")
     for path, error, detail in s.errors:
         typer.secho(f"  失败 failed  {readable_path(path)}: {error}: {detail}", err=True, fg=typer.colors.YELLOW)
+    if s.failed_before:
+        typer.secho(f"  {s.failed_before} 个文件在之前的运行中失败且未改动，未重试 / files failed in an earlier run "
+                    "and are unchanged: not retried; use --retry-failed to try them again",
+                    err=True, fg=typer.colors.YELLOW)
+    if s.unsupported:
+        kinds = ", ".join(f"{suffix} ×{n}" for suffix, n in s.unsupported_by_suffix().items())
+        shown = "; ".join(readable_path(p) for p in s.unsupported[:5]) + (" ..." if len(s.unsupported) > 5 else "")
+        typer.secho(f"跳过 skipped {len(s.unsupported)} 个不支持的文件 unsupported files ({kinds}): {shown}",
+                    err=True, fg=typer.colors.YELLOW)
+        typer.secho(f"  {UNSUPPORTED_HINT}", err=True, fg=typer.colors.YELLOW)
     for path, reason in s.skipped:
         typer.secho(f"  跳过 skipped {readable_path(stored_path(path))}: {reason}", err=True, fg=typer.colors.YELLOW)
 

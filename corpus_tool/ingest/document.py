@@ -16,6 +16,7 @@ from typing import Any
 
 from corpus_tool.ingest.model import RAW, TITLE, Block, Document, Extracted, LogEntry
 from corpus_tool.ingest.repair import CleaningLog, clean_text, gbk_guard, repair_chars
+from corpus_tool.ingest.sniff import misnamed_hint
 from corpus_tool.ingest.structure import build_structure
 from corpus_tool.ingest.textlayout import layout_text
 
@@ -103,7 +104,7 @@ def extract(path: Path, options: IngestOptions) -> Extracted:
         from corpus_tool.ingest.docx import extract_docx
 
         return extract_docx(path)
-    raise UnsupportedFormat(f"unsupported file type {suffix or '(none)'} (不支持的文件类型)")
+    raise UnsupportedFormat(f"unsupported file type {suffix or '(none)'} (不支持的文件类型){misnamed_hint(path)}")
 
 
 def clean_blocks(extracted: Extracted, log: CleaningLog) -> tuple[list[Block], list[LogEntry], list[str]]:

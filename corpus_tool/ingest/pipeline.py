@@ -59,6 +59,14 @@ class IngestSummary:
     aborted: bool = False  # --strict stopped the batch at its first failure
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (path, error, detail)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) not even read
+    unsupported: list[str] = field(default_factory=list)  # files in the folders whose format is not read
+
+    def unsupported_by_suffix(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for path in self.unsupported:
+            suffix = Path(path).suffix.lower() or "(none)"
+            counts[suffix] = counts.get(suffix, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
     @property
     def ok(self) -> bool:
@@ -71,6 +79,7 @@ class IngestSummary:
             "pages": self.pages, "characters": self.characters, "scanned_pages": self.scanned_pages,
             "near_duplicates": self.near_duplicates, "ignored_tables": self.ignored_tables,
             "aborted": self.aborted, "skipped": len(self.skipped),
+            "unsupported": self.unsupported_by_suffix(),
         }
 
 
@@ -109,12 +118,25 @@ def discover(paths: Iterable[str | Path], summary: IngestSummary, *, tables: boo
                     p = Path(root) / name
                     if wanted(p, named=False):
                         found.add(p)
+                    elif _reportable(p, exclude):
+                        summary.unsupported.append(stored_path(p))
         elif path.exists():
             if wanted(path, named=True):
                 found.add(path)
         else:
             summary.skipped.append((str(path), "no such file or folder (文件或文件夹不存在)"))
     return sorted(found, key=lambda p: str(p))
+
+
+# Failures of the machine, not of the file (a worker pool that broke down): retried on the next run.
+TRANSIENT_ERRORS = frozenset({"BrokenProcessPool", "ProcessExpired", "CancelledError", "MissingMainGuardError"})
+
+
+def _reportable(path: Path, exclude: set[Path]) -> bool:
+    """A file passed over that the user may have meant to ingest (not a table, a manifest or a hidden file)."""
+    name = path.name
+    return (not name.startswith((".", "~$")) and path.suffix.lower() not in TABLE_SUFFIXES
+            and path.resolve() not in exclude)
 
 
 # -- reading files, in workers ---------------------------------------------------------------------
@@ -245,7 +267,8 @@ def ingest_paths(
                 summary.unchanged += 1
                 continue
             before = errors.get(key)
-            if before is not None and before[2] == digest and before[3] == settings and not retry_failed:
+            if (before is not None and before[2] == digest and before[3] == settings and not retry_failed
+                    and before[0] not in TRANSIENT_ERRORS):
                 summary.failed_before += 1
                 summary.errors.append((key, before[0], before[1]))
                 continue

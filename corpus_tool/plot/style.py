@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -58,9 +59,26 @@ def colors(n: int) -> list[str]:
 def new_figure(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float], squeeze: bool = False,
                **subplot_kw: Any) -> tuple[CorpusFigure, Any]:
     """A figure with a grid of axes (always a 2-D array unless ``squeeze``), laid out by matplotlib."""
-    fig = CorpusFigure(figsize=figsize, layout="constrained", facecolor="white")
+    if _pyplot_script():
+        import matplotlib.pyplot as plt  # already imported by the user: this costs nothing
+
+        fig = plt.figure(FigureClass=CorpusFigure, figsize=figsize, layout="constrained", facecolor="white")
+    else:
+        fig = CorpusFigure(figsize=figsize, layout="constrained", facecolor="white")
     axes = fig.subplots(nrows, ncols, squeeze=squeeze, **subplot_kw)
     return fig, axes
+
+
+def _pyplot_script() -> bool:
+    """A script that uses pyplot: make our figure pyplot's current one, so ``plt.savefig`` saves it.
+
+    Notebooks get a plain figure: Jupyter shows a pyplot figure by itself at the end of the cell and
+    the returned figure again, so a pyplot figure there would be drawn twice.
+    """
+    if "matplotlib.pyplot" not in sys.modules:
+        return False
+    ipython = sys.modules.get("IPython")
+    return ipython is None or ipython.get_ipython() is None
 
 
 def figure_for(ax: Axes | None, *, figsize: tuple[float, float]) -> tuple[Figure, Axes]:

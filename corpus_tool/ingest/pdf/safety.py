@@ -16,6 +16,7 @@ from pdfminer.pdftypes import (
 )
 
 from corpus_tool.ingest.pdf.errors import BrokenPdfError
+from corpus_tool.ingest.sniff import misnamed_hint
 
 MAX_CONTENT_BYTES = 128 << 20  # a page content stream inflating beyond this is a decompression bomb
 
@@ -31,7 +32,7 @@ def check_bytes(path: Path) -> None:
     if size == 0:
         raise BrokenPdfError(f"{path}: empty file (0 bytes)")
     if b"%PDF-" not in head:
-        raise BrokenPdfError(f"{path}: not a PDF file (no %PDF- header)")
+        raise BrokenPdfError(f"{path}: not a PDF file (no %PDF- header){misnamed_hint(path, head)}")
     if b"%%EOF" not in tail:
         raise BrokenPdfError(f"{path}: truncated PDF (no %%EOF marker at the end of the file)")
 

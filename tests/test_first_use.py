@@ -1,0 +1,123 @@
+"""A new user's first hour: misnamed and unsupported files, bad paths, scripts without the __main__ guard,
+the pyplot idiom, readable help. Each through the real CLI or a real script in a fresh process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "corpora" / "demo"
+
+
+def run(args: list[str], cwd: Path, timeout: float = 300, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "PYTHONPATH": str(REPO), **env}
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=environ)
+
+
+def cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return run([sys.executable, "-m", "corpus_tool", *args], cwd, **env)
+
+
+def _folder(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "ok.txt").write_text("关于推进改革的意见\n\n深化改革，扩大开放。\n", encoding="utf-8")
+    (docs / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    (docs / "slides.pptx").write_bytes(b"PK\x03\x04" + b"\0" * 100)
+    (docs / "page.pdf").write_text("<!DOCTYPE html><html><body>通知</body></html>", encoding="utf-8")
+    (docs / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    return docs
+
+
+def test_unsupported_and_misnamed_files_are_reported_with_a_way_forward(tmp_path: Path) -> None:
+    docs = _folder(tmp_path)
+    r = cli("ingest", str(docs), "-q", cwd=tmp_path)
+    assert r.returncode == 1  # page.pdf failed; the rest went on
+    assert "2 个不支持的文件 unsupported files (.doc ×1, .pptx ×1)" in r.stderr
+    assert "old.doc" in r.stderr and "slides.pptx" in r.stderr and ".DS_Store" not in r.stderr
+    assert "save .doc/.wps as .docx or PDF" in r.stderr
+    assert "it is an HTML page: rename it .html" in r.stderr
+    con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)
+    summary = con.execute("SELECT summary FROM runs WHERE command = 'ingest'").fetchone()[0]
+    assert '"unsupported": {".doc": 1, ".pptx": 1}' in summary  # the run record says what was passed over
+    assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+    con.close()
+
+
+def test_named_old_office_file_says_how_to_convert(tmp_path: Path) -> None:
+    docs = _folder(tmp_path)
+    r = cli("ingest", str(docs / "old.doc"), "-q", cwd=tmp_path)
+    assert r.returncode == 1 and "old Office file" in r.stderr and "save it as .docx or PDF" in r.stderr
+
+
+def test_bad_paths_exit_2_and_leave_no_database(tmp_path: Path) -> None:
+    r = cli("ingest", "/no/such/folder", cwd=tmp_path)
+    assert r.returncode == 2 and "no such file or folder" in r.stderr
+    (tmp_path / "empty").mkdir()
+    r = cli("ingest", "empty", "--db", "e.duckdb", cwd=tmp_path)
+    assert r.returncode == 2 and "no supported files" in r.stderr
+    assert not list(tmp_path.glob("*.duckdb*"))
+
+
+def test_script_without_main_guard_gets_the_fix_and_nothing_sticks(tmp_path: Path) -> None:
+    script = tmp_path / "noguard.py"
+    script.write_text(textwrap.dedent(f"""
+        import corpus_tool as ct
+        c = ct.ingest([{str(DEMO)!r}], db="ng.duckdb", jobs=2)
+    """), encoding="utf-8")
+    r = run([sys.executable, str(script)], tmp_path)
+    assert r.returncode != 0
+    assert 'if __name__ == "__main__":' in r.stderr and "MissingMainGuardError" in r.stderr
+    guarded = tmp_path / "guarded.py"
+    guarded.write_text(textwrap.dedent(f"""
+        import corpus_tool as ct
+        if __name__ == "__main__":
+            c = ct.ingest([{str(DEMO)!r}], db="ng.duckdb", jobs=2)
+            print(c.last_ingest.ingested, c.last_ingest.failed_before)
+    """), encoding="utf-8")
+    r = run([sys.executable, str(guarded)], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["4", "0"]  # the pool breakdown was not cached as a property of the files
+
+
+def test_pyplot_idiom_saves_the_figure_in_a_script(tmp_path: Path) -> None:
+    script = tmp_path / "plots.py"
+    script.write_text(textwrap.dedent(f"""
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        import numpy as np
+        import corpus_tool as ct
+        if __name__ == "__main__":
+            c = ct.ingest([{str(DEMO)!r}], db="p.duckdb")
+            c.segment()
+            c.freq(top=10).plot()
+            plt.savefig("fig.png")
+            img = plt.imread("fig.png")
+            print(float((img[..., :3] < 0.9).mean()))
+    """), encoding="utf-8")
+    r = run([sys.executable, str(script)], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert float(r.stdout.split()[-1]) > 0.02  # ink on the page: bars and labels, not a blank figure
+
+
+def test_help_wraps_instead_of_cutting_at_80_columns(tmp_path: Path) -> None:
+    r = cli("ingest", "--help", cwd=tmp_path, COLUMNS="80")
+    assert r.returncode == 0
+    assert "…" not in r.stdout and "--near-duplicate-threshold" in r.stdout
+    assert cli("-h", cwd=tmp_path).returncode == 0
+    version = cli("--version", cwd=tmp_path)
+    assert version.returncode == 0 and version.stdout.startswith("corpus-tool ")
+
+
+def test_doctor_names_what_a_bug_report_needs(tmp_path: Path) -> None:
+    r = cli("doctor", cwd=tmp_path)
+    assert r.returncode == 0
+    for item in ("corpus-tool", "duckdb", "pdfplumber", "jieba", "plot font", "OCR"):
+        assert item in r.stdout
