@@ -121,3 +121,25 @@ def test_doctor_names_what_a_bug_report_needs(tmp_path: Path) -> None:
     assert r.returncode == 0
     for item in ("corpus-tool", "duckdb", "pdfplumber", "jieba", "plot font", "OCR"):
         assert item in r.stdout
+
+
+def test_every_analysis_prints_a_table_without_out(tmp_path: Path) -> None:
+    assert cli("ingest", str(DEMO), "-q", cwd=tmp_path).returncode == 0
+    assert cli("segment", cwd=tmp_path).returncode == 0
+    before = set(tmp_path.iterdir())
+    commands = {
+        ("freq", "--top", "5"): "frequency",
+        ("keywords", "--by", "corpus", "--top", "5"): "score",
+        ("keyness", "--target", "year >= 2025", "--min-freq", "1"): "term",
+        ("ngrams", "--top", "5"): "ngram",
+        ("collocations", "--node", "新质生产力", "--min-freq", "1", "--window", "5"): "log_likelihood",
+        ("kwic", "新质生产力"): "match",
+        ("code", "--dictionary", "starter", "--by", "corpus"): "category",
+        ("topics", "--k", "2", "--seeds", "1", "--bootstrap", "0", "--unit", "paragraph", "--no-cv"): "NPMI",
+    }
+    for args, header in commands.items():
+        r = cli(*args, cwd=tmp_path, COLUMNS="160")
+        assert r.returncode == 0, (args, r.stderr[-1500:])
+        assert header in r.stdout, (args, r.stdout[:1500])
+        assert "--out" in r.stdout and "Traceback" not in r.stderr
+    assert set(tmp_path.iterdir()) == before  # a quick look writes no files

@@ -28,8 +28,9 @@ from corpus_tool.export.results import save_result
 from corpus_tool.export.runrecord import command_line
 from corpus_tool.export.tables import FORMATS
 
-OutOption = Annotated[Path, typer.Option(
-    "--out", "-o", help="输出文件（.csv/.xlsx/.parquet）/ output file, format from suffix")]
+OutOption = Annotated[Path | None, typer.Option(
+    "--out", "-o", help="输出文件（.csv/.xlsx/.parquet），不给则在终端显示前 20 行 / output file, format from suffix; "
+                        "without it the first 20 rows are printed")]
 WhereOption = Annotated[str | None, typer.Option(
     "--where", help="先筛选文档，如 \"year >= 2018 and issuer = 国务院\" / analyse only matching documents")]
 DupOption = Annotated[bool, typer.Option(
@@ -62,16 +63,25 @@ def _check_out(out: Path) -> None:
                    "(请使用 .csv/.xlsx/.parquet)", 2)
 
 
-def _run(compute: Callable[[], AnalysisResult], out: Path, zh: bool, name: str, arguments: list[str],
+def _run(compute: Callable[[], AnalysisResult], out: Path | None, zh: bool, name: str, arguments: list[str],
          options: dict[str, Any]) -> None:
-    """Run one analysis, save it and its run record, report; turn known errors into clear messages."""
-    _check_out(out)
+    """Run one analysis, save it and its run record (or print it when no ``out``), report; turn known errors
+    into clear messages."""
+    if out is not None:
+        _check_out(out)
     try:
         result = compute()
     except NoSegmentationError as exc:
         raise fail(str(exc), 2) from exc
     except (FilterError, DictionaryError, FileNotFoundError, ValueError) as exc:
         raise fail(str(exc), 2) from exc
+    if out is None:
+        from corpus_tool.cli.display import print_table
+
+        for warning in result.warnings:
+            typer.secho(f"注意 / warning: {warning}", err=True, fg=typer.colors.YELLOW)
+        print_table(result.table, name)
+        return
     line = command_line(name, arguments, {**options, "out": str(out), "zh_headers": zh})
     paths = save_result(result, out, zh=zh, command_line=line)
     for warning in result.warnings:
@@ -83,7 +93,7 @@ def _run(compute: Callable[[], AnalysisResult], out: Path, zh: bool, name: str, 
 
 @app.command(help="词频与文档频次 / Term and document frequencies per group, with rates per 10,000 words.")
 def freq(
-    out: OutOption,
+    out: OutOption = None,
     db: DbOption = DEFAULT_DB,
     by: ByOption = "corpus",
     top: TopOption = None,
@@ -107,7 +117,7 @@ def freq(
 
 @app.command(help="关键词：词频、TF-IDF（本语料或参照语料 IDF）、TextRank / Keywords per document or group.")
 def keywords(
-    out: OutOption,
+    out: OutOption = None,
     db: DbOption = DEFAULT_DB,
     method: Annotated[str, typer.Option("--method", help="freq | tfidf | textrank")] = "tfidf",
     by: ByOption = "document",
@@ -142,7 +152,7 @@ def keywords(
 
 @app.command(help="关键性分析：目标组对参照组（G²、Yates 卡方、PMI、Log Ratio）/ Keyness, target vs reference.")
 def keyness(
-    out: OutOption,
+    out: OutOption = None,
     db: DbOption = DEFAULT_DB,
     target: Annotated[str | None, typer.Option(
         "--target", help="目标组条件，如 \"year >= 2018\" / documents of the target")] = None,
@@ -177,7 +187,7 @@ def keyness(
 
 def _ngram_command(name: str, default_measure: str, default_min: int) -> Callable[..., None]:
     def command(
-        out: OutOption,
+        out: OutOption = None,
         db: DbOption = DEFAULT_DB,
         n: Annotated[int, typer.Option("--n", min=2, max=6, help="词串长度 / tokens per n-gram")] = 2,
         measure: Annotated[str, typer.Option(
@@ -225,7 +235,7 @@ app.command("collocations", help="搭配：PMI、对数似然、t 值、Dice，�
 @app.command(help="语境共现（KWIC）：词、短语或正则，覆盖标题、摘要、关键词、标题行与正文 / Concordance lines.")
 def kwic(
     term: Annotated[str, typer.Argument(help="检索词、空格分隔的短语或正则 / term, phrase or regular expression")],
-    out: OutOption,
+    out: OutOption = None,
     db: DbOption = DEFAULT_DB,
     window: Annotated[int, typer.Option("--window", min=0, help="左右语境字数 / context characters")] = 20,
     regex: Annotated[bool, typer.Option("--regex", help="按正则表达式检索 / TERM is a regular expression")] = False,
@@ -250,9 +260,9 @@ def kwic(
 
 @app.command("code", help="词典编码（在原文上匹配），输出计数与证据文件 / Dictionary coding with an evidence file.")
 def code(
-    out: OutOption,
     dictionary: Annotated[str, typer.Option(
         "--dictionary", "-d", help="词典 YAML/CSV；starter 为内置政策工具起步词典 / dictionary file, or 'starter'")],
+    out: OutOption = None,
     db: DbOption = DEFAULT_DB,
     by: ByOption = "document",
     window: Annotated[int, typer.Option("--window", min=0, help="证据的左右语境字数 / evidence context")] = 30,

@@ -24,7 +24,9 @@ def _split(value: str | None) -> tuple[str, ...]:
 @app.command(help="主题模型：一致性、稳定性、主题数扫描、按年份等字段的主题占比 / Topic models with coherence, "
                   "stability, a k sweep and topic shares by year or any field.")
 def topics(
-    out_dir: Annotated[Path, typer.Option("--out-dir", "-o", help="输出文件夹 / output folder")],
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out-dir", "-o", help="输出文件夹，不给则只在终端显示主题 / output folder; without it the topics are only "
+                                "printed")] = None,
     db: DbOption = DEFAULT_DB,
     model: Annotated[str, typer.Option(
         "--model", help=f"模型 / model: {' | '.join(MODELS)}（默认 nmf：在政府工作报告上一致性最高）")] = "nmf",
@@ -121,10 +123,12 @@ def topics(
                "boilerplate": boilerplate, "min_unit_terms": min_unit_terms, "resample": resample,
                "lambda": lam, "top_terms": top_terms, "representative": representative, "bootstrap": bootstrap,
                "passes": passes, "max_iter": max_iter, "no_cv": no_cv, "no_html": no_html, "where": where,
-               "include_duplicates": include_duplicates, "zh_headers": zh_headers, "out_dir": str(out_dir)}
+               "include_duplicates": include_duplicates, "zh_headers": zh_headers,
+               "out_dir": None if out_dir is None else str(out_dir)}
     # --jobs is left out of the command line on purpose: it does not change any output.
     line = command_line("topics", [], options)
-    paths = write_topics(result, out_dir, fmt=fmt, zh=zh_headers, command_line=line, html=not no_html)
+    paths = [] if out_dir is None else write_topics(result, out_dir, fmt=fmt, zh=zh_headers, command_line=line,
+                                                    html=not no_html)
     for warning in result.warnings:
         typer.secho(f"注意 / warning: {warning}", err=True, fg=typer.colors.YELLOW)
     u = result.units
@@ -134,4 +138,8 @@ def topics(
     for row in result.topic_labels.itertuples(index=False):
         typer.echo(f"  {row.topic:>3}  {row.share:6.1%}  NPMI {row.npmi:+.2f}  {row.terms}")
     typer.echo(f"平均 NPMI / mean NPMI: {result.params['npmi_mean']:.3f}")
-    typer.echo(f"→ {out_dir}: {len([p for p in paths if not p.name.endswith('.run.json')])} 个文件 files")
+    if out_dir is None:
+        typer.echo("用 --out-dir DIR 保存全部表格、运行记录和 pyLDAvis 页面 / write every table, the run records and "
+                   "the pyLDAvis page with --out-dir DIR")
+    else:
+        typer.echo(f"→ {out_dir}: {len([p for p in paths if not p.name.endswith('.run.json')])} 个文件 files")

@@ -1,6 +1,6 @@
 """Make the demo PDF: a two-page policy notice with a running header and page numbers.
 
-Run once by the developers (``python corpora/demo/make_demo_pdf.py``); the PDF is committed so
+Run once by the developers (``python scripts/make_demo_pdf.py``); the PDF is committed so
 users need neither reportlab nor a CJK font. It needs the WenQuanYi Micro Hei font
 (Debian: fonts-wqy-microhei).
 """
@@ -15,7 +15,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-OUT = Path(__file__).with_name("2023_示例省关于推进数实融合的通知.pdf")
+OUT = Path(__file__).resolve().parents[1] / "corpora" / "demo" / "2023_示例省关于推进数实融合的通知.pdf"
 HEADER = "示例省人民政府办公厅文件"
 TITLE = "示例省人民政府办公厅关于推进数实融合的通知"
 PARAGRAPHS = [
