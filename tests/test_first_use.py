@@ -143,3 +143,17 @@ def test_every_analysis_prints_a_table_without_out(tmp_path: Path) -> None:
         assert header in r.stdout, (args, r.stdout[:1500])
         assert "--out" in r.stdout and "Traceback" not in r.stderr
     assert set(tmp_path.iterdir()) == before  # a quick look writes no files
+
+
+def test_show_finds_a_document_by_name_title_or_manifest_value(tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,wid\n2025_示例市政府工作报告.txt,wks_gov_2025\n", encoding="utf-8")
+    assert cli("ingest", str(DEMO), "--metadata", str(manifest), "-q", cwd=tmp_path).returncode == 0
+    for query in ("2025_示例市政府工作报告.txt", "2025_示例市政府工作报告", "wks_gov_2025",
+                  str(DEMO / "2025_示例市政府工作报告.txt")):
+        r = cli("show", query, cwd=tmp_path)
+        assert r.returncode == 0, (query, r.stderr)
+        assert "title: 示例市2025年政府工作报告" in r.stdout
+    several = cli("show", "示例", cwd=tmp_path)
+    assert several.returncode == 1 and "2 documents match" in several.stderr
+    assert "示例市2025年政府工作报告" in several.stderr and "数实融合" in several.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -197,22 +198,67 @@ def info(
             typer.secho(f"  失败 failed {readable_path(path)}: {error}: {detail}", fg=typer.colors.YELLOW)
 
 
+@dataclass(frozen=True)
+class DocMatch:
+    doc_id: str
+    title: str
+    path: str
+
+
+def find_documents(store: CorpusDB, query: str) -> list[DocMatch]:
+    """Documents ``query`` names, by the first rule that finds any: id or id prefix, stored path, the same
+    file (a path from another folder), file name or stem, a manifest value, then a part of the title."""
+    rows = store.con.execute(
+        "SELECT d.doc_id, coalesce(d.title, ''), coalesce(min(f.source_path), d.source_path), "
+        "list(f.source_path), CAST(d.fields AS VARCHAR) FROM documents d LEFT JOIN files f USING (doc_id) "
+        "GROUP BY d.doc_id, d.title, d.source_path, CAST(d.fields AS VARCHAR) ORDER BY d.doc_id"
+    ).fetchall()
+    target = Path(query)
+    resolved = str(target.resolve()) if target.exists() else None
+
+    def field_values(raw: str | None) -> set[str]:
+        try:
+            values = json.loads(raw) if raw else {}
+        except ValueError:
+            return set()
+        return {str(v) for v in values.values()} if isinstance(values, dict) else set()
+
+    rules = (
+        lambda r: r[0].startswith(query.lower()),
+        lambda r: query in r[3],
+        lambda r: resolved is not None and any(p and str(Path(p).resolve()) == resolved for p in r[3]),
+        lambda r: any(p and readable_path(p).rsplit("/", 1)[-1] in (query, f"{query}{Path(p).suffix}")
+                      for p in r[3]),
+        lambda r: query in field_values(r[4]),
+        lambda r: len(query) >= 2 and query in r[1],
+    )
+    for rule in rules:
+        found = [DocMatch(r[0], r[1], r[2] or "") for r in rows if rule(r)]
+        if found:
+            return found
+    return []
+
+
 @app.command(help="显示一篇文档 / Show one document: metadata, structure, cleaning log.")
 def show(
-    doc_id: Annotated[str, typer.Argument(help="文档编号（可用前缀）或文件路径 / document id, id prefix or path")],
+    doc_id: Annotated[str, typer.Argument(
+        help="文档编号（可用前缀）、文件路径或文件名、清单中的值或标题的一部分 / "
+             "document id or prefix, path, file name, a manifest value or part of the title")],
     db: DbOption = DEFAULT_DB,
     full: Annotated[bool, typer.Option(help="显示全部段落 / print every paragraph in full")] = False,
 ) -> None:
     with _open(db) as store:
-        rows = store.query(
-            "SELECT d.doc_id FROM documents d LEFT JOIN files f USING (doc_id) "
-            "WHERE d.doc_id LIKE ? OR f.source_path = ? GROUP BY d.doc_id ORDER BY d.doc_id",
-            [doc_id + "%", doc_id],
-        )
-        if len(rows) != 1:
-            raise fail(f"{'no' if rows.empty else 'several'} documents match {doc_id!r} "
-                       f"({'没有' if rows.empty else '多个'}文档匹配)")
-        did = rows.iloc[0, 0]
+        matches = find_documents(store, doc_id)
+        if len(matches) != 1:
+            if not matches:
+                raise fail(f"没有文档匹配 / no document matches {doc_id!r} (by id, id prefix, path, file name, "
+                           "manifest value or title); `export documents --out docs.csv` lists them all")
+            lines = "\n".join(f"  {m.doc_id[:12]}  {m.title or '(无标题 no title)'}  {readable_path(m.path)}"
+                              for m in matches[:10])
+            more = f"\n  ... {len(matches) - 10} more" if len(matches) > 10 else ""
+            raise fail(f"{len(matches)} 篇文档匹配 / {len(matches)} documents match {doc_id!r}; "
+                       f"give one of these ids:\n{lines}{more}")
+        did = matches[0].doc_id
         doc = store.table("documents", f"doc_id = '{did}'").iloc[0]
         for col in EXPORT_COLUMNS["documents"]:
             value = doc[col]
