@@ -281,7 +281,7 @@ def show(
 
 @app.command(help="导出数据表 / Export a table (format from --out suffix: .csv .xlsx .parquet).")
 def export(
-    table: Annotated[str, typer.Argument(help="documents|sections|paragraphs|citations|footnotes|log|errors|tokens")],
+    table: Annotated[str, typer.Argument(help="数据表 / table: " + " | ".join(EXPORT_COLUMNS))],
     out: Annotated[Path, typer.Option("--out", "-o", help="输出文件 / output file")],
     db: DbOption = DEFAULT_DB,
 ) -> None:

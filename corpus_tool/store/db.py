@@ -46,6 +46,8 @@ EXPORT_COLUMNS: dict[str, list[str]] = {
     "files": ["source_path", "doc_id", "size", "file_hash", "file_path"],
     "relations": ["doc_id", "relation", "title", "issuer", "doc_type", "doc_number", "target_doc_id"],
     "tokens": ["doc_id", "para_no", "position", "token", "pos", "start", "is_stop"],
+    "segmentations": ["seg_id", "settings", "corpus_fingerprint", "current"],
+    "runs": ["run_id", "command", "params", "started", "finished", "summary"],
 }
 
 # Deterministic row order of every export.
@@ -60,6 +62,8 @@ EXPORT_ORDER: dict[str, str] = {
     "files": "source_path",
     "relations": "doc_id, relation, title",
     "tokens": "doc_id, para_no, position",
+    "segmentations": "seg_id",
+    "runs": "rowid",  # the order the commands ran in
 }
 
 
