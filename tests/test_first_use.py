@@ -157,3 +157,19 @@ def test_show_finds_a_document_by_name_title_or_manifest_value(tmp_path: Path) -
     several = cli("show", "示例", cwd=tmp_path)
     assert several.returncode == 1 and "2 documents match" in several.stderr
     assert "示例市2025年政府工作报告" in several.stderr and "数实融合" in several.stderr
+
+
+def test_documents_export_opens_well_in_excel(tmp_path: Path) -> None:
+    import openpyxl
+
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,wid,类别\n2025_示例市政府工作报告.txt,wks_gov_2025,报告\n", encoding="utf-8")
+    assert cli("ingest", str(DEMO), "--metadata", str(manifest), "-q", cwd=tmp_path).returncode == 0
+    assert cli("export", "documents", "--out", "docs.xlsx", cwd=tmp_path).returncode == 0
+    ws = openpyxl.load_workbook(tmp_path / "docs.xlsx").active
+    header = [c.value for c in ws[1]]
+    assert "fields" not in header and {"fields.wid", "fields.类别"} <= set(header)  # manifest columns, unpacked
+    row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[header.index("fields.wid")])
+    assert row[header.index("fields.类别")] == "报告"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+    assert ws.column_dimensions["C"].width > 13  # the title column is as wide as its titles

@@ -14,7 +14,7 @@ import typer
 from corpus_tool.cli.app import DEFAULT_DB, DbOption, app, fail
 from corpus_tool.cli.engine import EngineOption, SchedulerOption, open_engine
 from corpus_tool.export.runrecord import run_record, write_run_record
-from corpus_tool.export.tables import ExportFormatError, write_table
+from corpus_tool.export.tables import ExportFormatError, with_field_columns, write_table
 from corpus_tool.ingest.document import IngestOptions
 from corpus_tool.ingest.filenames import readable_path, stored_path
 from corpus_tool.ingest.pipeline import IngestSummary, ingest_paths
@@ -289,6 +289,8 @@ def export(
         raise fail(f"unknown table {table!r}; choose from {', '.join(EXPORT_COLUMNS)} (未知数据表)", 2)
     with _open(db) as store:
         df = store.table(table)
+        if table == "documents":
+            df = with_field_columns(df)
         fingerprint = store.fingerprint()
         n_docs = len(store.doc_ids())
     try:

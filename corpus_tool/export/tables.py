@@ -12,6 +12,7 @@ import pandas as pd
 
 FORMATS = (".csv", ".xlsx", ".parquet")
 FLOAT_FORMAT = "%.6g"
+MAX_XLSX_WIDTH = 60  # characters: longer cells wrap in Excel rather than push every other column away
 
 
 class ExportFormatError(ValueError):
@@ -54,8 +55,45 @@ def _write_xlsx(df: pd.DataFrame, out: Path) -> None:
     ws.append([str(c) for c in df.columns])
     for row in df.itertuples(index=False):
         ws.append([_xlsx_value(v) for v in row])
+    _make_readable(ws, df)
     wb.save(out)
     _fix_zip_times(out)
+
+
+def _make_readable(ws, df: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    """A frozen header row with filters, and columns as wide as their content (CJK counts double)."""
+    from openpyxl.utils import get_column_letter
+
+    if df.columns.empty:
+        return
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(df.columns))}{len(df) + 1}"
+    sample = df.head(200)
+    for i, column in enumerate(df.columns, 1):
+        texts = [str(column)] + ["" if v is None else str(v) for v in sample[column].tolist()]
+        width = max(_display_width(t) for t in texts)
+        ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), MAX_XLSX_WIDTH)
+
+
+def _display_width(text: str) -> int:
+    first_line = text.split("\n", 1)[0]
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in first_line[:200])
+
+
+def with_field_columns(documents: pd.DataFrame) -> pd.DataFrame:
+    """The documents table with each manifest column as a column of its own (``fields.NAME``), in place
+    of the packed JSON ``fields`` cell, so a spreadsheet can sort and filter by them."""
+    import json
+
+    if "fields" not in documents.columns:
+        return documents
+    parsed = [json.loads(v) if isinstance(v, str) and v else (v if isinstance(v, dict) else {})
+              for v in documents["fields"]]
+    names = sorted({k for d in parsed for k in d})
+    out = documents.drop(columns=["fields"])
+    for name in names:
+        out[f"fields.{name}"] = [d.get(name) for d in parsed]
+    return out
 
 
 def _xlsx_value(value: object) -> object:
