@@ -35,6 +35,7 @@ _FOOTNOTE_MARK = re.compile(r"[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf*†‡]|�
 _TRAILING = re.compile(r"(?:\[[\d,:\-]+\]|[”’」』）)》】\s\ua1b1\ua1af\ua1b7\ua3a9])+$")
 SENTENCE_END = "。！？!?…；;：:\ua3ae\ua1a3\ua3a1\ua3bf\ua3bb\ua3ba"
 NOT_HEADING_END = "。；，、,;"
+_FULL_STOP = re.compile(r"(?<!\bet al)(?<!\betc)(?<=[\u3400-\u9fff\uf900-\ufaff）)”’》a-z])[.．]$")
 MID_SENTENCE = "，、,"  # a line ending so goes on, even into an inline list item "(2)…"
 _ITEM_RE = re.compile(
     r"[•·●○■□◆◇▪►▶✓※\-–—]|[（(]\s*[0-9a-zA-Z一二三四五六七八九十]{1,3}\s*[）)]|[0-9a-zA-Z]{1,2}[)）]"
@@ -306,8 +307,10 @@ def continues_heading(head: Line, line: Line, stats: DocStats) -> bool:
 
 
 def ends_sentence(text: str) -> bool:
+    """Ends in sentence punctuation; a full stop ``.``/``．`` too after a Chinese character or a word
+    (Chinese science journals set ``.`` as 句号), but not after a number, an initial, ``[J]`` or ``et al``."""
     t = _TRAILING.sub("", text)
-    return bool(t) and t[-1] in SENTENCE_END
+    return bool(t) and (t[-1] in SENTENCE_END or _FULL_STOP.search(t) is not None)
 
 
 def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
