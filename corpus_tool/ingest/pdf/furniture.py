@@ -130,9 +130,12 @@ def _body_size(pages: list[PageText]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
+def _edge(line: Line, band: str) -> float:
+    return line.top if band == "header" else line.bottom
+
+
 def _same_slot(a: Line, b: Line, band: str) -> bool:
-    edge = abs(a.top - b.top) if band == "header" else abs(a.bottom - b.bottom)
-    return edge <= SLOT_TOL and abs(a.size - b.size) <= 0.6
+    return abs(_edge(a, band) - _edge(b, band)) <= SLOT_TOL and abs(a.size - b.size) <= 0.6
 
 
 def _slotted(pages: list[PageText]) -> Iterator[Line]:
@@ -157,12 +160,16 @@ def _slotted(pages: list[PageText]) -> Iterator[Line]:
             candidates[p.page_no] = [ln for ln in row if _apart(ln, p, band)]
             occupants[p.page_no] = marked + candidates[p.page_no]
         order = [p.page_no for p in pages]
+        by_edge: dict[int, list[tuple[int, Line]]] = {}  # occupants by edge position, SLOT_TOL wide
+        for no, lines in occupants.items():
+            for other in lines:
+                by_edge.setdefault(math.floor(_edge(other, band) / SLOT_TOL), []).append((no, other))
         for i, p in enumerate(pages):
             neighbours = [occupants[order[j]] for j in (i - 1, i + 1) if 0 <= j < len(order)]
             for ln in candidates[p.page_no]:
-                filled = 1 + sum(
-                    any(_same_slot(ln, other, band) for other in occupants[q]) for q in order if q != p.page_no
-                )
+                at = math.floor(_edge(ln, band) / SLOT_TOL)
+                near = [hit for k in (at - 1, at, at + 1) for hit in by_edge.get(k, [])]
+                filled = len({no for no, other in near if no != p.page_no and _same_slot(ln, other, band)}) + 1
                 if filled < need:
                     continue
                 words = _words(ln)
