@@ -8,11 +8,13 @@ A line is page furniture when it sits in the top or bottom band of its page and
 * is a running header whose words change from page to page (the chapter title of a thesis):
   the outermost line of its page, in a *slot* (same height, same size) that an outermost
   line fills on many pages, set apart from the text below it, and either smaller than the
-  body text or repeating a line of the previous or next page or a heading of the document.
+  body text or repeating the same slot's words on the previous or next page or a heading of
+  the document (set larger elsewhere). The body's own first line fills a slot too, but at
+  body size and in words of its own.
 
 The inner band (``BAND``) is searched as it is; the wider band (``WIDE_BAND``) only for the
-outermost lines of a page, where a header set a little lower (or a footer a little higher)
-than usual sits.
+outermost rows of a page, where a header set a little lower (or a footer a little higher)
+than usual sits. There a lone number is a page number only in a slot (a table cell is not).
 """
 
 from __future__ import annotations
