@@ -35,6 +35,12 @@ _FOOTNOTE_MARK = re.compile(r"[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf*†‡]|�
 _TRAILING = re.compile(r"(?:\[[\d,:\-]+\]|[”’」』）)》】\s\ua1b1\ua1af\ua1b7\ua3a9])+$")
 SENTENCE_END = "。！？!?…；;：:\ua3ae\ua1a3\ua3a1\ua3bf\ua3bb\ua3ba"
 NOT_HEADING_END = "。；，、,;"
+_FULL_STOP = re.compile(r"(?<!\bet al)(?<!\betc)(?<=[\u3400-\u9fff\uf900-\ufaff）)”’》a-z])[.．]$")
+MID_SENTENCE = "，、,"  # a line ending so goes on, even into an inline list item "(2)…"
+_ITEM_RE = re.compile(
+    r"[•·●○■□◆◇▪►▶✓※\-–—]|[（(]\s*[0-9a-zA-Z一二三四五六七八九十]{1,3}\s*[）)]|[0-9a-zA-Z]{1,2}[)）]"
+    r"|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3251-\u325f]"
+)
 FLOW_SKIP = frozenset({"header", "footer", "page_number", "footnote"})
 
 
@@ -47,11 +53,16 @@ class DocStats:
     pitch: float  # usual distance between line tops in body text
     bounds: dict[tuple[int, str], tuple[float, float]] = field(default_factory=dict)  # (page, region)
     doc_bounds: dict[str, tuple[float, float]] = field(default_factory=dict)  # region
+    pitches: dict[tuple[int, str], float] = field(default_factory=dict)  # (page, region) → its own pitch
 
     def edges(self, line: Line) -> tuple[float, float]:
         """Left and right text edge of the column ``line`` is in."""
         got = self.bounds.get((line.page, line.region)) or self.doc_bounds.get(line.region)
         return got if got is not None else (line.x0, line.x1)
+
+    def pitch_at(self, line: Line) -> float:
+        """Line pitch of the body text in the column ``line`` is in (the document's when too few lines)."""
+        return self.pitches.get((line.page, line.region), self.pitch)
 
 
 # ---------------------------------------------------------------- statistics
@@ -74,7 +85,41 @@ def compute_stats(pages: list[PageText]) -> DocStats:
     pitch = dys[len(dys) // 2] if dys else 1.2 * body_size
     stats = DocStats(body_size, fonts.most_common(1)[0][0], pitch)
     _column_edges(body, stats)
+    _column_pitches(pages, body_size, stats)
     return stats
+
+
+def _column_pitches(pages: list[PageText], body_size: float, stats: DocStats) -> None:
+    """Each column's own line pitch, from body lines that follow a full line ending mid-sentence.
+
+    Pages of one document are often set at different spacings (a table page, a 1.5-spaced
+    answer page); the gaps inside a paragraph are the pitch of that column's text. Short
+    lines (list items, contents entries) are left out: their gaps are paragraph gaps.
+    """
+    for p in pages:
+        prev: dict[str, Line] = {}
+        dys: dict[str, list[float]] = {}
+        for ln in p.lines:
+            if ln.role == "footnote":
+                continue
+            before = prev.get(ln.region)
+            prev[ln.region] = ln
+            if (
+                before is None
+                or ln.role
+                or before.role
+                or ln.dy is None
+                or abs(ln.size - body_size) >= 0.6
+                or abs(before.size - body_size) >= 0.6
+                or not 0 < ln.dy < 3 * body_size
+                or ends_sentence(before.text)
+                or before.x1 < stats.edges(before)[1] - 1.5 * before.size
+            ):
+                continue
+            dys.setdefault(ln.region, []).append(ln.dy)
+        for region, values in dys.items():
+            if len(values) >= 3:
+                stats.pitches[(p.page_no, region)] = sorted(values)[len(values) // 2]
 
 
 def _column_edges(body: list[Line], stats: DocStats) -> None:
@@ -262,8 +307,10 @@ def continues_heading(head: Line, line: Line, stats: DocStats) -> bool:
 
 
 def ends_sentence(text: str) -> bool:
+    """Ends in sentence punctuation; a full stop ``.``/``．`` too after a Chinese character or a word
+    (Chinese science journals set ``.`` as 句号), but not after a number, an initial, ``[J]`` or ``et al``."""
     t = _TRAILING.sub("", text)
-    return bool(t) and t[-1] in SENTENCE_END
+    return bool(t) and (t[-1] in SENTENCE_END or _FULL_STOP.search(t) is not None)
 
 
 def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
@@ -271,9 +318,14 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
     if ARTICLE_RE.match(line.text.strip()):
         return True
     same_column = line.page == prev.page and line.region == prev.region
-    if abs(line.size - prev.size) > 1.0 or (
-        same_column and line.dy is not None and line.dy > 1.7 * stats.pitch
-    ):
+    pitch = stats.pitch_at(line)
+    gap = line.dy if same_column and line.dy is not None else None
+    # a wide gap: measured against the wider of the column's and the document's pitch, since
+    # a page of table rows has a narrow pitch of its own
+    if abs(line.size - prev.size) > 1.0 or (gap is not None and gap > 1.7 * max(pitch, stats.pitch)):
+        return True
+    # after a sentence's end, a gap clearly wider than this column's own line pitch opens a paragraph
+    if gap is not None and gap > 1.3 * pitch and ends_sentence(prev.text):
         return True
     left, right = stats.edges(line)
     prev_left, prev_right = stats.edges(prev)
@@ -288,9 +340,25 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
         )
     ):
         return False
+    # a full line ending mid-sentence goes on in the next line at the column's pitch, or over a
+    # column or page break, wherever that line starts (hanging indents, the text after a bullet);
+    # a list item opens a paragraph of its own unless the line before ends in a comma
+    if (
+        not ends_sentence(prev.text)
+        and prev.x1 >= prev_right - 1.5 * prev.size
+        and (not opens_item(line.text) or _TRAILING.sub("", prev.text)[-1:] in MID_SENTENCE)
+        and (gap is None or gap <= 1.25 * pitch)
+    ):
+        return False
     if line.x0 - left > 1.0 * line.size:
         return True
     return prev.x1 < prev_right - 1.5 * prev.size and ends_sentence(prev.text)
+
+
+def opens_item(text: str) -> bool:
+    """The line opens a list item or numbered heading (``（1）``, ``1.``, ``①``, ``•``, ``一、``)."""
+    t = text.strip()
+    return bool(t) and (bool(_ITEM_RE.match(t)) or pattern_kind(t) is not None)
 
 
 def _loosely_centred(line: Line, left: float, right: float, margin_em: float) -> bool:
@@ -374,11 +442,7 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
             elif b.kind in (PARA, FRONT) and not starts_paragraph(b.cur[-1], line, stats):
                 b.cur.append(line)
             else:
-                front = (
-                    page.page_no == first_page
-                    and not seen_heading
-                    and FRONT_LABEL_RE.match(line.text.strip())
-                )
+                front = page.page_no == first_page and not seen_heading and FRONT_LABEL_RE.match(line.text.strip())
                 b.start(FRONT if front else PARA, line)
         b.footnotes(notes[page.page_no])
     b.flush()
@@ -412,16 +476,10 @@ def block_log(pages: list[PageText], blocks: list[Block]) -> list[LogEntry]:
     log = []
     cites = [c for ln in lines for c in ln.cites]
     if cites:
-        log.append(
-            LogEntry("pdf_superscript_marker", len(cites), "inline as [n:page]/[n]: " + " ".join(cites[:30]))
-        )
+        log.append(LogEntry("pdf_superscript_marker", len(cites), "inline as [n:page]/[n]: " + " ".join(cites[:30])))
     refs = [f"p{ln.page}:{r}" for ln in lines if ln.role != "footnote" for r in ln.refs]
     if refs:
-        log.append(
-            LogEntry(
-                "pdf_footnote_marker_removed", len(refs), "superscript note refs: " + " ".join(refs[:50])
-            )
-        )
+        log.append(LogEntry("pdf_footnote_marker_removed", len(refs), "superscript note refs: " + " ".join(refs[:50])))
     notes = [bl for bl in blocks if bl.kind == FOOTNOTE]
     if notes:
         pages_with = sorted({bl.page for bl in notes if bl.page is not None})
