@@ -29,7 +29,26 @@ _LABEL_NAMES = {
     "文献标志码": "document_code", "文献标识码": "document_code", "文章编号": "article_number", "doi": "doi",
     "收稿日期": "received", "基金项目": "funding", "作者简介": "author_note", "通讯作者": "corresponding_author",
     "通信作者": "corresponding_author",
+    # Chinese magazines label the lead summary 核心提示/内容提要; older journals index by 主题词/分类号.
+    "核心提示": "abstract", "内容提要": "abstract", "内容摘要": "abstract", "提要": "abstract",
+    "主题词": "keywords", "分类号": "classification",
 }
+# Labels written without a colon: in brackets (【摘要】, [摘要]) anywhere; bare (核心提示本文……) only
+# at the start of a block in the front matter, where cleaning has taken out the space after them.
+_BRACKET_LABEL_RE = re.compile(r"^[\s\u3000]*[\[【［〔]\s*(?P<label>[^\]】］〕]{2,12}?)\s*[\]】］〕][\s\u3000:：]*")
+_BARE_LABEL_RE = re.compile(
+    r"^[\s\u3000]*(?P<label>核心提示|内容提要|内容摘要|摘[\s\u3000]*要|关[\s\u3000]*键[\s\u3000]*[词字]"
+    r"|主[\s\u3000]*题[\s\u3000]*词)[\s\u3000]*(?=\S)"
+)
+# A label run into the end of the block before (……能力.关键词:……): the line break was lost in cleaning.
+_INLINE_LABEL_RE = re.compile(
+    r"(?<=[。.!?！？；;])[\s\u3000]*(?=(?:关[\s\u3000]*键[\s\u3000]*[词字]|主[\s\u3000]*题[\s\u3000]*词|Key\s*words?"
+    r"|中图分类号|文献标[志识]码|文章编号|DOI)[\s\u3000]*[:：])",
+    re.IGNORECASE,
+)
+_CANONICAL_LABEL = {"keywords": "关键词", "classification": "中图分类号"}
+_FRONT_PAGES = 3  # bare labels and absorbed abstract lines only on the first pages
+_ABSTRACT_MAX_BLOCKS = 15
 
 
 @dataclass
@@ -46,13 +65,103 @@ class Structured:
     log: list[LogEntry] = field(default_factory=list)
 
 
-def split_label(text: str) -> tuple[str | None, str]:
-    """``摘　要: 因地制宜……`` → ("abstract", "因地制宜……")."""
+def split_label(text: str, bare: bool = False) -> tuple[str | None, str]:
+    """``摘　要: 因地制宜……`` → ("abstract", "因地制宜……"); ``【摘要】……`` too; with ``bare``, a
+    known front-matter label that runs straight into its text (``核心提示本文……``)."""
     m = _LABEL_SPLIT_RE.match(text)
-    if not m or not FIELD_LABEL_RE.match(text):
-        return None, text
-    label = re.sub(r"[\s\u3000]+", "", m.group("label")).lower()
-    return _LABEL_NAMES.get(label, label), text[m.end():].strip()
+    if m:
+        label = re.sub(r"[\s\u3000]+", "", m.group("label")).lower()
+        if FIELD_LABEL_RE.match(text) or label in _LABEL_NAMES:
+            return _LABEL_NAMES.get(label, label), text[m.end():].strip()
+    for rx, on in ((_BRACKET_LABEL_RE, True), (_BARE_LABEL_RE, bare)):
+        m = rx.match(text) if on else None
+        if m:
+            label = re.sub(r"[\s\u3000]+", "", m.group("label")).lower()
+            if label in _LABEL_NAMES:
+                return _LABEL_NAMES[label], text[m.end():].strip()
+    return None, text
+
+
+_ZH_KEYWORDS_LINE_RE = re.compile(
+    r"^(?P<label>[\s\u3000]*[\[【［]?(?:关[\s\u3000]*键[\s\u3000]*[词字]|主[\s\u3000]*题[\s\u3000]*词)[\]】］]?"
+    r"[\s\u3000]*[:：]?[\s\u3000]*)(?P<value>.+)$"
+)
+
+
+def keep_keyword_spaces(text: str) -> str:
+    """``主题词: 航空发动机 故障诊断系统`` → ``主题词: 航空发动机；故障诊断系统``, before cleaning takes
+    the spaces between Han characters out and with them the only boundary between the keywords."""
+    out = []
+    for line in text.split("\n"):
+        m = _ZH_KEYWORDS_LINE_RE.match(line)
+        if m and not re.search(r"[；;，,、]", m.group("value")):
+            line = m.group("label") + re.sub(r"(?<=[\u4e00-\u9fff])[\s\u3000]+(?=[\u4e00-\u9fff])", "；",
+                                             m.group("value").strip())
+        out.append(line)
+    return "\n".join(out)
+
+
+def _ends_sentence(text: str) -> bool:
+    """。！？； and, in journals that print Western punctuation, a final full stop."""
+    return ends_sentence(text) or text.rstrip().endswith((".", "．"))
+
+
+def _front_zone(blocks: list[Block]) -> int:
+    """Index of the first block past the front matter: the first numbered heading, or the first
+    block after the first pages."""
+    pages = [b.page for b in blocks if b.page is not None]
+    last_page = (min(pages) + _FRONT_PAGES - 1) if pages else None
+    for i, b in enumerate(blocks):
+        if b.kind == HEADING and heading_scheme(b.text) is not None:
+            return i
+        if last_page is not None and b.page is not None and b.page > last_page:
+            return i
+    return len(blocks)
+
+
+def gather_front_fields(blocks: list[Block]) -> tuple[list[Block], int]:
+    """Front matter as labelled blocks: split a label run into the block before it, write bare
+    and bracketed labels as ``label：value``, and give an abstract the blocks it runs on into.
+
+    An abstract continues into the next blocks while its text stops mid-sentence (a coloured box or
+    a narrow column breaks it into pieces), or, under a 摘要 heading of its own, over the paragraphs
+    on its page. Returns the blocks and the number of blocks joined to abstracts.
+    """
+    end = _front_zone(blocks)
+    front: list[Block] = []
+    for block in blocks[:end]:
+        pieces = _INLINE_LABEL_RE.split(block.text) if block.kind != FOOTNOTE else [block.text]
+        front += [Block(block.kind if i == 0 else FRONT, p.strip(), block.page, block.level)
+                  for i, p in enumerate(pieces) if p.strip()]
+    out: list[Block] = []
+    joined = 0
+    i = 0
+    while i < len(front):
+        block = front[i]
+        label, value = split_label(block.text, bare=True) if block.kind != FOOTNOTE else (None, "")
+        i += 1
+        if label != "abstract":
+            if label in _CANONICAL_LABEL and split_label(block.text)[0] is None:  # bare 关键词……
+                block = Block(FRONT, f"{_CANONICAL_LABEL[label]}：{value}", block.page, block.level)
+            out.append(block)
+            continue
+        under_heading = not value  # 摘要 as a heading, the text in the paragraphs below
+        parts = [value] if value else []
+        while i < len(front) and len(parts) < _ABSTRACT_MAX_BLOCKS:
+            nxt = front[i]
+            if nxt.kind in (FOOTNOTE, TITLE) or split_label(nxt.text, bare=True)[0] is not None:
+                break
+            if under_heading:
+                if nxt.kind == HEADING or (parts and nxt.page != block.page):
+                    break
+            elif _ends_sentence(parts[-1]) or nxt.page not in (block.page, (block.page or 0) + 1):
+                break
+            parts.append(nxt.text)
+            i += 1
+        joined += len(parts) - (1 if value else 0)
+        text = ("\n" if under_heading else "").join(parts)
+        out.append(Block(FRONT, f"摘要：{text}", block.page, block.level))
+    return out + blocks[end:], joined
 
 
 def extract_citations(text: str, para_no: int) -> tuple[str, list[Citation]]:
@@ -149,6 +258,9 @@ def build_structure(blocks: list[Block]) -> Structured:
     blocks, toc_log = drop_table_of_contents(blocks)
     if toc_log is not None:
         out.log.append(toc_log)
+    blocks, joined = gather_front_fields(blocks)
+    if joined:
+        out.log.append(LogEntry("abstract_blocks_joined", joined, "abstract text broken over several blocks"))
     n_cites = 0
 
     # Title: the extractor's, else a short first line that reads as one.
