@@ -493,16 +493,19 @@ def extract_metadata(title: str, head: list[str], tail: list[str], file_name: st
     if len(set(years)) == 1:
         meta.set("year", int(years[0]), "filename")
 
-    # 6. Type and relations from the title.
-    meta.set("doc_type", doc_type_of(full_title), "content:标题")
+    # 6. Type and relations from the title; not for a journal article (一种……运动规划 is no 规划).
+    doi = find_doi(head, tail)
+    if not doi:
+        meta.set("doc_type", doc_type_of(full_title), "content:标题")
     if isinstance(number, str) and "令第" in number:
         meta.set("doc_type", "令", "content:发文字号")
     stem = re.sub(r"^[A-Za-z]+_[A-Za-z]*_?\d+_|[（(][^）)]*[）)]$", "", file_name.rsplit(".", 1)[0])
-    meta.set("doc_type", doc_type_of(stem), "filename")
+    if not doi:
+        meta.set("doc_type", doc_type_of(stem), "filename")
     relation = relation_from_title(full_title, meta.values.get("issuer"))  # type: ignore[arg-type]
     if relation is not None:
         meta.relations.append(relation)
 
     # 7. Journal-article fields.
-    meta.set("doi", find_doi(head, tail), "content")
+    meta.set("doi", doi, "content")
     return meta

@@ -18,7 +18,7 @@ from corpus_tool.ingest.model import (
     Section,
     Unit,
 )
-from corpus_tool.ingest.repair import CANONICAL_CITE_RE
+from corpus_tool.ingest.repair import CANONICAL_CITE_RE, fix_glyph_variants
 from corpus_tool.ingest.textlayout import FIELD_LABEL_RE, ends_sentence
 
 _LABEL_SPLIT_RE = re.compile(r"^[\s\u3000]*[\[【［]?(?P<label>[^:：\]】］]+)[\]】］]?[\s\u3000]*[:：][\s\u3000]*")
@@ -32,6 +32,8 @@ _LABEL_NAMES = {
     # Chinese magazines label the lead summary 核心提示/内容提要; older journals index by 主题词/分类号.
     "核心提示": "abstract", "内容提要": "abstract", "内容摘要": "abstract", "提要": "abstract",
     "主题词": "keywords", "分类号": "classification",
+    # a CNKI first-publication cover
+    "网络首发日期": "online_date", "引用格式": "cite_as",
 }
 # Labels written without a colon: in brackets (【摘要】, [摘要]) anywhere; bare (核心提示本文……) only
 # at the start of a block in the front matter, where cleaning has taken out the space after them.
@@ -41,9 +43,11 @@ _BARE_LABEL_RE = re.compile(
     r"|主[\s\u3000]*题[\s\u3000]*词)[\s\u3000]*(?=\S)"
 )
 # A label run into the end of the block before (……能力.关键词:……): the line break was lost in cleaning.
+# Labels no sentence contains (中图分类号: TP24 文献标志码: A) split anywhere.
 _INLINE_LABEL_RE = re.compile(
     r"(?<=[。.!?！？；;])[\s\u3000]*(?=(?:关[\s\u3000]*键[\s\u3000]*[词字]|主[\s\u3000]*题[\s\u3000]*词|Key\s*words?"
-    r"|中图分类号|文献标[志识]码|文章编号|DOI)[\s\u3000]*[:：])",
+    r"|中图分类号|文献标[志识]码|文章编号|DOI)[\s\u3000]*[:：])"
+    r"|(?<=\S)[\s\u3000]*(?=(?:中图分类号|文献标[志识]码|文章编号)[\s\u3000]*[:：])",
     re.IGNORECASE,
 )
 _CANONICAL_LABEL = {"keywords": "关键词", "classification": "中图分类号"}
@@ -140,7 +144,7 @@ def gather_front_fields(blocks: list[Block]) -> tuple[list[Block], int]:
         block = front[i]
         label, value = split_label(block.text, bare=True) if block.kind != FOOTNOTE else (None, "")
         i += 1
-        if label != "abstract":
+        if label not in ("abstract", "abstract_en"):
             if label in _CANONICAL_LABEL and split_label(block.text)[0] is None:  # bare 关键词……
                 block = Block(FRONT, f"{_CANONICAL_LABEL[label]}：{value}", block.page, block.level)
             out.append(block)
@@ -159,8 +163,12 @@ def gather_front_fields(blocks: list[Block]) -> tuple[list[Block], int]:
             parts.append(nxt.text)
             i += 1
         joined += len(parts) - (1 if value else 0)
-        text = ("\n" if under_heading else "").join(parts)
-        out.append(Block(FRONT, f"摘要：{text}", block.page, block.level))
+        if label == "abstract_en":  # English lines were broken at spaces
+            text = ("\n" if under_heading else " ").join(parts)
+            out.append(Block(FRONT, f"Abstract: {text}", block.page, block.level))
+        else:
+            text = ("\n" if under_heading else "").join(parts)
+            out.append(Block(FRONT, f"摘要：{text}", block.page, block.level))
     return out + blocks[end:], joined
 
 
@@ -251,13 +259,88 @@ def drop_table_of_contents(blocks: list[Block]) -> tuple[list[Block], LogEntry |
     return blocks[:start] + run[again:] + blocks[run_end:], log
 
 
+# Dotted leaders between a TOC entry and its page: "……", ". . . .", "········", and a leader glyph
+# that a font without a Unicode map gives as one (cid:n) repeated.
+_LEADER_RE = re.compile(r"(?:[.．·・](?:[ \u3000]?)){6,}|[…⋯]{4,}|(\(cid:\d+\))\1{3,}")
+# Where one entry ends: its leader and page number (the next entry may follow without a break).
+_ENTRY_SPLIT_RE = re.compile(r"(?:(?:[.．·・][ \u3000]?){6,}|[…⋯]{4,}|(?:\(cid:\d+\))+)[ \u3000]*"
+                             r"(?:[0-9]{1,4}(?![.．\d])|[IVXLCDMivxlcdm]{1,6}(?![A-Za-z])|[A-Z](?![A-Za-z]))?")
+_TOC_LABEL_RE = re.compile(r"^[图圖表插附]{0,2}目[录錄次]$")
+_PAGE_MARK_RE = re.compile(r"^(?:[0-9]{1,4}|[IVXLCDMivxlcdm]{1,6}|[A-Za-z])$")
+_TOC_MIN_ENTRIES = 3
+_TOC_BRIDGE = 2  # blocks between two parts of a TOC (a page number, the 目录 header of the next page)
+
+
+def _leader_share(text: str) -> tuple[int, float]:
+    """Number of dotted leaders in ``text`` and the share of its characters they take."""
+    found = [m.end() - m.start() for m in _LEADER_RE.finditer(text)]
+    return len(found), (sum(found) / len(text) if text else 0.0)
+
+
+def _is_toc_block(block: Block) -> bool:
+    """A block of TOC entries: leaders make a quarter of it, or it holds three of them."""
+    n, share = _leader_share(block.text)
+    return n >= 3 or (n >= 1 and share >= 0.25)
+
+
+def _is_toc_label(block: Block) -> bool:
+    return bool(_TOC_LABEL_RE.match(_squash(fix_glyph_variants(block.text)[0]).replace("\u2eab", "目")))
+
+
+def drop_dotted_contents(blocks: list[Block]) -> tuple[list[Block], LogEntry | None]:
+    """Remove tables of contents set with dotted leaders (``1.1 研究背景……………1``): the entries,
+    their 目录/图目录/表目录 labels, and the page numbers and repeated 目录 headers between pages.
+
+    A run needs three entry blocks, or a label and one (a TOC extracted as one block)."""
+    toc = [_is_toc_block(b) for b in blocks]
+    drop: set[int] = set()
+    entries: list[str] = []
+    i = 0
+    while i < len(blocks):
+        if not toc[i]:
+            i += 1
+            continue
+        run = [i]
+        j = i + 1
+        while j < len(blocks):
+            if toc[j]:
+                run.append(j)
+                j += 1
+                continue
+            ahead = next((k for k in range(j, min(j + _TOC_BRIDGE + 1, len(blocks))) if toc[k]), None)
+            if ahead is None:
+                break
+            run += list(range(j, ahead))
+            j = ahead
+        start = i
+        while start > 0 and start > i - 3 and _is_toc_label(blocks[start - 1]):
+            start -= 1
+        end = run[-1] + 1
+        if end < len(blocks) and _PAGE_MARK_RE.match(_squash(blocks[end].text)):
+            end += 1
+        n_entries = sum(1 for k in run if toc[k])
+        if n_entries >= _TOC_MIN_ENTRIES or (start < i and n_entries >= 1):
+            drop.update(range(start, end))
+            for k in run:
+                if toc[k]:
+                    pieces = _ENTRY_SPLIT_RE.split(blocks[k].text)
+                    entries += [e for e in map(_squash, pieces) if e and not _PAGE_MARK_RE.match(e)]
+        i = end
+    if not drop:
+        return blocks, None
+    n = sum(_leader_share(blocks[k].text)[0] for k in drop)
+    detail = "；".join(entries[:12]) + ("……" if len(entries) > 12 else "")
+    return [b for k, b in enumerate(blocks) if k not in drop], LogEntry("table_of_contents_removed", n, detail)
+
+
 def build_structure(blocks: list[Block]) -> Structured:
     """Assign roles to cleaned blocks and number everything in document order."""
     out = Structured()
     blocks = [b for b in blocks if b.text.strip()]
-    blocks, toc_log = drop_table_of_contents(blocks)
-    if toc_log is not None:
-        out.log.append(toc_log)
+    for drop in (drop_dotted_contents, drop_table_of_contents):
+        blocks, toc_log = drop(blocks)
+        if toc_log is not None:
+            out.log.append(toc_log)
     blocks, joined = gather_front_fields(blocks)
     if joined:
         out.log.append(LogEntry("abstract_blocks_joined", joined, "abstract text broken over several blocks"))
