@@ -144,6 +144,9 @@ def test_labels_without_a_colon_and_keyword_spaces() -> None:
     assert split_label("核心提示本文根据……")[0] is None  # bare labels only in the front matter
     assert split_label("核心提示本文根据……", bare=True) == ("abstract", "本文根据……")
     assert split_label("主题词：甲；乙") == ("keywords", "甲；乙")
+    assert split_label("摘摘要要：本文……") == ("abstract", "本文……")  # a fake-bold label, doubled
+    assert split_label("关键词是创新", bare=True)[0] is None  # a sentence, not a label
+    assert split_label("关键词创新；改革", bare=True) == ("keywords", "创新；改革")
     assert keep_keyword_spaces("主题词: 航空发动机 故障诊断系统") == "主题词: 航空发动机；故障诊断系统"
     assert keep_keyword_spaces("Key words: deep learning") == "Key words: deep learning"
     assert keep_keyword_spaces("关键词：甲 乙；丙") == "关键词：甲 乙；丙"  # has its own separators

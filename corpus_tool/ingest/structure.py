@@ -52,6 +52,7 @@ _INLINE_LABEL_RE = re.compile(
 )
 _CANONICAL_LABEL = {"keywords": "关键词", "classification": "中图分类号"}
 _FRONT_PAGES = 3  # bare labels and absorbed abstract lines only on the first pages
+_FRONT_BLOCKS = 15  # or, in a text without pages, in its first blocks
 _ABSTRACT_MAX_BLOCKS = 15
 
 
@@ -69,20 +70,30 @@ class Structured:
     log: list[LogEntry] = field(default_factory=list)
 
 
+def _undouble(label: str) -> str:
+    """``摘摘要要`` → ``摘要``: a fake-bold label drawn twice and extracted twice."""
+    if len(label) >= 4 and len(label) % 2 == 0 and label[0::2] == label[1::2]:
+        return label[0::2]
+    return label
+
+
 def split_label(text: str, bare: bool = False) -> tuple[str | None, str]:
     """``摘　要: 因地制宜……`` → ("abstract", "因地制宜……"); ``【摘要】……`` too; with ``bare``, a
     known front-matter label that runs straight into its text (``核心提示本文……``)."""
     m = _LABEL_SPLIT_RE.match(text)
     if m:
-        label = re.sub(r"[\s\u3000]+", "", m.group("label")).lower()
+        label = _undouble(re.sub(r"[\s\u3000]+", "", m.group("label")).lower())
         if FIELD_LABEL_RE.match(text) or label in _LABEL_NAMES:
             return _LABEL_NAMES.get(label, label), text[m.end():].strip()
     for rx, on in ((_BRACKET_LABEL_RE, True), (_BARE_LABEL_RE, bare)):
         m = rx.match(text) if on else None
         if m:
             label = re.sub(r"[\s\u3000]+", "", m.group("label")).lower()
-            if label in _LABEL_NAMES:
-                return _LABEL_NAMES[label], text[m.end():].strip()
+            value = text[m.end():].strip()
+            # a bare 关键词 is a label only before a list (关键词是…… is a sentence)
+            if label in _LABEL_NAMES and (rx is _BRACKET_LABEL_RE or _LABEL_NAMES[label] != "keywords"
+                                          or re.search("[；;]", value)):
+                return _LABEL_NAMES[label], value
     return None, text
 
 
@@ -112,15 +123,15 @@ def _ends_sentence(text: str) -> bool:
 
 def _front_zone(blocks: list[Block]) -> int:
     """Index of the first block past the front matter: the first numbered heading, or the first
-    block after the first pages."""
+    block after the first pages (after the first blocks of a text without pages)."""
     pages = [b.page for b in blocks if b.page is not None]
     last_page = (min(pages) + _FRONT_PAGES - 1) if pages else None
-    for i, b in enumerate(blocks):
+    for i, b in enumerate(blocks if pages else blocks[:_FRONT_BLOCKS]):
         if b.kind == HEADING and heading_scheme(b.text) is not None:
             return i
         if last_page is not None and b.page is not None and b.page > last_page:
             return i
-    return len(blocks)
+    return len(blocks) if pages else min(len(blocks), _FRONT_BLOCKS)
 
 
 def gather_front_fields(blocks: list[Block]) -> tuple[list[Block], int]:
