@@ -46,9 +46,12 @@ def _doc(db: Path, name: str) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame]:
     ("thesis_tsinghua_proposal_network_analysis.pdf", "刘祥林", "content:封面"),  # 申 请 人：刘 祥 林
 ])
 def test_authors_of_articles_and_theses(db: Path, name: str, authors: str, source: str) -> None:
-    doc, _, _ = _doc(db, name)
+    doc, units, _ = _doc(db, name)
     assert doc.authors == authors
     assert json.loads(doc.sources)["authors"] == source
+    # the byline is front matter: no section is named after the authors
+    first = authors.split("；")[0]
+    assert not units[units.field.isin(["heading", "body"])].text.str.contains(first).head(3).any()
 
 
 def test_abstract_in_a_coloured_box_and_a_clean_doi(db: Path) -> None:

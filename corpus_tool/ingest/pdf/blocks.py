@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from corpus_tool.ingest.bylines import names_from_byline
 from corpus_tool.ingest.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block, LogEntry
 from corpus_tool.ingest.pdf.layout import Line, PageText
 from corpus_tool.ingest.repair import fix_glyph_variants
@@ -251,8 +252,39 @@ def mark_title(pages: list[PageText], stats: DocStats) -> None:
         ln.role = "title"
 
 
+# Under a byline: superscript numbers on a line of their own (1,2 1,3† 1,3), and affiliations
+# (（1.北京林业大学工学院，北京100083；……）) with their institution or a postcode.
+_MARKS_ONLY_RE = re.compile(r"^[\d\s,，*∗†‡§#a-e]+$")
+_AFFILIATION_LINE_RE = re.compile(r"(大学|学院|研究所|研究院|研究中心|实验室|科学院|公司|医院|(?<!\d)\d{6}(?!\d))")
+
+
+def _mark_byline(pages: list[PageText]) -> None:
+    """The byline under the title and the affiliations under it are front matter, not headings."""
+    page = next((p for p in pages if any(ln.role == "title" for ln in p.lines)), None)
+    if page is None:
+        return
+    last_title = max(i for i, ln in enumerate(page.lines) if ln.role == "title")
+    after = [ln for ln in page.lines[last_title + 1:] if not ln.role][:8]
+    names_at = next((i for i, ln in enumerate(after[:3]) if names_from_byline(ln.text)), None)
+    if names_at is None:
+        return
+    for ln in after[:names_at]:  # only superscripts may stand between the title and the names
+        if not _MARKS_ONLY_RE.match(ln.text.strip()):
+            return
+    for ln in after[:names_at + 1]:
+        ln.role = "front"
+    for ln in after[names_at + 1:]:
+        text = ln.text.strip()
+        if not (_MARKS_ONLY_RE.match(text) or (_AFFILIATION_LINE_RE.search(text) and len(text) <= 120
+                                               and not FRONT_LABEL_RE.match(text))):
+            break
+        ln.role = "front"
+
+
 def mark_front(pages: list[PageText]) -> None:
-    """On a two-column first page, lines spanning the gutter above the columns are front matter."""
+    """The byline and affiliations under the title; on a two-column first page, lines spanning the
+    gutter above the columns."""
+    _mark_byline(pages)
     first = next((p for p in pages if p.lines), None)
     if first is None or not first.two_column:
         return
