@@ -162,6 +162,10 @@ def test_abstract_runs_on_until_its_sentence_ends() -> None:
     out = build_structure(blocks)
     assert out.abstract == "本文根据方案，提出以构建机制为保障的路径，以支撑履职等建议。"
     assert [u.field for u in out.units] == ["title", "abstract", "body", "heading", "body"]
+    heading = build_structure([Block(TITLE, "论题", 1), Block(HEADING, "摘　要", 2), Block(PARA, "第一段。", 2),
+                               Block(PARA, "第二段。", 2), Block(HEADING, "ABSTRACT", 3),
+                               Block(PARA, "An abstract.", 3)])
+    assert heading.abstract == "第一段。\n第二段。" and heading.labelled["abstract_en"] == "An abstract."
     inline = build_structure([Block(TITLE, "论题", 1), Block(PARA, "摘要：本文研究了政策.关键词：政策；文本", 1)])
     assert inline.abstract == "本文研究了政策." and inline.keywords == ["政策", "文本"]
 

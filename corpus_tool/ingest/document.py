@@ -182,6 +182,8 @@ def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
         if found.values.get(key):
             fields[key] = found.values[key]
     front, raw_title = front_lines
+    if script not in (None, SIMPLIFIED):  # like head and tail: matched (and read) in simplified characters
+        front, raw_title = [to_simplified(t) for t in front], to_simplified(raw_title)
     if not doc.authors:
         from corpus_tool.ingest.bylines import authors_from_front
 

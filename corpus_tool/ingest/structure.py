@@ -154,6 +154,9 @@ def gather_front_fields(blocks: list[Block]) -> tuple[list[Block], int]:
     while i < len(front):
         block = front[i]
         label, value = split_label(block.text, bare=True) if block.kind != FOOTNOTE else (None, "")
+        lone = _LABEL_NAMES.get(_undouble(_squash(block.text)).lower())
+        if label is None and block.kind != FOOTNOTE and lone in ("abstract", "abstract_en"):
+            label, value = lone, ""  # 摘要 / ABSTRACT as a heading of its own
         i += 1
         if label not in ("abstract", "abstract_en"):
             if label in _CANONICAL_LABEL and split_label(block.text)[0] is None:  # bare 关键词……
