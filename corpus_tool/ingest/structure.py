@@ -394,12 +394,13 @@ def build_structure(blocks: list[Block]) -> Structured:
         if label is not None:
             if label == "abstract":
                 value, cites = extract_citations(value, para_no + 1)
-                out.abstract = value
+                out.abstract = out.abstract or value  # the document's is the first; later ones stay units
                 add_unit("abstract", value, block.page)
                 out.citations += cites
             elif label == "keywords":
-                out.keywords = [k for k in _KEYWORD_SEP_RE.split(value.strip("。.")) if k]
-                add_unit("keywords", "；".join(out.keywords), block.page)
+                keywords = [k for k in _KEYWORD_SEP_RE.split(value.strip("。.")) if k]
+                out.keywords = out.keywords or keywords
+                add_unit("keywords", "；".join(keywords), block.page)
             else:
                 out.labelled[label] = value
             continue

@@ -138,6 +138,7 @@ _COVER_LABELS = frozenset({"题目", "论文题目", "题名", "作者", "作者
                            "网络首发日期", "学科专业", "专业领域", "学位类别", "答辩日期"})
 _TITLE_LABELS = frozenset({"题目", "论文题目", "题名", "论文题名"})
 _MIN_COVER_FIELDS = 3
+_MAX_COVER_LINES = 40
 # The label of a cover, not a title: 硕士研究生学位论文, 本科生毕业论文, 选题报告, 《……》网络首发论文,
 # and the institution's name above it.
 _GENERIC_TITLE_RE = re.compile(
@@ -169,8 +170,10 @@ def _is_cover(page: PageText) -> bool:
     fields = [f for ln in lines if (f := _field(ln)) is not None]
     return (
         len(fields) >= _MIN_COVER_FIELDS
+        and len(lines) <= _MAX_COVER_LINES  # a form with its text below is no cover
         and any(label in _COVER_LABELS for label, _ in fields)
-        and not any(_ABSTRACT_LABEL_RE.match(ln.text.strip()) for ln in lines)
+        and not any(_ABSTRACT_LABEL_RE.match(ln.text.strip()) or pattern_kind(ln.text.strip()) in ("cn", "chapter")
+                    or ARTICLE_RE.match(ln.text.strip()) for ln in lines)
     )
 
 
