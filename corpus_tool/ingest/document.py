@@ -9,15 +9,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus_tool.ingest.model import RAW, TITLE, Block, Document, Extracted, LogEntry
+from corpus_tool.ingest.model import FOOTNOTE, RAW, TITLE, Block, Document, Extracted, LogEntry
 from corpus_tool.ingest.repair import CleaningLog, clean_text, gbk_guard, repair_chars
 from corpus_tool.ingest.sniff import misnamed_hint
-from corpus_tool.ingest.structure import build_structure
+from corpus_tool.ingest.structure import build_structure, keep_keyword_spaces
 from corpus_tool.ingest.textlayout import layout_text
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
@@ -121,7 +122,8 @@ def clean_blocks(extracted: Extracted, log: CleaningLog) -> tuple[list[Block], l
             headers += found_headers
             blocks += [Block(b.kind, clean_text(b.text, log, gbk=False), b.page, b.level) for b in found]
         else:
-            blocks.append(Block(block.kind, clean_text(block.text, log, gbk=gbk), block.page, block.level))
+            text = keep_keyword_spaces(block.text) if block.kind != FOOTNOTE else block.text
+            blocks.append(Block(block.kind, clean_text(text, log, gbk=gbk), block.page, block.level))
     return blocks, layout_log, headers
 
 
@@ -152,7 +154,8 @@ def _convert_document(doc: Document) -> int:
 
 
 def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
-                  row_fields: dict[str, str] | None, meta_lines: tuple[list[str], list[str]]) -> None:
+                  row_fields: dict[str, str] | None, meta_lines: tuple[list[str], list[str]],
+                  front_lines: tuple[list[str], str] = ([], "")) -> None:
     """Script, official-document and journal metadata, relations and the near-duplicate signature."""
     from corpus_tool.ingest.convert import SIMPLIFIED, detect_script, to_simplified
     from corpus_tool.ingest.dedup import signature
@@ -176,6 +179,20 @@ def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
     fields: dict[str, Any] = doc.meta.setdefault("fields", {})
     if found.values.get("doi") and "doi" not in fields:
         fields["doi"] = found.values["doi"]
+    for key in ("adopted_date", "amended_date"):  # a consolidated law: adoption and latest amendment
+        if found.values.get(key):
+            fields[key] = found.values[key]
+    front, raw_title = front_lines
+    if script not in (None, SIMPLIFIED):  # like head and tail: matched (and read) in simplified characters
+        front, raw_title = [to_simplified(t) for t in front], to_simplified(raw_title)
+    if not doc.authors:
+        from corpus_tool.ingest.bylines import authors_from_front
+
+        # A cover's author field always counts; a byline only in an article (one with an abstract).
+        names, where = authors_from_front(front, raw_title)
+        if names and (where == "content:封面" or doc.abstract or doc.keywords):
+            doc.authors = names
+            sources["authors"] = where
     if not doc.authors:
         from corpus_tool.ingest.metadata import authors_from_lines
 
@@ -239,8 +256,33 @@ def build_document(path: Path, extracted: Extracted, doc_id: str, source_path: s
         if n:
             doc.log.append(LogEntry("to_simplified", n, "traditional → simplified characters (OpenCC t2s)"))
     _add_metadata(doc, Path(source_path or path).name, extracted.meta, row_fields,
-                  metadata_lines(extracted, doc))
+                  metadata_lines(extracted, doc), raw_front(extracted))
     return doc
+
+
+_ABSTRACT_LABEL_RE = re.compile(r"^[\s\u3000]*[\[【［]?\s*(?:摘[\s\u3000]*要|内容提要|核心提示|Abstract)",
+                                re.IGNORECASE)
+
+
+def raw_front(extracted: Extracted, max_pages: int = 3, max_lines: int = 80) -> tuple[list[str], str]:
+    """The lines of a document's front matter as extracted (spaces kept: ``韩爱惠 卢卫华``), up to the
+    abstract, on its first pages; and the extractor's title. For the byline and cover fields."""
+    lines: list[str] = []
+    title = next((b.text for b in extracted.blocks if b.kind == TITLE), "")
+    first_page = next((b.page for b in extracted.blocks if b.page is not None), None)
+    for block in extracted.blocks:
+        if block.kind == FOOTNOTE:
+            continue
+        if first_page is not None and block.page is not None and block.page >= first_page + max_pages:
+            break
+        for line in block.text.split("\n"):
+            if _ABSTRACT_LABEL_RE.match(line):
+                return lines, title
+            if line.strip():
+                lines.append(line)
+            if len(lines) >= max_lines:
+                return lines, title
+    return lines, title
 
 
 def metadata_lines(extracted: Extracted, doc: Document, n_head: int = 30, n_tail: int = 12

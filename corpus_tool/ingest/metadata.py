@@ -11,7 +11,9 @@ and 中图分类号 come from the structure step).
    document under its issuer (落款), else the date of a State Council order;
 2. ``content:会议日期``: a report's dateline (——2024年3月5日在……会议上, （……通过）);
 3. ``content:公布日期``: the latest 公布/发布/修订/修正/通过 date in a regulation's history
-   (施行, entry into force, does not count); ``filename:版本日期`` when the file name carries
+   (施行, entry into force, does not count): a consolidated law is dated by its latest amendment,
+   and its adoption and latest amendment are kept apart (``adopted_date`` ``content:通过日期``,
+   ``amended_date`` ``content:修正日期``); ``filename:版本日期`` when the file name carries
    a later full date (the history in the text may stop before the current version);
 4. ``content:发文字号``: the year in 国发〔2019〕5号;
 5. ``content:标题`` (2024年政府工作报告), ``content:全国人大届次`` / ``content:党代会届次`` (the
@@ -224,8 +226,23 @@ def relation_from_title(title: str, own_issuer: str | None) -> Relation | None:
 
 
 # -- journal articles -----------------------------------------------------------------------------
-_DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>，。；]+)", re.IGNORECASE)
+# A DOI is printable ASCII: it ends where Han text glued to it begins (10.13816/…2025.10.03责编：…).
+_DOI_RE = re.compile(r"\b(10\.\d{4,9}/[!#-;=?-~]+)", re.IGNORECASE)
+_DOI_LABEL_RE = re.compile(r"^[\s\u3000]*DOI[\s\u3000]*[:：]", re.IGNORECASE)
+_REFERENCE_RE = re.compile(r"^[\s\u3000]*(?:\[\d{1,4}\]|\d{1,4}[.．、]\s)")
 _AUTHOR_LINE_RE = re.compile(r"^[\u4e00-\u9fff·]{2,5}(?:[\d*,，\s\u3000、]+[\u4e00-\u9fff·]{2,5})*[\d*,，]*$")
+
+
+def find_doi(head: list[str], tail: list[str]) -> str | None:
+    """The document's DOI: the first in its head, else one labelled ``DOI:`` in its tail. An
+    unlabelled DOI at the end is a reference's (a thesis ends with its bibliography)."""
+    lines = [ln for ln in head if not _REFERENCE_RE.match(ln)]
+    lines += [ln for ln in tail if _DOI_LABEL_RE.match(ln)]
+    for line in lines:
+        m = _DOI_RE.search(line)
+        if m:
+            return m.group(1).rstrip(".,;:)]")
+    return None
 
 
 def authors_from_lines(lines: list[str]) -> list[str]:
@@ -326,24 +343,58 @@ def _dateline(lines: list[str]) -> str | None:
     return None
 
 
-def _version_date(lines: list[str]) -> str | None:
-    """The latest 公布/发布/修订/修正 date in a regulation's history (header lines or the
-    parenthesis under the title). 施行 (entry into force) dates do not count."""
-    found: list[str] = []
+@dataclass
+class History:
+    """A regulation's history: each dated 公布/通过/修订/修正 event as (ISO date, what happened)."""
+
+    events: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def adopted(self) -> str | None:
+        """The first adoption or promulgation (通过/公布/发布/批准), when the history opens with one."""
+        if not self.events:
+            return None
+        first = min(self.events)
+        return first[0] if not _AMENDMENT_RE.search(first[1]) else None
+
+    @property
+    def amended(self) -> str | None:
+        """The latest revision or amendment after the adoption: the date of the consolidated text."""
+        later = [iso for iso, _ in self.events if iso > (self.adopted or "")]
+        return max(later) if later and len(self.events) > 1 else None
+
+    @property
+    def latest(self) -> str | None:
+        return max(iso for iso, _ in self.events) if self.events else None
+
+
+_AMENDMENT_RE = re.compile(r"修订|修正|修改|根据")
+
+
+def _history(lines: list[str]) -> History:
+    """The 公布/发布/修订/修正 dates of a regulation's history (header lines or the parenthesis
+    under the title). 施行 (entry into force) dates do not count.
+
+    Each date's event is the text up to the next date: in ``1979年7月1日……通过　1997年3月14日……修订
+    根据2023年12月29日……通过的《修正案（十二）》`` every date is its own event, spaces or not.
+    """
+    history = History()
     for i, line in enumerate(lines[:12]):
         text = line.strip().rstrip("　 ")
         if not _PROMULGATION_RE.search(text):
             continue
         parenthesis = i <= 4 and text.startswith(("（", "(")) and text.endswith(("）", ")"))
         # A history line: "2011年4月16日 中华人民共和国国务院令第596号公布", not prose that mentions a date.
-        history = DATE_RE.match(text) and len(text) <= 80 and _HISTORY_END_RE.search(text)
-        if not (parenthesis or history):
+        is_history = DATE_RE.match(text) and len(text) <= 80 and _HISTORY_END_RE.search(text)
+        if not (parenthesis or is_history):
             continue
-        # One event per segment: "1994年1月28日……发布　根据2005年12月19日……修订　……".
-        for segment in re.split(r"[\s\u3000]+(?=\d{4}年|根据)|；", text.strip("（）()")):
+        body = text.strip("（）()")
+        dates = all_dates(body)
+        for k, (iso, _, offset) in enumerate(dates):
+            segment = body[offset:dates[k + 1][2] if k + 1 < len(dates) else len(body)]
             if _PROMULGATION_RE.search(segment):
-                found += [iso for iso, _, _ in all_dates(segment)[:1]]
-    return max(found) if found else None
+                history.events.append((iso, segment))
+    return history
 
 
 def extract_metadata(title: str, head: list[str], tail: list[str], file_name: str,
@@ -398,7 +449,11 @@ def extract_metadata(title: str, head: list[str], tail: list[str], file_name: st
     dateline = _dateline(head)
     if dateline:
         meta.set("date", dateline, "content:会议日期")
-    version = _version_date(head)
+    history = _history(head)
+    version = history.latest
+    # A consolidated law keeps its adoption and its latest amendment apart (1979 通过, 2023 修正).
+    meta.set("adopted_date", history.adopted, "content:通过日期")
+    meta.set("amended_date", history.amended, "content:修正日期")
     if version:
         meta.set("date", version, "content:公布日期")
         # The history in a regulation's text may stop before its latest amendment; a version date
@@ -438,17 +493,19 @@ def extract_metadata(title: str, head: list[str], tail: list[str], file_name: st
     if len(set(years)) == 1:
         meta.set("year", int(years[0]), "filename")
 
-    # 6. Type and relations from the title.
-    meta.set("doc_type", doc_type_of(full_title), "content:标题")
+    # 6. Type and relations from the title; not for a journal article (一种……运动规划 is no 规划).
+    doi = find_doi(head, tail)
+    if not doi:
+        meta.set("doc_type", doc_type_of(full_title), "content:标题")
     if isinstance(number, str) and "令第" in number:
         meta.set("doc_type", "令", "content:发文字号")
     stem = re.sub(r"^[A-Za-z]+_[A-Za-z]*_?\d+_|[（(][^）)]*[）)]$", "", file_name.rsplit(".", 1)[0])
-    meta.set("doc_type", doc_type_of(stem), "filename")
+    if not doi:
+        meta.set("doc_type", doc_type_of(stem), "filename")
     relation = relation_from_title(full_title, meta.values.get("issuer"))  # type: ignore[arg-type]
     if relation is not None:
         meta.relations.append(relation)
 
     # 7. Journal-article fields.
-    doi = next((m.group(1).rstrip(".") for line in head + tail for m in [_DOI_RE.search(line)] if m), None)
     meta.set("doi", doi, "content")
     return meta

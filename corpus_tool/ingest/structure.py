@@ -18,7 +18,7 @@ from corpus_tool.ingest.model import (
     Section,
     Unit,
 )
-from corpus_tool.ingest.repair import CANONICAL_CITE_RE
+from corpus_tool.ingest.repair import CANONICAL_CITE_RE, fix_glyph_variants
 from corpus_tool.ingest.textlayout import FIELD_LABEL_RE, ends_sentence
 
 _LABEL_SPLIT_RE = re.compile(r"^[\s\u3000]*[\[【［]?(?P<label>[^:：\]】］]+)[\]】］]?[\s\u3000]*[:：][\s\u3000]*")
@@ -29,7 +29,31 @@ _LABEL_NAMES = {
     "文献标志码": "document_code", "文献标识码": "document_code", "文章编号": "article_number", "doi": "doi",
     "收稿日期": "received", "基金项目": "funding", "作者简介": "author_note", "通讯作者": "corresponding_author",
     "通信作者": "corresponding_author",
+    # Chinese magazines label the lead summary 核心提示/内容提要; older journals index by 主题词/分类号.
+    "核心提示": "abstract", "内容提要": "abstract", "内容摘要": "abstract", "提要": "abstract",
+    "主题词": "keywords", "分类号": "classification",
+    # a CNKI first-publication cover
+    "网络首发日期": "online_date", "引用格式": "cite_as",
 }
+# Labels written without a colon: in brackets (【摘要】, [摘要]) anywhere; bare (核心提示本文……) only
+# at the start of a block in the front matter, where cleaning has taken out the space after them.
+_BRACKET_LABEL_RE = re.compile(r"^[\s\u3000]*[\[【［〔]\s*(?P<label>[^\]】］〕]{2,12}?)\s*[\]】］〕][\s\u3000:：]*")
+_BARE_LABEL_RE = re.compile(
+    r"^[\s\u3000]*(?P<label>核心提示|内容提要|内容摘要|摘[\s\u3000]*要|关[\s\u3000]*键[\s\u3000]*[词字]"
+    r"|主[\s\u3000]*题[\s\u3000]*词)[\s\u3000]*(?=\S)"
+)
+# A label run into the end of the block before (……能力.关键词:……): the line break was lost in cleaning.
+# Labels no sentence contains (中图分类号: TP24 文献标志码: A) split anywhere.
+_INLINE_LABEL_RE = re.compile(
+    r"(?<=[。.!?！？；;])[\s\u3000]*(?=(?:关[\s\u3000]*键[\s\u3000]*[词字]|主[\s\u3000]*题[\s\u3000]*词|Key\s*words?"
+    r"|中图分类号|文献标[志识]码|文章编号|DOI)[\s\u3000]*[:：])"
+    r"|(?<=\S)[\s\u3000]*(?=(?:中图分类号|文献标[志识]码|文章编号)[\s\u3000]*[:：])",
+    re.IGNORECASE,
+)
+_CANONICAL_LABEL = {"keywords": "关键词", "classification": "中图分类号"}
+_FRONT_PAGES = 3  # bare labels and absorbed abstract lines only on the first pages
+_FRONT_BLOCKS = 15  # or, in a text without pages, in its first blocks
+_ABSTRACT_MAX_BLOCKS = 15
 
 
 @dataclass
@@ -46,13 +70,120 @@ class Structured:
     log: list[LogEntry] = field(default_factory=list)
 
 
-def split_label(text: str) -> tuple[str | None, str]:
-    """``摘　要: 因地制宜……`` → ("abstract", "因地制宜……")."""
+def _undouble(label: str) -> str:
+    """``摘摘要要`` → ``摘要``: a fake-bold label drawn twice and extracted twice."""
+    if len(label) >= 4 and len(label) % 2 == 0 and label[0::2] == label[1::2]:
+        return label[0::2]
+    return label
+
+
+def split_label(text: str, bare: bool = False) -> tuple[str | None, str]:
+    """``摘　要: 因地制宜……`` → ("abstract", "因地制宜……"); ``【摘要】……`` too; with ``bare``, a
+    known front-matter label that runs straight into its text (``核心提示本文……``)."""
     m = _LABEL_SPLIT_RE.match(text)
-    if not m or not FIELD_LABEL_RE.match(text):
-        return None, text
-    label = re.sub(r"[\s\u3000]+", "", m.group("label")).lower()
-    return _LABEL_NAMES.get(label, label), text[m.end():].strip()
+    if m:
+        label = _undouble(re.sub(r"[\s\u3000]+", "", m.group("label")).lower())
+        if FIELD_LABEL_RE.match(text) or label in _LABEL_NAMES:
+            return _LABEL_NAMES.get(label, label), text[m.end():].strip()
+    for rx, on in ((_BRACKET_LABEL_RE, True), (_BARE_LABEL_RE, bare)):
+        m = rx.match(text) if on else None
+        if m:
+            label = re.sub(r"[\s\u3000]+", "", m.group("label")).lower()
+            value = text[m.end():].strip()
+            # a bare 关键词 is a label only before a list (关键词是…… is a sentence)
+            if label in _LABEL_NAMES and (rx is _BRACKET_LABEL_RE or _LABEL_NAMES[label] != "keywords"
+                                          or re.search("[；;]", value)):
+                return _LABEL_NAMES[label], value
+    return None, text
+
+
+_ZH_KEYWORDS_LINE_RE = re.compile(
+    r"^(?P<label>[\s\u3000]*[\[【［]?(?:关[\s\u3000]*键[\s\u3000]*[词字]|主[\s\u3000]*题[\s\u3000]*词)[\]】］]?"
+    r"[\s\u3000]*[:：]?[\s\u3000]*)(?P<value>.+)$"
+)
+
+
+def keep_keyword_spaces(text: str) -> str:
+    """``主题词: 航空发动机 故障诊断系统`` → ``主题词: 航空发动机；故障诊断系统``, before cleaning takes
+    the spaces between Han characters out and with them the only boundary between the keywords."""
+    out = []
+    for line in text.split("\n"):
+        m = _ZH_KEYWORDS_LINE_RE.match(line)
+        if m and not re.search(r"[；;，,、]", m.group("value")):
+            line = m.group("label") + re.sub(r"(?<=[\u4e00-\u9fff])[\s\u3000]+(?=[\u4e00-\u9fff])", "；",
+                                             m.group("value").strip())
+        out.append(line)
+    return "\n".join(out)
+
+
+def _ends_sentence(text: str) -> bool:
+    """。！？； and, in journals that print Western punctuation, a final full stop."""
+    return ends_sentence(text) or text.rstrip().endswith((".", "．"))
+
+
+def _front_zone(blocks: list[Block]) -> int:
+    """Index of the first block past the front matter: the first numbered heading, or the first
+    block after the first pages (after the first blocks of a text without pages)."""
+    pages = [b.page for b in blocks if b.page is not None]
+    last_page = (min(pages) + _FRONT_PAGES - 1) if pages else None
+    for i, b in enumerate(blocks if pages else blocks[:_FRONT_BLOCKS]):
+        if b.kind == HEADING and heading_scheme(b.text) is not None:
+            return i
+        if last_page is not None and b.page is not None and b.page > last_page:
+            return i
+    return len(blocks) if pages else min(len(blocks), _FRONT_BLOCKS)
+
+
+def gather_front_fields(blocks: list[Block]) -> tuple[list[Block], int]:
+    """Front matter as labelled blocks: split a label run into the block before it, write bare
+    and bracketed labels as ``label：value``, and give an abstract the blocks it runs on into.
+
+    An abstract continues into the next blocks while its text stops mid-sentence (a coloured box or
+    a narrow column breaks it into pieces), or, under a 摘要 heading of its own, over the paragraphs
+    on its page. Returns the blocks and the number of blocks joined to abstracts.
+    """
+    end = _front_zone(blocks)
+    front: list[Block] = []
+    for block in blocks[:end]:
+        pieces = _INLINE_LABEL_RE.split(block.text) if block.kind != FOOTNOTE else [block.text]
+        front += [Block(block.kind if i == 0 else FRONT, p.strip(), block.page, block.level)
+                  for i, p in enumerate(pieces) if p.strip()]
+    out: list[Block] = []
+    joined = 0
+    i = 0
+    while i < len(front):
+        block = front[i]
+        label, value = split_label(block.text, bare=True) if block.kind != FOOTNOTE else (None, "")
+        lone = _LABEL_NAMES.get(_undouble(_squash(block.text)).lower())
+        if label is None and block.kind != FOOTNOTE and lone in ("abstract", "abstract_en"):
+            label, value = lone, ""  # 摘要 / ABSTRACT as a heading of its own
+        i += 1
+        if label not in ("abstract", "abstract_en"):
+            if label in _CANONICAL_LABEL and split_label(block.text)[0] is None:  # bare 关键词……
+                block = Block(FRONT, f"{_CANONICAL_LABEL[label]}：{value}", block.page, block.level)
+            out.append(block)
+            continue
+        under_heading = not value  # 摘要 as a heading, the text in the paragraphs below
+        parts = [value] if value else []
+        while i < len(front) and len(parts) < _ABSTRACT_MAX_BLOCKS:
+            nxt = front[i]
+            if nxt.kind in (FOOTNOTE, TITLE) or split_label(nxt.text, bare=True)[0] is not None:
+                break
+            if under_heading:
+                if nxt.kind == HEADING or (parts and nxt.page != block.page):
+                    break
+            elif _ends_sentence(parts[-1]) or nxt.page not in (block.page, (block.page or 0) + 1):
+                break
+            parts.append(nxt.text)
+            i += 1
+        joined += len(parts) - (1 if value else 0)
+        if label == "abstract_en":  # English lines were broken at spaces
+            text = ("\n" if under_heading else " ").join(parts)
+            out.append(Block(FRONT, f"Abstract: {text}", block.page, block.level))
+        else:
+            text = ("\n" if under_heading else "").join(parts)
+            out.append(Block(FRONT, f"摘要：{text}", block.page, block.level))
+    return out + blocks[end:], joined
 
 
 def extract_citations(text: str, para_no: int) -> tuple[str, list[Citation]]:
@@ -142,13 +273,91 @@ def drop_table_of_contents(blocks: list[Block]) -> tuple[list[Block], LogEntry |
     return blocks[:start] + run[again:] + blocks[run_end:], log
 
 
+# Dotted leaders between a TOC entry and its page: "……", ". . . .", "········", and a leader glyph
+# that a font without a Unicode map gives as one (cid:n) repeated.
+_LEADER_RE = re.compile(r"(?:[.．·・](?:[ \u3000]?)){6,}|[…⋯]{4,}|(\(cid:\d+\))\1{3,}")
+# Where one entry ends: its leader and page number (the next entry may follow without a break).
+_ENTRY_SPLIT_RE = re.compile(r"(?:(?:[.．·・][ \u3000]?){6,}|[…⋯]{4,}|(?:\(cid:\d+\))+)[ \u3000]*"
+                             r"(?:[0-9]{1,4}(?![.．\d])|[IVXLCDMivxlcdm]{1,6}(?![A-Za-z])|[A-Z](?![A-Za-z]))?")
+_TOC_LABEL_RE = re.compile(r"^[图圖表插附]{0,2}目[录錄次]$")
+_PAGE_MARK_RE = re.compile(r"^(?:[0-9]{1,4}|[IVXLCDMivxlcdm]{1,6}|[A-Za-z])$")
+_TOC_MIN_ENTRIES = 3
+_TOC_BRIDGE = 2  # blocks between two parts of a TOC (a page number, the 目录 header of the next page)
+
+
+def _leader_share(text: str) -> tuple[int, float]:
+    """Number of dotted leaders in ``text`` and the share of its characters they take."""
+    found = [m.end() - m.start() for m in _LEADER_RE.finditer(text)]
+    return len(found), (sum(found) / len(text) if text else 0.0)
+
+
+def _is_toc_block(block: Block) -> bool:
+    """A block of TOC entries: leaders make a quarter of it, or it holds three of them."""
+    n, share = _leader_share(block.text)
+    return n >= 3 or (n >= 1 and share >= 0.25)
+
+
+def _is_toc_label(block: Block) -> bool:
+    return bool(_TOC_LABEL_RE.match(_squash(fix_glyph_variants(block.text)[0]).replace("\u2eab", "目")))
+
+
+def drop_dotted_contents(blocks: list[Block]) -> tuple[list[Block], LogEntry | None]:
+    """Remove tables of contents set with dotted leaders (``1.1 研究背景……………1``): the entries,
+    their 目录/图目录/表目录 labels, and the page numbers and repeated 目录 headers between pages.
+
+    A run needs three entry blocks, or a label and one (a TOC extracted as one block)."""
+    toc = [_is_toc_block(b) for b in blocks]
+    drop: set[int] = set()
+    entries: list[str] = []
+    i = 0
+    while i < len(blocks):
+        if not toc[i]:
+            i += 1
+            continue
+        run = [i]
+        j = i + 1
+        while j < len(blocks):
+            if toc[j]:
+                run.append(j)
+                j += 1
+                continue
+            ahead = next((k for k in range(j, min(j + _TOC_BRIDGE + 1, len(blocks))) if toc[k]), None)
+            if ahead is None:
+                break
+            run += list(range(j, ahead))
+            j = ahead
+        start = i
+        while start > 0 and start > i - 3 and _is_toc_label(blocks[start - 1]):
+            start -= 1
+        end = run[-1] + 1
+        if end < len(blocks) and _PAGE_MARK_RE.match(_squash(blocks[end].text)):
+            end += 1
+        n_entries = sum(1 for k in run if toc[k])
+        if n_entries >= _TOC_MIN_ENTRIES or (start < i and n_entries >= 1):
+            drop.update(range(start, end))
+            for k in run:
+                if toc[k]:
+                    pieces = _ENTRY_SPLIT_RE.split(blocks[k].text)
+                    entries += [e for e in map(_squash, pieces) if e and not _PAGE_MARK_RE.match(e)]
+        i = end
+    if not drop:
+        return blocks, None
+    n = sum(_leader_share(blocks[k].text)[0] for k in drop)
+    detail = "；".join(entries[:12]) + ("……" if len(entries) > 12 else "")
+    return [b for k, b in enumerate(blocks) if k not in drop], LogEntry("table_of_contents_removed", n, detail)
+
+
 def build_structure(blocks: list[Block]) -> Structured:
     """Assign roles to cleaned blocks and number everything in document order."""
     out = Structured()
     blocks = [b for b in blocks if b.text.strip()]
-    blocks, toc_log = drop_table_of_contents(blocks)
-    if toc_log is not None:
-        out.log.append(toc_log)
+    for drop in (drop_dotted_contents, drop_table_of_contents):
+        blocks, toc_log = drop(blocks)
+        if toc_log is not None:
+            out.log.append(toc_log)
+    blocks, joined = gather_front_fields(blocks)
+    if joined:
+        out.log.append(LogEntry("abstract_blocks_joined", joined, "abstract text broken over several blocks"))
     n_cites = 0
 
     # Title: the extractor's, else a short first line that reads as one.
@@ -185,12 +394,13 @@ def build_structure(blocks: list[Block]) -> Structured:
         if label is not None:
             if label == "abstract":
                 value, cites = extract_citations(value, para_no + 1)
-                out.abstract = value
+                out.abstract = out.abstract or value  # the document's is the first; later ones stay units
                 add_unit("abstract", value, block.page)
                 out.citations += cites
             elif label == "keywords":
-                out.keywords = [k for k in _KEYWORD_SEP_RE.split(value.strip("。.")) if k]
-                add_unit("keywords", "；".join(out.keywords), block.page)
+                keywords = [k for k in _KEYWORD_SEP_RE.split(value.strip("。.")) if k]
+                out.keywords = out.keywords or keywords
+                add_unit("keywords", "；".join(keywords), block.page)
             else:
                 out.labelled[label] = value
             continue

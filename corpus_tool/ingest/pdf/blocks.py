@@ -12,8 +12,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from corpus_tool.ingest.bylines import names_from_byline
 from corpus_tool.ingest.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block, LogEntry
 from corpus_tool.ingest.pdf.layout import Line, PageText
+from corpus_tool.ingest.repair import fix_glyph_variants
 
 _NUM = "一二三四五六七八九十百千零〇两"
 HEADING_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -172,27 +174,165 @@ def _median_size(lines: list[Line]) -> float:
 # ---------------------------------------------------------------- line roles
 
 
-def mark_title(pages: list[PageText], stats: DocStats) -> None:
-    """The largest text in the top half of the first text page, if clearly above body size."""
-    first = next((p for p in pages if any(not ln.role for ln in p.lines)), None)
-    if first is None:
-        return
-    cands = [ln for ln in first.lines if not ln.role and not ln.marker_only]
+# -- covers: a thesis cover, a CNKI 网络首发 cover page ------------------------------------------------
+# A labelled field line: ``题目：……``, ``培 养 单 位：……`` (labels are letter-spaced on covers).
+_FIELD_LINE_RE = re.compile(r"^[\s\u3000]*(?P<label>(?:[\u4e00-\u9fff][\s\u3000]*){2,8})[:：][\s\u3000]*(?P<value>.*)$")
+# Fields that only a cover has (an official document's metadata table has none of them).
+_COVER_LABELS = frozenset({"题目", "论文题目", "题名", "作者", "作者姓名", "申请人", "研究生", "研究生姓名",
+                           "学生姓名", "指导教师", "导师", "指导教师姓名", "培养单位", "学号", "专业", "学院",
+                           "网络首发日期", "学科专业", "专业领域", "学位类别", "答辩日期"})
+_TITLE_LABELS = frozenset({"题目", "论文题目", "题名", "论文题名"})
+_MIN_COVER_FIELDS = 3
+_MAX_COVER_LINES = 40
+# The label of a cover, not a title: 硕士研究生学位论文, 本科生毕业论文, 选题报告, 《……》网络首发论文,
+# and the institution's name above it.
+_GENERIC_TITLE_RE = re.compile(
+    r"^(?:.{0,20}?(?:学位论文|毕业论文|毕业设计|选题报告|开题报告|网络首发论文|学位申请书|论文)"
+    r"|.{2,20}(?:大学|学院|分校|研究院|研究所|科学院))$"
+)
+_ZH_NUM = "〇○零一二三四五六七八九十"
+_DATE_LINE_RE = re.compile(rf"^[\d{_ZH_NUM}]{{2,4}}年[\d{_ZH_NUM}]{{1,3}}月(?:[\d{_ZH_NUM}]{{1,3}}日)?$")
+_ABSTRACT_LABEL_RE = re.compile(r"^[\[【]?\s*(?:摘\s*要|关\s*键\s*词|Abstract|Key\s*words)", re.IGNORECASE)
+
+
+def _label_text(text: str) -> str:
+    """Text for matching labels: glyph variants fixed, no spaces. U+2EAB CJK RADICAL EYE is the 目
+    that fonts without a Unicode map give in 题目 and 目录."""
+    return re.sub(r"[\s\u3000]+", "", fix_glyph_variants(text)[0]).replace("\u2eab", "目")
+
+
+def _field(line: Line) -> tuple[str, str] | None:
+    m = _FIELD_LINE_RE.match(fix_glyph_variants(line.text)[0].replace("\u2eab", "目"))
+    if not m:
+        return None
+    return re.sub(r"[\s\u3000]+", "", m.group("label")), m.group("value").strip()
+
+
+def _is_cover(page: PageText) -> bool:
+    """A cover: at least three labelled fields, one of them a cover's own (作者, 题目, 指导教师 ...),
+    and no abstract (an article's first page has 摘要/关键词, a cover has not)."""
+    lines = [ln for ln in page.lines if not ln.role]
+    fields = [f for ln in lines if (f := _field(ln)) is not None]
+    return (
+        len(fields) >= _MIN_COVER_FIELDS
+        and len(lines) <= _MAX_COVER_LINES  # a form with its text below is no cover
+        and any(label in _COVER_LABELS for label, _ in fields)
+        and not any(_ABSTRACT_LABEL_RE.match(ln.text.strip()) or pattern_kind(ln.text.strip()) in ("cn", "chapter")
+                    or ARTICLE_RE.match(ln.text.strip()) for ln in lines)
+    )
+
+
+def _unreadable(text: str) -> bool:
+    return "(cid:" in text or "\ufffd" in text or bool(re.search("[\ue000-\uf8ff]", text))
+
+
+def _largest_run(page: PageText, stats: DocStats, skip_generic: bool = False) -> list[Line]:
+    """The largest lines in the top half of ``page`` (up to three in a row), if clearly above body size."""
+    cands = [ln for ln in page.lines if not ln.role and not ln.marker_only]
+    if skip_generic:  # on a cover: not its label, not a field, not its date
+        cands = [ln for ln in cands if not _GENERIC_TITLE_RE.match(_label_text(ln.text).strip("()（）〔〕[]【】"))
+                 and _field(ln) is None and not _DATE_LINE_RE.match(_label_text(ln.text))]
     top = max((ln.size for ln in cands), default=0.0)
     if top < 1.25 * stats.body_size:
-        return
+        return []
     run: list[Line] = []
     for ln in cands:
-        if ln.size >= top - 0.5 and ln.top < first.height / 2:
+        if ln.size >= top - 0.5 and ln.top < page.height / 2:
             run.append(ln)
         elif run:
             break
-    for ln in run[:3]:
+    return run[:3]
+
+
+def _cover_title(pages: list[PageText], cover: PageText, stats: DocStats) -> list[Line]:
+    """The title of a document that opens with a cover.
+
+    The cover's 题目 field names it; the same title set large on the next page (a CNKI first
+    publication: the article follows its cover) or, when the field cannot be read, a readable line
+    on the next pages that begins like it is taken instead, so the title is the text's own. Without
+    a field: the largest line that is not a cover label (本科生毕业论文, the university).
+    """
+    lines = [ln for ln in cover.lines if not ln.role]
+    after = [p for p in pages if p.page_no > cover.page_no][:4]
+    for i, ln in enumerate(lines):
+        found = _field(ln)
+        if found is None or found[0] not in _TITLE_LABELS or not found[1]:
+            continue
+        value = _label_text(found[1])
+        readable = value.split("(cid:")[0]
+        for page in after:
+            for other in page.lines:
+                text = _label_text(other.text)
+                if other.role or _unreadable(text) or len(readable) < 4:
+                    continue
+                if text == value or (_unreadable(value) and text.startswith(readable) and len(text) <= 80):
+                    return [other]
+        # the field line itself, without its label, and the lines it wraps onto
+        ln.text = found[1]
+        run = [ln]
+        for nxt in lines[i + 1:i + 3]:
+            if _field(nxt) or abs(nxt.size - ln.size) > 0.5 or nxt.top - run[-1].bottom > 1.0 * ln.size:
+                break
+            run.append(nxt)
+        return run
+    return _largest_run(cover, stats, skip_generic=True)
+
+
+def mark_title(pages: list[PageText], stats: DocStats) -> None:
+    """The largest text in the top half of the first text page, if clearly above body size.
+
+    A first page that is a cover (labelled fields: 题目, 作者, 指导教师 ...) is front matter as a
+    whole; the title is then its 题目 field or largest non-generic line (see :func:`_cover_title`),
+    never the cover's label (硕士研究生学位论文, 《……》网络首发论文).
+    """
+    first = next((p for p in pages if any(not ln.role for ln in p.lines)), None)
+    if first is None:
+        return
+    if _is_cover(first):
+        title = _cover_title(pages, first, stats) or _largest_run(first, stats)
+        for ln in title:
+            ln.role = "title"
+        for ln in first.lines:
+            if not ln.role:
+                ln.role = "front"
+        return
+    for ln in _largest_run(first, stats):
         ln.role = "title"
 
 
+# Under a byline: superscript numbers on a line of their own (1,2 1,3† 1,3), and affiliations
+# (（1.北京林业大学工学院，北京100083；……）) with their institution or a postcode.
+_MARKS_ONLY_RE = re.compile(r"^[\d\s,，*∗†‡§#a-e]+$")
+_AFFILIATION_LINE_RE = re.compile(r"(大学|学院|研究所|研究院|研究中心|实验室|科学院|公司|医院|(?<!\d)\d{6}(?!\d))")
+
+
+def _mark_byline(pages: list[PageText]) -> None:
+    """The byline under the title and the affiliations under it are front matter, not headings."""
+    page = next((p for p in pages if any(ln.role == "title" for ln in p.lines)), None)
+    if page is None:
+        return
+    last_title = max(i for i, ln in enumerate(page.lines) if ln.role == "title")
+    after = [ln for ln in page.lines[last_title + 1:] if not ln.role][:8]
+    names_at = next((i for i, ln in enumerate(after[:3]) if names_from_byline(ln.text)), None)
+    if names_at is None:
+        return
+    for ln in after[:names_at]:  # only superscripts may stand between the title and the names
+        if not _MARKS_ONLY_RE.match(ln.text.strip()):
+            return
+    for ln in after[:names_at + 1]:
+        ln.role = "front"
+    for ln in after[names_at + 1:]:
+        text = ln.text.strip()
+        if not (_MARKS_ONLY_RE.match(text) or (_AFFILIATION_LINE_RE.search(text) and len(text) <= 120
+                                               and not FRONT_LABEL_RE.match(text))):
+            break
+        ln.role = "front"
+
+
 def mark_front(pages: list[PageText]) -> None:
-    """On a two-column first page, lines spanning the gutter above the columns are front matter."""
+    """The byline and affiliations under the title; on a two-column first page, lines spanning the
+    gutter above the columns."""
+    _mark_byline(pages)
     first = next((p for p in pages if p.lines), None)
     if first is None or not first.two_column:
         return

@@ -1,0 +1,200 @@
+"""Metadata and structure of real articles, theses and a law read from PDFs, end to end through
+``corpus_tool.ingest``; plus unit tests for the byline, cover, label, TOC and law-history parsers."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import corpus_tool
+from corpus_tool.ingest.bylines import authors_from_front, cover_fields, names_from_byline, names_from_field
+from corpus_tool.ingest.metadata import extract_metadata, find_doi
+from corpus_tool.ingest.model import FRONT, HEADING, PARA, TITLE, Block
+from corpus_tool.ingest.structure import build_structure, keep_keyword_spaces, split_label
+from corpus_tool.store.db import CorpusDB
+from tests.conftest import shared_path
+
+FILES = ("journal_aerospace_power_1994.pdf", "journal_china_land_2025_cnki.pdf",
+         "journal_control_decision_preprint.pdf", "thesis_bnu_template_manual_cid.pdf",
+         "thesis_tsinghua_proposal_network_analysis.pdf", "law_criminal_law.pdf")
+_LEADER_RE = re.compile(r"(?:[.．·](?:\s?)){6,}|(\(cid:\d+\))\1{3,}")
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = shared_path("data", "pdfs", "real")
+    path = tmp_path_factory.mktemp("real_meta") / "corpus.duckdb"
+    corpus_tool.ingest([folder / name for name in FILES], db=path)
+    return path
+
+
+def _doc(db: Path, name: str) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame]:
+    with CorpusDB(db, read_only=True) as store:
+        doc_id = store.con.execute("SELECT doc_id FROM files WHERE source_path LIKE ?", [f"%{name}"]).fetchone()[0]
+        where = f"doc_id = '{doc_id}'"
+        return store.table("documents", where).iloc[0], store.table("paragraphs", where), store.table("log", where)
+
+
+@pytest.mark.parametrize(("name", "authors", "source"), [
+    ("journal_aerospace_power_1994.pdf", "张津", "content:署名"),  # 北京航空航天大学　张　津执笔
+    ("journal_china_land_2025_cnki.pdf", "韩爱惠；卢卫华；范延平；赵建明", "content:署名"),  # ◎ 韩爱惠 卢卫华 …
+    ("journal_control_decision_preprint.pdf", "孙辉辉；胡春鹤；张军国", "content:封面"),  # 作者：孙辉辉，…
+    ("thesis_tsinghua_proposal_network_analysis.pdf", "刘祥林", "content:封面"),  # 申 请 人：刘 祥 林
+])
+def test_authors_of_articles_and_theses(db: Path, name: str, authors: str, source: str) -> None:
+    doc, units, _ = _doc(db, name)
+    assert doc.authors == authors
+    assert json.loads(doc.sources)["authors"] == source
+    # the byline is front matter: no section is named after the authors
+    first = authors.split("；")[0]
+    assert not units[units.field.isin(["heading", "body"])].text.str.contains(first).head(3).any()
+
+
+def test_abstract_in_a_coloured_box_and_a_clean_doi(db: Path) -> None:
+    doc, units, log = _doc(db, "journal_china_land_2025_cnki.pdf")
+    # 核心提示 box, broken into four blocks by the layout, read as one abstract
+    assert doc.abstract.startswith("本文根据《“一张图”建设工作方案》，聚焦解决各类调查监测数据分散管理")
+    assert doc.abstract.endswith("以支撑履行自然资源“大管家”职责等思路和建议。")
+    assert (units.field == "abstract").sum() == 1
+    assert not units[units.field == "body"].text.str.contains("大管家”职责等思路").any()
+    assert "abstract_blocks_joined" in set(log.step)
+    assert not doc.keywords  # the article prints none: none are made up
+    assert doc.doi == "10.13816/j.cnki.ISSN1002-9729.2025.10.03"  # not "…10.03责编：朱彧"
+
+
+def test_bracketed_abstract_and_space_separated_keywords(db: Path) -> None:
+    doc, _, _ = _doc(db, "journal_aerospace_power_1994.pdf")
+    assert doc.abstract.startswith("北京飞机维修工程公司、北京航空航天大学")  # 【摘要】 without a colon
+    assert doc.keywords == "航空发动机；故障诊断系统；监视控制；状态监视"  # 主题词: with spaces
+
+
+def test_cnki_first_publication_cover_is_front_matter(db: Path) -> None:
+    doc, units, _ = _doc(db, "journal_control_decision_preprint.pdf")
+    assert doc.title == "事件触发式多智能体分层安全强化学习运动规划"
+    assert units.text.iloc[0] == doc.title and units.page.iloc[0] == 2  # the article's own title line
+    cover = units[units.page == 1]
+    assert (cover.field == "front").all() and cover.text.str.contains("网络首发").any()
+    assert doc.title not in set(units[units.field == "heading"].text)  # the title is no section
+    fields = json.loads(doc.fields)
+    assert fields["online_date"] == "2024-06-06" and doc.doi == "10.13195/j.kzyjc.2023.1288"
+    # 关键词 came run into the abstract's last line
+    assert doc.keywords == "强化学习；安全约束；运动规划；多智能体；事件触发"
+    assert doc.abstract.endswith("增强了策略的安全性和多机协同运动规划能力.")
+    assert doc.doc_type is None or pd.isna(doc.doc_type)  # ……运动规划 is an article, not a 规划
+
+
+def test_thesis_title_is_not_the_cover_label(db: Path) -> None:
+    doc, units, _ = _doc(db, "thesis_bnu_template_manual_cid.pdf")
+    # the cover's 论文题目 field is partly unreadable; the title page repeats it readably
+    assert doc.title.startswith("北京师范大学珠海分校学术论文")
+    assert "本科生毕业论文" in set(units[units.field == "front"].text)
+
+
+@pytest.mark.parametrize("name", ["thesis_tsinghua_proposal_network_analysis.pdf",
+                                  "thesis_bnu_template_manual_cid.pdf"])
+def test_no_table_of_contents_in_thesis_paragraphs(db: Path, name: str) -> None:
+    _, units, log = _doc(db, name)
+    left = units[units.text.map(lambda t: _LEADER_RE.search(t) is not None)]
+    assert left.empty, left.text.head().tolist()
+    toc = log[log.step == "table_of_contents_removed"]
+    assert len(toc) == 1 and toc["count"].iloc[0] >= 50
+
+
+def test_thesis_toc_entries_are_logged_and_chapters_kept(db: Path) -> None:
+    _, units, log = _doc(db, "thesis_tsinghua_proposal_network_analysis.pdf")
+    detail = log[log.step == "table_of_contents_removed"].detail.iloc[0]
+    assert "1.1研究背景" in detail and "第2章国内外研究现状" in detail
+    headings = [re.sub(r"\s+", "", t) for t in units[units.field == "heading"].text]
+    assert headings.count("第1章选题背景") == 1  # the chapter itself, once
+
+
+def test_consolidated_law_dates(db: Path) -> None:
+    doc, _, _ = _doc(db, "law_criminal_law.pdf")
+    fields, sources = json.loads(doc.fields), json.loads(doc.sources)
+    assert (fields["adopted_date"], sources["adopted_date"]) == ("1979-07-01", "content:通过日期")
+    assert (fields["amended_date"], sources["amended_date"]) == ("2023-12-29", "content:修正日期")
+    assert (doc.date, doc.year) == ("2023-12-29", 2023)  # the text is the one consolidated in 2023
+
+
+# -- the parsers ----------------------------------------------------------------------------------
+def test_bylines() -> None:
+    assert names_from_byline("◎ 韩爱惠 卢卫华 范延平 赵建明") == ["韩爱惠", "卢卫华", "范延平", "赵建明"]
+    assert names_from_byline("王小明1,2，欧阳修2*，李 华3") == ["王小明", "欧阳修", "李华"]
+    assert names_from_byline("北京航空航天大学　张　津执笔") == ["张津"]
+    for not_byline in ("总体思路", "文献综述", "国务院", "财政部办公厅", "1,2 1,3† 1,3", "自然资源部组建。",
+                       "Zhang San"):
+        assert names_from_byline(not_byline) == [], not_byline
+
+
+def test_cover_fields_and_authors() -> None:
+    lines = ["培 养 单 位：电力电子及电机工程系", "申 请 人：刘 祥 林", "指导教师：慈 松 教 授"]
+    assert cover_fields(lines)["培养单位"] == "电力电子及电机工程系"
+    assert authors_from_front(lines) == (["刘祥林"], "content:封面")
+    assert names_from_field("孙辉辉，胡春鹤，张军国") == ["孙辉辉", "胡春鹤", "张军国"]
+    assert names_from_field("(cid:8683)(cid:8402)") == []
+    # the byline is read just under the title, not anywhere
+    front = ["城市更新中的政策工具", "选择研究", "张三1，李四2", "北京大学政府管理学院，北京100871"]
+    assert authors_from_front(front, "城市更新中的政策工具选择研究") == (["张三", "李四"], "content:署名")
+    assert authors_from_front(["标题", "一", "二", "三", "四", "张三"], "标题") == ([], "")
+
+
+def test_labels_without_a_colon_and_keyword_spaces() -> None:
+    assert split_label("【摘要】本文研究……") == ("abstract", "本文研究……")
+    assert split_label("核心提示本文根据……")[0] is None  # bare labels only in the front matter
+    assert split_label("核心提示本文根据……", bare=True) == ("abstract", "本文根据……")
+    assert split_label("主题词：甲；乙") == ("keywords", "甲；乙")
+    assert split_label("摘摘要要：本文……") == ("abstract", "本文……")  # a fake-bold label, doubled
+    assert split_label("关键词是创新", bare=True)[0] is None  # a sentence, not a label
+    assert split_label("关键词创新；改革", bare=True) == ("keywords", "创新；改革")
+    assert keep_keyword_spaces("主题词: 航空发动机 故障诊断系统") == "主题词: 航空发动机；故障诊断系统"
+    assert keep_keyword_spaces("Key words: deep learning") == "Key words: deep learning"
+    assert keep_keyword_spaces("关键词：甲 乙；丙") == "关键词：甲 乙；丙"  # has its own separators
+
+
+def test_abstract_runs_on_until_its_sentence_ends() -> None:
+    blocks = [Block(TITLE, "论题", 1), Block(HEADING, "核心提示本文根据方案，提出以", 1),
+              Block(PARA, "构建机制为保障的路径，", 1), Block(HEADING, "以支撑履职等建议。", 1),
+              Block(PARA, "正文第一段。", 1), Block(HEADING, "一、引言", 1), Block(PARA, "正文。", 1)]
+    out = build_structure(blocks)
+    assert out.abstract == "本文根据方案，提出以构建机制为保障的路径，以支撑履职等建议。"
+    assert [u.field for u in out.units] == ["title", "abstract", "body", "heading", "body"]
+    heading = build_structure([Block(TITLE, "论题", 1), Block(HEADING, "摘　要", 2), Block(PARA, "第一段。", 2),
+                               Block(PARA, "第二段。", 2), Block(HEADING, "ABSTRACT", 3),
+                               Block(PARA, "An abstract.", 3)])
+    assert heading.abstract == "第一段。\n第二段。" and heading.labelled["abstract_en"] == "An abstract."
+    inline = build_structure([Block(TITLE, "论题", 1), Block(PARA, "摘要：本文研究了政策.关键词：政策；文本", 1)])
+    assert inline.abstract == "本文研究了政策." and inline.keywords == ["政策", "文本"]
+
+
+def test_dotted_table_of_contents_is_removed() -> None:
+    toc = [Block(PARA, "目录", 2), Block(PARA, "第1章 引言 ....................... 1", 2),
+           Block(PARA, "1.1 背景 ........................ 1", 2), Block(PARA, "D", 2), Block(PARA, "目录", 3),
+           Block(PARA, "1.2 意义 . . . . . . . . . . . . 2第2章 方法 . . . . . . . . 3", 3), Block(PARA, "E", 3)]
+    body = [Block(HEADING, "第1章 引言", 4), Block(PARA, "正文……说明见下。", 4)]
+    out = build_structure([Block(TITLE, "论题", 1), *toc, *body])
+    assert [u.text for u in out.units] == ["论题", "第1章 引言", "正文……说明见下。"]
+    assert [(e.step, e.count) for e in out.log] == [("table_of_contents_removed", 4)]
+    one = build_structure([Block(TITLE, "论题", 1), Block(PARA, "说明……见下文。", 1), Block(FRONT, "附……", 1)])
+    assert not one.log  # an ellipsis in running text is no leader
+
+
+def test_law_history_adoption_and_latest_amendment() -> None:
+    history = ("（1979年7月1日第五届全国人民代表大会第二次会议通过1997年3月14日第八届全国人民代表大会第五次会议修订"
+               "根据2020年12月26日……通过的《中华人民共和国刑法修正案（十一）》修正根据2023年12月29日……通过的"
+               "《中华人民共和国刑法修正案（十二）》汇编整理）")
+    found = extract_metadata("中华人民共和国刑法", [history, "目录"], [], "刑法.pdf")
+    assert (found.values["adopted_date"], found.values["amended_date"]) == ("1979-07-01", "2023-12-29")
+    assert (found.values["date"], found.values["year"]) == ("2023-12-29", 2023)
+    once = extract_metadata("某某条例", ["（2021年3月11日第十三届全国人民代表大会第四次会议通过）"], [], "x.txt")
+    assert once.values["adopted_date"] == "2021-03-11" and "amended_date" not in once.values
+
+
+def test_doi_ends_at_glued_text_and_references_give_none() -> None:
+    doi = "10.13816/j.cnki.ISSN1002-9729.2025.10.03"
+    assert find_doi([doi + "责编：朱彧"], []) == doi
+    assert find_doi(["正文"], ["[12] Newman M. SIAM Rev, 2003. doi:10.1137/S003614450342480"]) is None
+    assert find_doi([], ["DOI：10.1000/xyz123"]) == "10.1000/xyz123"
