@@ -22,6 +22,8 @@ MIN_ROWS = 3  # a column band has at least this many rows on each side of its gu
 SIDE_BY_SIDE = 0.5  # ... whose vertical extents overlap by this share of the shorter one
 MIN_SIDE_CHARS = 6  # median chars per row on each side: label/value pairs are not columns
 MIN_SIDE_SHARE = 0.1  # each side holds at least this share of the band's chars
+ALIGNED_SHARE = 0.5  # ... and at least this share of each side's lines starts at one left edge ...
+INDENT = 2.5  # ... or up to this × size in from it (a first-line indent)
 SIDEBAR_RATIO = 0.6  # a column narrower than this × the other is a sidebar, read after the main one
 GUTTER_SLACK = 0.1  # a gutter stretch: x left free by all but this share of the rows the best x is free in
 CANDIDATES = 5  # gutter positions tried per stretch, best first
@@ -198,8 +200,19 @@ def _is_columns(band: list[Row], x: float) -> bool:
         counts = sorted(_n_ink(p) for p in parts)
         if len(parts) < MIN_ROWS or counts[len(counts) // 2] < MIN_SIDE_CHARS or sum(counts) < MIN_SIDE_SHARE * total:
             return False
+        if not _aligned(parts):
+            return False
     (l0, l1), (r0, r1) = ((min(p.top for p in v), max(p.bottom for p in v)) for v in sides.values())
     return min(l1, r1) - max(l0, r0) >= SIDE_BY_SIDE * min(l1 - l0, r1 - r0)
+
+
+def _aligned(parts: list[Row]) -> bool:
+    """Most lines of a column start at its left edge (or one paragraph indent in): header items
+    scattered over a line (journal name, volume, date) do not."""
+    size = median([p.size for p in parts])
+    starts = sorted(p.x0 for p in parts)
+    best = max(sum(1 for x in starts if v - 0.5 * size <= x <= v + INDENT * size) for v in starts)
+    return best >= ALIGNED_SHARE * len(parts)
 
 
 def _n_ink(row: Row) -> int:
