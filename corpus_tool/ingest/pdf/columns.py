@@ -24,6 +24,7 @@ MIN_SIDE_CHARS = 6  # median chars per row on each side: label/value pairs are n
 MIN_SIDE_SHARE = 0.1  # each side holds at least this share of the band's chars
 ALIGNED_SHARE = 0.5  # ... and at least this share of each side's lines starts at one left edge ...
 INDENT = 2.5  # ... or up to this × size in from it (a first-line indent)
+MAX_GAPPED = 0.5  # at most this share of a column's lines has a wide gap inside
 SIDEBAR_RATIO = 0.6  # a column narrower than this × the other is a sidebar, read after the main one
 GUTTER_SLACK = 0.1  # a gutter stretch: x left free by all but this share of the rows the best x is free in
 CANDIDATES = 5  # gutter positions tried per stretch, best first
@@ -202,6 +203,8 @@ def _is_columns(band: list[Row], x: float) -> bool:
             return False
         if not _aligned(parts):
             return False
+    if any(sum(1 for p in parts if len(_cover(p)) > 1) > MAX_GAPPED * len(parts) for parts in sides.values()):
+        return False  # a table: its rows are cells apart, a column's lines are runs of text
     (l0, l1), (r0, r1) = ((min(p.top for p in v), max(p.bottom for p in v)) for v in sides.values())
     return min(l1, r1) - max(l0, r0) >= SIDE_BY_SIDE * min(l1 - l0, r1 - r0)
 
