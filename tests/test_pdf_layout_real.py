@@ -110,6 +110,8 @@ def test_double_letters_kept_fake_bold_removed(preprint: Extracted) -> None:
     body = "".join(b.text for b in preprint.blocks)
     assert "https://link.cnki.net" in body and "Finally, the proposed method" in body
     assert "ht ps" not in body and "Final y" not in body
+    handbook = _extract("gov_tw_boe_energy_handbook.pdf")
+    assert "(demand controller)" in "".join(b.text for b in handbook.blocks if b.page == 9)
     bold = _extract("tricky_fakebold_4x_p1.pdf")
     text = _squash("".join(b.text for b in bold.blocks))
     assert "安徽安利合成革股份有限公司" in text and "安安" not in text
