@@ -14,7 +14,7 @@ import pytest
 
 from corpus_tool.ingest.model import PARA, Extracted
 from corpus_tool.ingest.pdf import extract_pdf
-from corpus_tool.ingest.pdf.chars import Char
+from corpus_tool.ingest.pdf.chars import Char, to_chars
 from corpus_tool.ingest.pdf.columns import find_bands
 from corpus_tool.ingest.pdf.furniture import is_page_number
 from corpus_tool.ingest.pdf.layout import layout_page
@@ -220,3 +220,13 @@ def test_page_number_with_digits_in_another_font_is_one_line() -> None:
     page = layout_page(chars, 600, 800, 1)
     footer = [ln.text for ln in page.lines if ln.top > 700]
     assert len(footer) == 1 and is_page_number(footer[0])
+
+
+def test_glyph_with_broken_metrics_keeps_its_box_position() -> None:
+    """CAJ2PDF symbol fonts put a glyph's box far from its baseline (and map it to wrong text): it
+    must not be pulled into the line its matrix names, where a '1' would turn Vol.9 into Vol19."""
+    sane = _raw("9", 100, 74, 10, "Times", 0.2)[0]
+    broken = _raw("1", 90, 74, 10, "cajcd-fntaa", 0.2)[0]
+    broken.update(top=749.5, bottom=760.0, y1=800 - 749.5)
+    chars, _ = to_chars([sane, broken])
+    assert chars[0].base == pytest.approx(74) and chars[1].base == pytest.approx(760.0)
