@@ -140,9 +140,9 @@ def _column_edges(body: list[Line], stats: DocStats) -> None:
         if len(lines) >= 6 and right - left >= 0.9 * (doc_right - doc_left):
             stats.bounds[key] = (left, right)
     pages = {page for page, _ in by_page}
-    for page in pages:  # a spanning line is measured against both columns together
+    for page in pages:  # a spanning line is measured against both columns, unless full-width text sets its own
         left, right = stats.bounds.get((page, "L")), stats.bounds.get((page, "R"))
-        if left and right:
+        if left and right and (page, "S") not in stats.bounds:
             stats.bounds[(page, "S")] = (left[0], right[1])
     if "L" in stats.doc_bounds and "R" in stats.doc_bounds:
         stats.doc_bounds["S"] = (stats.doc_bounds["L"][0], stats.doc_bounds["R"][1])
@@ -455,8 +455,8 @@ def ends_sentence(text: str) -> bool:
 
 def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
     """Whether ``line`` opens a new paragraph after ``prev`` (indent, short last line, gap, 第X条)."""
-    if ARTICLE_RE.match(line.text.strip()):
-        return True
+    if ARTICLE_RE.match(line.text.strip()) or (line.region == "B") != (prev.region == "B"):
+        return True  # an article; or into or out of a sidebar, whose text never continues the main column's
     same_column = line.page == prev.page and line.region == prev.region
     pitch = stats.pitch_at(line)
     gap = line.dy if same_column and line.dy is not None else None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+BROKEN_METRICS = 2.0  # a glyph box farther than this × size from its baseline has broken metrics
+
 
 @dataclass(slots=True)
 class Char:
@@ -70,9 +72,12 @@ def baseline(c: dict[str, Any]) -> float:
     """The glyph's baseline, top-down: ``top`` shifted by where the text matrix puts the origin.
 
     pdfplumber's ``top``/``bottom`` come from the font's ascent and descent, which differ between
-    fonts on one line; the matrix's ``f`` is the same for every glyph set on that baseline.
+    fonts on one line; the matrix's ``f`` is the same for every glyph set on that baseline. A box
+    more than two ems away from its own baseline means broken font metrics (CAJ2PDF symbol fonts,
+    whose glyphs are often mapped to the wrong text too): such a glyph keeps its box position.
     """
     matrix = c.get("matrix")
     if matrix is None or "y1" not in c:
         return c["bottom"]
-    return c["top"] + (c["y1"] - matrix[5])
+    base = c["top"] + (c["y1"] - matrix[5])
+    return base if abs(c["bottom"] - base) <= BROKEN_METRICS * max(c.get("size", 0.0), 1.0) else c["bottom"]

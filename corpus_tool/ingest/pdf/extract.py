@@ -1,7 +1,7 @@
 """PDF extraction: one file → :class:`~corpus_tool.ingest.model.Extracted` blocks in reading order.
 
 pdfplumber parses each page once; its chars are copied to plain data (:mod:`.chars`) and laid
-out by :mod:`.layout` (rows, superscripts, two-column gutter), page furniture is marked by
+out by :mod:`.layout` (rows by baseline, superscripts, columns per band), page furniture is marked by
 :mod:`.furniture`, and :mod:`.blocks` groups lines into title, front matter, headings,
 paragraphs and footnotes. Text is left as the PDF gives it (hard line breaks, Founder GBK-row
 punctuation ...): the repair step cleans it. Everything removed is logged.
