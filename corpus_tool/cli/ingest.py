@@ -191,6 +191,11 @@ def info(
         for script, n in q("SELECT script, count(*) FROM documents WHERE script IS NOT NULL AND script <> "
                            "'simplified' GROUP BY script ORDER BY script").fetchall():
             typer.echo(f"  {'繁体' if script == 'traditional' else '繁简混合'} {script}: {n}")
+        conflicts = q("SELECT field, count(DISTINCT doc_id) FROM metadata_conflicts GROUP BY field ORDER BY field"
+                      ).fetchall() if _has_table(store, "metadata_conflicts") else []
+        if conflicts:
+            typer.echo("元数据冲突 metadata conflicts (清单值已用 / manifest values used): "
+                       + ", ".join(f"{f} {n}" for f, n in conflicts) + " (export metadata_conflicts)")
         for step, count in q("SELECT step, sum(count) FROM log GROUP BY step ORDER BY step").fetchall():
             typer.echo(f"  清洗 cleaning {step}: {count}")
         for path, error, detail in q("SELECT source_path, error, detail FROM errors ORDER BY source_path").fetchall():
@@ -254,6 +259,12 @@ def export(
                         corpus={"fingerprint": fingerprint, "documents": n_docs})
     write_run_record(out, record)
     typer.echo(f"{len(df)} rows → {out}")
+
+
+def _has_table(store: CorpusDB, name: str) -> bool:
+    """Databases made before a table existed, opened read-only, do not have it yet."""
+    return bool(store.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                                  [name]).fetchone()[0])
 
 
 def _is_blank(value: object) -> bool:
