@@ -64,6 +64,7 @@ class Corpus:
         hmm: bool | None = None,
         pos: bool | None = None,
         hanlp_dict: str | None = None,
+        keep_script: bool | None = None,
         jobs: int = 1,
         engine: str = "local",
         scheduler: str | None = None,
@@ -76,7 +77,7 @@ class Corpus:
         self.last_ingest: IngestSummary | None = None  # summary of this object's latest ingest() call
         options = {"user_dicts": _paths(user_dict) or None, "stopwords": _paths(stopwords) or None,
                    "lexicon": lexicon, "default_stopwords": default_stopwords, "hmm": hmm, "pos": pos,
-                   "hanlp_dict": hanlp_dict}
+                   "hanlp_dict": hanlp_dict, "to_simplified": None if keep_script is None else not keep_script}
         options = {k: v for k, v in options.items() if v is not None}
         self._settings: SegmentSettings | None = None
         if segmenter is not None or options:
@@ -515,7 +516,8 @@ def ingest(paths: PathLike | Iterable[PathLike], db: PathLike = DEFAULT_DB, *,
     summary of the run is ``corpus.last_ingest``.
     """
     _refuse_in_spawned_worker()
-    corpus_keys = {"segmenter", "user_dict", "stopwords", "lexicon", "default_stopwords", "hmm", "pos", "hanlp_dict"}
+    corpus_keys = {"segmenter", "user_dict", "stopwords", "lexicon", "default_stopwords", "hmm", "pos", "hanlp_dict",
+                   "keep_script"}
     where = {k: options[k] for k in ("engine", "scheduler") if k in options}
     corpus = Corpus(db, jobs=jobs, **where, **{k: v for k, v in options.items() if k in corpus_keys})
     corpus.ingest(paths, metadata=metadata, jobs=jobs, **{k: v for k, v in options.items() if k not in corpus_keys})

@@ -129,3 +129,35 @@ def test_a_database_without_tokens_says_to_run_segment(tmp_path: Path) -> None:
     ingest_paths([shared_path("seed", "000_dad38d6db3becc45.txt")], db)
     with pytest.raises(NoSegmentationError, match="corpus-tool segment"):
         keywords(db)
+
+
+def test_per_year_keywords_show_what_distinguishes_each_year(reports: Path) -> None:
+    """TF-IDF by year compares the years: the top 10 of a year is not the verbs every report uses."""
+    from collections import Counter
+
+    result = keywords(reports, method="tfidf", by="year", top=10, where="fields.doc_type = gov_work_report")
+    tops = result.table.groupby("year")["term"].apply(list)
+    assert len(tops) >= 40
+    # The measure: share of top-10 slots taken by terms that are in the top 10 of at least half the years
+    # (31% with the smoothed document IDF: 发展, 建设, 经济, 改革, 加强 in nearly every year).
+    in_years = Counter(t for terms in tops for t in terms)
+    common = {t for t, n in in_years.items() if n >= len(tops) / 2}
+    share = sum(t in common for terms in tops for t in terms) / sum(len(terms) for terms in tops)
+    assert share <= 0.05, (share, common)
+    assert max(in_years.values()) <= len(tops) / 3, in_years.most_common(5)
+    assert "四人帮" in tops[1978]  # a year's own words
+    assert result.params["idf"]["over"] == "groups" and result.params["idf"]["formula"] == "ln(N/df)"
+    assert result.params["idf_units"] == len(tops)
+    # A term that every year uses scores 0; the IDF is ln(N/df) over the years.
+    full = keywords(reports, method="tfidf", by="year", top=None, where="fields.doc_type = gov_work_report")
+    t = full.table
+    assert t["idf"].to_numpy() == pytest.approx(np.log(len(tops) / t["df"].to_numpy()))
+    assert (t.loc[t["df"] == len(tops), "score"] == 0).all()
+    # The verbs every report uses are policy stopwords: not counted at all.
+    assert not set(t["term"]) & {"加强", "推动", "完善", "坚持"}
+
+
+def test_one_group_warns_that_the_group_idf_says_nothing(reports: Path) -> None:
+    result = keywords(reports, method="tfidf", by="year", top=5,
+                      where="year = 2024 and fields.doc_type = gov_work_report")
+    assert any("only one group" in w for w in result.warnings)

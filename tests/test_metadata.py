@@ -151,7 +151,7 @@ def test_manifest_joins_by_path_then_name_then_stem(tmp_path: Path) -> None:
     assert ms.lookup(tmp_path / "unknown.txt") is None
 
 
-def test_manifest_fields_are_queryable_and_fill_the_year_last(tmp_path: Path) -> None:
+def test_manifest_fields_are_queryable_and_win_over_the_text(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "no_date.txt").write_text("关于推进某项工作的几点意见\n\n一、总体要求。\n\n各地要抓好落实。\n", "utf-8")
@@ -165,12 +165,18 @@ def test_manifest_fields_are_queryable_and_fill_the_year_last(tmp_path: Path) ->
     with CorpusDB(tmp_path / "c.duckdb", read_only=True) as store:
         rows = store.query("SELECT source_path, year, issuer, sources, "
                            "json_extract_string(fields, '$.policy_area') AS area FROM documents ORDER BY source_path")
+        conflicts = store.table("metadata_conflicts").drop(columns="doc_id")
     by_name = {Path(p).name: r for p, r in zip(rows.source_path, rows.itertuples(), strict=True)}
     dated, undated = by_name["dated.txt"], by_name["no_date.txt"]
-    assert (dated.year, json.loads(dated.sources)["year"]) == (2018, "content:成文日期")  # the text wins
+    assert (dated.year, json.loads(dated.sources)["year"]) == (2016, "manifest")  # the user's value wins
     assert (undated.year, json.loads(undated.sources)["year"]) == (2017, "manifest")
     assert (undated.issuer, json.loads(undated.sources)["issuer"]) == ("某某厅", "manifest")
     assert sorted(rows.area) == ["教育", "环境"]
+    # The text's year is not lost: the disagreement is recorded with both values and their sources.
+    assert [tuple(r) for r in conflicts.itertuples(index=False)] == [
+        (str(docs / "dated.txt"), "year", "2016", "元数据.csv line 3", "2018", "content:成文日期")]
+    assert summary.conflicts == {"year": 1}
+    assert summary.manifests[0]["files"] == 2 and summary.manifests[0]["unused_rows"] == []
 
 
 def test_forwarding_notice_records_both_documents(tmp_path: Path) -> None:

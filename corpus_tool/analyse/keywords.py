@@ -3,11 +3,18 @@
 All three read the stored tokens, so the segmentation (dictionary, stopwords, POS) is the same
 as in every other table.
 
-TF-IDF: ``tf`` is the term's count over the words of the unit (document, group or corpus);
-``idf = ln((N + 1) / (df + 1)) + 1`` where N documents and df the documents holding the term
-come either from the analysed corpus (scikit-learn's smoothed IDF) or from a reference corpus.
-With a reference corpus the same formula reads "the unit added to the reference documents":
-a term absent from the reference gets the highest IDF, ln(N + 1) + 1, never a division by zero.
+TF-IDF: ``tf`` is the term's count over the words of the unit (document, group or corpus).
+Per document (and for the whole corpus), ``idf = ln((N + 1) / (df + 1)) + 1`` where N documents
+and df the documents holding the term come either from the analysed corpus (scikit-learn's
+smoothed IDF) or from a reference corpus. With a reference corpus the same formula reads "the
+unit added to the reference documents": a term absent from the reference gets the highest IDF,
+ln(N + 1) + 1, never a division by zero.
+
+Per group (``by`` a metadata field such as year) without a reference, the groups are what is
+compared: ``idf = ln(N / df)`` over the N groups, df the groups using the term, unsmoothed, so a
+term every group uses (发展 in every year) scores 0 and each group's list shows what distinguishes
+it. The smoothed document IDF gives such a term a weight of 1, and the most frequent words of
+every report topped every year. The run's parameters record which IDF was used (``idf``).
 
 TextRank (Mihalcea & Tarau 2004): an undirected graph per unit whose nodes are the counted
 terms and whose edges join terms that occur within ``window`` tokens of each other in the same
@@ -87,7 +94,12 @@ def keywords(
                 table = finish_grouped(units, ctx.docs, by, sort=["score", "frequency"], columns=FREQ_COLUMNS,
                                        top=top)
             else:
-                if reference is None:
+                over_groups = reference is None and by not in (DOCUMENT, "corpus")
+                if over_groups:
+                    # Per group: the groups are the documents of the IDF, unsmoothed (see _tfidf).
+                    df = units[units["frequency"] > 0].groupby("term")["grp"].nunique()
+                    n_docs = int(units["grp"].nunique())
+                elif reference is None:
                     df = counts.groupby("term")["doc_id"].nunique()
                     n_docs = int((totals["n_words"] > 0).sum())
                     ref_info = None
@@ -101,8 +113,15 @@ def keywords(
                             "match the target's tokens"
                         )
                     params["reference_corpus"] = ref_info
-                table = _tfidf(units, df, n_docs, ctx.docs, by, top=top)
+                    over_groups = False
+                table = _tfidf(units, df, n_docs, ctx.docs, by, top=top, smooth=not over_groups)
                 params["idf_documents"] = int(n_docs)
+                params["idf"] = (IDF_GROUPS if over_groups else IDF_REFERENCE if reference is not None
+                                 else IDF_DOCUMENTS)
+                params["idf_units"] = int(n_docs)
+                if over_groups and n_docs < 2:
+                    warnings.append(f"只有一组 / only one group of {by}: the IDF over groups is 0 for every term, so "
+                                    "the ranking is by frequency; compare several groups, or use --by document")
         return AnalysisResult("keywords", table, params, ctx.corpus, ctx.segmentation, warnings=warnings)
 
 
@@ -114,16 +133,33 @@ def _unit_counts(counts: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
     return units
 
 
-def idf(df: pd.Series | np.ndarray, n_docs: int) -> np.ndarray:
-    """Smoothed IDF ``ln((N + 1) / (df + 1)) + 1``."""
-    return np.log((n_docs + 1.0) / (np.asarray(df, dtype=np.float64) + 1.0)) + 1.0
+# How the IDF of a run was computed, as recorded in its parameters (run.json) for the methods text.
+IDF_DOCUMENTS = {"over": "documents", "formula": "ln((N+1)/(df+1))+1",
+                 "en": "the smoothed inverse document frequency ln((N+1)/(df+1))+1 over the analysed documents",
+                 "zh": "逆文档频率取平滑形式 ln((N+1)/(df+1))+1，按所分析的文档计算"}
+IDF_REFERENCE = {"over": "reference documents", "formula": "ln((N+1)/(df+1))+1",
+                 "en": "the smoothed inverse document frequency ln((N+1)/(df+1))+1 over the reference corpus",
+                 "zh": "逆文档频率取平滑形式 ln((N+1)/(df+1))+1，按参照语料的文档计算"}
+IDF_GROUPS = {"over": "groups", "formula": "ln(N/df)",
+              "en": "the inverse group frequency ln(N/df), N the groups compared and df the groups using the term, "
+                    "so that a term every group uses scores 0 and the ranking shows what distinguishes a group",
+              "zh": "逆组频率 ln(N/df)（N 为参与比较的组数，df 为用到该词的组数）：各组都用的词得分为 0，"
+                    "排名反映各组的区别性用词"}
+
+
+def idf(df: pd.Series | np.ndarray, n_docs: int, *, smooth: bool = True) -> np.ndarray:
+    """Smoothed IDF ``ln((N + 1) / (df + 1)) + 1``; unsmoothed ``ln(N / df)`` with ``smooth=False``."""
+    df = np.asarray(df, dtype=np.float64)
+    if not smooth:
+        return np.log(n_docs / np.maximum(df, 1.0))
+    return np.log((n_docs + 1.0) / (df + 1.0)) + 1.0
 
 
 def _tfidf(units: pd.DataFrame, df: pd.Series, n_docs: int, docs: pd.DataFrame, by: str, *,
-           top: int | None) -> pd.DataFrame:
+           top: int | None, smooth: bool = True) -> pd.DataFrame:
     units = units.copy()
     units["df"] = units["term"].map(df).fillna(0).astype("int64")
-    units["idf"] = idf(units["df"], n_docs)
+    units["idf"] = idf(units["df"], n_docs, smooth=smooth)
     units["score"] = units["tf"] * units["idf"]
     return finish_grouped(units, docs, by, sort=["score", "frequency"], columns=TFIDF_COLUMNS, top=top)
 

@@ -151,6 +151,7 @@ def _print_summary(s: IngestSummary) -> None:
     typer.echo(f"页 pages: {s.pages}  字符 characters: {s.characters}  扫描页 scanned pages: {s.scanned_pages}")
     if s.ignored_tables:
         typer.echo(f"表格文件未导入 table files not read: {s.ignored_tables} (需指定 / use --text-column)")
+    _print_manifests(s)
     for path, error, detail in s.errors:
         typer.secho(f"  失败 failed  {readable_path(path)}: {error}: {detail}", err=True, fg=typer.colors.YELLOW)
     if s.failed_before:
@@ -165,6 +166,28 @@ def _print_summary(s: IngestSummary) -> None:
         typer.secho(f"  {UNSUPPORTED_HINT}", err=True, fg=typer.colors.YELLOW)
     for path, reason in s.skipped:
         typer.secho(f"  跳过 skipped {readable_path(stored_path(path))}: {reason}", err=True, fg=typer.colors.YELLOW)
+
+
+def _print_manifests(s: IngestSummary) -> None:
+    """How each manifest matched, and where the user's metadata and the text disagree."""
+    warn = typer.colors.YELLOW
+    for m in s.manifests:
+        unused = list(m["unused_rows"])  # type: ignore[call-overload]
+        line = (f"清单 manifest {Path(str(m['manifest'])).name}: 匹配 matched {m['files']} files, "
+                f"{m['matched_rows']}/{m['rows']} rows used; 未匹配行 rows matching no file: {len(unused)}")
+        typer.secho(line, fg=warn if unused or not m["files"] else None, err=bool(unused or not m["files"]))
+        for value in unused[:10]:
+            typer.secho(f"  未匹配 no file matches  {value}", err=True, fg=warn)
+        if len(unused) > 10:
+            typer.secho(f"  … {len(unused) - 10} more", err=True, fg=warn)
+    if s.manifests and s.unmatched_files:
+        typer.secho(f"无清单行的文件 files with no manifest row: {s.unmatched_files}", err=True, fg=warn)
+    for path in s.ambiguous_files[:10]:
+        typer.secho(f"  多行匹配，未使用 several manifest rows match, none used  {path}", err=True, fg=warn)
+    if s.conflicts:
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(s.conflicts.items()))
+        typer.secho(f"元数据冲突 metadata conflicts (清单与正文不一致，已用清单值 / the manifest's values are used): "
+                    f"{counts}; see `corpus-tool export metadata_conflicts --out conflicts.csv`", fg=warn)
 
 
 @app.command(help="语料库概况 / Summary of the corpus database.")
@@ -192,6 +215,11 @@ def info(
         for script, n in q("SELECT script, count(*) FROM documents WHERE script IS NOT NULL AND script <> "
                            "'simplified' GROUP BY script ORDER BY script").fetchall():
             typer.echo(f"  {'繁体' if script == 'traditional' else '繁简混合'} {script}: {n}")
+        conflicts = q("SELECT field, count(DISTINCT doc_id) FROM metadata_conflicts GROUP BY field ORDER BY field"
+                      ).fetchall() if _has_table(store, "metadata_conflicts") else []
+        if conflicts:
+            typer.echo("元数据冲突 metadata conflicts (清单值已用 / manifest values used): "
+                       + ", ".join(f"{f} {n}" for f, n in conflicts) + " (export metadata_conflicts)")
         for step, count in q("SELECT step, sum(count) FROM log GROUP BY step ORDER BY step").fetchall():
             typer.echo(f"  清洗 cleaning {step}: {count}")
         for path, error, detail in q("SELECT source_path, error, detail FROM errors ORDER BY source_path").fetchall():
@@ -301,6 +329,12 @@ def export(
                         corpus={"fingerprint": fingerprint, "documents": n_docs})
     write_run_record(out, record)
     typer.echo(f"{len(df)} rows → {out}")
+
+
+def _has_table(store: CorpusDB, name: str) -> bool:
+    """Databases made before a table existed, opened read-only, do not have it yet."""
+    return bool(store.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                                  [name]).fetchone()[0])
 
 
 def _is_blank(value: object) -> bool:

@@ -36,7 +36,8 @@ HanlpDictOption = Annotated[str, typer.Option(
 
 
 def _settings(segmenter: str, user_dict: list[Path] | None, stopwords: list[Path] | None, hmm: bool,
-              pos: bool, lexicon: bool, default_stopwords: bool, hanlp_dict: str) -> SegmentSettings:
+              pos: bool, lexicon: bool, default_stopwords: bool, hanlp_dict: str,
+              keep_script: bool = False) -> SegmentSettings:
     for p in [*(user_dict or []), *(stopwords or [])]:
         if not p.is_file():
             raise fail(f"文件不存在 / file not found: {p}", 2)
@@ -44,7 +45,7 @@ def _settings(segmenter: str, user_dict: list[Path] | None, stopwords: list[Path
         return SegmentSettings.from_spec(
             segmenter, user_dicts=tuple(str(p) for p in user_dict or []),
             stopwords=tuple(str(p) for p in stopwords or []), hmm=hmm, pos=pos, lexicon=lexicon,
-            default_stopwords=default_stopwords, hanlp_dict=hanlp_dict,
+            default_stopwords=default_stopwords, hanlp_dict=hanlp_dict, to_simplified=not keep_script,
         )
     except SegmenterError as exc:
         raise fail(str(exc), 2) from exc
@@ -67,13 +68,17 @@ def segment(
     lexicon: LexiconOption = True,
     default_stopwords: DefaultStopOption = True,
     hanlp_dict: HanlpDictOption = "combine",
+    keep_script: Annotated[bool, typer.Option(
+        "--keep-script", help="繁体文档不转简体 / keep traditional-script documents as they are (by default "
+                              "they are segmented in simplified characters, OpenCC t2s)")] = False,
     force: Annotated[bool, typer.Option(help="即使设置未变也重新分词 / re-segment even if unchanged.")] = False,
 ) -> None:
     from corpus_tool.segment.run import segment_corpus
 
     if not db.exists():
         raise fail(f"语料库数据库不存在 / corpus database not found: {db} (run `corpus-tool ingest` first)", 2)
-    settings = _settings(segmenter, user_dict, stopwords, hmm, pos, lexicon, default_stopwords, hanlp_dict)
+    settings = _settings(segmenter, user_dict, stopwords, hmm, pos, lexicon, default_stopwords, hanlp_dict,
+                         keep_script)
     with open_engine(engine, jobs, scheduler) as executor:
         try:
             s = segment_corpus(db, settings, engine=executor, force=force)
@@ -91,6 +96,13 @@ def segment(
         f"engine: {s.settings.engine_version}; seg_id {s.seg_id} is current"
         + (f" (replaced {s.replaced})" if s.replaced else "")
     )
+    if s.converted:
+        typer.echo(f"繁体转简体 traditional → simplified (OpenCC t2s): {s.converted_paragraphs} units of "
+                   f"{s.converted} documents had traditional characters; their tokens are simplified "
+                   f"(--keep-script keeps them)")
+    if s.kept_traditional:
+        typer.secho(f"警告 / warning: {s.kept_traditional} documents in traditional or mixed script kept as they "
+                    f"are (--keep-script): 發展 and 发展 count as two words", err=True, fg=typer.colors.YELLOW)
 
 
 @app.command(help=(

@@ -99,6 +99,8 @@ def segmentation_summary(segmentation: dict[str, Any] | None) -> dict[str, Any] 
         "user_dicts": settings.get("user_dicts") or [],
         "stopwords": settings.get("stopwords") or [],
         "default_stopwords": settings.get("default_stopwords"),
+        # traditional characters tokenised as simplified (OpenCC t2s); False: each document's own script
+        "to_simplified": settings.get("to_simplified", False),
         "file_hashes": hashes,  # role (lexicon, policy_stopwords, user_dict, stopwords) → content hashes
         "corpus_fingerprint": segmentation.get("corpus_fingerprint"),
         "settings": settings,

@@ -176,6 +176,8 @@ def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
     if not doc.title and found.values.get("title"):
         doc.title = str(found.values["title"])
         sources["title"] = found.sources["title"]
+    elif doc.title:  # the structure step's title: the title block of a PDF, the first line of a text
+        sources["title"] = "content:标题"
     fields: dict[str, Any] = doc.meta.setdefault("fields", {})
     if found.values.get("doi") and "doi" not in fields:
         fields["doi"] = found.values["doi"]

@@ -4,7 +4,9 @@ A manifest is a CSV (any encoding) with one row per file. Its file column (``fil
 ``path``, ``source_path``, ``文件`` ...) is matched, in this order, against the file's path
 relative to the manifest's folder, the path as given, the path's tail, the file name, and
 the file name without its suffix (``gov_001.html`` ↔ ``txt/gov_001.txt``); a name that more
-than one row shares matches nothing. Every other column becomes a queryable field.
+than one row shares matches nothing (and is reported). Every other column becomes a queryable field;
+the standard ones (title, year, date, issuer, doc_number, authors) win over the values read from the
+text, and a disagreement is recorded (``metadata_conflicts``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from corpus_tool.ingest.model import Document
 from corpus_tool.ingest.textfile import read_text
 
 PATH_COLUMNS = ("file", "path", "source_path", "filename", "file_name", "文件", "文件名", "路径", "文件路径")
-# Manifest columns that fill the documents table when the text itself says nothing.
+# Manifest columns that give the documents table's values (over those read from the text).
 STANDARD_COLUMNS = {
     "title": "title", "标题": "title", "year": "year", "年份": "year", "date": "date", "日期": "date",
     "成文日期": "date", "issuer": "issuer", "发文机关": "issuer", "发文单位": "issuer", "doc_number": "doc_number",
@@ -46,6 +48,7 @@ class Manifest:
     path: Path
     rows: list[dict[str, str]]
     path_column: str
+    lines: list[int] = field(default_factory=list)  # the line each row ends on (the header is line 1)
     by_path: dict[str, int] = field(default_factory=dict)
     by_name: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     by_stem: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
@@ -100,33 +103,69 @@ def load_manifest(path: str | Path) -> Manifest:
             f"manifest {path} has no file column; name one of: {', '.join(PATH_COLUMNS)} "
             f"(元数据表需要文件列); columns are: {', '.join(header) or '(none)'}"
         )
-    rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items() if k} for row in reader]
-    return Manifest(path, rows, column)
+    rows, lines = [], []
+    for row in reader:
+        rows.append({(k or "").strip(): (v or "").strip() for k, v in row.items() if k})
+        lines.append(reader.line_num)
+    return Manifest(path, rows, column, lines)
 
 
 @dataclass
 class ManifestSet:
-    """Several manifests (one per collection), searched together."""
+    """Several manifests (one per collection), searched together.
+
+    Every lookup is remembered, so that ingest can say how many files each manifest matched,
+    which of its rows matched no file and which files matched several rows.
+    """
 
     manifests: list[Manifest]
+    used: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))  # manifest index → rows
+    matched: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))  # manifest index → files
+    ambiguous: set[str] = field(default_factory=set)  # files that several rows name at the same level
+    looked_up: set[str] = field(default_factory=set)
 
-    def lookup(self, file_path: str | Path) -> tuple[dict[str, str], str, Manifest] | None:
-        """The row for a file, how it matched and from which manifest; None when none or ambiguous.
+    def lookup(self, file_path: str | Path) -> tuple[dict[str, str], str, Manifest, int] | None:
+        """The row for a file, how it matched, from which manifest and its index there; None when
+        no row or several rows match.
 
         Levels are tried in order over all manifests, so a full-path match in one manifest
         beats a name match in another; two matches at the same level are ambiguous.
         """
+        self.looked_up.add(str(file_path))
         for kind in MATCH_LEVELS:
-            hits = [(m, i) for m in self.manifests for i in m.match(file_path, kind)]
+            hits = [(k, i) for k, m in enumerate(self.manifests) for i in m.match(file_path, kind)]
             if len(hits) == 1:
-                manifest, i = hits[0]
-                return manifest.rows[i], kind, manifest
+                k, i = hits[0]
+                self.used[k].add(i)
+                self.matched[k].add(str(file_path))
+                return self.manifests[k].rows[i], kind, self.manifests[k], i
             if len(hits) > 1:
+                self.ambiguous.add(str(file_path))
                 return None
         return None
 
     def paths(self) -> set[Path]:
         return {m.path.resolve() for m in self.manifests}
+
+    def report(self) -> list[dict[str, object]]:
+        """Per manifest: its rows, the files it matched and the rows (file column values) no file matched."""
+        out: list[dict[str, object]] = []
+        for k, m in enumerate(self.manifests):
+            used = self.used.get(k, set())
+            unused = [m.rows[i].get(m.path_column, "") for i in range(len(m.rows)) if i not in used]
+            out.append({"manifest": str(m.path), "rows": len(m.rows), "files": len(self.matched.get(k, ())),
+                        "matched_rows": len(used), "unused_rows": unused})
+        return out
+
+    def unmatched_files(self) -> int:
+        """Files looked up that no manifest row matched (or several did)."""
+        return len(self.looked_up - set().union(*self.matched.values()))
+
+
+def row_label(manifest: Manifest, index: int) -> str:
+    """``manifest.csv line 3``: where the row is in the file (the header is line 1)."""
+    line = manifest.lines[index] if index < len(manifest.lines) else index + 2
+    return f"{manifest.path.name} line {line}"
 
 
 def manifest_fields(row: dict[str, str], match: str, path_column: str) -> dict[str, str]:
@@ -136,48 +175,112 @@ def manifest_fields(row: dict[str, str], match: str, path_column: str) -> dict[s
     return fields
 
 
-def apply_manifest(doc: Document, row: dict[str, str], match: str, path_column: str) -> None:
+def apply_manifest(doc: Document, row: dict[str, str], match: str, path_column: str, where: str = "manifest") -> None:
     """Join a manifest row to a document: every column becomes a field, and the standard ones
-    (title, year, date, issuer, doc_number, authors) fill what the text itself did not say,
-    with ``manifest`` as their source."""
+    (title, year, date, issuer, doc_number, authors) replace what was read from the text;
+    ``where`` names the manifest row in the conflicts recorded (``manifest.csv row 3``)."""
     doc.meta.setdefault("fields", {}).update(manifest_fields(row, match, path_column))
-    fill_standard_fields(doc, row, "manifest")
+    fill_standard_fields(doc, row, "manifest", where=where)
 
 
-def fill_standard_fields(doc: Document, row: dict[str, str], source: str) -> None:
+_ISO_DATE_RE = re.compile(r"^((?:1[89]|20)\d\d)(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
+
+
+def _user_value(key: str, value: str) -> object | None:
+    """A user's value in the form the documents table stores; None when it cannot be read."""
+    if key == "year":
+        m = re.search(r"(1[89]|20)\d\d", value)
+        return int(m.group(0)) if m else None
+    if key == "doc_number":
+        from corpus_tool.ingest.metadata import normalize_doc_number
+
+        return normalize_doc_number(value)
+    if key == "issuer":
+        from corpus_tool.ingest.metadata import normalize_issuer
+
+        return normalize_issuer(value) or None
+    if key == "authors":
+        return [a for a in re.split(r"[;；,，、]\s*", value) if a] or None
+    if key == "date":
+        m = _ISO_DATE_RE.match(value.strip())
+        if m:
+            y, mo, d = m.groups()
+            return y + (f"-{int(mo):02d}" if mo else "") + (f"-{int(d):02d}" if mo and d else "")
+        from corpus_tool.ingest.metadata import parse_date
+
+        parsed = parse_date(value)
+        return parsed[0] if parsed else value
+    return value
+
+
+def _comparable(key: str, value: object) -> str:
+    if isinstance(value, list):
+        return "；".join(str(v) for v in value)
+    text = str(value)
+    if key == "title":  # spacing and book-title marks do not make another title
+        text = re.sub(r"[\s\u3000《》〈〉]+", "", text)
+    return text
+
+
+def _shown(value: object) -> str:
+    return "；".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def fill_standard_fields(doc: Document, row: dict[str, str], source: str, where: str | None = None) -> None:
     """Columns named title/标题, year/年份, date/成文日期, issuer/发文机关, doc_number/发文字号 and
-    authors/作者 fill the document's values the text did not give."""
-    sources = doc.meta.setdefault("sources", {})
-    for column, value in row.items():
-        key = STANDARD_COLUMNS.get(column.lower())
-        if key is None or not value:
-            continue
-        if key == "title":
-            if not doc.title:
-                doc.title = value
-                sources["title"] = source
-            continue
-        if key == "authors":
-            if not doc.authors:
-                doc.authors = [a for a in re.split(r"[;；,，、]\s*", value) if a]
-                sources["authors"] = source
-            continue
-        if doc.meta.get(key) not in (None, ""):
-            continue
-        if key == "year":
-            m = re.search(r"(1[89]|20)\d\d", value)
-            if not m:
-                continue
-            doc.meta["year"] = int(m.group(0))
-        elif key == "doc_number":
-            from corpus_tool.ingest.metadata import normalize_doc_number
+    authors/作者 give the document's values: the user's metadata wins over what the text says.
 
-            doc.meta[key] = normalize_doc_number(value)
+    A value the text gave differently is kept in ``doc.meta["conflicts"]`` with both values and
+    their sources (the ``metadata_conflicts`` table); an equal value keeps the text as its source,
+    so that ``sources`` still shows what the tool found by itself. A date that only differs in
+    precision (2024 vs 2024-03-05) agrees, and the more precise one is kept. A user's date with no
+    year column gives the year. A value that cannot be read (a year with no year in it) is logged.
+    """
+    from corpus_tool.ingest.model import LogEntry
+
+    sources = doc.meta.setdefault("sources", {})
+    conflicts: list[dict[str, str]] = doc.meta.setdefault("conflicts", [])
+    given: set[str] = set()
+
+    def current(key: str) -> object:
+        if key == "title":
+            return doc.title
+        if key == "authors":
+            return doc.authors
+        return doc.meta.get(key)
+
+    def put(key: str, value: object) -> None:
+        old = current(key)
+        if old not in (None, "", []):
+            a, b = _comparable(key, old), _comparable(key, value)
+            if a == b:
+                return
+            if key == "date" and a.startswith(b):  # the text is more precise and agrees
+                return
+            if not (key == "date" and b.startswith(a)):
+                conflicts.append({"field": key, "text_value": _shown(old), "text_source": sources.get(key, "content"),
+                                  "manifest_value": _shown(value), "manifest_source": where or source})
+        if key == "title":
+            doc.title = str(value)
+        elif key == "authors":
+            doc.authors = list(value)  # type: ignore[call-overload]
         else:
             doc.meta[key] = value
         sources[key] = source
-    if doc.meta.get("year") is None and doc.meta.get("date"):
-        m = re.match(r"(1[89]|20)\d\d", str(doc.meta["date"]))
+
+    for column, raw in row.items():
+        key = STANDARD_COLUMNS.get(column.lower())
+        if key is None or not raw or key in given:
+            continue
+        value = _user_value(key, raw)
+        if value is None:
+            doc.log.append(LogEntry("metadata_unreadable", 1, f"{where or source}: {column} = {raw!r} "
+                                                               f"is not a {key} (无法识别，未使用)"))
+            continue
+        given.add(key)
+        put(key, value)
+    date = doc.meta.get("date")
+    if "year" not in given and date and sources.get("date") == source:
+        m = re.match(r"(1[89]|20)\d\d", str(date))
         if m:
-            doc.meta["year"] = int(m.group(0))
-            sources["year"] = sources.get("date", source)
+            put("year", int(m.group(0)))

@@ -19,9 +19,9 @@ and 中图分类号 come from the structure step).
 5. ``content:标题`` (2024年政府工作报告), ``content:全国人大届次`` / ``content:党代会届次`` (the
    year of 第十三届全国人大第四次会议, of 中共十三大);
 6. ``filename``: a single 4-digit year in the file name;
-7. ``manifest``: the user's metadata (joined later, see :mod:`corpus_tool.ingest.manifest`).
-
-Every value comes with its source, stored in ``documents.sources``.
+Every value comes with its source, stored in ``documents.sources``. The user's metadata (a
+manifest, joined later, see :mod:`corpus_tool.ingest.manifest`) wins over all of these; where it
+disagrees with the text, both values are kept in the ``metadata_conflicts`` table.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ from corpus_tool.ingest.document import (
     worker_init,
 )
 from corpus_tool.ingest.filenames import stored_path
-from corpus_tool.ingest.manifest import ManifestSet, apply_manifest, load_manifest
+from corpus_tool.ingest.manifest import ManifestSet, apply_manifest, load_manifest, row_label
 from corpus_tool.ingest.model import Document
 from corpus_tool.parallel import Engine
 from corpus_tool.parallel.memory import limit_database_memory
@@ -60,6 +60,10 @@ class IngestSummary:
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (path, error, detail)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) not even read
     unsupported: list[str] = field(default_factory=list)  # files in the folders whose format is not read
+    manifests: list[dict[str, object]] = field(default_factory=list)  # per manifest: rows, files matched, unused
+    unmatched_files: int = 0  # files no manifest row matched (only counted when manifests were given)
+    ambiguous_files: list[str] = field(default_factory=list)  # files several manifest rows name
+    conflicts: dict[str, int] = field(default_factory=dict)  # field → documents where manifest and text disagree
 
     def unsupported_by_suffix(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -80,6 +84,10 @@ class IngestSummary:
             "near_duplicates": self.near_duplicates, "ignored_tables": self.ignored_tables,
             "aborted": self.aborted, "skipped": len(self.skipped),
             "unsupported": self.unsupported_by_suffix(),
+            "manifests": [{k: v for k, v in m.items() if k != "unused_rows"} | {"unused_rows": len(m["unused_rows"])}
+                          for m in self.manifests],  # type: ignore[arg-type]
+            "unmatched_files": self.unmatched_files, "ambiguous_files": len(self.ambiguous_files),
+            "metadata_conflicts": self.conflicts,
         }
 
 
@@ -288,7 +296,7 @@ def ingest_paths(
             for doc in result.documents:
                 found = manifests.lookup(result.path)
                 if found is not None:
-                    apply_manifest(doc, found[0], found[1], found[2].path_column)
+                    apply_manifest(doc, found[0], found[1], found[2].path_column, row_label(found[2], found[3]))
             new = store.write_file(result.path, result.documents, rows[result.path])
             summary.ingested += new
             summary.duplicates += len(result.documents) - new
@@ -298,6 +306,12 @@ def ingest_paths(
                 summary.scanned_pages += len(doc.scanned_pages)
         if not summary.aborted:
             summary.near_duplicates = link_corpus(store, options.near_duplicate_threshold)
+        if manifests.manifests:
+            summary.manifests = manifests.report()
+            summary.unmatched_files = manifests.unmatched_files()
+            summary.ambiguous_files = sorted(manifests.ambiguous)
+        summary.conflicts = dict(store.con.execute(
+            "SELECT field, count(DISTINCT doc_id) FROM metadata_conflicts GROUP BY field ORDER BY field").fetchall())
     finally:
         restore_memory()
         if owns:

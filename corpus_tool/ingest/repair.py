@@ -209,12 +209,51 @@ _WRAP_RE = re.compile(r"[ \t\u3000]*\n[\s\u3000]*")
 _LATINISH = re.compile(r"[A-Za-z0-9]")
 
 
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9.]")
+_CJK_CHAR_RE = re.compile(CJK)
+
+
+def _visible_width(text: str) -> float:
+    return sum(0.5 if ch.isascii() else 1.0 for ch in text if not ch.isspace())
+
+
+def _number_cut_by_break(s: str, start: int, end: int, full_width: float) -> bool:
+    """The line break from ``start`` to ``end`` cuts one number in running CJK text.
+
+    Digits on both sides, inside CJK on both sides, the line before as wide as the block's widest
+    (``到2⏎025年``: the page width cut it); or a subscript set on a line of its own after a Latin
+    symbol (``货币M⏎2⏎和``, ``（PM⏎2.5⏎）``). Numbers alone on their lines (a web page's table
+    cells: ``总计⏎1445⏎555``), a short line (``附件1⏎2026年``) and list numbers (``1.``, ``2、``)
+    are not joined.
+    """
+    i = start
+    while i > 0 and _TOKEN_CHARS.match(s[i - 1]):
+        i -= 1
+    j = end
+    while j < len(s) and _TOKEN_CHARS.match(s[j]):
+        j += 1
+    left, right = s[i:start], s[end:j]
+    if i == 0 or not _CJK_CHAR_RE.match(s[i - 1]) or not right or right.endswith("."):
+        return False
+    after = s[j] if j < len(s) else ""
+    if left[-1].isdigit() and right[0].isdigit():
+        line = s[s.rfind("\n", 0, start) + 1:start]
+        wrapped = s.count("\n", start, end) == 1 and _visible_width(line) >= max(0.8 * full_width, 12)
+        return wrapped and bool(after) and bool(_CJK_CHAR_RE.match(after))
+    if left.isalpha() and left.isascii() and re.fullmatch(r"\d[\d.]{0,3}", right):
+        return after in ("", "\n") or (bool(_CJK_CHAR_RE.match(after)) and after not in "、，。")
+    return False
+
+
 def join_wrapped_lines(text: str) -> tuple[str, Counter[str]]:
     """Join lines broken by the page width: nothing between CJK, one space between Latin words.
 
-    ``inter-\\nnational`` loses its hyphen only between lower-case letters.
+    ``inter-\\nnational`` loses its hyphen only between lower-case letters. A number cut by the
+    break (``到2\\n025年``) or a subscript set on a line of its own (``广义货币M\\n2\\n和``, ``PM\\n2.5``)
+    is joined without a space when it stands in CJK text: a space there would split one number.
     """
     counts: Counter[str] = Counter()
+    full_width = max((_visible_width(line) for line in text.split("\n")), default=0.0) if "\n" in text else 0.0
 
     def rep(m: re.Match[str]) -> str:
         s = m.string
@@ -224,6 +263,9 @@ def join_wrapped_lines(text: str) -> tuple[str, Counter[str]]:
         if not before or not after:
             return ""
         if _LATINISH.match(before) and _LATINISH.match(after):
+            if _number_cut_by_break(s, m.start(), m.end(), full_width):
+                counts["numbers joined across a line break"] += 1
+                return ""
             return " "
         if before in ".,;:!?)" and _LATINISH.match(after):
             return " "
@@ -239,6 +281,36 @@ def join_hyphenated(text: str) -> tuple[str, Counter[str]]:
     """``inter-\\nnational`` → ``international`` (only lower-case letters on both sides)."""
     text, n = _HYPHEN_WRAP_RE.subn("", text)
     return text, Counter({"hyphenated line breaks joined": n} if n else {})
+
+
+# -- numbers spread by justification spaces ---------------------------------------------------------
+# A run of single digits, one space apart, with an optional decimal part, right before a unit of
+# dates, shares or amounts: 1 9 9 8 年, 1 5 ．3 ％, 7 4 7 7 2 亿元. Only these units: single digits
+# before a counter (2 3 项, 1 2 个) may be list items or table cells, two numbers, not one.
+_SPACED_DIGITS_RE = re.compile(
+    r"(?<![0-9A-Za-z.．])(\d(?:[ \u3000\u00a0]\d)+)(?:[ \u3000]?[.．][ \u3000]?(\d(?:[ \u3000\u00a0]\d)*))?"
+    r"[ \u3000]?(?=[年月日%％‰万亿元])"
+)
+_FULLWIDTH_DECIMAL_RE = re.compile(r"(?<=\d)．(?=\d)")
+
+
+def join_spaced_digits(text: str) -> tuple[str, Counter[str]]:
+    """``1 9 9 8 年`` → ``1998年``, ``2 2 ．4 万件`` → ``22.4万件``, ``1 0 ．0 6 ‰`` → ``10.06‰``;
+    a full-width decimal point between digits → ``.``."""
+    counts: Counter[str] = Counter()
+
+    def rep(m: re.Match[str]) -> str:
+        whole = re.sub(r"[ \u3000\u00a0]", "", m.group(1))
+        if m.group(2) is not None:
+            whole += "." + re.sub(r"[ \u3000\u00a0]", "", m.group(2))
+        counts["spaced digits joined"] += 1
+        return whole
+
+    text = _SPACED_DIGITS_RE.sub(rep, text)
+    text, n = _FULLWIDTH_DECIMAL_RE.subn(".", text)
+    if n:
+        counts["full-width decimal point→."] += n
+    return text, counts
 
 
 # -- spaces inside CJK text ---------------------------------------------------------------------------
@@ -335,6 +407,7 @@ BLOCK_REPAIRS: list[tuple[str, Repair]] = [
     ("hyphenated_wraps", join_hyphenated),
     ("line_wraps", join_wrapped_lines),
     ("lookalike_punct", fix_lookalike_punct),  # again: a wrap may have hidden the CJK neighbour
+    ("spaced_digits", join_spaced_digits),  # before the CJK spaces: 1 9 9 8 年 is one number
     ("cjk_spaces", remove_cjk_spaces),
     ("citation_markers", normalize_citation_markers),
 ]

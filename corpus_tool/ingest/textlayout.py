@@ -145,8 +145,12 @@ def _page_number_lines(lines: list[str]) -> list[int]:
     """Lines that are page numbers: a number alone between lines of running text, rising through the file.
 
     A number whose neighbours are short lines is a table cell (web pages put each cell on its own
-    line), and numbers that do not rise are data, not pagination: both stay.
+    line), and numbers that do not rise are data, not pagination: both stay. Pages exist only in
+    text broken at the page width (an extractor's output) or where a blank line sets the number
+    off on both sides: in text with one line per paragraph, a bare number between two lines is
+    part of the sentence (a web page's subscript: 广义货币M / 2 / 和社会融资规模).
     """
+    wrapped = _lines_hard_wrapped(lines)
     candidates = []
     for i, line in enumerate(lines):
         if not line.strip() or not _PAGE_NUMBER_RE.match(line):
@@ -157,6 +161,9 @@ def _page_number_lines(lines: list[str]) -> list[int]:
         if _visible_len(before) < 6 or _visible_len(after) < 4 or _PAGE_NUMBER_RE.match(after) \
                 or _PAGE_NUMBER_RE.match(before):
             continue
+        set_off = not lines[i - 1].strip() and not lines[i + 1].strip()
+        if not (wrapped or set_off):
+            continue
         candidates.append(i)
     if len(candidates) >= 2:
         # A page holds hundreds of characters; numbered table rows stand a few dozen apart.
@@ -164,11 +171,19 @@ def _page_number_lines(lines: list[str]) -> list[int]:
         if statistics.median(spans) < 300:
             return []
     values = [int(m.group(0)) for i in candidates if (m := re.search(r"\d+", lines[i]))]
-    if len(values) >= 3:
+    if len(values) >= 2:  # in sequence: page numbers rise (two numbers that fall are data)
         rising = sum(1 for a, b in itertools.pairwise(values) if b > a)
         if rising < 0.8 * (len(values) - 1):
             return []
     return candidates
+
+
+def _lines_hard_wrapped(lines: list[str]) -> bool:
+    """Most non-blank lines end inside a sentence: the text was broken at the page width."""
+    texts = [t for line in lines if (t := line.strip(" \t\u3000\ufeff\f"))]
+    if len(texts) < 5:
+        return False
+    return sum(1 for t in texts if not ends_sentence(t) and t[-1] not in "：:") / len(texts) > 0.5
 
 
 def _neighbour_text(lines: list[str], i: int, step: int) -> str | None:

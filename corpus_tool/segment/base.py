@@ -57,6 +57,9 @@ class SegmentSettings:
     stopwords: tuple[str, ...] = ()  # user stopword files
     default_stopwords: bool = True  # stopwordsiso zh + the shipped policy-boilerplate list
     hanlp_dict: str = "combine"  # how HanLP applies the dictionaries: combine (dict_combine) | force (dict_force)
+    # Documents detected at ingest as traditional or mixed script are segmented in simplified characters
+    # (OpenCC t2s), so that 發展 and 发展 are one word; False (--keep-script) keeps each document's script.
+    to_simplified: bool = True
     # Filled in by resolve(): what actually runs, and the content hash of every word file used.
     engine: str = ""
     engine_version: str = ""
@@ -99,6 +102,7 @@ class SegmentSettings:
     def from_dict(cls, d: dict[str, object]) -> SegmentSettings:
         d = dict(d)
         d.pop("seg_id", None)
+        d.setdefault("to_simplified", False)  # recorded before the setting existed: no conversion
         d["user_dicts"] = tuple(d.get("user_dicts") or ())  # type: ignore[arg-type]
         d["stopwords"] = tuple(d.get("stopwords") or ())  # type: ignore[arg-type]
         d["file_hashes"] = tuple(tuple(x) for x in d.get("file_hashes") or ())  # type: ignore[union-attr]

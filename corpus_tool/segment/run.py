@@ -75,6 +75,10 @@ class SegmentSummary:
     jobs: int = 1
     warnings: list[str] = field(default_factory=list)
     executor: dict[str, object] = field(default_factory=dict)  # where it ran: engine, workers, scheduler
+    scripts: dict[str, int] = field(default_factory=dict)  # documents segmented, by script detected at ingest
+    converted: int = 0  # documents with traditional text segmented in simplified characters
+    converted_paragraphs: int = 0
+    kept_traditional: int = 0  # traditional/mixed documents left in their script (to_simplified off)
 
     @property
     def chars_per_second(self) -> float:
@@ -87,6 +91,9 @@ class SegmentSummary:
             "n_docs": self.n_docs, "n_paragraphs": self.n_paragraphs, "n_chars": self.n_chars,
             "n_tokens": self.n_tokens, "seconds": round(self.seconds, 3), "jobs": self.jobs,
             "executor": self.executor, "warnings": self.warnings, "settings": self.settings.to_dict(),
+            "scripts": self.scripts, "converted_to_simplified": {"documents": self.converted,
+                                                                 "paragraphs": self.converted_paragraphs},
+            "kept_traditional": self.kept_traditional,
         }
 
 
@@ -229,9 +236,11 @@ def current_segmentation(db: str | Path | CorpusDB) -> CurrentSegmentation | Non
     return CurrentSegmentation(row[0], SegmentSettings.from_dict(json.loads(row[1])), row[2])
 
 
-def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int]) -> Iterator[pa.RecordBatch]:
+def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int],
+            converted: dict[str, int] | None = None) -> Iterator[pa.RecordBatch]:
     """Paragraphs in (doc_id, para_no) order as Arrow batches of about ``chunk_chars`` characters each:
-    a paragraph goes to the chunk in which it starts (chunk boundaries never change any token)."""
+    a paragraph goes to the chunk in which it starts (chunk boundaries never change any token).
+    With ``converted`` (counts per document), traditional characters are given simplified (:func:`_simplified`)."""
     cur = cdb.con.cursor()  # a second connection: the main one is writing tokens meanwhile
     try:
         reader = cur.sql(
@@ -241,6 +250,8 @@ def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int]) 
         part_id = -1
         for batch in reader:
             batch = batch.cast(CHUNK_SCHEMA)
+            if converted is not None:
+                batch = _simplified(batch, converted)
             lens = pc.fill_null(pc.utf8_length(batch.column(2)), 0).to_numpy().astype(np.int64)
             ids = (stats["n_chars"] + np.cumsum(lens) - lens) // chunk_chars
             stats["n_chars"] += int(lens.sum())
@@ -256,6 +267,34 @@ def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int]) 
             yield pa.concat_batches(parts)
     finally:
         cur.close()
+
+
+def _simplified(batch: pa.RecordBatch, converted: dict[str, int]) -> pa.RecordBatch:
+    """The batch with traditional characters in simplified ones (OpenCC t2s), wherever they are.
+
+    Not only in the documents detected at ingest as traditional: a simplified report may quote or
+    mix in traditional passages (Wikisource's 1957 report) or carry a stray 我們. OpenCC's phrase
+    tables keep words that simplified text writes with these characters (乾坤, 瞭望, 狼藉), and
+    paragraphs it does not change stay as they are. ``converted`` counts the paragraphs converted
+    per document. Token offsets must still point into the stored paragraph: a phrase conversion
+    that changes the length (rare) falls back to character by character.
+    """
+    from corpus_tool.ingest.convert import to_simplified
+
+    ids, texts = batch.column(0).to_pylist(), batch.column(2).to_pylist()
+    out = []
+    changed = False
+    for doc_id, text in zip(ids, texts, strict=True):
+        if text and (new := to_simplified(text)) != text:
+            if len(new) != len(text):
+                new = "".join(t if len(t := to_simplified(c)) == 1 else c for c in text)
+            text, changed = new, True
+            converted[doc_id] = converted.get(doc_id, 0) + 1
+        out.append(text)
+    if not changed:
+        return batch
+    return pa.RecordBatch.from_arrays([batch.column(0), batch.column(1), pa.array(out, pa.string())],
+                                      schema=CHUNK_SCHEMA)
 
 
 def segment_corpus(
@@ -331,19 +370,31 @@ def _segment_into(cdb: CorpusDB, settings: SegmentSettings, where: str, engine: 
     con = cdb.con
     n_docs = con.execute(f"SELECT count(DISTINCT doc_id) FROM paragraphs {where}").fetchone()
     summary.n_docs = n_docs[0] if n_docs else 0
+    # The script of each document was detected at ingest (documents.script).
+    scripts = con.execute(
+        f"SELECT doc_id, coalesce(script, 'unknown') FROM documents WHERE doc_id IN "
+        f"(SELECT DISTINCT doc_id FROM paragraphs {where}) ORDER BY doc_id").fetchall()
+    for _, script in scripts:
+        summary.scripts[script] = summary.scripts.get(script, 0) + 1
+    summary.scripts = dict(sorted(summary.scripts.items()))
+    converted: dict[str, int] | None = {} if settings.to_simplified else None
+    if not settings.to_simplified:
+        summary.kept_traditional = sum(1 for _, script in scripts if script in ("traditional", "mixed"))
     con.execute("BEGIN TRANSACTION")
     try:
         if not where:
             con.execute("DELETE FROM tokens")
         # In this process the tokenizer is built here and dropped after the run; workers build and keep theirs
         task = ChunkSegmenter(settings) if engine.in_process else SegmentTask(settings)
-        _insert(con, engine.map(task, _chunks(cdb, where, chunk_chars, stats)), summary, progress)
+        _insert(con, engine.map(task, _chunks(cdb, where, chunk_chars, stats, converted)), summary, progress)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     summary.n_chars = stats["n_chars"]
     summary.n_paragraphs = stats["n_paragraphs"]
+    summary.converted = len(converted or {})
+    summary.converted_paragraphs = sum((converted or {}).values())
 
 
 def _insert(con, batches: Iterator[pa.RecordBatch], summary: SegmentSummary,  # type: ignore[no-untyped-def]

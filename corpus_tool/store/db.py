@@ -43,6 +43,8 @@ EXPORT_COLUMNS: dict[str, list[str]] = {
     "footnotes": ["doc_id", "footnote_no", "page", "text"],
     "log": ["doc_id", "source_path", "step", "count", "detail"],
     "errors": ["source_path", "error", "detail"],
+    "metadata_conflicts": ["doc_id", "source_path", "field", "manifest_value", "manifest_source", "text_value",
+                           "text_source"],
     "files": ["source_path", "doc_id", "size", "file_hash", "file_path"],
     "relations": ["doc_id", "relation", "title", "issuer", "doc_type", "doc_number", "target_doc_id"],
     "tokens": ["doc_id", "para_no", "position", "token", "pos", "start", "is_stop"],
@@ -59,6 +61,7 @@ EXPORT_ORDER: dict[str, str] = {
     "footnotes": "doc_id, footnote_no",
     "log": "doc_id, step, detail",
     "errors": "source_path",
+    "metadata_conflicts": "doc_id, field",
     "files": "source_path",
     "relations": "doc_id, relation, title",
     "tokens": "doc_id, para_no, position",
@@ -272,6 +275,10 @@ class CorpusDB:
         _insert_many(con, "log", [(doc.doc_id, doc.source_path, e.step, e.count, e.detail) for e in doc.log])
         if m.get("minhash") is not None:
             con.execute("INSERT INTO signatures VALUES (?, ?, ?)", [doc.doc_id, m["minhash"], m.get("n_shingles", 0)])
+        _insert_many(con, "metadata_conflicts", [
+            (doc.doc_id, doc.source_path, c["field"], c["manifest_value"], c["manifest_source"], c["text_value"],
+             c["text_source"]) for c in m.get("conflicts", [])
+        ])
         _insert_many(con, "relations", [
             (doc.doc_id, r["relation"], r["title"], r.get("issuer"), r.get("doc_type"), r.get("doc_number"), None)
             for r in m.get("relations", [])
@@ -280,7 +287,7 @@ class CorpusDB:
 
 def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
     for table in ("documents", "sections", "paragraphs", "citations", "footnotes", "log", "tokens", "signatures",
-                  "relations"):
+                  "relations", "metadata_conflicts"):
         con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
 
 

@@ -96,6 +96,18 @@ CREATE TABLE IF NOT EXISTS errors (
     settings VARCHAR
 );
 
+-- Values where the user's metadata (a manifest row, a table's columns) and the text disagree. The
+-- user's value is the one stored in documents; the text's value and where it was read are kept here.
+CREATE TABLE IF NOT EXISTS metadata_conflicts (
+    doc_id VARCHAR,
+    source_path VARCHAR,
+    field VARCHAR,                -- title | year | date | issuer | doc_number | authors
+    manifest_value VARCHAR,       -- used
+    manifest_source VARCHAR,      -- manifest.csv line 3, or table
+    text_value VARCHAR,           -- not used
+    text_source VARCHAR           -- content:成文日期, filename ...
+);
+
 -- MinHash signature of each document's normalised text, for near-duplicate detection.
 CREATE TABLE IF NOT EXISTS signatures (
     doc_id VARCHAR PRIMARY KEY,
