@@ -1,0 +1,215 @@
+"""Ruled tables on a PDF page: found with pdfplumber's table finder, their cells read from the page's chars.
+
+A budget or standard table laid out as prose becomes dozens of false headings and scrambled
+numbers, so the chars inside a table are taken out of the page before layout and kept as a
+grid of cells instead. Only ruled tables are read (pdfplumber's ``lines`` strategy: the cell
+borders are drawn lines or rectangles): the ``text`` strategy, which guesses columns from
+aligned words, also finds "tables" in ordinary two-column prose and lists. The finder runs
+only on pages with enough horizontal and vertical rules to make a grid, which keeps its cost
+off prose pages. A candidate is kept only when it looks like a table (see :func:`is_table`);
+its caption (表1 …) lies outside the ruled box and stays prose.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Any
+
+from corpus_tool.ingest.model import Table, TableCell
+from corpus_tool.ingest.pdf.chars import Char, is_bad_char, to_chars
+
+# pdfplumber's finder on drawn lines and rectangle edges (its defaults, spelled out so that an
+# upgrade cannot change them silently).
+FINDER_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "lines", "horizontal_strategy": "lines",
+    "snap_tolerance": 3, "join_tolerance": 3, "edge_min_length": 3, "intersection_tolerance": 3,
+}
+MIN_RULES = 3  # horizontal and vertical rules a page needs before the finder runs (a 2 × 2 grid has 3 + 3)
+MIN_RULE_LENGTH = 3.0  # shorter segments are dots or ticks, not cell borders
+MIN_FILLED_ROWS = 2  # rows with text in at least two cells
+MIN_FILLED_SHARE = 0.25  # share of cells with text (budget tables leave many cells empty)
+MAX_MEDIAN_CELL = 60  # a "table" whose typical cell is a long paragraph is a framed text box
+LINE_TOLERANCE = 0.5  # chars whose baselines differ by less than this share of their size are one line
+SPACE_GAP = 0.3  # a gap wider than this share of the size between Latin letters/digits is a space
+DUPLICATE_SHIFT = 0.3  # the same glyph drawn again within this share of its size is fake bold
+
+
+@dataclass
+class PageTables:
+    """The tables found on one page and the chars left for the prose."""
+
+    tables: list[Table]
+    prose_chars: list[dict[str, Any]]
+    table_chars: int = 0  # glyphs taken into tables (for the page's char counts)
+    bad_chars: int = 0  # of which broken (cid:n, U+FFFD ...)
+
+
+def has_grid(drawn: list[dict[str, Any]]) -> bool:
+    """True when the page's lines and rectangles give at least :data:`MIN_RULES` rules each way."""
+    across = down = 0
+    for obj in drawn:
+        w, h = abs(obj["x1"] - obj["x0"]), abs(obj["bottom"] - obj["top"])
+        if obj.get("object_type") == "rect":
+            # a rectangle gives two rules each way (a filled hairline rect counts as a rule)
+            if w >= MIN_RULE_LENGTH:
+                across += 2 if h >= MIN_RULE_LENGTH else 1
+            if h >= MIN_RULE_LENGTH:
+                down += 2 if w >= MIN_RULE_LENGTH else 1
+        elif w >= MIN_RULE_LENGTH and h < MIN_RULE_LENGTH:
+            across += 1
+        elif h >= MIN_RULE_LENGTH and w < MIN_RULE_LENGTH:
+            down += 1
+        if across >= MIN_RULES and down >= MIN_RULES:
+            return True
+    return False
+
+
+def find_page_tables(page: Any, raw_chars: list[dict[str, Any]], drawn: list[dict[str, Any]],
+                     page_no: int) -> PageTables:
+    """Tables on an open pdfplumber ``page`` (table numbers start at 1 on each page; the caller renumbers)."""
+    if not raw_chars or not has_grid(drawn):
+        return PageTables([], raw_chars)
+    found = []
+    for candidate in page.find_tables(FINDER_SETTINGS):
+        boxes = [tuple(map(float, c)) for c in candidate.cells]
+        found.append((tuple(map(float, candidate.bbox)), boxes))
+    return split_tables(found, raw_chars, page_no)
+
+
+def split_tables(found: list[tuple[tuple[float, float, float, float], list[tuple[float, float, float, float]]]],
+                 raw_chars: list[dict[str, Any]], page_no: int) -> PageTables:
+    """Read each candidate (bbox, cell boxes) from the chars; keep the real tables, return the rest as prose."""
+    if not found:
+        return PageTables([], raw_chars)
+    inside: list[list[dict[str, Any]]] = [[] for _ in found]
+    prose: list[dict[str, Any]] = []
+    for c in raw_chars:
+        cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+        for i, ((x0, top, x1, bottom), _) in enumerate(found):
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                inside[i].append(c)
+                break
+        else:
+            prose.append(c)
+    out = PageTables([], prose)
+    for (_, boxes), raw in zip(found, inside, strict=True):
+        chars, _ = to_chars(raw)
+        table = read_grid(boxes, chars, page_no)
+        if table is not None and is_table(table):
+            table.table_no = len(out.tables) + 1
+            out.tables.append(table)
+            ink = [c for c in chars if not c.space]
+            out.table_chars += len(ink)
+            out.bad_chars += sum(1 for c in ink if is_bad_char(c.text))
+        else:  # not a table after all: its chars go back to the prose, in page order
+            prose.extend(raw)
+    order = {id(c): i for i, c in enumerate(raw_chars)}
+    out.prose_chars.sort(key=lambda c: order[id(c)])
+    return out
+
+
+def read_grid(boxes: list[tuple[float, float, float, float]], chars: list[Char], page_no: int) -> Table | None:
+    """Cell boxes → a grid: columns at the distinct left edges, rows at the distinct top edges; a cell
+    spans the columns and rows its box covers. Each char goes to the cell under its centre."""
+    if not boxes:
+        return None
+    xs = sorted({round(b[0], 1) for b in boxes})
+    ys = sorted({round(b[1], 1) for b in boxes})
+    cells: list[TableCell] = []
+    owner: dict[tuple[int, int], int] = {}
+    for x0, top, x1, bottom in sorted(boxes, key=lambda b: (round(b[1], 1), round(b[0], 1))):
+        col, row = xs.index(round(x0, 1)), ys.index(round(top, 1))
+        col_span = max(1, sum(1 for x in xs if x0 - 0.05 <= x < x1 - 0.5))
+        row_span = max(1, sum(1 for y in ys if top - 0.05 <= y < bottom - 0.5))
+        for r in range(row, row + row_span):
+            for k in range(col, col + col_span):
+                owner.setdefault((r, k), len(cells))
+        cells.append(TableCell(row + 1, col + 1, "", row_span, col_span))
+    texts: list[list[Char]] = [[] for _ in cells]
+    for c in chars:
+        if c.space:
+            continue
+        k = bisect_right(xs, (c.x0 + c.x1) / 2) - 1
+        r = bisect_right(ys, c.cy) - 1
+        i = owner.get((r, k))
+        if i is not None:
+            texts[i].append(c)
+    for cell, cell_chars in zip(cells, texts, strict=True):
+        cell.text = cell_text(cell_chars, [c for c in chars if c.space])
+    return Table(0, page_no, len(ys), len(xs), cells)
+
+
+def is_table(table: Table) -> bool:
+    """At least 2 × 2, two rows with text in two cells or more, a quarter of the cells filled,
+    and short cells (a framed paragraph or a boxed page is not a table)."""
+    if table.n_rows < 2 or table.n_cols < 2:
+        return False
+    filled = [c for c in table.cells if c.text]
+    per_row: dict[int, int] = {}
+    for c in filled:
+        per_row[c.row] = per_row.get(c.row, 0) + 1
+    if sum(1 for n in per_row.values() if n >= 2) < MIN_FILLED_ROWS:
+        return False
+    if len(filled) < MIN_FILLED_SHARE * len(table.cells):
+        return False
+    lengths = sorted(len(c.text) for c in filled)
+    return lengths[len(lengths) // 2] <= MAX_MEDIAN_CELL
+
+
+def _is_wide(ch: str) -> bool:
+    """CJK, full-width forms and CJK punctuation: no space is ever wanted next to them."""
+    return ord(ch[0]) >= 0x2E80 or ch in "“”‘’"
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def cell_text(chars: list[Char], spaces: list[Char] | None = None) -> str:
+    """The text of one cell: lines top to bottom by baseline, chars left to right, joined with
+    nothing between CJK and one space between Latin words (the repair step does the same for
+    prose). Duplicate glyphs (fake bold) are dropped; numbers are never split by a space."""
+    if not chars:
+        return ""
+    lines: list[list[Char]] = []
+    for c in sorted(chars, key=lambda c: (c.base, c.x0)):
+        if lines and abs(c.base - lines[-1][-1].base) <= LINE_TOLERANCE * max(c.size, lines[-1][-1].size):
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    words = []
+    space_at = sorted((s.x0, s.base) for s in spaces or [])
+    for line in lines:
+        line.sort(key=lambda c: c.x0)
+        parts: list[str] = []
+        prev: Char | None = None
+        for c in line:
+            if prev is not None:
+                if c.text == prev.text and abs(c.x0 - prev.x0) < DUPLICATE_SHIFT * c.size:
+                    continue
+                if _latin(prev.text[-1]) and _latin(c.text[0]) and not (
+                        prev.text[-1].isdigit() and c.text[0].isdigit()) and (
+                        c.x0 - prev.x1 > SPACE_GAP * max(c.size, prev.size)
+                        or _space_between(space_at, prev, c)):
+                    parts.append(" ")
+            parts.append(c.text)
+            prev = c
+        words.append("".join(parts))
+    text = words[0]
+    for word in words[1:]:
+        if not word:
+            continue
+        glue = "" if not text or _is_wide(text[-1]) or _is_wide(word[0]) or text[-1] == "-" else " "
+        text += glue + word
+    return text.strip()
+
+
+def _space_between(space_at: list[tuple[float, float]], prev: Char, c: Char) -> bool:
+    """A space glyph on this line between ``prev`` and ``c``."""
+    i = bisect_right(space_at, (prev.x1 - 0.5 * prev.size, float("-inf")))
+    while i < len(space_at) and space_at[i][0] < c.x0:
+        if abs(space_at[i][1] - c.base) <= LINE_TOLERANCE * c.size:
+            return True
+        i += 1
+    return False
