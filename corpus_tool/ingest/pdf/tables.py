@@ -12,6 +12,7 @@ its caption (表1 …) lies outside the ruled box and stays prose.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
@@ -28,10 +29,11 @@ FINDER_SETTINGS: dict[str, Any] = {
 MIN_RULES = 3  # horizontal and vertical rules a page needs before the finder runs (a 2 × 2 grid has 3 + 3)
 MIN_RULE_LENGTH = 3.0  # shorter segments are dots or ticks, not cell borders
 MIN_FILLED_ROWS = 2  # rows with text in at least two cells
-MIN_FILLED_SHARE = 0.25  # share of cells with text (budget tables leave many cells empty)
+MIN_FILLED_SHARE = 0.25  # share of cells with text (budget tables leave many cells empty) ...
+MIN_ROW_FILL = 0.5  # ... or share of filled cells in the rows that have text
 MAX_MEDIAN_CELL = 60  # a "table" whose typical cell is a long paragraph is a framed text box
 LINE_TOLERANCE = 0.5  # chars whose baselines differ by less than this share of their size are one line
-SPACE_GAP = 0.3  # a gap wider than this share of the size between Latin letters/digits is a space
+SPACE_GAP = 0.15  # a gap wider than this share of the size between Latin letters/digits is a space
 DUPLICATE_SHIFT = 0.3  # the same glyph drawn again within this share of its size is fake bold
 
 
@@ -79,41 +81,40 @@ def find_page_tables(page: Any, raw_chars: list[dict[str, Any]], drawn: list[dic
 
 def split_tables(found: list[tuple[tuple[float, float, float, float], list[tuple[float, float, float, float]]]],
                  raw_chars: list[dict[str, Any]], page_no: int) -> PageTables:
-    """Read each candidate (bbox, cell boxes) from the chars; keep the real tables, return the rest as prose."""
+    """Read each candidate (bbox, cell boxes) from the chars; keep the real tables, return the rest as prose.
+
+    Only chars that land in a cell of a kept table leave the prose: text inside a table's box but
+    in no cell (or set sideways, which the layout counts as rotated) stays in the page's text.
+    """
     if not found:
         return PageTables([], raw_chars)
     inside: list[list[dict[str, Any]]] = [[] for _ in found]
-    prose: list[dict[str, Any]] = []
+    taken: set[int] = set()
     for c in raw_chars:
         cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
         for i, ((x0, top, x1, bottom), _) in enumerate(found):
             if x0 <= cx <= x1 and top <= cy <= bottom:
                 inside[i].append(c)
                 break
-        else:
-            prose.append(c)
-    out = PageTables([], prose)
+    out = PageTables([], [])
     for (_, boxes), raw in zip(found, inside, strict=True):
-        chars, _ = to_chars(raw)
-        table = read_grid(boxes, chars, page_no)
+        table, used = read_grid(boxes, raw, page_no)
         if table is not None and is_table(table):
-            table.table_no = len(out.tables) + 1
             out.tables.append(table)
-            ink = [c for c in chars if not c.space]
-            out.table_chars += len(ink)
-            out.bad_chars += sum(1 for c in ink if is_bad_char(c.text))
-        else:  # not a table after all: its chars go back to the prose, in page order
-            prose.extend(raw)
-    order = {id(c): i for i, c in enumerate(raw_chars)}
-    out.prose_chars.sort(key=lambda c: order[id(c)])
+            taken.update(id(c) for c in used)
+            out.table_chars += sum(1 for c in used if not c["text"].isspace())
+            out.bad_chars += sum(1 for c in used if not c["text"].isspace() and is_bad_char(c["text"]))
+    out.prose_chars = [c for c in raw_chars if id(c) not in taken] if taken else raw_chars
     return out
 
 
-def read_grid(boxes: list[tuple[float, float, float, float]], chars: list[Char], page_no: int) -> Table | None:
+def read_grid(boxes: list[tuple[float, float, float, float]], raw: list[dict[str, Any]],
+              page_no: int) -> tuple[Table | None, list[dict[str, Any]]]:
     """Cell boxes → a grid: columns at the distinct left edges, rows at the distinct top edges; a cell
-    spans the columns and rows its box covers. Each char goes to the cell under its centre."""
+    spans the columns and rows its box covers. Each upright char goes to the cell under its centre.
+    Returns the table and the chars it used."""
     if not boxes:
-        return None
+        return None, []
     xs = sorted({round(b[0], 1) for b in boxes})
     ys = sorted({round(b[1], 1) for b in boxes})
     cells: list[TableCell] = []
@@ -126,32 +127,40 @@ def read_grid(boxes: list[tuple[float, float, float, float]], chars: list[Char],
             for k in range(col, col + col_span):
                 owner.setdefault((r, k), len(cells))
         cells.append(TableCell(row + 1, col + 1, "", row_span, col_span))
-    texts: list[list[Char]] = [[] for _ in cells]
-    for c in chars:
-        if c.space:
+    groups: list[list[dict[str, Any]]] = [[] for _ in cells]
+    used: list[dict[str, Any]] = []
+    for c in raw:
+        if not c.get("upright", True):
             continue
-        k = bisect_right(xs, (c.x0 + c.x1) / 2) - 1
-        r = bisect_right(ys, c.cy) - 1
+        k = bisect_right(xs, (c["x0"] + c["x1"]) / 2) - 1
+        r = bisect_right(ys, (c["top"] + c["bottom"]) / 2) - 1
         i = owner.get((r, k))
         if i is not None:
-            texts[i].append(c)
-    for cell, cell_chars in zip(cells, texts, strict=True):
-        cell.text = cell_text(cell_chars, [c for c in chars if c.space])
-    return Table(0, page_no, len(ys), len(xs), cells)
+            groups[i].append(c)
+            used.append(c)
+    for cell, group in zip(cells, groups, strict=True):
+        cell.text = cell_text(to_chars(group)[0])
+    return Table(0, page_no, len(ys), len(xs), cells), used
 
 
 def is_table(table: Table) -> bool:
-    """At least 2 × 2, two rows with text in two cells or more, a quarter of the cells filled,
-    and short cells (a framed paragraph or a boxed page is not a table)."""
+    """At least 2 × 2 with two rows that have text in two cells or more; filled enough (a quarter of
+    all cells, or half the cells of the rows that have text: a budget table may have a full header
+    and empty body, a chart's gridlines hold a few scattered labels); short cells (a framed
+    paragraph or a boxed page is not a table)."""
     if table.n_rows < 2 or table.n_cols < 2:
         return False
     filled = [c for c in table.cells if c.text]
-    per_row: dict[int, int] = {}
-    for c in filled:
-        per_row[c.row] = per_row.get(c.row, 0) + 1
-    if sum(1 for n in per_row.values() if n >= 2) < MIN_FILLED_ROWS:
+    per_row: dict[int, list[int]] = {}
+    for c in table.cells:
+        per_row.setdefault(c.row, [0, 0])
+        per_row[c.row][0] += 1
+        per_row[c.row][1] += bool(c.text)
+    if sum(1 for _, n in per_row.values() if n >= 2) < MIN_FILLED_ROWS:
         return False
-    if len(filled) < MIN_FILLED_SHARE * len(table.cells):
+    text_rows = [v for v in per_row.values() if v[1]]
+    in_text_rows = sum(v[0] for v in text_rows)
+    if len(filled) < MIN_FILLED_SHARE * len(table.cells) and len(filled) < MIN_ROW_FILL * in_text_rows:
         return False
     lengths = sorted(len(c.text) for c in filled)
     return lengths[len(lengths) // 2] <= MAX_MEDIAN_CELL
@@ -162,24 +171,36 @@ def _is_wide(ch: str) -> bool:
     return ord(ch[0]) >= 0x2E80 or ch in "“”‘’"
 
 
-def _latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+def _ascii(ch: str) -> bool:
+    return ch.isascii() and not ch.isspace()
 
 
-def cell_text(chars: list[Char], spaces: list[Char] | None = None) -> str:
+GROUPED = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?%?")  # 1,234,567.89
+
+
+def _glue(text: str, word: str) -> str:
+    """What goes between two lines of a cell: nothing next to CJK, nothing inside a number wrapped
+    by a narrow column (``10,247,504,0`` + ``00.00``), nothing after a hyphen, else one space."""
+    if _is_wide(text[-1]) or _is_wide(word[0]) or text[-1] == "-":
+        return ""
+    head, tail = text.rsplit(" ", 1)[-1], word.split(" ", 1)[0]
+    if not GROUPED.fullmatch(head) and GROUPED.fullmatch(head + tail):
+        return ""
+    return " "
+
+
+def cell_text(chars: list[Char]) -> str:
     """The text of one cell: lines top to bottom by baseline, chars left to right, joined with
     nothing between CJK and one space between Latin words (the repair step does the same for
-    prose). Duplicate glyphs (fake bold) are dropped; numbers are never split by a space."""
-    if not chars:
-        return ""
+    prose; see :func:`_glue`). Within a line a space goes only between ASCII chars set apart by a
+    gap. Duplicate glyphs (fake bold) are dropped."""
     lines: list[list[Char]] = []
-    for c in sorted(chars, key=lambda c: (c.base, c.x0)):
+    for c in sorted((c for c in chars if not c.space), key=lambda c: (c.base, c.x0)):
         if lines and abs(c.base - lines[-1][-1].base) <= LINE_TOLERANCE * max(c.size, lines[-1][-1].size):
             lines[-1].append(c)
         else:
             lines.append([c])
     words = []
-    space_at = sorted((s.x0, s.base) for s in spaces or [])
     for line in lines:
         line.sort(key=lambda c: c.x0)
         parts: list[str] = []
@@ -188,28 +209,14 @@ def cell_text(chars: list[Char], spaces: list[Char] | None = None) -> str:
             if prev is not None:
                 if c.text == prev.text and abs(c.x0 - prev.x0) < DUPLICATE_SHIFT * c.size:
                     continue
-                if _latin(prev.text[-1]) and _latin(c.text[0]) and not (
-                        prev.text[-1].isdigit() and c.text[0].isdigit()) and (
-                        c.x0 - prev.x1 > SPACE_GAP * max(c.size, prev.size)
-                        or _space_between(space_at, prev, c)):
+                if _ascii(prev.text[-1]) and _ascii(c.text[0]) and c.x0 - prev.x1 > SPACE_GAP * max(
+                        c.size, prev.size):
                     parts.append(" ")
             parts.append(c.text)
             prev = c
         words.append("".join(parts))
-    text = words[0]
-    for word in words[1:]:
-        if not word:
-            continue
-        glue = "" if not text or _is_wide(text[-1]) or _is_wide(word[0]) or text[-1] == "-" else " "
-        text += glue + word
+    text = ""
+    for word in words:
+        text = text + _glue(text, word) + word if text else word
     return text.strip()
 
-
-def _space_between(space_at: list[tuple[float, float]], prev: Char, c: Char) -> bool:
-    """A space glyph on this line between ``prev`` and ``c``."""
-    i = bisect_right(space_at, (prev.x1 - 0.5 * prev.size, float("-inf")))
-    while i < len(space_at) and space_at[i][0] < c.x0:
-        if abs(space_at[i][1] - c.base) <= LINE_TOLERANCE * c.size:
-            return True
-        i += 1
-    return False
