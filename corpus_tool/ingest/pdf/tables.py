@@ -36,6 +36,8 @@ LINE_TOLERANCE = 0.5  # chars whose baselines differ by less than this share of 
 SPACE_GAP = 0.15  # a gap wider than this share of the size between Latin letters/digits is a space
 DUPLICATE_SHIFT = 0.3  # the same glyph drawn again within this share of its size is fake bold
 
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
 
 @dataclass
 class PageTables:
@@ -79,36 +81,50 @@ def find_page_tables(page: Any, raw_chars: list[dict[str, Any]], drawn: list[dic
     return split_tables(found, raw_chars, page_no)
 
 
-def split_tables(found: list[tuple[tuple[float, float, float, float], list[tuple[float, float, float, float]]]],
-                 raw_chars: list[dict[str, Any]], page_no: int) -> PageTables:
+def split_tables(found: list[tuple[Box, list[Box]]], raw_chars: list[dict[str, Any]], page_no: int) -> PageTables:
     """Read each candidate (bbox, cell boxes) from the chars; keep the real tables, return the rest as prose.
 
-    Only chars that land in a cell of a kept table leave the prose: text inside a table's box but
-    in no cell (or set sideways, which the layout counts as rotated) stays in the page's text.
+    Larger candidates are tried first, and one lying inside a kept table is skipped (the finder
+    can report a block of cells both alone and as part of the whole). Only chars that land in a
+    cell of a kept table leave the prose: text inside a table's box but in no cell (or set
+    sideways, which the layout counts as rotated) stays in the page's text. Tables are numbered
+    top to bottom.
     """
     if not found:
         return PageTables([], raw_chars)
-    inside: list[list[dict[str, Any]]] = [[] for _ in found]
+    kept: list[tuple[Box, Table]] = []
     taken: set[int] = set()
-    for c in raw_chars:
-        cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
-        for i, ((x0, top, x1, bottom), _) in enumerate(found):
-            if x0 <= cx <= x1 and top <= cy <= bottom:
-                inside[i].append(c)
-                break
-    out = PageTables([], [])
-    for (_, boxes), raw in zip(found, inside, strict=True):
+    out = PageTables([], raw_chars)
+    for bbox, boxes in sorted(found, key=lambda f: -_area(f[0])):
+        if any(_contains(k, bbox) for k, _ in kept):
+            continue
+        x0, top, x1, bottom = bbox
+        raw = [c for c in raw_chars if id(c) not in taken
+               and x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
         table, used = read_grid(boxes, raw, page_no)
-        if table is not None and is_table(table):
-            out.tables.append(table)
-            taken.update(id(c) for c in used)
-            out.table_chars += sum(1 for c in used if not c["text"].isspace())
-            out.bad_chars += sum(1 for c in used if not c["text"].isspace() and is_bad_char(c["text"]))
-    out.prose_chars = [c for c in raw_chars if id(c) not in taken] if taken else raw_chars
+        if table is None or not is_table(table):
+            continue
+        kept.append((bbox, table))
+        taken.update(id(c) for c in used)
+        ink = [c for c in used if not c["text"].isspace()]
+        out.table_chars += len(ink)
+        out.bad_chars += sum(1 for c in ink if is_bad_char(c["text"]))
+    out.tables = [t for _, t in sorted(kept, key=lambda k: (round(k[0][1], 1), round(k[0][0], 1)))]
+    if taken:
+        out.prose_chars = [c for c in raw_chars if id(c) not in taken]
     return out
 
 
-def read_grid(boxes: list[tuple[float, float, float, float]], raw: list[dict[str, Any]],
+def _area(b: Box) -> float:
+    return (b[2] - b[0]) * (b[3] - b[1])
+
+
+def _contains(outer: Box, inner: Box, slack: float = 1.0) -> bool:
+    return (outer[0] - slack <= inner[0] and outer[1] - slack <= inner[1]
+            and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)
+
+
+def read_grid(boxes: list[Box], raw: list[dict[str, Any]],
               page_no: int) -> tuple[Table | None, list[dict[str, Any]]]:
     """Cell boxes → a grid: columns at the distinct left edges, rows at the distinct top edges; a cell
     spans the columns and rows its box covers. Each upright char goes to the cell under its centre.
