@@ -11,7 +11,7 @@ import pytest
 from corpus_tool.export.tables import GRID_HEADER, write_table, write_table_grid
 from corpus_tool.ingest.model import Table, TableCell
 from corpus_tool.ingest.pdf.chars import Char
-from corpus_tool.ingest.pdf.tables import cell_text, is_table
+from corpus_tool.ingest.pdf.tables import cell_text, is_table, split_tables
 from corpus_tool.ingest.pipeline import ingest_paths
 from corpus_tool.store.db import CorpusDB
 from tests.conftest import shared_path
@@ -159,6 +159,19 @@ def test_reingest_replaces_tables(corpus: Path, tmp_path: Path) -> None:
     assert len(ids) == 1 and per_doc.doc_id.tolist() == ids and per_doc.n.tolist() == [111]
 
 
+def test_table_finder_failure_keeps_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpus_tool.ingest.pdf import extract as extract_module
+
+    def broken(*args: object) -> None:
+        raise ValueError("bad edges")
+
+    monkeypatch.setattr(extract_module, "find_page_tables", broken)
+    got = extract_module.extract_pdf(shared_path("data", "pdfs", "real", FILES[0]))
+    errors = [e for e in got.log if e.step == "pdf_table_error"]
+    assert len(errors) == 1 and "page 1" in errors[0].detail and "ValueError: bad edges" in errors[0].detail
+    assert not got.tables and "2.5000" in "\n".join(b.text for b in got.blocks)  # read as prose, not lost
+
+
 # -- the subtle parts, on made-up chars ------------------------------------------------------------
 
 def _chars(text: str, x: float, base: float, size: float = 10.0, step: float | None = None) -> list[Char]:
@@ -174,8 +187,35 @@ def test_cell_text_joins_lines_by_script() -> None:
     assert cell_text(_chars("20.4", 0, 10, step=5) + _chars("30.6", 0, 22, step=5)) == "20.4 30.6"
     words = _chars("First", 0, 10, step=5) + _chars("Half", 28, 10, step=5)  # a 3 pt gap
     assert cell_text(words) == "First Half"
+    items = _chars("-收集文献", 0, 10) + _chars("-构建模型", 0, 22) + _chars("-5.0", 0, 34, step=5)
+    assert cell_text(items) == "-收集文献\n-构建模型-5.0"  # list items keep their line; -5.0 is a number
     bold = _chars("合计", 0, 10) + _chars("合计", 0.4, 10)  # fake bold: every glyph drawn twice
     assert cell_text(bold) == "合计"
+
+
+def _raw(text: str, x: float, top: float, size: float = 10.0) -> list[dict]:
+    return [{"text": ch, "x0": x + i * size, "x1": x + (i + 1) * size, "top": top, "bottom": top + size,
+             "size": size, "fontname": "F", "upright": True} for i, ch in enumerate(text)]
+
+
+def _boxes(x0: float, top: float, widths: list[float], heights: list[float]) -> list[tuple[float, ...]]:
+    xs = [x0 + sum(widths[:i]) for i in range(len(widths) + 1)]
+    ys = [top + sum(heights[:i]) for i in range(len(heights) + 1)]
+    return [(xs[c], ys[r], xs[c + 1], ys[r + 1]) for r in range(len(heights)) for c in range(len(widths))]
+
+
+def test_nested_table_and_text_outside_cells() -> None:
+    outer = _boxes(0, 0, [100, 300], [30, 120])  # the second row's right cell holds a small table
+    inner = _boxes(110, 60, [80, 80], [20, 20])
+    chars = (_raw("项目", 5, 10) + _raw("说明", 105, 10) + _raw("标准", 5, 70) + _raw("按下表扣减：", 105, 40)
+             + _raw("比率", 115, 65) + _raw("扣减", 195, 65) + _raw("10%", 115, 85) + _raw("20%", 195, 85)
+             + _raw("正文在表外", 0, 200))
+    got = split_tables([((0, 0, 400, 150), outer), ((110, 60, 270, 100), inner)], chars, 1)
+    assert [(t.n_rows, t.n_cols) for t in got.tables] == [(2, 2), (2, 2)]  # top to bottom: outer first
+    assert [c.text for c in got.tables[0].cells] == ["项目", "说明", "标准", "按下表扣减："]
+    assert [c.text for c in got.tables[1].cells] == ["比率", "扣减", "10%", "20%"]
+    assert "".join(c["text"] for c in got.prose_chars) == "正文在表外"
+    assert got.table_chars == len(chars) - 5
 
 
 def _grid(rows: list[list[str]]) -> Table:

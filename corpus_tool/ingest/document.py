@@ -125,14 +125,15 @@ def clean_blocks(extracted: Extracted, log: CleaningLog) -> tuple[list[Block], l
 
 
 def clean_tables(tables: list[Table], log: CleaningLog, prose: str) -> list[Table]:
-    """The same character repairs as the prose, cell by cell (counted in the same log)."""
+    """The same character repairs as the prose, cell by cell and line by line (a cell keeps the line
+    breaks the extractor put before list items), counted in the same log."""
     if not tables:
         return []
     gbk = gbk_guard(prose + "\n" + "\n".join(c.text for t in tables for c in t.cells))
     for table in tables:
         for cell in table.cells:
             if cell.text:
-                cell.text = clean_text(cell.text, log, gbk=gbk)
+                cell.text = "\n".join(clean_text(line, log, gbk=gbk) for line in cell.text.split("\n"))
     return tables
 
 

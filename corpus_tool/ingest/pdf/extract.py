@@ -24,7 +24,7 @@ from corpus_tool.ingest.pdf.info import pdf_meta
 from corpus_tool.ingest.pdf.layout import PageText, image_cover, layout_page, short_rules
 from corpus_tool.ingest.pdf.ocr import ocr_page, ocr_problem
 from corpus_tool.ingest.pdf.safety import check_bytes, check_content_size
-from corpus_tool.ingest.pdf.tables import find_page_tables
+from corpus_tool.ingest.pdf.tables import PageTables, find_page_tables
 
 SCANNED_MAX_CHARS = 10  # a page with fewer chars ...
 SCANNED_MIN_COVER = 0.8  # ... and images over this share of its area is a scan
@@ -107,7 +107,7 @@ def _read_page(page: Any, page_no: int, log: list[LogEntry], tables: list[Table]
             found = find_page_tables(page, chars, drawn, page_no)
         except Exception as e:  # a table finder failure keeps the page, read as prose
             log.append(LogEntry("pdf_table_error", 1, f"page {page_no}: read as prose ({type(e).__name__}: {e})"))
-            found = find_page_tables(page, chars, [], page_no)
+            found = PageTables([], chars)
     except Exception as e:  # one bad content stream should not lose the other pages
         log.append(LogEntry("pdf_page_error", 1, f"page {page_no}: {type(e).__name__}: {e}"))
         return None

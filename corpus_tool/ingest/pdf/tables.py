@@ -84,8 +84,8 @@ def find_page_tables(page: Any, raw_chars: list[dict[str, Any]], drawn: list[dic
 def split_tables(found: list[tuple[Box, list[Box]]], raw_chars: list[dict[str, Any]], page_no: int) -> PageTables:
     """Read each candidate (bbox, cell boxes) from the chars; keep the real tables, return the rest as prose.
 
-    Larger candidates are tried first, and one lying inside a kept table is skipped (the finder
-    can report a block of cells both alone and as part of the whole). Only chars that land in a
+    Smaller candidates are read first and keep their chars: a table drawn inside a cell of another
+    is a table of its own, and the outer cell keeps only its own text. Only chars that land in a
     cell of a kept table leave the prose: text inside a table's box but in no cell (or set
     sideways, which the layout counts as rotated) stays in the page's text. Tables are numbered
     top to bottom.
@@ -95,9 +95,7 @@ def split_tables(found: list[tuple[Box, list[Box]]], raw_chars: list[dict[str, A
     kept: list[tuple[Box, Table]] = []
     taken: set[int] = set()
     out = PageTables([], raw_chars)
-    for bbox, boxes in sorted(found, key=lambda f: -_area(f[0])):
-        if any(_contains(k, bbox) for k, _ in kept):
-            continue
+    for bbox, boxes in sorted(found, key=lambda f: _area(f[0])):
         x0, top, x1, bottom = bbox
         raw = [c for c in raw_chars if id(c) not in taken
                and x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
@@ -117,11 +115,6 @@ def split_tables(found: list[tuple[Box, list[Box]]], raw_chars: list[dict[str, A
 
 def _area(b: Box) -> float:
     return (b[2] - b[0]) * (b[3] - b[1])
-
-
-def _contains(outer: Box, inner: Box, slack: float = 1.0) -> bool:
-    return (outer[0] - slack <= inner[0] and outer[1] - slack <= inner[1]
-            and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)
 
 
 def read_grid(boxes: list[Box], raw: list[dict[str, Any]],
@@ -194,9 +187,17 @@ def _ascii(ch: str) -> bool:
 GROUPED = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?%?")  # 1,234,567.89
 
 
+# A line opening with a list marker starts an item of its own: - • ● 1. 1、 (1) （一） 一、 (not -5, a number).
+ITEM = re.compile(r"(?:[-•·●○■□◆▪*](?!\d)|\d{1,2}[.、)）](?!\d)"
+                  r"|[（(][\d一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
+
+
 def _glue(text: str, word: str) -> str:
-    """What goes between two lines of a cell: nothing next to CJK, nothing inside a number wrapped
-    by a narrow column (``10,247,504,0`` + ``00.00``), nothing after a hyphen, else one space."""
+    """What goes between two lines of a cell: a line break before a list item, nothing next to CJK,
+    nothing inside a number wrapped by a narrow column (``10,247,504,0`` + ``00.00``), nothing after
+    a hyphen, else one space."""
+    if ITEM.match(word):
+        return "\n"
     if _is_wide(text[-1]) or _is_wide(word[0]) or text[-1] == "-":
         return ""
     head, tail = text.rsplit(" ", 1)[-1], word.split(" ", 1)[0]
@@ -206,10 +207,10 @@ def _glue(text: str, word: str) -> str:
 
 
 def cell_text(chars: list[Char]) -> str:
-    """The text of one cell: lines top to bottom by baseline, chars left to right, joined with
-    nothing between CJK and one space between Latin words (the repair step does the same for
-    prose; see :func:`_glue`). Within a line a space goes only between ASCII chars set apart by a
-    gap. Duplicate glyphs (fake bold) are dropped."""
+    """The text of one cell: lines top to bottom by baseline, chars left to right. Lines are joined
+    as the repair step joins prose (nothing between CJK, one space between Latin words), with a line
+    break kept only before a list item (see :func:`_glue`). Within a line a space goes only between
+    ASCII chars set apart by a gap. Duplicate glyphs (fake bold) are dropped."""
     lines: list[list[Char]] = []
     for c in sorted((c for c in chars if not c.space), key=lambda c: (c.base, c.x0)):
         if lines and abs(c.base - lines[-1][-1].base) <= LINE_TOLERANCE * max(c.size, lines[-1][-1].size):
