@@ -122,6 +122,27 @@ def test_export_round_trips(corpus: Path, tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(grid.reset_index(drop=True), filled.reset_index(drop=True), check_dtype=False)
 
 
+def test_cli_info_show_and_export(corpus: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from corpus_tool.cli import app
+
+    runner = CliRunner()
+    with CorpusDB(corpus, read_only=True) as store:
+        n_tables = store.con.execute("SELECT count(DISTINCT (doc_id, table_no)) FROM main.tables").fetchone()[0]
+        anhui = store.con.execute("SELECT doc_id FROM files WHERE source_path LIKE '%anhui%'").fetchone()[0]
+    info = runner.invoke(app, ["info", "--db", str(corpus)])
+    assert info.exit_code == 0 and f"表格 tables: {n_tables} in 3 documents" in info.output
+    show = runner.invoke(app, ["show", anhui, "--db", str(corpus)])
+    assert show.exit_code == 0 and "表格 tables: 3" in show.output and "表 table 2: page 1, 11×8" in show.output
+    out = tmp_path / "grid.xlsx"
+    done = runner.invoke(app, ["export", "tables", "--grid", "--out", str(out), "--db", str(corpus)])
+    assert done.exit_code == 0 and f"{n_tables} tables" in done.output and out.exists()
+    assert out.with_name("grid.xlsx.run.json").exists()
+    wrong = runner.invoke(app, ["export", "paragraphs", "--grid", "--out", str(out), "--db", str(corpus)])
+    assert wrong.exit_code == 2
+
+
 def _read_grid(path: Path) -> pd.DataFrame:
     """The grid workbook back to the long form: a header row per table, then its rows."""
     from openpyxl import load_workbook
