@@ -27,7 +27,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in FILES:
         shutil.copy(real / name, folder / name)
     db = folder / "corpus.duckdb"
-    assert ingest_paths(sorted(folder.glob("*.pdf")), db).failed == 0
+    summary = ingest_paths(sorted(folder.glob("*.pdf")), db)
+    with CorpusDB(db, read_only=True) as store:
+        stored = store.con.execute("SELECT count(DISTINCT (doc_id, table_no)) FROM main.tables").fetchone()[0]
+    assert summary.failed == 0 and summary.tables == stored > 20
     return db
 
 

@@ -134,7 +134,8 @@ def _print_summary(s: IngestSummary) -> None:
         f"完全重复 exact duplicates: {s.duplicates}  近似重复 near duplicates: {s.near_duplicates}  "
         f"失败 failed: {s.failed + s.failed_before}"
     )
-    typer.echo(f"页 pages: {s.pages}  字符 characters: {s.characters}  扫描页 scanned pages: {s.scanned_pages}")
+    typer.echo(f"页 pages: {s.pages}  字符 characters: {s.characters}  扫描页 scanned pages: {s.scanned_pages}"
+               + (f"  表格 tables: {s.tables}" if s.tables else ""))
     if s.ignored_tables:
         typer.echo(f"表格文件未导入 table files not read: {s.ignored_tables} (需指定 / use --text-column)")
     for path, error, detail in s.errors:
