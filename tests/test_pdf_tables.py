@@ -242,6 +242,25 @@ def test_nested_table_and_text_outside_cells() -> None:
     assert got.table_chars == len(chars) - 5
 
 
+def test_finder_runs_only_on_ruled_pages() -> None:
+    from corpus_tool.ingest.pdf.tables import MAX_DRAWN, find_page_tables, has_grid
+
+    across = [{"object_type": "line", "x0": 0, "x1": 100, "top": y, "bottom": y} for y in (0, 10, 20)]
+    down = [{"object_type": "line", "x0": x, "x1": x, "top": 0, "bottom": 20} for x in (0, 50, 100)]
+    frame = [{"object_type": "rect", "x0": 0, "x1": 100, "top": 0, "bottom": 20}]
+    assert has_grid(across + down) and not has_grid(across) and not has_grid(frame + across[:1])
+
+    class NoFinder:  # a page whose finder must not be called
+        def find_tables(self, settings: object) -> list:
+            raise AssertionError("finder called")
+
+    chars = _raw("正文", 0, 0)
+    assert find_page_tables(NoFinder(), chars, across, 1).prose_chars == chars  # rules one way only: prose
+    dense = (across + down) * (MAX_DRAWN // 6 + 1)
+    got = find_page_tables(NoFinder(), chars, dense, 1)
+    assert got.prose_chars == chars and not got.tables and str(MAX_DRAWN) in got.not_searched
+
+
 def _grid(rows: list[list[str]]) -> Table:
     cells = [TableCell(r + 1, c + 1, text) for r, row in enumerate(rows) for c, text in enumerate(row)]
     return Table(1, 1, len(rows), max(len(r) for r in rows), cells)

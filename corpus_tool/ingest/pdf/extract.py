@@ -108,6 +108,8 @@ def _read_page(page: Any, page_no: int, log: list[LogEntry], tables: list[Table]
         except Exception as e:  # a table finder failure keeps the page, read as prose
             log.append(LogEntry("pdf_table_error", 1, f"page {page_no}: read as prose ({type(e).__name__}: {e})"))
             found = PageTables([], chars)
+        if found.not_searched:
+            log.append(LogEntry("pdf_tables_not_searched", 1, f"page {page_no}: read as prose ({found.not_searched})"))
     except Exception as e:  # one bad content stream should not lose the other pages
         log.append(LogEntry("pdf_page_error", 1, f"page {page_no}: {type(e).__name__}: {e}"))
         return None

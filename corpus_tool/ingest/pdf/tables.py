@@ -27,6 +27,8 @@ FINDER_SETTINGS: dict[str, Any] = {
     "snap_tolerance": 3, "join_tolerance": 3, "edge_min_length": 3, "intersection_tolerance": 3,
 }
 MIN_RULES = 3  # horizontal and vertical rules a page needs before the finder runs (a 2 × 2 grid has 3 + 3)
+MAX_DRAWN = 5000  # more lines and rectangles than this is a drawing (a map, a dense chart): the finder's
+# edge intersection grows with their square, so such a page is read as prose, with a log entry
 MIN_RULE_LENGTH = 3.0  # shorter segments are dots or ticks, not cell borders
 MIN_FILLED_ROWS = 2  # rows with text in at least two cells
 MIN_FILLED_SHARE = 0.25  # share of cells with text (budget tables leave many cells empty) ...
@@ -47,6 +49,7 @@ class PageTables:
     prose_chars: list[dict[str, Any]]
     table_chars: int = 0  # glyphs taken into tables (for the page's char counts)
     bad_chars: int = 0  # of which broken (cid:n, U+FFFD ...)
+    not_searched: str = ""  # why the finder did not run on a page that has rules
 
 
 def has_grid(drawn: list[dict[str, Any]]) -> bool:
@@ -74,6 +77,8 @@ def find_page_tables(page: Any, raw_chars: list[dict[str, Any]], drawn: list[dic
     """Tables on an open pdfplumber ``page`` (table numbers start at 1 on each page; the caller renumbers)."""
     if not raw_chars or not has_grid(drawn):
         return PageTables([], raw_chars)
+    if len(drawn) > MAX_DRAWN:
+        return PageTables([], raw_chars, not_searched=f"{len(drawn)} lines and rectangles (over {MAX_DRAWN})")
     found = []
     for candidate in page.find_tables(FINDER_SETTINGS):
         boxes = [tuple(map(float, c)) for c in candidate.cells]
