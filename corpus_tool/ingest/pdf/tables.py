@@ -74,7 +74,7 @@ def has_grid(drawn: list[dict[str, Any]]) -> bool:
 
 def find_page_tables(page: Any, raw_chars: list[dict[str, Any]], drawn: list[dict[str, Any]],
                      page_no: int) -> PageTables:
-    """Tables on an open pdfplumber ``page`` (table numbers start at 1 on each page; the caller renumbers)."""
+    """Tables on an open pdfplumber ``page``, top to bottom (``table_no`` is set by the caller, per document)."""
     if not raw_chars or not has_grid(drawn):
         return PageTables([], raw_chars)
     if len(drawn) > MAX_DRAWN:
