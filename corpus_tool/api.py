@@ -195,7 +195,7 @@ class Corpus:
     # -- tables --------------------------------------------------------------------------------------------
     def table(self, name: str, where: str | None = None) -> pd.DataFrame:
         """A stored table in its export column order: documents, sections, paragraphs, citations,
-        footnotes, log, errors, files or tokens. ``where`` filters documents (``year >= 2018``)."""
+        footnotes, tables, log, errors, files, relations or tokens. ``where`` filters documents (``year >= 2018``)."""
         if name not in EXPORT_COLUMNS:
             raise ValueError(f"未知数据表 / unknown table {name!r}; choose from {', '.join(EXPORT_COLUMNS)}")
         if name == "tokens":
@@ -243,8 +243,13 @@ class Corpus:
     def footnotes(self, where: str | None = None) -> pd.DataFrame:
         return self.table("footnotes", where)
 
+    def tables(self, where: str | None = None) -> pd.DataFrame:
+        """Table cells read from the documents (PDF ruled tables), one row per cell: doc_id, table_no,
+        page, row, col, spans, text. Their text is not in :meth:`paragraphs`."""
+        return self.table("tables", where)
+
     def info(self) -> dict[str, Any]:
-        """Counts of documents, paragraphs, characters, tokens and failed files."""
+        """Counts of documents, paragraphs, characters, tables, tokens and failed files."""
         with CorpusDB(self._existing(), read_only=True) as store:
             one = lambda sql: (store.con.execute(sql).fetchone() or (0,))[0]  # noqa: E731
             years = store.con.execute("SELECT min(year), max(year) FROM documents").fetchone() or (None, None)
@@ -253,6 +258,7 @@ class Corpus:
                 "documents": one("SELECT count(*) FROM documents"),
                 "paragraphs": one("SELECT count(*) FROM paragraphs WHERE field = 'body'"),
                 "characters": one("SELECT coalesce(sum(n_chars), 0) FROM documents"),
+                "tables": one("SELECT count(DISTINCT (doc_id, table_no)) FROM main.tables"),
                 "tokens": one("SELECT count(*) FROM tokens"),
                 "failed_files": one("SELECT count(*) FROM errors"),
                 "years": None if years[0] is None else (years[0], years[1]),
@@ -266,7 +272,8 @@ class Corpus:
             return f"<p>Corpus <code>{html.escape(str(self.path))}</code>: 尚未创建 / not created yet</p>"
         info = self.info()
         names = {"database": "数据库 database", "documents": "文档 documents", "paragraphs": "段落 paragraphs",
-                 "characters": "字符 characters", "tokens": "词元 tokens", "failed_files": "失败文件 failed files",
+                 "characters": "字符 characters", "tables": "表格 tables", "tokens": "词元 tokens",
+                 "failed_files": "失败文件 failed files",
                  "years": "年份 years"}
         rows = "".join(
             f"<tr><th style='text-align:left'>{names[k]}</th><td style='text-align:left'>"

@@ -14,7 +14,7 @@ import typer
 from corpus_tool.cli.app import DEFAULT_DB, DbOption, app, fail
 from corpus_tool.cli.engine import EngineOption, SchedulerOption, open_engine
 from corpus_tool.export.runrecord import run_record, write_run_record
-from corpus_tool.export.tables import ExportFormatError, with_field_columns, write_table
+from corpus_tool.export.tables import ExportFormatError, with_field_columns, write_table, write_table_grid
 from corpus_tool.ingest.document import IngestOptions
 from corpus_tool.ingest.filenames import readable_path, stored_path
 from corpus_tool.ingest.pipeline import IngestSummary, ingest_paths
@@ -148,7 +148,8 @@ def _print_summary(s: IngestSummary) -> None:
         f"完全重复 exact duplicates: {s.duplicates}  近似重复 near duplicates: {s.near_duplicates}  "
         f"失败 failed: {s.failed + s.failed_before}"
     )
-    typer.echo(f"页 pages: {s.pages}  字符 characters: {s.characters}  扫描页 scanned pages: {s.scanned_pages}")
+    typer.echo(f"页 pages: {s.pages}  字符 characters: {s.characters}  扫描页 scanned pages: {s.scanned_pages}"
+               + (f"  表格 tables: {s.tables}" if s.tables else ""))
     if s.ignored_tables:
         typer.echo(f"表格文件未导入 table files not read: {s.ignored_tables} (需指定 / use --text-column)")
     _print_manifests(s)
@@ -203,9 +204,13 @@ def info(
         n_files = (q("SELECT count(*) FROM files").fetchone() or (0,))[0]
         n_paras = (q("SELECT count(*) FROM paragraphs WHERE field = 'body'").fetchone() or (0,))[0]
         n_errors = (q("SELECT count(*) FROM errors").fetchone() or (0,))[0]
+        n_tables, n_table_docs = q("SELECT count(DISTINCT (doc_id, table_no)), count(DISTINCT doc_id) "
+                                   "FROM main.tables").fetchone() or (0, 0)
         typer.echo(f"数据库 database: {db}")
         typer.echo(f"文档 documents: {n_docs}  文件 files: {n_files}  段落 paragraphs: {n_paras}  "
                    f"字符 characters: {n_chars}  失败 failed files: {n_errors}")
+        if n_tables:
+            typer.echo(f"表格 tables: {n_tables} in {n_table_docs} documents (export tables 导出)")
         for fmt, n in q("SELECT format, count(*) FROM documents GROUP BY format ORDER BY format").fetchall():
             typer.echo(f"  {fmt}: {n}")
         years = q("SELECT min(year), max(year) FROM documents").fetchone()
@@ -302,6 +307,12 @@ def show(
         cites = store.table("citations", f"doc_id = '{did}'")
         if len(cites):
             typer.echo(f"\n引文标注 citations: {len(cites)}")
+        cells = store.table("tables", f"doc_id = '{did}'")
+        if len(cells):
+            shapes = cells.groupby("table_no").first()
+            typer.echo(f"\n表格 tables: {len(shapes)} (export tables 导出)")
+            for no, t in shapes.iterrows():
+                typer.echo(f"  表 table {no}: page {t.page}, {t.n_rows}×{t.n_cols}")
         typer.echo("\n清洗日志 cleaning log:")
         for _, e in store.table("log", f"doc_id = '{did}'").iterrows():
             typer.echo(f"  {e.step}: {e['count']}  {e.detail[:100]}")
@@ -312,23 +323,31 @@ def export(
     table: Annotated[str, typer.Argument(help="数据表 / table: " + " | ".join(EXPORT_COLUMNS))],
     out: Annotated[Path, typer.Option("--out", "-o", help="输出文件 / output file")],
     db: DbOption = DEFAULT_DB,
+    grid: Annotated[bool, typer.Option(
+        "--grid", help="tables: 按原表格网格写入 .xlsx / write each table as its grid (.xlsx)")] = False,
 ) -> None:
     if table not in EXPORT_COLUMNS:
         raise fail(f"unknown table {table!r}; choose from {', '.join(EXPORT_COLUMNS)} (未知数据表)", 2)
+    if grid and table != "tables":
+        raise fail("--grid applies to `export tables` only (--grid 仅用于导出表格)", 2)
     with _open(db) as store:
         df = store.table(table)
         if table == "documents":
             df = with_field_columns(df)
+        sources = dict(store.con.execute("SELECT doc_id, source_path FROM documents").fetchall()) if grid else {}
         fingerprint = store.fingerprint()
         n_docs = len(store.doc_ids())
     try:
-        write_table(df, out)
+        write_table_grid(df, sources, out) if grid else write_table(df, out)
     except ExportFormatError as exc:
         raise fail(str(exc), 2) from exc
-    record = run_record("export", {"table": table, "db": str(db)},
+    record = run_record("export", {"table": table, "db": str(db), **({"grid": True} if grid else {})},
                         corpus={"fingerprint": fingerprint, "documents": n_docs})
     write_run_record(out, record)
-    typer.echo(f"{len(df)} rows → {out}")
+    if grid:
+        typer.echo(f"{df.groupby(['doc_id', 'table_no']).ngroups if len(df) else 0} tables ({len(df)} cells) → {out}")
+    else:
+        typer.echo(f"{len(df)} rows → {out}")
 
 
 def _has_table(store: CorpusDB, name: str) -> bool:

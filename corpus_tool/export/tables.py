@@ -128,3 +128,50 @@ def _fix_zip_times(path: Path) -> None:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
             zout.writestr(fixed, data)
+
+
+GRID_HEADER = ("文档 document", "来源 source", "页 page", "表 table", "行×列 rows×cols")
+
+
+def write_table_grid(cells: pd.DataFrame, sources: dict[str, str], out: str | Path) -> Path:
+    """The stored tables as grids in one XLSX sheet, stacked in (document, table) order.
+
+    Each table starts with a header row naming its document id, source file, page, table
+    number and size; its cells follow as the grid they were read from (merged cells merged),
+    then one empty row. ``cells`` is the long form (the ``tables`` export).
+    """
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise ExportFormatError(
+            f"the table grid is written as .xlsx, not {out.suffix or '(none)'} (表格网格只能导出为 .xlsx)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook()
+    fixed = dt.datetime(2000, 1, 1)
+    wb.properties.created = fixed
+    wb.properties.modified = fixed
+    ws = wb.active
+    ws.title = "tables"
+    at = 1
+    for (doc_id, table_no), group in cells.groupby(["doc_id", "table_no"], sort=True):
+        first = group.iloc[0]
+        n_rows, n_cols = int(first.n_rows), int(first.n_cols)
+        page = None if pd.isna(first.page) else int(first.page)
+        header = [GRID_HEADER[0], doc_id, GRID_HEADER[1], sources.get(str(doc_id), ""), GRID_HEADER[2], page,
+                  GRID_HEADER[3], int(table_no), GRID_HEADER[4], f"{n_rows}×{n_cols}"]
+        for k, value in enumerate(header, 1):
+            ws.cell(at, k, value)
+        for cell in group.sort_values(["row", "col"]).itertuples(index=False):
+            r, c = at + int(cell.row), int(cell.col)
+            ws.cell(r, c, _xlsx_value(cell.text))
+            if cell.row_span > 1 or cell.col_span > 1:
+                ws.merge_cells(start_row=r, start_column=c, end_row=r + int(cell.row_span) - 1,
+                               end_column=c + int(cell.col_span) - 1)
+        at += n_rows + 2
+    wb.save(out)
+    _fix_zip_times(out)
+    return out
+

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus_tool.ingest.model import FOOTNOTE, RAW, TITLE, Block, Document, Extracted, LogEntry
+from corpus_tool.ingest.model import FOOTNOTE, RAW, TITLE, Block, Document, Extracted, LogEntry, Table
 from corpus_tool.ingest.repair import CleaningLog, clean_text, gbk_guard, repair_chars
 from corpus_tool.ingest.sniff import misnamed_hint
 from corpus_tool.ingest.structure import build_structure, keep_keyword_spaces
@@ -127,6 +127,19 @@ def clean_blocks(extracted: Extracted, log: CleaningLog) -> tuple[list[Block], l
     return blocks, layout_log, headers
 
 
+def clean_tables(tables: list[Table], log: CleaningLog, prose: str) -> list[Table]:
+    """The same character repairs as the prose, cell by cell and line by line (a cell keeps the line
+    breaks the extractor put before list items), counted in the same log."""
+    if not tables:
+        return []
+    gbk = gbk_guard(prose + "\n" + "\n".join(c.text for t in tables for c in t.cells))
+    for table in tables:
+        for cell in table.cells:
+            if cell.text:
+                cell.text = "\n".join(clean_text(line, log, gbk=gbk) for line in cell.text.split("\n"))
+    return tables
+
+
 def _convert_document(doc: Document) -> int:
     """Traditional → simplified in every text field of ``doc``; return the characters changed."""
     from corpus_tool.ingest.convert import to_simplified
@@ -150,6 +163,9 @@ def _convert_document(doc: Document) -> int:
         section.title = conv(section.title)
     for note in doc.footnotes:
         note.text = conv(note.text)
+    for table in doc.tables:
+        for cell in table.cells:
+            cell.text = conv(cell.text)
     return changed
 
 
@@ -244,6 +260,7 @@ def build_document(path: Path, extracted: Extracted, doc_id: str, source_path: s
         units=structured.units,
         citations=structured.citations,
         footnotes=structured.footnotes,
+        tables=clean_tables(extracted.tables, log, "\n".join(b.text for b in extracted.blocks)),
         log=extracted.log + layout_log + log.entries() + structured.log,
         meta=meta,
         n_pages=extracted.n_pages,

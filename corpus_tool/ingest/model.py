@@ -39,6 +39,28 @@ class LogEntry:
 
 
 @dataclass
+class TableCell:
+    """One cell of a table; a merged cell sits at its top-left position and spans the others."""
+
+    row: int  # 1-based
+    col: int  # 1-based
+    text: str
+    row_span: int = 1
+    col_span: int = 1
+
+
+@dataclass
+class Table:
+    """A table read from a page as a grid (PDF ruled tables), kept out of the prose."""
+
+    table_no: int  # 1-based in document order
+    page: int | None
+    n_rows: int
+    n_cols: int
+    cells: list[TableCell] = field(default_factory=list)
+
+
+@dataclass
 class Extracted:
     """What an extractor read from one file, before repair."""
 
@@ -51,6 +73,7 @@ class Extracted:
     log: list[LogEntry] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)  # format-level metadata (PDF info, HTML <title>)
     fmt: str = ""  # pdf, txt, md, html, docx ...
+    tables: list[Table] = field(default_factory=list)  # tables kept out of the blocks (PDF ruled tables)
 
 
 @dataclass
@@ -106,6 +129,7 @@ class Document:
     units: list[Unit] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     footnotes: list[Footnote] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
     log: list[LogEntry] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)  # year, date, issuer, doc_number ... and their sources
     n_pages: int = 0
@@ -119,3 +143,4 @@ class Document:
     @property
     def n_chars(self) -> int:
         return sum(len(u.text) for u in self.units)
+

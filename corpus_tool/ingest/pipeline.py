@@ -54,6 +54,7 @@ class IngestSummary:
     pages: int = 0
     characters: int = 0
     scanned_pages: int = 0
+    tables: int = 0  # tables read from the documents (PDF ruled tables), kept out of the prose
     near_duplicates: int = 0
     ignored_tables: int = 0  # CSV/XLSX found in folders while no --text-column was given
     aborted: bool = False  # --strict stopped the batch at its first failure
@@ -81,7 +82,7 @@ class IngestSummary:
             "files": self.files, "ingested": self.ingested, "unchanged": self.unchanged,
             "duplicates": self.duplicates, "failed": self.failed, "failed_before": self.failed_before,
             "pages": self.pages, "characters": self.characters, "scanned_pages": self.scanned_pages,
-            "near_duplicates": self.near_duplicates, "ignored_tables": self.ignored_tables,
+            "tables": self.tables, "near_duplicates": self.near_duplicates, "ignored_tables": self.ignored_tables,
             "aborted": self.aborted, "skipped": len(self.skipped),
             "unsupported": self.unsupported_by_suffix(),
             "manifests": [{k: v for k, v in m.items() if k != "unused_rows"} | {"unused_rows": len(m["unused_rows"])}
@@ -304,6 +305,7 @@ def ingest_paths(
                 summary.pages += doc.n_pages
                 summary.characters += doc.n_chars
                 summary.scanned_pages += len(doc.scanned_pages)
+                summary.tables += len(doc.tables)
         if not summary.aborted:
             summary.near_duplicates = link_corpus(store, options.near_duplicate_threshold)
         if manifests.manifests:

@@ -41,6 +41,7 @@ EXPORT_COLUMNS: dict[str, list[str]] = {
     "paragraphs": ["doc_id", "para_no", "section_no", "section_title", "text", "field", "page"],
     "citations": ["doc_id", "para_no", "number", "page", "offset"],
     "footnotes": ["doc_id", "footnote_no", "page", "text"],
+    "tables": ["doc_id", "table_no", "page", "row", "col", "row_span", "col_span", "text", "n_rows", "n_cols"],
     "log": ["doc_id", "source_path", "step", "count", "detail"],
     "errors": ["source_path", "error", "detail"],
     "metadata_conflicts": ["doc_id", "source_path", "field", "manifest_value", "manifest_source", "text_value",
@@ -59,6 +60,7 @@ EXPORT_ORDER: dict[str, str] = {
     "paragraphs": "doc_id, para_no",
     "citations": "doc_id, para_no, \"offset\", number",
     "footnotes": "doc_id, footnote_no",
+    "tables": 'doc_id, table_no, "row", col',
     "log": "doc_id, step, detail",
     "errors": "source_path",
     "metadata_conflicts": "doc_id, field",
@@ -272,6 +274,10 @@ class CorpusDB:
         _insert_many(con, "citations", [(doc.doc_id, c.para_no, c.number, c.page, c.offset)
                                         for c in doc.citations])
         _insert_many(con, "footnotes", [(doc.doc_id, f.footnote_no, f.page, f.text) for f in doc.footnotes])
+        _insert_many(con, "tables", [
+            (doc.doc_id, t.table_no, t.page, c.row, c.col, c.row_span, c.col_span, c.text, t.n_rows, t.n_cols)
+            for t in doc.tables for c in t.cells
+        ])
         _insert_many(con, "log", [(doc.doc_id, doc.source_path, e.step, e.count, e.detail) for e in doc.log])
         if m.get("minhash") is not None:
             con.execute("INSERT INTO signatures VALUES (?, ?, ?)", [doc.doc_id, m["minhash"], m.get("n_shingles", 0)])
@@ -286,8 +292,8 @@ class CorpusDB:
 
 
 def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
-    for table in ("documents", "sections", "paragraphs", "citations", "footnotes", "log", "tokens", "signatures",
-                  "relations", "metadata_conflicts"):
+    for table in ("documents", "sections", "paragraphs", "citations", "footnotes", "tables", "log", "tokens",
+                  "signatures", "relations", "metadata_conflicts"):
         con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
 
 
@@ -296,6 +302,7 @@ def _insert_many(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[tupl
     rows = list(rows)
     if not rows:
         return
-    names = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+    # column names from a query: `DESCRIBE tables` would list the database's tables instead
+    names = [d[0] for d in con.execute(f"SELECT * FROM main.{table} LIMIT 0").description]
     arrow = pa.table({name: [r[i] for r in rows] for i, name in enumerate(names)})  # noqa: F841
     con.execute(f"INSERT INTO {table} SELECT * FROM arrow")

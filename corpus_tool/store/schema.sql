@@ -78,6 +78,21 @@ CREATE TABLE IF NOT EXISTS footnotes (
     text VARCHAR
 );
 
+-- Tables read from the documents (PDF ruled tables), one row per cell; their text is not in paragraphs.
+-- row/col are 1-based; a merged cell is stored once, at its top-left position, with its spans.
+CREATE TABLE IF NOT EXISTS tables (
+    doc_id VARCHAR,
+    table_no INTEGER,             -- 1-based in document order
+    page INTEGER,
+    "row" INTEGER,
+    col INTEGER,
+    row_span INTEGER,
+    col_span INTEGER,
+    text VARCHAR,                 -- '' for an empty cell
+    n_rows INTEGER,               -- the table's grid size
+    n_cols INTEGER
+);
+
 -- The cleaning log: what each step changed in each document.
 CREATE TABLE IF NOT EXISTS log (
     doc_id VARCHAR,

@@ -16,7 +16,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from corpus_tool.ingest.model import Extracted, LogEntry
+from corpus_tool.ingest.model import Extracted, LogEntry, Table
 from corpus_tool.ingest.pdf.blocks import block_log, build_blocks, compute_stats
 from corpus_tool.ingest.pdf.errors import BrokenPdfError, EncryptedPdfError, OcrUnavailableError
 from corpus_tool.ingest.pdf.furniture import mark_furniture
@@ -24,6 +24,7 @@ from corpus_tool.ingest.pdf.info import pdf_meta
 from corpus_tool.ingest.pdf.layout import PageText, image_cover, layout_page, short_rules
 from corpus_tool.ingest.pdf.ocr import ocr_page, ocr_problem
 from corpus_tool.ingest.pdf.safety import check_bytes, check_content_size
+from corpus_tool.ingest.pdf.tables import PageTables, find_page_tables
 
 SCANNED_MAX_CHARS = 10  # a page with fewer chars ...
 SCANNED_MIN_COVER = 0.8  # ... and images over this share of its area is a scan
@@ -42,10 +43,16 @@ def extract_pdf(
     path = Path(path)
     check_bytes(path)
     log: list[LogEntry] = []
+    tables: list[Table] = []
     with _open(path) as pdf:
         n_pages, meta = _doc_info(path, pdf)
         limit = n_pages if max_pages is None else max(0, min(n_pages, max_pages))
-        pages = [_read_page(pdf.pages[i], i + 1, log) for i in range(limit)]
+        pages = [_read_page(pdf.pages[i], i + 1, log, tables) for i in range(limit)]
+    for no, table in enumerate(tables, 1):
+        table.table_no = no
+    if tables:
+        on = sorted({t.page for t in tables if t.page is not None})
+        log.append(LogEntry("pdf_tables", len(tables), "ruled tables kept out of the text on pages " + _pages(on)))
     if limit < n_pages:
         log.append(LogEntry("pdf_pages_truncated", n_pages - limit, f"read {limit} of {n_pages} pages"))
     if pages and all(p is None for p in pages):
@@ -64,6 +71,7 @@ def extract_pdf(
         suspect_pages=sorted(set(suspect) | {i + 1 for i, p in enumerate(pages) if p is None}),
         ocr_pages=ocr_pages,
         log=log,
+        tables=tables,
         meta=meta,
         fmt="pdf",
     )
@@ -88,19 +96,30 @@ def _doc_info(path: Path, pdf: pdfplumber.PDF) -> tuple[int, dict[str, str]]:
         raise BrokenPdfError(f"{path}: cannot read the page tree ({type(e).__name__}: {e})") from e
 
 
-def _read_page(page: Any, page_no: int, log: list[LogEntry]) -> PageText | None:
-    """Parse one page once (chars, rules, images), release pdfplumber's caches, then lay it out."""
+def _read_page(page: Any, page_no: int, log: list[LogEntry], tables: list[Table]) -> PageText | None:
+    """Parse one page once (chars, rules, images), find its ruled tables, release pdfplumber's caches,
+    then lay out the chars outside the tables (table cells never become paragraphs or headings)."""
     try:
         width, height = float(page.width), float(page.height)
         check_content_size(page.page_obj)
         chars, drawn, images = page.chars, page.lines + page.rects, page.images
+        try:
+            found = find_page_tables(page, chars, drawn, page_no)
+        except Exception as e:  # a table finder failure keeps the page, read as prose
+            log.append(LogEntry("pdf_table_error", 1, f"page {page_no}: read as prose ({type(e).__name__}: {e})"))
+            found = PageTables([], chars)
+        if found.not_searched:
+            log.append(LogEntry("pdf_tables_not_searched", 1, f"page {page_no}: read as prose ({found.not_searched})"))
     except Exception as e:  # one bad content stream should not lose the other pages
         log.append(LogEntry("pdf_page_error", 1, f"page {page_no}: {type(e).__name__}: {e}"))
         return None
     finally:
         page.close()
-    text = layout_page(chars, width, height, page_no, short_rules(drawn, width, height))
+    tables.extend(found.tables)
+    text = layout_page(found.prose_chars, width, height, page_no, short_rules(drawn, width, height))
     text.image_cover = image_cover(images, width, height)
+    text.n_chars += found.table_chars  # the page's text layer includes its tables (scan and suspect checks)
+    text.bad_chars += found.bad_chars
     return text
 
 

@@ -1,0 +1,244 @@
+"""Ruled tables on a PDF page: found with pdfplumber's table finder, their cells read from the page's chars.
+
+A budget or standard table laid out as prose becomes dozens of false headings and scrambled
+numbers, so the chars inside a table are taken out of the page before layout and kept as a
+grid of cells instead. Only ruled tables are read (pdfplumber's ``lines`` strategy: the cell
+borders are drawn lines or rectangles): the ``text`` strategy, which guesses columns from
+aligned words, also finds "tables" in ordinary two-column prose and lists. The finder runs
+only on pages with enough horizontal and vertical rules to make a grid, which keeps its cost
+off prose pages. A candidate is kept only when it looks like a table (see :func:`is_table`);
+its caption (表1 …) lies outside the ruled box and stays prose.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Any
+
+from corpus_tool.ingest.model import Table, TableCell
+from corpus_tool.ingest.pdf.chars import Char, is_bad_char, to_chars
+
+# pdfplumber's finder on drawn lines and rectangle edges (its defaults, spelled out so that an
+# upgrade cannot change them silently).
+FINDER_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "lines", "horizontal_strategy": "lines",
+    "snap_tolerance": 3, "join_tolerance": 3, "edge_min_length": 3, "intersection_tolerance": 3,
+}
+MIN_RULES = 3  # horizontal and vertical rules a page needs before the finder runs (a 2 × 2 grid has 3 + 3)
+MAX_DRAWN = 5000  # more lines and rectangles than this is a drawing (a map, a dense chart): the finder's
+# edge intersection grows with their square, so such a page is read as prose, with a log entry
+MIN_RULE_LENGTH = 3.0  # shorter segments are dots or ticks, not cell borders
+MIN_FILLED_ROWS = 2  # rows with text in at least two cells
+MIN_FILLED_SHARE = 0.25  # share of cells with text (budget tables leave many cells empty) ...
+MIN_ROW_FILL = 0.5  # ... or share of filled cells in the rows that have text
+MAX_MEDIAN_CELL = 60  # a "table" whose typical cell is a long paragraph is a framed text box
+LINE_TOLERANCE = 0.5  # chars whose baselines differ by less than this share of their size are one line
+SPACE_GAP = 0.15  # a gap wider than this share of the size between Latin letters/digits is a space
+DUPLICATE_SHIFT = 0.3  # the same glyph drawn again within this share of its size is fake bold
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+@dataclass
+class PageTables:
+    """The tables found on one page and the chars left for the prose."""
+
+    tables: list[Table]
+    prose_chars: list[dict[str, Any]]
+    table_chars: int = 0  # glyphs taken into tables (for the page's char counts)
+    bad_chars: int = 0  # of which broken (cid:n, U+FFFD ...)
+    not_searched: str = ""  # why the finder did not run on a page that has rules
+
+
+def has_grid(drawn: list[dict[str, Any]]) -> bool:
+    """True when the page's lines and rectangles give at least :data:`MIN_RULES` rules each way."""
+    across = down = 0
+    for obj in drawn:
+        w, h = abs(obj["x1"] - obj["x0"]), abs(obj["bottom"] - obj["top"])
+        if obj.get("object_type") == "rect":
+            # a rectangle gives two rules each way (a filled hairline rect counts as a rule)
+            if w >= MIN_RULE_LENGTH:
+                across += 2 if h >= MIN_RULE_LENGTH else 1
+            if h >= MIN_RULE_LENGTH:
+                down += 2 if w >= MIN_RULE_LENGTH else 1
+        elif w >= MIN_RULE_LENGTH and h < MIN_RULE_LENGTH:
+            across += 1
+        elif h >= MIN_RULE_LENGTH and w < MIN_RULE_LENGTH:
+            down += 1
+        if across >= MIN_RULES and down >= MIN_RULES:
+            return True
+    return False
+
+
+def find_page_tables(page: Any, raw_chars: list[dict[str, Any]], drawn: list[dict[str, Any]],
+                     page_no: int) -> PageTables:
+    """Tables on an open pdfplumber ``page``, top to bottom (``table_no`` is set by the caller, per document)."""
+    if not raw_chars or not has_grid(drawn):
+        return PageTables([], raw_chars)
+    if len(drawn) > MAX_DRAWN:
+        return PageTables([], raw_chars, not_searched=f"{len(drawn)} lines and rectangles (over {MAX_DRAWN})")
+    found = []
+    for candidate in page.find_tables(FINDER_SETTINGS):
+        boxes = [tuple(map(float, c)) for c in candidate.cells]
+        found.append((tuple(map(float, candidate.bbox)), boxes))
+    return split_tables(found, raw_chars, page_no)
+
+
+def split_tables(found: list[tuple[Box, list[Box]]], raw_chars: list[dict[str, Any]], page_no: int) -> PageTables:
+    """Read each candidate (bbox, cell boxes) from the chars; keep the real tables, return the rest as prose.
+
+    Smaller candidates are read first and keep their chars: a table drawn inside a cell of another
+    is a table of its own, and the outer cell keeps only its own text. Only chars that land in a
+    cell of a kept table leave the prose: text inside a table's box but in no cell (or set
+    sideways, which the layout counts as rotated) stays in the page's text. Tables are numbered
+    top to bottom.
+    """
+    if not found:
+        return PageTables([], raw_chars)
+    kept: list[tuple[Box, Table]] = []
+    taken: set[int] = set()
+    out = PageTables([], raw_chars)
+    for bbox, boxes in sorted(found, key=lambda f: _area(f[0])):
+        x0, top, x1, bottom = bbox
+        raw = [c for c in raw_chars if id(c) not in taken
+               and x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+        table, used = read_grid(boxes, raw, page_no)
+        if table is None or not is_table(table):
+            continue
+        kept.append((bbox, table))
+        taken.update(id(c) for c in used)
+        ink = [c for c in used if not c["text"].isspace()]
+        out.table_chars += len(ink)
+        out.bad_chars += sum(1 for c in ink if is_bad_char(c["text"]))
+    out.tables = [t for _, t in sorted(kept, key=lambda k: (round(k[0][1], 1), round(k[0][0], 1)))]
+    if taken:
+        out.prose_chars = [c for c in raw_chars if id(c) not in taken]
+    return out
+
+
+def _area(b: Box) -> float:
+    return (b[2] - b[0]) * (b[3] - b[1])
+
+
+def read_grid(boxes: list[Box], raw: list[dict[str, Any]],
+              page_no: int) -> tuple[Table | None, list[dict[str, Any]]]:
+    """Cell boxes → a grid: columns at the distinct left edges, rows at the distinct top edges; a cell
+    spans the columns and rows its box covers. Each upright char goes to the cell under its centre.
+    Returns the table and the chars it used."""
+    if not boxes:
+        return None, []
+    xs = sorted({round(b[0], 1) for b in boxes})
+    ys = sorted({round(b[1], 1) for b in boxes})
+    cells: list[TableCell] = []
+    owner: dict[tuple[int, int], int] = {}
+    for x0, top, x1, bottom in sorted(boxes, key=lambda b: (round(b[1], 1), round(b[0], 1))):
+        col, row = xs.index(round(x0, 1)), ys.index(round(top, 1))
+        col_span = max(1, sum(1 for x in xs if x0 - 0.05 <= x < x1 - 0.5))
+        row_span = max(1, sum(1 for y in ys if top - 0.05 <= y < bottom - 0.5))
+        for r in range(row, row + row_span):
+            for k in range(col, col + col_span):
+                owner.setdefault((r, k), len(cells))
+        cells.append(TableCell(row + 1, col + 1, "", row_span, col_span))
+    groups: list[list[dict[str, Any]]] = [[] for _ in cells]
+    used: list[dict[str, Any]] = []
+    for c in raw:
+        if not c.get("upright", True):
+            continue
+        k = bisect_right(xs, (c["x0"] + c["x1"]) / 2) - 1
+        r = bisect_right(ys, (c["top"] + c["bottom"]) / 2) - 1
+        i = owner.get((r, k))
+        if i is not None:
+            groups[i].append(c)
+            used.append(c)
+    for cell, group in zip(cells, groups, strict=True):
+        cell.text = cell_text(to_chars(group)[0])
+    return Table(0, page_no, len(ys), len(xs), cells), used
+
+
+def is_table(table: Table) -> bool:
+    """At least 2 × 2 with two rows that have text in two cells or more; filled enough (a quarter of
+    all cells, or half the cells of the rows that have text: a budget table may have a full header
+    and empty body, a chart's gridlines hold a few scattered labels); short cells (a framed
+    paragraph or a boxed page is not a table)."""
+    if table.n_rows < 2 or table.n_cols < 2:
+        return False
+    filled = [c for c in table.cells if c.text]
+    per_row: dict[int, list[int]] = {}
+    for c in table.cells:
+        per_row.setdefault(c.row, [0, 0])
+        per_row[c.row][0] += 1
+        per_row[c.row][1] += bool(c.text)
+    if sum(1 for _, n in per_row.values() if n >= 2) < MIN_FILLED_ROWS:
+        return False
+    text_rows = [v for v in per_row.values() if v[1]]
+    in_text_rows = sum(v[0] for v in text_rows)
+    if len(filled) < MIN_FILLED_SHARE * len(table.cells) and len(filled) < MIN_ROW_FILL * in_text_rows:
+        return False
+    lengths = sorted(len(c.text) for c in filled)
+    return lengths[len(lengths) // 2] <= MAX_MEDIAN_CELL
+
+
+def _is_wide(ch: str) -> bool:
+    """CJK, full-width forms and CJK punctuation: no space is ever wanted next to them."""
+    return ord(ch[0]) >= 0x2E80 or ch in "“”‘’"
+
+
+def _ascii(ch: str) -> bool:
+    return ch.isascii() and not ch.isspace()
+
+
+GROUPED = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?%?")  # 1,234,567.89
+
+
+# A line opening with a list marker starts an item of its own: - • ● 1. 1、 (1) （一） 一、 (not -5, a number).
+ITEM = re.compile(r"(?:[-•·●○■□◆▪*](?!\d)|\d{1,2}[.、)）](?!\d)"
+                  r"|[（(][\d一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
+
+
+def _glue(text: str, word: str) -> str:
+    """What goes between two lines of a cell: a line break before a list item, nothing next to CJK,
+    nothing inside a number wrapped by a narrow column (``10,247,504,0`` + ``00.00``), nothing after
+    a hyphen, else one space."""
+    if ITEM.match(word):
+        return "\n"
+    if _is_wide(text[-1]) or _is_wide(word[0]) or text[-1] == "-":
+        return ""
+    head, tail = text.rsplit(" ", 1)[-1], word.split(" ", 1)[0]
+    if not GROUPED.fullmatch(head) and GROUPED.fullmatch(head + tail):
+        return ""
+    return " "
+
+
+def cell_text(chars: list[Char]) -> str:
+    """The text of one cell: lines top to bottom by baseline, chars left to right. Lines are joined
+    as the repair step joins prose (nothing between CJK, one space between Latin words), with a line
+    break kept only before a list item (see :func:`_glue`). Within a line a space goes only between
+    ASCII chars set apart by a gap. Duplicate glyphs (fake bold) are dropped."""
+    lines: list[list[Char]] = []
+    for c in sorted((c for c in chars if not c.space), key=lambda c: (c.base, c.x0)):
+        if lines and abs(c.base - lines[-1][-1].base) <= LINE_TOLERANCE * max(c.size, lines[-1][-1].size):
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    words = []
+    for line in lines:
+        line.sort(key=lambda c: c.x0)
+        parts: list[str] = []
+        prev: Char | None = None
+        for c in line:
+            if prev is not None:
+                if c.text == prev.text and abs(c.x0 - prev.x0) < DUPLICATE_SHIFT * c.size:
+                    continue
+                if _ascii(prev.text[-1]) and _ascii(c.text[0]) and c.x0 - prev.x1 > SPACE_GAP * max(
+                        c.size, prev.size):
+                    parts.append(" ")
+            parts.append(c.text)
+            prev = c
+        words.append("".join(parts))
+    text = ""
+    for word in words:
+        text = text + _glue(text, word) + word if text else word
+    return text.strip()
+
