@@ -279,23 +279,27 @@ class Corpus:
     def frequencies(self, *, by: str | None = "corpus", top: int | None = None, min_freq: int = 1,
                     where: str | None = None, include_duplicates: bool = False, keep_stopwords: bool = False,
                     pos: str | Sequence[str] | None = None, min_chars: int = 1,
-                    fields: str | Sequence[str] | None = None) -> Result:
+                    fields: str | Sequence[str] | None = None, drop_missing: bool = False) -> Result:
         """Term frequencies, per 10,000 words and document counts, over the corpus or ``by`` a field
-        (``corpus-tool freq``)."""
+        (``corpus-tool freq``). Documents with an empty ``by`` field form the group ``(未知 missing)``;
+        ``drop_missing`` leaves them out (the warning and the run record say how many)."""
         from corpus_tool.analyse.frequency import frequencies
 
         tf = _token_filter(keep_stopwords, pos, min_chars, fields)
         options = {"db": self._db_option(), "by": by, "top": top, "min_freq": min_freq, "where": where,
-                   "include_duplicates": include_duplicates, **_filter_options(tf)}
+                   "include_duplicates": include_duplicates, **_filter_options(tf), "drop_missing": drop_missing}
         return self._analyse("freq", frequencies, options=options, by=by, top=top, min_freq=min_freq,
-                             where=where, include_duplicates=include_duplicates, token_filter=tf)
+                             where=where, include_duplicates=include_duplicates, token_filter=tf,
+                             drop_missing=drop_missing)
 
     def keywords(self, *, method: str = "tfidf", by: str | None = "document", top: int = 20,
                  reference: PathLike | Corpus | None = None, reference_where: str | None = None, window: int = 5,
                  where: str | None = None, include_duplicates: bool = False, keep_stopwords: bool = False,
                  pos: str | Sequence[str] | None = None, min_chars: int = 2,
-                 fields: str | Sequence[str] | None = None) -> Result:
+                 fields: str | Sequence[str] | None = None, drop_missing: bool = False) -> Result:
         """Top terms per document, per group (``by="year"``) or over the corpus (``by="corpus"``).
+
+        Documents with an empty ``by`` field form the group ``(未知 missing)``; ``drop_missing`` leaves them out.
 
         ``method``: ``tfidf`` (IDF from this corpus or a ``reference`` corpus), ``textrank`` or ``freq``.
         """
@@ -305,10 +309,11 @@ class Corpus:
         ref = _db_path(reference)
         options = {"db": self._db_option(), "method": method, "by": by, "top": top, "reference": ref,
                    "reference_where": reference_where, "window": window if method == "textrank" else None,
-                   "where": where, "include_duplicates": include_duplicates, **_filter_options(tf)}
+                   "where": where, "include_duplicates": include_duplicates, **_filter_options(tf),
+                   "drop_missing": drop_missing}
         return self._analyse("keywords", keywords, options=options, method=method, by=by, top=top, reference=ref,
                              reference_where=reference_where, window=window, where=where,
-                             include_duplicates=include_duplicates, token_filter=tf)
+                             include_duplicates=include_duplicates, token_filter=tf, drop_missing=drop_missing)
 
     def keyness(self, target: str | None = None, *, reference: PathLike | Corpus = "rest", measure: str = "ll",
                 min_freq: int = 3, top: int | None = None, where: str | None = None,
@@ -380,20 +385,21 @@ class Corpus:
 
     def code(self, dictionary: PathLike = "starter", *, by: str | None = "document", window: int = 30,
              fields: str | Sequence[str] | None = None, where: str | None = None,
-             include_duplicates: bool = False) -> Result:
+             include_duplicates: bool = False, drop_missing: bool = False) -> Result:
         """Dictionary coding on the text itself: counts per group × code (``.table``) and every match with
         its context (``.evidence``). ``dictionary``: a YAML/CSV codebook, or ``"starter"`` (the shipped
-        policy-instrument dictionary)."""
+        policy-instrument dictionary). Documents with an empty ``by`` field form the group ``(未知 missing)``;
+        ``drop_missing`` leaves them out."""
         from corpus_tool.analyse.coding import code_corpus, load_dictionary, starter_dictionary_path
 
         path = starter_dictionary_path() if os.fspath(dictionary) == "starter" else Path(dictionary)
         field_names = _names(fields)
         options = {"dictionary": os.fspath(dictionary), "db": self._db_option(), "by": by, "window": window,
                    "fields": ",".join(field_names) or None, "where": where,
-                   "include_duplicates": include_duplicates}
+                   "include_duplicates": include_duplicates, "drop_missing": drop_missing}
         return self._analyse("code", code_corpus, options=options, tokens=False, dictionary=load_dictionary(path),
                              by=by, window=window, fields=field_names, where=where,
-                             include_duplicates=include_duplicates)
+                             include_duplicates=include_duplicates, drop_missing=drop_missing)
 
     def topics(self, *, model: str = "nmf", k: int | str | Sequence[int] = "10", seeds: int = 3, seed: int = 1,
                unit: str = "paragraph", by: str | Sequence[str] | None = None, jobs: int = 1,
@@ -402,7 +408,7 @@ class Corpus:
                fields: str | Sequence[str] = "body", boilerplate: float = 0.2, min_unit_terms: int = 3,
                resample: float = 0.8, lam: float = 0.6, top_terms: int = 20, representative: int = 5,
                bootstrap: int = 1000, passes: int | None = None, max_iter: int | None = None, no_cv: bool = False,
-               where: str | None = None, include_duplicates: bool = False) -> Topics:
+               where: str | None = None, include_duplicates: bool = False, drop_missing: bool = False) -> Topics:
         """Fit a topic model on the stored tokens (``corpus-tool topics``; same options and defaults).
 
         ``k``: a number, or a sweep such as ``"5:20:5"`` or ``[6, 8, 10]`` (the tables then use the recommended
@@ -410,8 +416,9 @@ class Corpus:
         ``lda`` or ``gensim-lda``; ``seeds`` fits per k. ``unit``: ``paragraph`` or ``document``. ``by``: fields
         for topic shares with bootstrap intervals (default ``year``; ``.plot("shares")``). ``pos``: POS tag
         prefixes to keep (default: content words; ``"all"`` keeps every tag). ``resample``: share of units per
-        stability refit (0: none). ``lam``: the relevance λ that ranks topic terms. ``bootstrap``: draws for
-        the intervals. ``jobs`` spreads the fits over processes without changing any result.
+        stability refit (0: none). ``drop_missing``: leave documents with an empty ``by`` field out of the
+        topic shares (default: their own group ``(未知 missing)``). ``lam``: the relevance λ that ranks topic
+        terms. ``bootstrap``: draws for the intervals. ``jobs`` spreads the fits over processes without changing any result.
         """
         from corpus_tool.analyse.topics import fit_topics, parse_k
         from corpus_tool.analyse.topics.units import DEFAULT_POS
@@ -437,7 +444,7 @@ class Corpus:
             keep_stopwords=keep_stopwords, min_chars=min_chars, fields=field_names, boilerplate=boilerplate,
             min_unit_terms=min_unit_terms, resample=resample or None, lam=lam, n_terms=top_terms,
             n_representative=representative, n_boot=bootstrap, c_v=not no_cv, model_params=model_params,
-            where=where, include_duplicates=include_duplicates,
+            where=where, include_duplicates=include_duplicates, drop_missing=drop_missing,
         )
         # The CLI's options in its order; format, no_html, zh_headers and out_dir are filled in by to_dir().
         options = {"db": self._db_option(), "model": model,
@@ -448,7 +455,8 @@ class Corpus:
                    "min_unit_terms": min_unit_terms, "resample": float(resample or 0), "lambda": float(lam),
                    "top_terms": top_terms, "representative": representative, "bootstrap": bootstrap,
                    "passes": passes, "max_iter": max_iter, "no_cv": no_cv, "no_html": None, "where": where,
-                   "include_duplicates": include_duplicates, "zh_headers": None, "out_dir": None}
+                   "include_duplicates": include_duplicates, "drop_missing": drop_missing, "zh_headers": None,
+                   "out_dir": None}
         return Topics(result, self.path, ("topics", [], options))
 
     def newwords(self, *, min_freq: int = 5, top: int = 200) -> Result:

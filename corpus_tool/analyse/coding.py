@@ -229,6 +229,7 @@ def code_corpus(
     fields: tuple[str, ...] = (),
     where: str | None = None,
     include_duplicates: bool = False,
+    drop_missing: bool = False,
 ) -> AnalysisResult:
     """Code every selected document; ``table`` holds counts per group × code (zeros included),
     ``tables["evidence"]`` every match with ``window`` characters of context."""
@@ -238,14 +239,15 @@ def code_corpus(
     if bad:
         raise ValueError(f"unknown text field(s) {bad}; choose from {', '.join(TEXT_FIELDS)}")
     by = ensure_by(by)
-    selection = Selection(where, include_duplicates, by)
+    selection = Selection(where, include_duplicates, by, "drop" if drop_missing else "group")
     params = {"dictionary": dictionary.to_dict(), "by": by, "window": window,
               "fields": list(fields) or list(TEXT_FIELDS), **selection.to_dict()}
     compiled = [(c, *_compile(c)) for c in dictionary.codes]
     with analysis_context(db, selection, need_tokens=False) as ctx:
         evidence, chars = _scan(ctx.store, ctx.docs, compiled, window, fields)
         counts = count_table(evidence, chars, ctx.docs, dictionary, by)
-        return AnalysisResult("coding", counts, params, ctx.corpus, ctx.segmentation, tables={"evidence": evidence})
+        return AnalysisResult("coding", counts, params, ctx.corpus, ctx.segmentation, tables={"evidence": evidence},
+                              warnings=ctx.warnings)
 
 
 def _scan(store: CorpusDB, docs: pd.DataFrame, compiled: list, window: int,

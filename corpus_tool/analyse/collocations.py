@@ -59,7 +59,7 @@ def collocations(db: str | Path | CorpusDB, *, n: int = 2, window: int = 1, meas
         grams, total = _count(ctx.view, n, window)
         table = association_table(grams, total, n, measure=measure, min_freq=min_freq, top=top, node=node)
         params["pairs_total"] = total
-        return AnalysisResult(analysis, table, params, ctx.corpus, ctx.segmentation)
+        return AnalysisResult(analysis, table, params, ctx.corpus, ctx.segmentation, warnings=ctx.warnings)
 
 
 def _count(view: TokenView, n: int, window: int) -> tuple[pd.DataFrame, int]:

@@ -55,8 +55,11 @@ def keywords(
     where: str | None = None,
     include_duplicates: bool = False,
     token_filter: TokenFilter | None = None,
+    drop_missing: bool = False,
 ) -> AnalysisResult:
     """The top terms of each unit (``by``: ``document``, ``corpus`` or any metadata field).
+
+    Documents whose ``by`` field is empty form the group ``(未知 missing)`` (``drop_missing``: left out).
 
     ``reference``: another corpus database whose documents give the IDF (tfidf only).
     """
@@ -68,7 +71,7 @@ def keywords(
         raise ValueError("the TextRank window must be at least 2 tokens")
     by = ensure_by(by)
     token_filter = token_filter or TokenFilter(min_chars=2)
-    selection = Selection(where, include_duplicates, by)
+    selection = Selection(where, include_duplicates, by, "drop" if drop_missing else "group")
     params = {"method": method, "by": by, "top": top, "reference": None if reference is None else str(
         reference.path if isinstance(reference, CorpusDB) else reference), "reference_where": reference_where,
         "window": window if method == "textrank" else None, "token_filter": token_filter.to_dict(),
@@ -76,6 +79,7 @@ def keywords(
     warnings: list[str] = []
     with analysis_context(db, selection, token_filter) as ctx:
         assert ctx.view is not None
+        warnings = ctx.warnings + warnings
         totals = ctx.view.doc_word_totals()
         if method == "textrank":
             table = _textrank(ctx.view, ctx.docs, totals, by, window=window, top=top)

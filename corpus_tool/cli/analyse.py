@@ -43,6 +43,9 @@ FieldsOption = Annotated[str | None, typer.Option(
 TopOption = Annotated[int | None, typer.Option("--top", min=1, help="每组前 N 项 / top N rows per group")]
 ByOption = Annotated[str | None, typer.Option(
     "--by", help="分组字段：document、corpus、year、issuer 或任一清单字段 / group by a metadata field")]
+DropMissingOption = Annotated[bool, typer.Option(
+    "--drop-missing", help="排除 --by 字段为空的文档（默认归入“(未知 missing)”组）/ leave out documents whose --by "
+                           "field is empty (default: they form the group '(未知 missing)')")]
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -94,14 +97,15 @@ def freq(
     pos: PosOption = None,
     min_chars: Annotated[int, typer.Option("--min-chars", min=1, help="最短词长（字）/ shortest term")] = 1,
     fields: FieldsOption = None,
+    drop_missing: DropMissingOption = False,
     zh_headers: ZhOption = False,
 ) -> None:
     tf = _token_filter(keep_stopwords, pos, min_chars, fields)
     options = {"db": str(db), "by": by, "top": top, "min_freq": min_freq, "where": where,
                "include_duplicates": include_duplicates, "keep_stopwords": keep_stopwords, "pos": pos,
-               "min_chars": min_chars, "fields": fields}
+               "min_chars": min_chars, "fields": fields, "drop_missing": drop_missing}
     _run(lambda: frequencies(db, by=by, top=top, min_freq=min_freq, where=where,
-                             include_duplicates=include_duplicates, token_filter=tf),
+                             include_duplicates=include_duplicates, token_filter=tf, drop_missing=drop_missing),
          out, zh_headers, "freq", [], options)
 
 
@@ -124,6 +128,7 @@ def keywords(
     min_chars: Annotated[int, typer.Option(
         "--min-chars", min=1, help="最短词长（字，默认 2：单字很少是关键词）/ shortest keyword")] = 2,
     fields: FieldsOption = None,
+    drop_missing: DropMissingOption = False,
     zh_headers: ZhOption = False,
 ) -> None:
     if method not in ("freq", "tfidf", "textrank"):
@@ -134,9 +139,10 @@ def keywords(
     options = {"db": str(db), "method": method, "by": by, "top": top, "reference": reference,
                "reference_where": reference_where, "window": window if method == "textrank" else None,
                "where": where, "include_duplicates": include_duplicates, "keep_stopwords": keep_stopwords,
-               "pos": pos, "min_chars": min_chars, "fields": fields}
+               "pos": pos, "min_chars": min_chars, "fields": fields, "drop_missing": drop_missing}
     _run(lambda: keywords_fn(db, method=method, by=by, top=top, reference=reference, reference_where=reference_where,
-                             window=window, where=where, include_duplicates=include_duplicates, token_filter=tf),
+                             window=window, where=where, include_duplicates=include_duplicates, token_filter=tf,
+                             drop_missing=drop_missing),
          out, zh_headers, "keywords", [], options)
 
 
@@ -259,6 +265,7 @@ def code(
     fields: FieldsOption = None,
     where: WhereOption = None,
     include_duplicates: DupOption = False,
+    drop_missing: DropMissingOption = False,
     zh_headers: ZhOption = False,
 ) -> None:
     path = starter_dictionary_path() if dictionary == "starter" else Path(dictionary)
@@ -267,9 +274,9 @@ def code(
     except DictionaryError as exc:
         raise fail(str(exc), 2) from exc
     options = {"dictionary": dictionary, "db": str(db), "by": by, "window": window, "fields": fields,
-               "where": where, "include_duplicates": include_duplicates}
+               "where": where, "include_duplicates": include_duplicates, "drop_missing": drop_missing}
     _run(lambda: code_corpus(db, loaded, by=by, window=window, fields=_split(fields), where=where,
-                             include_duplicates=include_duplicates),
+                             include_duplicates=include_duplicates, drop_missing=drop_missing),
          out, zh_headers, "code", [], options)
 
 

@@ -78,6 +78,9 @@ def topics(
         "--where", help="先筛选文档，如 \"year >= 2000\" / analyse only matching documents")] = None,
     include_duplicates: Annotated[bool, typer.Option(
         "--include-duplicates", help="保留近似重复文档（默认排除）/ keep near duplicates")] = False,
+    drop_missing: Annotated[bool, typer.Option(
+        "--drop-missing", help="topic_by_<字段> 中排除该字段为空的文档（默认归入“(未知 missing)”组）/ leave documents "
+                               "with an empty --by field out of topic_by_<field> (default: their own group)")] = False,
     zh_headers: Annotated[bool, typer.Option("--zh-headers", help="中文表头 / Chinese column headers")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度 / no progress messages")] = False,
 ) -> None:
@@ -111,7 +114,7 @@ def topics(
             min_chars=min_chars, fields=_split(fields), boilerplate=boilerplate, min_unit_terms=min_unit_terms,
             resample=resample or None, lam=lam, n_terms=top_terms, n_representative=representative,
             n_boot=bootstrap, c_v=not no_cv, model_params=model_params, where=where,
-            include_duplicates=include_duplicates,
+            include_duplicates=include_duplicates, drop_missing=drop_missing,
         )
     except (NoSegmentationError, TopicUnitsError, FilterError, ValueError) as exc:
         raise fail(str(exc), 2) from exc
@@ -121,7 +124,8 @@ def topics(
                "boilerplate": boilerplate, "min_unit_terms": min_unit_terms, "resample": resample,
                "lambda": lam, "top_terms": top_terms, "representative": representative, "bootstrap": bootstrap,
                "passes": passes, "max_iter": max_iter, "no_cv": no_cv, "no_html": no_html, "where": where,
-               "include_duplicates": include_duplicates, "zh_headers": zh_headers, "out_dir": str(out_dir)}
+               "include_duplicates": include_duplicates, "drop_missing": drop_missing, "zh_headers": zh_headers,
+               "out_dir": str(out_dir)}
     # --jobs is left out of the command line on purpose: it does not change any output.
     line = command_line("topics", [], options)
     paths = write_topics(result, out_dir, fmt=fmt, zh=zh_headers, command_line=line, html=not no_html)

@@ -39,7 +39,7 @@ from corpus_tool.analyse.topics.sweep import (
     sweep_tasks,
 )
 from corpus_tool.analyse.topics.units import TopicUnits, TopicUnitsError, UnitSettings, build_units
-from corpus_tool.analyse.units import Selection, group_order, open_store, select_documents
+from corpus_tool.analyse.units import MISSING_GROUP, Grouping, Selection, open_store, select_groups
 from corpus_tool.store.db import CorpusDB
 
 EXCERPT_CHARS = 500  # document units: how much of the document the representative table shows
@@ -68,6 +68,7 @@ class TopicSettings:
     n_boot: int = DEFAULT_BOOT
     c_v: bool = True
     model_params: tuple[tuple[str, Any], ...] = ()
+    drop_missing: bool = False  # topic_by_<field>: leave out documents with an empty field (default: own group)
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
@@ -211,7 +212,7 @@ def fit_topics(db: str | Path | CorpusDB, settings: TopicSettings | None = None,
         say("读取词语 / reading tokens")
         tu = build_units(store, unit_settings)
         # Group documents now: an unknown --by field fails before any fitting.
-        groupings = {by: _groups(store, tu, by) for by in settings.by}
+        groupings = {by: _groups(store, tu, by, settings.drop_missing) for by in settings.by}
         max_k = min(tu.n_units - 1, len(tu.vocab) - 1)
         if max(settings.k) > max_k:
             raise TopicUnitsError(
@@ -251,7 +252,7 @@ def order_topics(topic_term: np.ndarray, doc_topic: np.ndarray, lengths: np.ndar
 
 def _build_result(store: CorpusDB, tu: TopicUnits, settings: TopicSettings, model: TopicModel,
                   summary: FitSummary, k: int, reason: str, fits_df: pd.DataFrame, per_k: pd.DataFrame,
-                  jobs: int, groupings: dict[str, pd.DataFrame]) -> TopicsResult:
+                  jobs: int, groupings: dict[str, tuple[pd.DataFrame, Grouping]]) -> TopicsResult:
     lengths = tu.lengths
     order = order_topics(model.topic_term_, model.doc_topic_, lengths, tu.vocab, tu.term_prob, settings.lam)
     topic_term = model.topic_term_[order]
@@ -283,6 +284,7 @@ def _build_result(store: CorpusDB, tu: TopicUnits, settings: TopicSettings, mode
         "unit_settings": tu.settings.to_dict(),
         "model_params": model.get_params(),
         "units": tu.info,
+        "grouping": {f: g.to_dict() for f, (_, g) in groupings.items()},
         "npmi_mean": float(np.nanmean(metrics["npmi"])) if metrics["npmi"] is not None else None,
         "measures": {
             "npmi": "top-10 terms, document co-occurrence over the fitted units; pairs never co-occurring = -1",
@@ -331,28 +333,34 @@ def _representative(store: CorpusDB, tu: TopicUnits, doc_topic: np.ndarray, n: i
     return rows
 
 
-def _groups(store: CorpusDB, tu: TopicUnits, by: str) -> pd.DataFrame:
-    """The modelled documents with their group under ``by`` (raises FilterError for an unknown field)."""
-    selection = Selection(where=tu.settings.where, include_duplicates=tu.settings.include_duplicates, by=by)
-    groups = select_documents(store.con, selection)
-    return groups[groups["doc_id"].isin(set(tu.units["doc_id"]))].reset_index(drop=True)
+def _groups(store: CorpusDB, tu: TopicUnits, by: str, drop_missing: bool) -> tuple[pd.DataFrame, Grouping]:
+    """The modelled documents with their group under ``by`` and the group counts (the same helper as every
+    other ``--by``: an empty field is its own group unless dropped). Raises FilterError for an unknown field."""
+    selection = Selection(where=tu.settings.where, include_duplicates=tu.settings.include_duplicates, by=by,
+                          missing="drop" if drop_missing else "group")
+    groups, _ = select_groups(store.con, selection)
+    modelled = set(tu.units["doc_id"])
+    n_modelled = len(modelled)
+    kept = groups[groups["doc_id"].isin(modelled)].sort_values(["group_rank", "doc_id"], kind="mergesort")
+    kept = kept.reset_index(drop=True)
+    missing = n_modelled - len(kept) if drop_missing else int((kept["grp"] == MISSING_GROUP).sum())
+    grouping = Grouping(by=by, documents_selected=n_modelled, documents=len(kept),
+                        groups=int(kept["grp"].nunique()), missing=missing,
+                        missing_policy="drop" if drop_missing else "group")
+    return kept, grouping
 
 
-def _prevalence(tu: TopicUnits, doc_topic: np.ndarray, by: str, groups: pd.DataFrame, settings: TopicSettings
-                ) -> tuple[pd.DataFrame | None, str | None]:
-    n_missing = int(groups["grp"].isna().sum())
-    if n_missing == len(groups):
-        return None, (f"所有文档的 {by} 字段都为空，未生成 topic_by_{safe_name(by)} / every document lacks {by!r}: "
-                      f"no topic_by_{safe_name(by)} table (add metadata with a manifest)")
-    ordered = group_order(groups.dropna(subset=["grp"]))
-    groups = groups.set_index("grp", drop=False).loc[ordered].reset_index(drop=True) if ordered else groups
+def _prevalence(tu: TopicUnits, doc_topic: np.ndarray, by: str, grouped: tuple[pd.DataFrame, Grouping],
+                settings: TopicSettings) -> tuple[pd.DataFrame | None, str | None]:
+    groups, grouping = grouped
+    name = f"topic_by_{safe_name(by)}"
+    if groups.empty:
+        return None, (f"所有文档的 {by} 字段都为空，未生成 {name} / every modelled document lacks {by!r}: no {name} "
+                      "table (add metadata with a manifest, or drop --drop-missing)")
     table = topic_prevalence(doc_topic, tu.lengths, tu.units["doc_id"], groups, by, n_boot=settings.n_boot,
                              seed=settings.seed)
-    note = None
-    if n_missing:
-        note = (f"{n_missing} 篇文档的 {by} 为空，未计入 topic_by_{safe_name(by)} / {n_missing} documents without "
-                f"{by!r} are left out of topic_by_{safe_name(by)}")
-    return table, note
+    note = grouping.warning()
+    return table, (f"{name}: {note}" if note else None)
 
 
 def write_topics(result: TopicsResult, out_dir: str | Path, *, fmt: str = "csv", zh: bool = False,
