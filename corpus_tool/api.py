@@ -418,7 +418,8 @@ class Corpus:
         prefixes to keep (default: content words; ``"all"`` keeps every tag). ``resample``: share of units per
         stability refit (0: none). ``drop_missing``: leave documents with an empty ``by`` field out of the
         topic shares (default: their own group ``(未知 missing)``). ``lam``: the relevance λ that ranks topic
-        terms. ``bootstrap``: draws for the intervals. ``jobs`` spreads the fits over processes without changing any result.
+        terms. ``bootstrap``: draws for the intervals. ``jobs`` spreads the fits over processes without changing
+        any result.
         """
         from corpus_tool.analyse.topics import fit_topics, parse_k
         from corpus_tool.analyse.topics.units import DEFAULT_POS
