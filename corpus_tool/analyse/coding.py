@@ -34,6 +34,7 @@ from corpus_tool.analyse.units import (
     DOCUMENT,
     TEXT_FIELDS,
     Selection,
+    add_citation,
     ensure_by,
     group_column_name,
     group_order,
@@ -43,8 +44,10 @@ from corpus_tool.store.db import CorpusDB
 
 STARTER_DICTIONARY = "policy_instruments.yaml"
 COUNT_COLUMNS = ["category", "code", "label", "matches", "documents", "per_10k_chars"]
-EVIDENCE_COLUMNS = ["doc_id", "para_no", "field", "category", "code", "entry", "match", "start", "end", "left",
-                    "right"]
+# Each evidence row carries the document's title, year, date and issuer, so that it can be cited without a join.
+EVIDENCE_COLUMNS = ["doc_id", "title", "year", "date", "issuer", "para_no", "field", "category", "code", "entry",
+                    "match", "start", "end", "left", "right"]
+_MATCH_COLUMNS = [c for c in EVIDENCE_COLUMNS if c not in ("title", "year", "date", "issuer")]
 
 
 class DictionaryError(ValueError):
@@ -246,8 +249,18 @@ def code_corpus(
     with analysis_context(db, selection, need_tokens=False) as ctx:
         evidence, chars = _scan(ctx.store, ctx.docs, compiled, window, fields)
         counts = count_table(evidence, chars, ctx.docs, dictionary, by)
+        warnings = list(ctx.warnings)
+        if evidence.empty:
+            warnings.append(
+                f"没有任何命中：词典“{dictionary.name}”的 {len(dictionary.codes)} 个编码在 {len(ctx.docs)} "
+                "篇文档中均未出现 / "
+                f"0 matches: no entry of the {len(dictionary.codes)} codes of {dictionary.name!r} occurs in the "
+                f"{len(ctx.docs)} selected documents (text fields {', '.join(fields) or 'all'}); check the "
+                "dictionary's terms against the texts (traditional script 繁体? --fields?)"
+            )
+        params["matches"] = len(evidence)
         return AnalysisResult("coding", counts, params, ctx.corpus, ctx.segmentation, tables={"evidence": evidence},
-                              warnings=ctx.warnings)
+                              warnings=warnings)
 
 
 def _scan(store: CorpusDB, docs: pd.DataFrame, compiled: list, window: int,
@@ -261,10 +274,11 @@ def _scan(store: CorpusDB, docs: pd.DataFrame, compiled: list, window: int,
             for code, entry, start, end in match_text(text, compiled):
                 rows.append((doc_id, para_no, field, code.category, code.code, entry, text[start:end], start, end,
                              text[max(0, start - window):start], text[end:end + window]))
-    evidence = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+    evidence = pd.DataFrame(rows, columns=_MATCH_COLUMNS)
     order = {c.code: i for i, c in enumerate(d[0] for d in compiled)}
     evidence = evidence.assign(_c=evidence["code"].map(order)).sort_values(
         ["doc_id", "para_no", "start", "_c", "end"], kind="mergesort").drop(columns="_c").reset_index(drop=True)
+    evidence = add_citation(evidence, store.con)[EVIDENCE_COLUMNS]
     return evidence, pd.Series(chars, dtype="int64")
 
 

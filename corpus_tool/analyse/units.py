@@ -229,6 +229,38 @@ def _is_number(text: str) -> bool:
     return True
 
 
+CITATION_COLUMNS = ["title", "year", "date", "issuer"]  # what a row needs to be cited without a join
+
+
+def citation_columns(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> pd.DataFrame:
+    """``doc_id`` with the document's title, year, date and issuer, for evidence and concordance rows."""
+    frame = pd.DataFrame({"doc_id": pd.Series(sorted(set(doc_ids)), dtype=object)})
+    name = f"cite_{uuid.uuid4().hex}"
+    con.register(name, frame)
+    try:
+        out = con.execute(
+            f"SELECT d.doc_id, d.title, d.year, d.date, d.issuer FROM documents d JOIN {name} s USING (doc_id) "
+            "ORDER BY d.doc_id"
+        ).df()
+    finally:
+        con.unregister(name)
+    out["year"] = pd.to_numeric(out["year"], errors="coerce").astype("Int64")
+    for col in ("title", "date", "issuer"):
+        out[col] = out[col].astype(object).where(out[col].notna(), None)
+    return out
+
+
+def add_citation(table: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """``table`` with title, year, date and issuer inserted after ``doc_id`` (rows and their order unchanged)."""
+    meta = citation_columns(con, table["doc_id"].tolist()).set_index("doc_id")
+    out = table.drop(columns=[c for c in CITATION_COLUMNS if c in table.columns])
+    at = list(out.columns).index("doc_id") + 1
+    for i, col in enumerate(CITATION_COLUMNS):
+        values = out["doc_id"].map(meta[col])
+        out.insert(at + i, col, values.astype("Int64") if col == "year" else values)
+    return out
+
+
 def group_order(docs: pd.DataFrame) -> list[str]:
     """Group labels in display order: by typed value (numbers numerically), the missing group last."""
     if "group_rank" in docs:

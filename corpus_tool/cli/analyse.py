@@ -235,7 +235,7 @@ def kwic(
     db: DbOption = DEFAULT_DB,
     window: Annotated[int, typer.Option("--window", min=0, help="左右语境字数 / context characters")] = 20,
     regex: Annotated[bool, typer.Option("--regex", help="按正则表达式检索 / TERM is a regular expression")] = False,
-    sort: Annotated[str, typer.Option("--sort", help="position | left | right | match")] = "position",
+    sort: Annotated[str, typer.Option("--sort", help="position | left | right | match | year")] = "position",
     whole_tokens: Annotated[bool, typer.Option(
         "--whole-tokens", help="命中须与分词边界对齐 / hits must start and end on token boundaries")] = False,
     ignore_case: Annotated[bool, typer.Option("--ignore-case", help="忽略大小写 / case-insensitive")] = False,
