@@ -350,13 +350,14 @@ class Corpus:
         return self._analyse("ngrams", ngrams, options=options, n=n, measure=measure, min_freq=min_freq, top=top,
                              node=node, where=where, include_duplicates=include_duplicates, token_filter=tf)
 
-    def collocations(self, *, n: int = 2, measure: str = "ll", window: int = 1, min_freq: int = 5,
+    def collocations(self, *, n: int = 2, measure: str = "ll", window: int = 5, min_freq: int | None = None,
                      node: str | None = None, top: int | None = None, where: str | None = None,
                      include_duplicates: bool = False, keep_stopwords: bool = False,
                      pos: str | Sequence[str] | None = None, min_chars: int = 1,
                      fields: str | Sequence[str] | None = None) -> Result:
         """Word pairs within ``window`` tokens (or n-grams) scored by ``measure``: ll (default), pmi, t, dice,
-        freq; ``node`` keeps the pairs containing that word."""
+        freq; ``node`` keeps the pairs containing that word. ``min_freq`` None: 5, or with a ``node`` a tenth of
+        the node's frequency (1 to 5); an empty table comes with a warning that says why."""
         from corpus_tool.analyse.collocations import collocations
 
         tf = _token_filter(keep_stopwords, pos, min_chars, fields)

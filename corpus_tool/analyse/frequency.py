@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from corpus_tool.analyse.result import AnalysisResult, analysis_context
+from corpus_tool.analyse.result import AnalysisResult, analysis_context, empty_table_warning
 from corpus_tool.analyse.units import (
     CORPUS,
     Selection,
@@ -51,7 +51,10 @@ def frequencies(
         table = frequency_table(counts, totals, ctx.docs, by, top=top, min_freq=min_freq)
         params = {"by": by, "top": top, "min_freq": min_freq, "token_filter": token_filter.to_dict(),
                   **selection.to_dict()}
-        return AnalysisResult("frequencies", table, params, ctx.corpus, ctx.segmentation, warnings=ctx.warnings)
+        warnings = list(ctx.warnings)
+        if table.empty:
+            warnings.append(empty_table_warning(ctx.corpus, token_filter, f"--min-freq {min_freq}"))
+        return AnalysisResult("frequencies", table, params, ctx.corpus, ctx.segmentation, warnings=warnings)
 
 
 def frequency_table(counts: pd.DataFrame, totals: pd.DataFrame, docs: pd.DataFrame, by: str, *,
@@ -62,8 +65,9 @@ def frequency_table(counts: pd.DataFrame, totals: pd.DataFrame, docs: pd.DataFra
     words = totals.groupby("grp")["n_words"].sum()
     n_docs = docs.groupby("grp")["doc_id"].size()
     grouped = grouped[grouped["frequency"] >= min_freq]
-    grouped["per_10k"] = grouped["frequency"] / grouped["grp"].map(words) * 10_000
-    grouped["doc_share"] = grouped["documents"] / grouped["grp"].map(n_docs)
+    # astype(float): on an empty table map() returns the labels' dtype (text), which cannot divide.
+    grouped["per_10k"] = grouped["frequency"] / grouped["grp"].map(words).astype(float) * 10_000
+    grouped["doc_share"] = grouped["documents"] / grouped["grp"].map(n_docs).astype(float)
     return finish_grouped(grouped, docs, by, sort=["frequency"], columns=FREQUENCY_COLUMNS, top=top)
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from corpus_tool.analyse import stats
 from corpus_tool.analyse.query import parse_filter
-from corpus_tool.analyse.result import AnalysisResult, analysis_context
+from corpus_tool.analyse.result import AnalysisResult, analysis_context, empty_table_warning
 from corpus_tool.analyse.units import (
     CORPUS,
     Selection,
@@ -121,6 +121,9 @@ def keyness(
         params["target_words"] = int(counts["words"].get("target", 0))
         params["reference_words"] = int(counts["words"].get("reference", 0))
         params["reference_corpus"] = ref_info
+        if table.empty:
+            warnings.append(empty_table_warning(ctx.corpus, token_filter, f"--min-freq {min_freq} (target and "
+                                                                          "reference together)"))
         corpus = dict(ctx.corpus)
         corpus["target_fingerprint"] = selection_fingerprint(target_docs["doc_id"].tolist())
         return AnalysisResult("keyness", table, params, corpus, ctx.segmentation, warnings=warnings)

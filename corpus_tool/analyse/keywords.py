@@ -24,7 +24,7 @@ import pandas as pd
 from scipy import sparse
 
 from corpus_tool.analyse.frequency import finish_grouped
-from corpus_tool.analyse.result import AnalysisResult, analysis_context
+from corpus_tool.analyse.result import AnalysisResult, analysis_context, empty_table_warning
 from corpus_tool.analyse.units import (
     DOCUMENT,
     Selection,
@@ -107,6 +107,8 @@ def keywords(
                     params["reference_corpus"] = ref_info
                 table = _tfidf(units, df, n_docs, ctx.docs, by, top=top)
                 params["idf_documents"] = int(n_docs)
+        if table.empty:
+            warnings.append(empty_table_warning(ctx.corpus, token_filter))
         return AnalysisResult("keywords", table, params, ctx.corpus, ctx.segmentation, warnings=warnings)
 
 

@@ -127,6 +127,24 @@ def analysis_context(db: str | Path | CorpusDB, selection: Selection,
             store.close()
 
 
+def empty_table_warning(corpus: dict[str, Any], token_filter: TokenFilter | None, floor: str | None = None) -> str:
+    """Why a term table came out empty: what was counted, and the filters and floor that removed every term."""
+    bits = []
+    if token_filter is not None:
+        if token_filter.pos:
+            bits.append(f"--pos {','.join(token_filter.pos)}")
+        if token_filter.min_chars > 1:
+            bits.append(f"--min-chars {token_filter.min_chars}")
+        if token_filter.fields:
+            bits.append(f"--fields {','.join(token_filter.fields)}")
+    if floor:
+        bits.append(floor)
+    filters = "; ".join(bits) or "the stopword list"
+    return (f"0 行：没有词语通过筛选 / 0 rows: of {corpus.get('words', 0)} words in {corpus.get('documents')} "
+            f"documents, {corpus.get('tokens_counted', 0)} tokens passed the filters and no term passed "
+            f"{filters}; relax them (lower the floor, widen --pos) or check the selection")
+
+
 def _optional_segmentation(store: CorpusDB) -> dict[str, Any] | None:
     try:
         return segmentation_info(store.con)

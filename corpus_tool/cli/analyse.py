@@ -181,7 +181,15 @@ def keyness(
          out, zh_headers, "keyness", [], options)
 
 
-def _ngram_command(name: str, default_measure: str, default_min: int) -> Callable[..., None]:
+MinFreqOption = Annotated[int | None, typer.Option(
+    "--min-freq", min=1, help="最低频次（ngrams 默认 2；collocations 默认自动：5，指定 --node 时为其频次的"
+                              "十分之一，1 到 5）/ "
+                              "frequency floor (ngrams: 2; collocations: auto, 5 or with --node a tenth of its "
+                              "frequency, 1 to 5)")]
+
+
+def _ngram_command(name: str, default_measure: str, default_min: int | None, default_window: int
+                   ) -> Callable[..., None]:
     def command(
         out: OutOption,
         db: DbOption = DEFAULT_DB,
@@ -189,8 +197,8 @@ def _ngram_command(name: str, default_measure: str, default_min: int) -> Callabl
         measure: Annotated[str, typer.Option(
             "--measure", help="排序依据 freq | pmi | ll | t | dice")] = default_measure,
         window: Annotated[int, typer.Option(
-            "--window", min=1, help="搭配窗口（词，仅 n=2）/ pair window in tokens (n = 2 only)")] = 1,
-        min_freq: Annotated[int, typer.Option("--min-freq", min=1, help="最低频次 / frequency floor")] = default_min,
+            "--window", min=1, help="搭配窗口（词，仅 n=2）/ pair window in tokens (n = 2 only)")] = default_window,
+        min_freq: MinFreqOption = default_min,
         node: Annotated[str | None, typer.Option(
             "--node", help="只看含此词的词串 / only n-grams with this word")] = None,
         top: TopOption = None,
@@ -223,9 +231,9 @@ def _ngram_command(name: str, default_measure: str, default_min: int) -> Callabl
 
 
 app.command("ngrams", help="N 元词串（相邻）及其频次和关联度 / Contiguous n-grams with frequencies and association "
-            "scores.")(_ngram_command("ngrams", "freq", 2))
+            "scores.")(_ngram_command("ngrams", "freq", 2, 1))
 app.command("collocations", help="搭配：PMI、对数似然、t 值、Dice，带频次下限（默认按对数似然排序）/ Collocations "
-            "with association measures and a frequency floor.")(_ngram_command("collocations", "ll", 5))
+            "with association measures and a frequency floor.")(_ngram_command("collocations", "ll", None, 5))
 
 
 @app.command(help="语境共现（KWIC）：词、短语或正则，覆盖标题、摘要、关键词、标题行与正文 / Concordance lines.")
