@@ -407,7 +407,7 @@ class Corpus:
                min_df: float = 0.002, max_df: float = 0.5, max_terms: int | None = None,
                pos: str | Sequence[str] | None = None, keep_stopwords: bool = False, min_chars: int = 2,
                fields: str | Sequence[str] = "body", boilerplate: float = 0.2, min_unit_terms: int = 3,
-               resample: float = 0.8, lam: float = 0.6, top_terms: int = 20, representative: int = 5,
+               resample: float = 1.0, lam: float = 0.6, top_terms: int = 20, representative: int = 5,
                bootstrap: int = 1000, passes: int | None = None, max_iter: int | None = None, no_cv: bool = False,
                where: str | None = None, include_duplicates: bool = False, drop_missing: bool = False) -> Topics:
         """Fit a topic model on the stored tokens (``corpus-tool topics``; same options and defaults).
@@ -416,11 +416,11 @@ class Corpus:
         k, see ``.reason``; ``.plot("sweep")`` shows coherence and stability against k). ``model``: ``nmf``,
         ``lda`` or ``gensim-lda``; ``seeds`` fits per k. ``unit``: ``paragraph`` or ``document``. ``by``: fields
         for topic shares with bootstrap intervals (default ``year``; ``.plot("shares")``). ``pos``: POS tag
-        prefixes to keep (default: content words; ``"all"`` keeps every tag). ``resample``: share of units per
-        stability refit (0: none). ``drop_missing``: leave documents with an empty ``by`` field out of the
-        topic shares (default: their own group ``(未知 missing)``). ``lam``: the relevance λ that ranks topic
-        terms. ``bootstrap``: draws for the intervals. ``jobs`` spreads the fits over processes without changing
-        any result.
+        prefixes to keep (default: content words; ``"all"`` keeps every tag). ``resample``: documents drawn
+        with replacement per bootstrap-stability refit, as a share of the documents (0: none).
+        ``drop_missing``: leave documents with an empty ``by`` field out of the topic shares (default: their
+        own group ``(未知 missing)``). ``lam``: the relevance λ that ranks topic terms. ``bootstrap``: draws for
+        the intervals. ``jobs`` spreads the fits over processes without changing any result.
         """
         from corpus_tool.analyse.topics import fit_topics, parse_k
         from corpus_tool.analyse.topics.units import DEFAULT_POS

@@ -60,8 +60,10 @@ def topics(
     min_unit_terms: Annotated[int, typer.Option(
         "--min-unit-terms", min=1, help="单元至少含多少个词 / shortest unit, in counted tokens")] = 3,
     resample: Annotated[float, typer.Option(
-        "--resample", min=0.0, max=0.99,
-        help="重抽样稳定性：每次重拟合抽取的单元比例（0 为不做）/ share of units per stability refit (0: none)")] = 0.8,
+        "--resample", min=0.0, max=1.0,
+        help="文档自助重抽样稳定性：每次有放回抽取的文档数占文档总数的比例（1 为经典自助法，0 为不做）/ bootstrap "
+             "stability: documents drawn with replacement per refit, as a share of the documents (1: classic "
+             "bootstrap; 0: none)")] = 1.0,
     lam: Annotated[float, typer.Option(
         "--lambda", min=0.0, max=1.0, help="主题词排序的相关度 λ（1 为按权重）/ relevance λ for ranking terms")] = 0.6,
     top_terms: Annotated[int, typer.Option("--top-terms", min=1, help="每个主题输出的词数 / terms per topic")] = 20,

@@ -52,7 +52,8 @@ class TopicSettings:
 
     ``k``: one or several numbers of topics (several: a sweep, and the outputs use the recommended k).
     ``seeds``: fits per k, with random states ``seed, seed+1, ...``; the outputs use the first.
-    ``resample``: share of units drawn (per seed) for the resample-stability refits; None: no refits.
+    ``resample``: size of each bootstrap draw of documents (per seed, with replacement) as a share of the
+    documents, for the bootstrap-stability refits (1: the classic bootstrap); None: no refits.
     ``lam``: λ of the relevance ranking of terms. ``by``: document fields for ``topic_by_<field>``.
     """
 
@@ -60,7 +61,7 @@ class TopicSettings:
     k: tuple[int, ...] = (10,)
     seeds: int = 3
     seed: int = 1
-    resample: float | None = 0.8
+    resample: float | None = 1.0
     lam: float = coherence.DEFAULT_LAMBDA
     n_terms: int = 20
     n_representative: int = 5
@@ -77,8 +78,8 @@ class TopicSettings:
             raise ValueError("主题数至少为 2 / k must be at least 2")
         if self.seeds < 1:
             raise ValueError("seeds must be at least 1")
-        if self.resample is not None and not 0 < self.resample < 1:
-            raise ValueError("resample is a share of units between 0 and 1 (exclusive)")
+        if self.resample is not None and not 0 < self.resample <= 1:
+            raise ValueError("resample is the size of a bootstrap draw as a share of the documents, in (0, 1]")
         if not 0 <= self.lam <= 1:
             raise ValueError("λ (lam) must be between 0 and 1")
 
@@ -219,7 +220,8 @@ def fit_topics(db: str | Path | CorpusDB, settings: TopicSettings | None = None,
                 f"主题数 {max(settings.k)} 超过可拟合的上限 {max_k}（单元 {tu.n_units}，词 {len(tu.vocab)}）/ "
                 f"k={max(settings.k)} is more than {tu.n_units} units and {len(tu.vocab)} terms allow"
             )
-        data = FitData(tu.counts, tu.presence(), tu.vocab, tu.texts() if settings.c_v else None)
+        doc_codes = pd.factorize(tu.units["doc_id"], sort=True)[0].astype(np.int64)
+        data = FitData(tu.counts, tu.presence(), tu.vocab, tu.texts() if settings.c_v else None, doc_codes)
         params = dict(settings.model_params)
         tasks = sweep_tasks(settings.model, list(settings.k), settings.seed_list, params,
                             resample=settings.resample, lam=settings.lam, c_v=settings.c_v)
@@ -291,14 +293,29 @@ def _build_result(store: CorpusDB, tu: TopicUnits, settings: TopicSettings, mode
             "umass": "top-10 terms, document co-occurrence over the fitted units (Mimno et al. 2011)",
             "c_v": "top-10 terms, gensim CoherenceModel c_v, sliding window 110 over each unit's counted tokens",
             "diversity": "share of distinct terms among all topics' top 25",
-            "stability": "mean best-match (Hungarian) Jaccard of top-20 terms between seeds",
-            "resample_stability": f"same, between the fit on all units and a refit on {settings.resample} of them",
+            "init_stability": ("mean best-match (Hungarian) Jaccard of top-20 terms between fits on all units from "
+                               "different random initialisations (one per seed; " + _init_note(settings) + ")"),
+            "bootstrap_stability": (f"same, between the fit on all units and a refit (same seed and initialisation) "
+                                    f"on a bootstrap resample of the documents ({settings.resample} × the "
+                                    "documents drawn with replacement, each with all its units)"
+                                    if settings.resample else "not measured"),
             "term_ranking": f"relevance with lambda={settings.lam} (Sievert & Shirley 2014)",
             "prevalence_interval": f"{settings.n_boot} two-stage bootstrap draws (documents, then their units)",
         },
     }
     return TopicsResult(topic_terms, doc_topics, labels, representative, prevalence, fits_df, per_k, k, reason,
                         params, tu.corpus, tu.segmentation, tu, model, topic_term, doc_topic, warnings, jobs)
+
+
+def _init_note(settings: TopicSettings) -> str:
+    """How the fits of a sweep were initialised, for the run record and the methods paragraph."""
+    from corpus_tool.analyse.topics.models import make_model
+
+    model = make_model(settings.model, 2, settings.seed, **dict(settings.model_params))
+    if model.seed_changes_init():
+        return f"{settings.model} starts from a random initialisation drawn with each seed"
+    return (f"the first seed's fit uses {model.init_name()}, which does not depend on the seed; the other seeds' "
+            "fits start from init='random' with that seed")
 
 
 def _representative(store: CorpusDB, tu: TopicUnits, doc_topic: np.ndarray, n: int) -> pd.DataFrame:
@@ -376,7 +393,8 @@ def write_topics(result: TopicsResult, out_dir: str | Path, *, fmt: str = "csv",
     written: list[Path] = []
     seeds = {"model_seeds": result.params["topic_settings"]["seed_list"],
              "tables_from_seed": result.params["topic_settings"]["seed"],
-             "resample_seed": "numpy default_rng([seed, k, 20141])",
+             "bootstrap_resample_seed": "numpy default_rng([seed, k, 20141])",
+             "random_init_seeds": result.params["topic_settings"]["seed_list"][1:],
              "bootstrap_seed": result.params["topic_settings"]["seed"]}
 
     def record(name: str, path: Path, rows: int, headers: dict[str, str] | None) -> None:
