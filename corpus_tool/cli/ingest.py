@@ -220,16 +220,35 @@ def export(
         raise fail(f"unknown table {table!r}; choose from {', '.join(EXPORT_COLUMNS)} (未知数据表)", 2)
     with _open(db) as store:
         df = store.table(table)
-        fingerprint = store.fingerprint()
-        n_docs = len(store.doc_ids())
+        corpus = export_corpus_summary(store, df)
+        segmentation = _current_segmentation(store) if table == "tokens" else None
     try:
         write_table(df, out)
     except ExportFormatError as exc:
         raise fail(str(exc), 2) from exc
-    record = run_record("export", {"table": table, "db": str(db)},
-                        corpus={"fingerprint": fingerprint, "documents": n_docs})
+    record = run_record("export", {"table": table, "db": str(db)}, corpus=corpus, segmentation=segmentation,
+                        extra={"rows": len(df)})
     write_run_record(out, record)
     typer.echo(f"{len(df)} rows → {out}")
+
+
+def export_corpus_summary(store: CorpusDB, df: pd.DataFrame) -> dict[str, object]:
+    """The corpus an exported table comes from: every document of the database, and how many the rows cover."""
+    n_docs = len(store.doc_ids())
+    covered = int(df["doc_id"].nunique()) if "doc_id" in df.columns else None
+    return {"database": str(store.path), "fingerprint": store.fingerprint(), "documents_in_database": n_docs,
+            "documents": covered if covered is not None else n_docs,
+            "selection_fingerprint": None, "where": None, "include_duplicates": True}
+
+
+def _current_segmentation(store: CorpusDB) -> dict[str, object] | None:
+    from corpus_tool.segment.run import current_segmentation
+
+    current = current_segmentation(store)
+    if current is None:
+        return None
+    return {"seg_id": current.seg_id, "settings": current.settings.to_dict(),
+            "corpus_fingerprint": current.corpus_fingerprint}
 
 
 def _is_blank(value: object) -> bool:
