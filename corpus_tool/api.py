@@ -274,7 +274,9 @@ class Corpus:
         if tokens:
             self._ensure_segmented()
         cli = (command, list(arguments), options)
-        return wrap(func(self._existing(), **params), self.path, cli)
+        result = wrap(func(self._existing(), **params), self.path, cli)
+        _announce(result.warnings, stacklevel=4)  # the user's call → frequencies() → _analyse() → here
+        return result
 
     def frequencies(self, *, by: str | None = "corpus", top: int | None = None, min_freq: int = 1,
                     where: str | None = None, include_duplicates: bool = False, keep_stopwords: bool = False,
@@ -459,7 +461,9 @@ class Corpus:
                    "passes": passes, "max_iter": max_iter, "no_cv": no_cv, "no_html": None, "where": where,
                    "include_duplicates": include_duplicates, "drop_missing": drop_missing, "zh_headers": None,
                    "out_dir": None}
-        return Topics(result, self.path, ("topics", [], options))
+        topics = Topics(result, self.path, ("topics", [], options))
+        _announce(topics.warnings, stacklevel=3)
+        return topics
 
     def newwords(self, *, min_freq: int = 5, top: int = 200) -> Result:
         """Candidate terms the current segmentation splits (``corpus-tool newwords``), ranked by frequency,
@@ -475,6 +479,18 @@ class Corpus:
         return wrap(result, self.path, ("newwords", [], options))
 
     freq = frequencies  # the CLI's name
+
+
+class CorpusToolWarning(UserWarning):
+    """What an analysis must tell its user: documents grouped as missing or left out, an empty table and why."""
+
+
+def _announce(messages: Sequence[str], *, stacklevel: int) -> None:
+    """Raise each warning of a result as a Python warning, as the CLI prints them: a script sees them too."""
+    import warnings
+
+    for message in messages:
+        warnings.warn(message, CorpusToolWarning, stacklevel=stacklevel)
 
 
 def _db_path(value: PathLike | Corpus | None) -> str | None:

@@ -119,7 +119,7 @@ class Grouping:
                     f"{self.documents} analysed")
         return (f"{total} 篇文档中有 {n} 篇的 {by} 为空，归入“{MISSING_GROUP}”组（--drop-missing 可排除）/ "
                 f"{n} of {total} documents have no {by}: they form the group {MISSING_GROUP!r} "
-                "(--drop-missing leaves them out)")
+                "(--drop-missing, or drop_missing=True, leaves them out)")
 
 
 def open_store(db: str | Path | CorpusDB) -> tuple[CorpusDB, bool]:
