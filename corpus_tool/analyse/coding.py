@@ -259,6 +259,7 @@ def code_corpus(
                 "dictionary's terms against the texts (traditional script 繁体? --fields?)"
             )
         params["matches"] = len(evidence)
+        params["characters"] = int(chars.sum())  # the denominator of per_10k_chars, over every selected document
         return AnalysisResult("coding", counts, params, ctx.corpus, ctx.segmentation, tables={"evidence": evidence},
                               warnings=warnings)
 

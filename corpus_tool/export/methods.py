@@ -39,7 +39,8 @@ def methods_text(record: dict[str, Any], lang: str = "both") -> str:
     return "\n\n".join(parts)
 
 
-_BY_ZH = {"document": "文档", "corpus": "全语料", "year": "年份", "issuer": "发文机关", "doc_type": "文种"}
+_BY_ZH = {"document": "文档", "corpus": "全语料", "year": "年份", "issuer": "发文机关", "doc_type": "文种",
+          "date": "日期", "doc_number": "发文字号", "collection": "子集"}
 
 
 def _by_zh(by: str | None) -> str:
@@ -313,8 +314,8 @@ def _analysis_en(command: str, p: dict[str, Any], r: dict[str, Any]) -> str:
         d = p.get("dictionary") or {}
         return (f"Documents were coded with the dictionary “{d.get('name')}” ({d.get('codes')} codes, "
                 f"{d.get('entries')} entries, SHA-256 {d.get('sha256')}), matched on the text itself so that "
-                f"segmentation cannot split an entry; every one of the {_n(p.get('matches'))} matches is listed with "
-                "its context in the evidence file. ")
+                f"segmentation cannot split an entry; every one of the {_n(p.get('matches'))} matches in "
+                f"{_n(p.get('characters'))} characters of text is listed with its context in the evidence file. ")
     if command == "frequencies":
         return f"Term and document frequencies{tf} were counted per {p.get('by')}, with rates per 10,000 words. "
     if command == "newwords":
@@ -368,7 +369,8 @@ def _analysis_zh(command: str, p: dict[str, Any], r: dict[str, Any]) -> str:
         d = p.get("dictionary") or {}
         return (f"文档使用词典“{d.get('name')}”（{d.get('codes')} 个编码、{d.get('entries')} 个词条，"
                 f"SHA-256：{d.get('sha256')}）进行编码；词条直接在原文上匹配，不受分词切分影响，"
-                f"全部 {_n(p.get('matches'))} 处命中连同上下文列于证据文件中。")
+                f"在 {_n(p.get('characters'))} 个字符的文本中共 {_n(p.get('matches'))} 处命中，"
+                "全部连同上下文列于证据文件中。")
     if command == "frequencies":
         return f"按{_by_zh(p.get('by'))}统计词频与文档频次{tf}，并给出每万词频次。"
     if command == "newwords":
