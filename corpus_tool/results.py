@@ -561,6 +561,16 @@ class Topics:
         """Write one table as Parquet with its run record."""
         return self.save(_with_suffix(path, ".parquet"), table=table, zh_headers=zh_headers)
 
+    def methods(self, lang: str = "both") -> str:
+        """A citable methods paragraph (Chinese, English or both): units, vocabulary, model, seeds, coherence and
+        stability, as ``corpus-tool methods`` writes it from the run record."""
+        from corpus_tool.export.methods import methods_text
+        from corpus_tool.export.runrecord import run_record
+
+        record = run_record("topics", self.params, corpus=self.result.corpus, segmentation=self.result.segmentation,
+                            command_line=self.command_line())
+        return methods_text(record, lang)
+
     def save(self, path: str | Path, *, table: str = "topic_terms", zh_headers: bool = False) -> list[Path]:
         """Write one table by the suffix of ``path``, with ``<path>.run.json`` as ``to_dir`` writes it."""
         from corpus_tool.analyse.topics.outputs import TOPIC_ZH_HEADERS
