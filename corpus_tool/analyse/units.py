@@ -188,8 +188,9 @@ def select_groups(con: duckdb.DuckDBPyConnection, selection: Selection) -> tuple
     missing = labels.isna() | labels.eq("")
     n_missing = int(missing.sum())
     if n_missing and selection.missing == "drop":
-        docs, labels, missing = docs[~missing].reset_index(drop=True), labels[~missing].reset_index(drop=True), \
-            missing[~missing].reset_index(drop=True)
+        keep = ~missing
+        docs, labels = docs[keep].reset_index(drop=True), labels[keep].reset_index(drop=True)
+        missing = missing[keep].reset_index(drop=True)
     typed = _typed_groups(labels.where(~missing), kind if by != CORPUS else "text", by)
     keys = [None if m else str(lab) for m, lab in zip(missing.tolist(), labels.tolist(), strict=True)]
     # Display order: typed values (numbers numerically), then label; the missing group last.
