@@ -201,3 +201,24 @@ def test_best_match_jaccard_is_below_one_for_moved_topics() -> None:
     b[1, :2] = [90, 91]
     assert best_match_jaccard(a, a) == 1.0
     assert best_match_jaccard(a, b) == pytest.approx((1 + 18 / 22) / 2)
+
+
+def test_blank_values_are_missing_and_numbers_sort_numerically(tmp_path: Path) -> None:
+    """A manifest value that is blank counts as missing; numeric labels sort 9 before 10; missing comes last."""
+    from corpus_tool.analyse.units import Selection, group_order, select_groups
+    from corpus_tool.ingest.pipeline import ingest_paths
+    from corpus_tool.store.db import CorpusDB
+
+    texts = {"a.txt": "第一份通知：加快发展新质生产力。", "b.txt": "第二份通知：推动高质量发展。",
+             "c.txt": "第三份通知：深化改革开放。", "d.txt": "第四份通知：保障和改善民生。"}
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text * 5, encoding="utf-8")
+    (tmp_path / "m.csv").write_text("file,batch\na.txt,10\nb.txt,9\nc.txt, \nd.txt,\n", encoding="utf-8")
+    db = tmp_path / "c.duckdb"
+    ingest_paths([tmp_path / n for n in texts], db, manifests=[tmp_path / "m.csv"])
+    with CorpusDB(db, read_only=True) as store:
+        docs, grouping = select_groups(store.con, Selection(by="batch"))
+        assert group_order(docs) == ["9", "10", MISSING_GROUP]
+        assert grouping.missing == 2 and grouping.documents == 4 and grouping.groups == 3
+        dropped, grouping = select_groups(store.con, Selection(by="batch", missing="drop"))
+        assert len(dropped) == 2 and grouping.dropped == 2 and str(dropped["group"].dtype) == "Int64"
