@@ -256,7 +256,7 @@ def test_sweep_reports_every_measure_and_recommends_a_k(gov_db: Path) -> None:
     assert sweep[["k", "seed"]].to_numpy().tolist() == [[6, 1], [6, 2], [12, 1], [12, 2]]
     for col in ("npmi", "c_v", "umass", "diversity", "init_stability", "bootstrap_stability"):
         assert sweep[col].notna().all(), col
-    assert sweep["init"].tolist() == ["nndsvd", "random (seed 2)"] * 2  # NNDSVD ignores the seed
+    assert sweep["init"].tolist() == ["nndsvd", "random (seed 2)"] * 2  # NNDSVD is a deterministic start
     assert sweep["perplexity"].isna().all()  # NMF has none
     assert summary["recommended"].sum() == 1
     assert result.k == int(summary.loc[summary["recommended"], "k"].iloc[0])

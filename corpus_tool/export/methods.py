@@ -250,7 +250,7 @@ def _topics_zh(p: dict[str, Any], r: dict[str, Any]) -> str:
     if len(ks) > 1:
         text += f"k 从 {'、'.join(map(str, ks))} 中选出：{_reason(p, 'zh')}。"
     seeds = ts.get("seed_list") or []
-    init_note = "；NNDSVD 初始化与种子无关，其余种子从该种子的随机初始化开始" if (p.get("model_params") or {}).get(
+    init_note = "；NNDSVD 为确定性初始化，其余种子从该种子的随机初始化开始" if (p.get("model_params") or {}).get(
         "init") in ("nndsvd", "nndsvda") else ""
     text += (f"每个 k 用随机种子 {'、'.join(map(str, seeds))} 各拟合一次，表格取自种子 {ts.get('seed')}{init_note}。"
              "一致性指标为 NPMI 与 UMass（前 10 个主题词在拟合单元中的文档共现）"

@@ -314,7 +314,7 @@ def _init_note(settings: TopicSettings) -> str:
     model = make_model(settings.model, 2, settings.seed, **dict(settings.model_params))
     if model.seed_changes_init():
         return f"{settings.model} starts from a random initialisation drawn with each seed"
-    return (f"the first seed's fit uses {model.init_name()}, which does not depend on the seed; the other seeds' "
+    return (f"the first seed's fit uses {model.init_name()}, a deterministic start; the other seeds' "
             "fits start from init='random' with that seed")
 
 

@@ -10,9 +10,9 @@ kinds of stability (best-match Jaccard of top-20 terms, :mod:`~corpus_tool.analy
 
 * ``init_stability``: between fits on all units from different random initialisations (one per seed): is
   the answer the starting point's doing? The first seed's fit uses the model's own initialisation (the
-  tables come from it); a model whose initialisation does not depend on the seed (NMF with NNDSVD) is
+  tables come from it); a model whose initialisation is deterministic (NMF with NNDSVD) is
   started from a seeded random initialisation (``init="random"``) for the other seeds, so that the seeds
-  really start it elsewhere — otherwise every seed gives the same fit and "stability 1.00" means nothing.
+  really start it elsewhere — otherwise the seeds give (nearly) the same fit and "stability 1.00" means nothing.
   The ``init`` column of the sweep table says which initialisation each fit used.
 * ``bootstrap_stability``: between a fit on all units and a refit, same seed and initialisation, on a
   bootstrap resample of the documents (documents drawn with replacement, each with all its units;
@@ -176,7 +176,7 @@ def sweep_tasks(model: str, ks: list[int], seeds: list[int], params: dict[str, A
                 lam: float, c_v: bool) -> list[FitTask]:
     """Fits on all units for every (k, seed), then (with ``resample``) one bootstrap refit per (k, seed).
 
-    The first seed keeps the model's own initialisation; with a seed-independent one (NNDSVD) the other
+    The first seed keeps the model's own initialisation; with a deterministic one (NNDSVD) the other
     seeds start from a seeded random initialisation (see the module docstring).
     """
     p = tuple(sorted(params.items()))
