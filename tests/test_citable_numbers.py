@@ -222,3 +222,11 @@ def test_blank_values_are_missing_and_numbers_sort_numerically(tmp_path: Path) -
         assert grouping.missing == 2 and grouping.documents == 4 and grouping.groups == 3
         dropped, grouping = select_groups(store.con, Selection(by="batch", missing="drop"))
         assert len(dropped) == 2 and grouping.dropped == 2 and str(dropped["group"].dtype) == "Int64"
+
+
+def test_evidence_rows_name_the_group_they_are_counted_in(reports: Path) -> None:
+    result = code_corpus(reports, starter_dictionary_path(), by="collection")
+    evidence, table = result.tables["evidence"], result.table
+    assert list(evidence.columns[:6]) == ["doc_id", "title", "year", "date", "issuer", "collection"]
+    per_group = evidence["collection"].value_counts().to_dict()
+    assert per_group == table.groupby("collection")["matches"].sum().loc[lambda s: s > 0].to_dict()

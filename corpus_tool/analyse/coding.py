@@ -249,6 +249,11 @@ def code_corpus(
     with analysis_context(db, selection, need_tokens=False) as ctx:
         evidence, chars = _scan(ctx.store, ctx.docs, compiled, window, fields)
         counts = count_table(evidence, chars, ctx.docs, dictionary, by)
+        col = group_column_name(by)
+        if col is not None and col not in evidence.columns:
+            # The group each match is counted in (a manifest field, doc_type ...), beside the citation columns.
+            groups = ctx.docs.drop_duplicates("doc_id").set_index("doc_id")["group"]
+            evidence.insert(EVIDENCE_COLUMNS.index("issuer") + 1, col, evidence["doc_id"].map(groups))
         warnings = list(ctx.warnings)
         if evidence.empty:
             warnings.append(
