@@ -290,28 +290,34 @@ class Corpus:
         if tokens:
             self._ensure_segmented()
         cli = (command, list(arguments), options)
-        return wrap(func(self._existing(), **params), self.path, cli)
+        result = wrap(func(self._existing(), **params), self.path, cli)
+        _announce(result.warnings, stacklevel=4)  # the user's call → frequencies() → _analyse() → here
+        return result
 
     def frequencies(self, *, by: str | None = "corpus", top: int | None = None, min_freq: int = 1,
                     where: str | None = None, include_duplicates: bool = False, keep_stopwords: bool = False,
                     pos: str | Sequence[str] | None = None, min_chars: int = 1,
-                    fields: str | Sequence[str] | None = None) -> Result:
+                    fields: str | Sequence[str] | None = None, drop_missing: bool = False) -> Result:
         """Term frequencies, per 10,000 words and document counts, over the corpus or ``by`` a field
-        (``corpus-tool freq``)."""
+        (``corpus-tool freq``). Documents with an empty ``by`` field form the group ``(未知 missing)``;
+        ``drop_missing`` leaves them out (the warning and the run record say how many)."""
         from corpus_tool.analyse.frequency import frequencies
 
         tf = _token_filter(keep_stopwords, pos, min_chars, fields)
         options = {"db": self._db_option(), "by": by, "top": top, "min_freq": min_freq, "where": where,
-                   "include_duplicates": include_duplicates, **_filter_options(tf)}
+                   "include_duplicates": include_duplicates, **_filter_options(tf), "drop_missing": drop_missing}
         return self._analyse("freq", frequencies, options=options, by=by, top=top, min_freq=min_freq,
-                             where=where, include_duplicates=include_duplicates, token_filter=tf)
+                             where=where, include_duplicates=include_duplicates, token_filter=tf,
+                             drop_missing=drop_missing)
 
     def keywords(self, *, method: str = "tfidf", by: str | None = "document", top: int = 20,
                  reference: PathLike | Corpus | None = None, reference_where: str | None = None, window: int = 5,
                  where: str | None = None, include_duplicates: bool = False, keep_stopwords: bool = False,
                  pos: str | Sequence[str] | None = None, min_chars: int = 2,
-                 fields: str | Sequence[str] | None = None) -> Result:
+                 fields: str | Sequence[str] | None = None, drop_missing: bool = False) -> Result:
         """Top terms per document, per group (``by="year"``) or over the corpus (``by="corpus"``).
+
+        Documents with an empty ``by`` field form the group ``(未知 missing)``; ``drop_missing`` leaves them out.
 
         ``method``: ``tfidf`` (IDF from this corpus or a ``reference`` corpus), ``textrank`` or ``freq``.
         """
@@ -321,10 +327,11 @@ class Corpus:
         ref = _db_path(reference)
         options = {"db": self._db_option(), "method": method, "by": by, "top": top, "reference": ref,
                    "reference_where": reference_where, "window": window if method == "textrank" else None,
-                   "where": where, "include_duplicates": include_duplicates, **_filter_options(tf)}
+                   "where": where, "include_duplicates": include_duplicates, **_filter_options(tf),
+                   "drop_missing": drop_missing}
         return self._analyse("keywords", keywords, options=options, method=method, by=by, top=top, reference=ref,
                              reference_where=reference_where, window=window, where=where,
-                             include_duplicates=include_duplicates, token_filter=tf)
+                             include_duplicates=include_duplicates, token_filter=tf, drop_missing=drop_missing)
 
     def keyness(self, target: str | None = None, *, reference: PathLike | Corpus = "rest", measure: str = "ll",
                 min_freq: int = 3, top: int | None = None, where: str | None = None,
@@ -361,13 +368,14 @@ class Corpus:
         return self._analyse("ngrams", ngrams, options=options, n=n, measure=measure, min_freq=min_freq, top=top,
                              node=node, where=where, include_duplicates=include_duplicates, token_filter=tf)
 
-    def collocations(self, *, n: int = 2, measure: str = "ll", window: int = 1, min_freq: int = 5,
+    def collocations(self, *, n: int = 2, measure: str = "ll", window: int = 5, min_freq: int | None = None,
                      node: str | None = None, top: int | None = None, where: str | None = None,
                      include_duplicates: bool = False, keep_stopwords: bool = False,
                      pos: str | Sequence[str] | None = None, min_chars: int = 1,
                      fields: str | Sequence[str] | None = None) -> Result:
         """Word pairs within ``window`` tokens (or n-grams) scored by ``measure``: ll (default), pmi, t, dice,
-        freq; ``node`` keeps the pairs containing that word."""
+        freq; ``node`` keeps the pairs containing that word. ``min_freq`` None: 5, or with a ``node`` a tenth of
+        the node's frequency (1 to 5); an empty table comes with a warning that says why."""
         from corpus_tool.analyse.collocations import collocations
 
         tf = _token_filter(keep_stopwords, pos, min_chars, fields)
@@ -396,37 +404,40 @@ class Corpus:
 
     def code(self, dictionary: PathLike = "starter", *, by: str | None = "document", window: int = 30,
              fields: str | Sequence[str] | None = None, where: str | None = None,
-             include_duplicates: bool = False) -> Result:
+             include_duplicates: bool = False, drop_missing: bool = False) -> Result:
         """Dictionary coding on the text itself: counts per group × code (``.table``) and every match with
         its context (``.evidence``). ``dictionary``: a YAML/CSV codebook, or ``"starter"`` (the shipped
-        policy-instrument dictionary)."""
+        policy-instrument dictionary). Documents with an empty ``by`` field form the group ``(未知 missing)``;
+        ``drop_missing`` leaves them out."""
         from corpus_tool.analyse.coding import code_corpus, load_dictionary, starter_dictionary_path
 
         path = starter_dictionary_path() if os.fspath(dictionary) == "starter" else Path(dictionary)
         field_names = _names(fields)
         options = {"dictionary": os.fspath(dictionary), "db": self._db_option(), "by": by, "window": window,
                    "fields": ",".join(field_names) or None, "where": where,
-                   "include_duplicates": include_duplicates}
+                   "include_duplicates": include_duplicates, "drop_missing": drop_missing}
         return self._analyse("code", code_corpus, options=options, tokens=False, dictionary=load_dictionary(path),
                              by=by, window=window, fields=field_names, where=where,
-                             include_duplicates=include_duplicates)
+                             include_duplicates=include_duplicates, drop_missing=drop_missing)
 
     def topics(self, *, model: str = "nmf", k: int | str | Sequence[int] = "10", seeds: int = 3, seed: int = 1,
                unit: str = "paragraph", by: str | Sequence[str] | None = None, jobs: int = 1,
                min_df: float = 0.002, max_df: float = 0.5, max_terms: int | None = None,
                pos: str | Sequence[str] | None = None, keep_stopwords: bool = False, min_chars: int = 2,
                fields: str | Sequence[str] = "body", boilerplate: float = 0.2, min_unit_terms: int = 3,
-               resample: float = 0.8, lam: float = 0.6, top_terms: int = 20, representative: int = 5,
+               resample: float = 1.0, lam: float = 0.6, top_terms: int = 20, representative: int = 5,
                bootstrap: int = 1000, passes: int | None = None, max_iter: int | None = None, no_cv: bool = False,
-               where: str | None = None, include_duplicates: bool = False) -> Topics:
+               where: str | None = None, include_duplicates: bool = False, drop_missing: bool = False) -> Topics:
         """Fit a topic model on the stored tokens (``corpus-tool topics``; same options and defaults).
 
         ``k``: a number, or a sweep such as ``"5:20:5"`` or ``[6, 8, 10]`` (the tables then use the recommended
         k, see ``.reason``; ``.plot("sweep")`` shows coherence and stability against k). ``model``: ``nmf``,
         ``lda`` or ``gensim-lda``; ``seeds`` fits per k. ``unit``: ``paragraph`` or ``document``. ``by``: fields
         for topic shares with bootstrap intervals (default ``year``; ``.plot("shares")``). ``pos``: POS tag
-        prefixes to keep (default: content words; ``"all"`` keeps every tag). ``resample``: share of units per
-        stability refit (0: none). ``lam``: the relevance λ that ranks topic terms. ``bootstrap``: draws for
+        prefixes to keep (default: content words; ``"all"`` keeps every tag). ``resample``: documents drawn
+        with replacement per bootstrap-stability refit, as a share of the documents (0: none).
+        ``drop_missing``: leave documents with an empty ``by`` field out of the topic shares (default: their
+        own group ``(未知 missing)``). ``lam``: the relevance λ that ranks topic terms. ``bootstrap``: draws for
         the intervals. ``jobs`` spreads the fits over processes without changing any result.
         """
         from corpus_tool.analyse.topics import fit_topics, parse_k
@@ -453,7 +464,7 @@ class Corpus:
             keep_stopwords=keep_stopwords, min_chars=min_chars, fields=field_names, boilerplate=boilerplate,
             min_unit_terms=min_unit_terms, resample=resample or None, lam=lam, n_terms=top_terms,
             n_representative=representative, n_boot=bootstrap, c_v=not no_cv, model_params=model_params,
-            where=where, include_duplicates=include_duplicates,
+            where=where, include_duplicates=include_duplicates, drop_missing=drop_missing,
         )
         # The CLI's options in its order; format, no_html, zh_headers and out_dir are filled in by to_dir().
         options = {"db": self._db_option(), "model": model,
@@ -464,8 +475,11 @@ class Corpus:
                    "min_unit_terms": min_unit_terms, "resample": float(resample or 0), "lambda": float(lam),
                    "top_terms": top_terms, "representative": representative, "bootstrap": bootstrap,
                    "passes": passes, "max_iter": max_iter, "no_cv": no_cv, "no_html": None, "where": where,
-                   "include_duplicates": include_duplicates, "zh_headers": None, "out_dir": None}
-        return Topics(result, self.path, ("topics", [], options))
+                   "include_duplicates": include_duplicates, "drop_missing": drop_missing, "zh_headers": None,
+                   "out_dir": None}
+        topics = Topics(result, self.path, ("topics", [], options))
+        _announce(topics.warnings, stacklevel=3)
+        return topics
 
     def newwords(self, *, min_freq: int = 5, top: int = 200) -> Result:
         """Candidate terms the current segmentation splits (``corpus-tool newwords``), ranked by frequency,
@@ -481,6 +495,18 @@ class Corpus:
         return wrap(result, self.path, ("newwords", [], options))
 
     freq = frequencies  # the CLI's name
+
+
+class CorpusToolWarning(UserWarning):
+    """What an analysis must tell its user: documents grouped as missing or left out, an empty table and why."""
+
+
+def _announce(messages: Sequence[str], *, stacklevel: int) -> None:
+    """Raise each warning of a result as a Python warning, as the CLI prints them: a script sees them too."""
+    import warnings
+
+    for message in messages:
+        warnings.warn(message, CorpusToolWarning, stacklevel=stacklevel)
 
 
 def _db_path(value: PathLike | Corpus | None) -> str | None:

@@ -492,10 +492,11 @@ class Topics:
         from corpus_tool.plot import plot_k_sweep
 
         sweep = self.result.sweep
-        metrics = [m for m in ("npmi", "c_v", "stability", "resample_stability")
+        metrics = [m for m in ("npmi", "c_v", "init_stability", "bootstrap_stability")
                    if m in sweep.columns and sweep[m].notna().any()]
-        names = {"npmi": "一致性 NPMI coherence", "c_v": "一致性 C_V coherence", "stability": "种子间稳定性 stability",
-                 "resample_stability": "重抽样稳定性 resample stability"}
+        names = {"npmi": "一致性 NPMI coherence", "c_v": "一致性 C_V coherence",
+                 "init_stability": "随机初始化间稳定性 initialisation stability",
+                 "bootstrap_stability": "文档自助重抽样稳定性 bootstrap stability"}
         kwargs.setdefault("labels", names)
         return plot_k_sweep(sweep, metrics=kwargs.pop("metrics", metrics), chosen=self.k, **kwargs)
 
@@ -560,6 +561,16 @@ class Topics:
         """Write one table as Parquet with its run record."""
         return self.save(_with_suffix(path, ".parquet"), table=table, zh_headers=zh_headers)
 
+    def methods(self, lang: str = "both") -> str:
+        """A citable methods paragraph (Chinese, English or both): units, vocabulary, model, seeds, coherence and
+        stability, as ``corpus-tool methods`` writes it from the run record."""
+        from corpus_tool.export.methods import methods_text
+        from corpus_tool.export.runrecord import run_record
+
+        record = run_record("topics", self.params, corpus=self.result.corpus, segmentation=self.result.segmentation,
+                            command_line=self.command_line())
+        return methods_text(record, lang)
+
     def save(self, path: str | Path, *, table: str = "topic_terms", zh_headers: bool = False) -> list[Path]:
         """Write one table by the suffix of ``path``, with ``<path>.run.json`` as ``to_dir`` writes it."""
         from corpus_tool.analyse.topics.outputs import TOPIC_ZH_HEADERS
@@ -578,7 +589,8 @@ class Topics:
         settings = self.params["topic_settings"]
         # The same seeds entry as corpus_tool.analyse.topics.write_topics records.
         seeds = {"model_seeds": settings["seed_list"], "tables_from_seed": settings["seed"],
-                 "resample_seed": "numpy default_rng([seed, k, 20141])", "bootstrap_seed": settings["seed"]}
+                 "bootstrap_resample_seed": "numpy default_rng([seed, k, 20141])",
+                 "random_init_seeds": settings["seed_list"][1:], "bootstrap_seed": settings["seed"]}
         record = run_record("topics", self.params, corpus=self.result.corpus, segmentation=self.result.segmentation,
                             seeds=seeds, command_line=self.command_line(),
                             extra={"table": table, "rows": len(df), "warnings": self.warnings,

@@ -254,8 +254,9 @@ def test_sweep_reports_every_measure_and_recommends_a_k(gov_db: Path) -> None:
     result = fit_topics(gov_db, k="6:12:6", seeds=2, by=[], model="nmf")
     sweep, summary = result.sweep, result.sweep_summary
     assert sweep[["k", "seed"]].to_numpy().tolist() == [[6, 1], [6, 2], [12, 1], [12, 2]]
-    for col in ("npmi", "c_v", "umass", "diversity", "stability", "resample_stability"):
+    for col in ("npmi", "c_v", "umass", "diversity", "init_stability", "bootstrap_stability"):
         assert sweep[col].notna().all(), col
+    assert sweep["init"].tolist() == ["nndsvd", "random (seed 2)"] * 2  # NNDSVD is a deterministic start
     assert sweep["perplexity"].isna().all()  # NMF has none
     assert summary["recommended"].sum() == 1
     assert result.k == int(summary.loc[summary["recommended"], "k"].iloc[0])
@@ -267,7 +268,7 @@ def test_lda_models_report_perplexity(seed_db: Path) -> None:
     for name in ("lda", "gensim-lda"):
         result = fit_topics(seed_db, model=name, k=4, seeds=2, by=[], c_v=False, resample=None)
         assert (result.sweep["perplexity"] > 1).all(), name
-        assert result.sweep["stability"].between(0, 1).all()
+        assert result.sweep["init_stability"].between(0, 1).all()
         assert np.allclose(result.doc_topic.sum(axis=1), 1.0)
 
 

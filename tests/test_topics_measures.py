@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from corpus_tool.analyse.topics import coherence, parse_k
 from corpus_tool.analyse.topics.prevalence import topic_prevalence
 from corpus_tool.analyse.topics.stability import best_match_jaccard, pairwise_stability
-from corpus_tool.analyse.topics.sweep import recommend_k, resample_rows
+from corpus_tool.analyse.topics.sweep import bootstrap_rows, recommend_k
 from corpus_tool.analyse.topics.units import boilerplate_threshold, df_bounds
 
 
@@ -106,15 +106,15 @@ def test_recommend_k_rule() -> None:
     per_k = pd.DataFrame({
         "k": [5, 10, 15, 20],
         "npmi": [0.20, 0.30, 0.35, 0.40],
-        "stability": [0.9, 0.9, 0.9, 0.9],
-        "resample_stability": [0.80, 0.78, 0.73, 0.50],
+        "init_stability": [0.9, 0.9, 0.9, 0.9],
+        "bootstrap_stability": [0.80, 0.78, 0.73, 0.50],
     })
     k, reason = recommend_k(per_k)
     assert k == 15  # 20 has the best NPMI but is unstable (0.50 < 0.9 × 0.80)
     assert "15" in reason and "NPMI" in reason
-    per_k["resample_stability"] = np.nan
+    per_k["bootstrap_stability"] = np.nan
     per_k["npmi"] = [0.3, 0.3, 0.2, 0.1]
-    assert recommend_k(per_k)[0] == 5  # tie on NPMI goes to the smaller k; seed stability used instead
+    assert recommend_k(per_k)[0] == 5  # tie on NPMI goes to the smaller k; init stability used instead
     assert recommend_k(per_k.iloc[[2]])[0] == 15
 
 
@@ -131,7 +131,12 @@ def test_parse_k_and_bounds() -> None:
     assert df_bounds(100, 5, 40) == (5, 40)
     assert boilerplate_threshold(52, 0.2) == 11 and boilerplate_threshold(1, 0.2) == 3
     assert boilerplate_threshold(52, 0) is None
-    rows = resample_rows(100, 0.8, seed=1, k=5)
-    assert len(rows) == 80 and len(set(rows)) == 80 and (np.diff(rows) > 0).all()
-    assert (rows == resample_rows(100, 0.8, seed=1, k=5)).all()
-    assert not (rows == resample_rows(100, 0.8, seed=2, k=5)).all()
+    # The bootstrap draws documents with replacement and takes all of a drawn document's units.
+    docs = np.repeat(np.arange(50), 3)  # 50 documents of 3 units each
+    rows = bootstrap_rows(docs, 1.0, seed=1, k=5)
+    assert len(rows) == 150 and (np.diff(rows) >= 0).all()
+    drawn = np.bincount(docs[rows], minlength=50)
+    assert (drawn % 3 == 0).all() and drawn.max() > 3  # whole documents, some drawn more than once
+    assert 0 < (drawn == 0).sum() < 50  # and some not at all
+    assert (rows == bootstrap_rows(docs, 1.0, seed=1, k=5)).all()
+    assert not np.array_equal(rows, bootstrap_rows(docs, 1.0, seed=2, k=5))

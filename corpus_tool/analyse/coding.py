@@ -34,6 +34,7 @@ from corpus_tool.analyse.units import (
     DOCUMENT,
     TEXT_FIELDS,
     Selection,
+    add_citation,
     ensure_by,
     group_column_name,
     group_order,
@@ -43,8 +44,10 @@ from corpus_tool.store.db import CorpusDB
 
 STARTER_DICTIONARY = "policy_instruments.yaml"
 COUNT_COLUMNS = ["category", "code", "label", "matches", "documents", "per_10k_chars"]
-EVIDENCE_COLUMNS = ["doc_id", "para_no", "field", "category", "code", "entry", "match", "start", "end", "left",
-                    "right"]
+# Each evidence row carries the document's title, year, date and issuer, so that it can be cited without a join.
+EVIDENCE_COLUMNS = ["doc_id", "title", "year", "date", "issuer", "para_no", "field", "category", "code", "entry",
+                    "match", "start", "end", "left", "right"]
+_MATCH_COLUMNS = [c for c in EVIDENCE_COLUMNS if c not in ("title", "year", "date", "issuer")]
 
 
 class DictionaryError(ValueError):
@@ -229,6 +232,7 @@ def code_corpus(
     fields: tuple[str, ...] = (),
     where: str | None = None,
     include_duplicates: bool = False,
+    drop_missing: bool = False,
 ) -> AnalysisResult:
     """Code every selected document; ``table`` holds counts per group × code (zeros included),
     ``tables["evidence"]`` every match with ``window`` characters of context."""
@@ -238,14 +242,31 @@ def code_corpus(
     if bad:
         raise ValueError(f"unknown text field(s) {bad}; choose from {', '.join(TEXT_FIELDS)}")
     by = ensure_by(by)
-    selection = Selection(where, include_duplicates, by)
+    selection = Selection(where, include_duplicates, by, "drop" if drop_missing else "group")
     params = {"dictionary": dictionary.to_dict(), "by": by, "window": window,
               "fields": list(fields) or list(TEXT_FIELDS), **selection.to_dict()}
     compiled = [(c, *_compile(c)) for c in dictionary.codes]
     with analysis_context(db, selection, need_tokens=False) as ctx:
         evidence, chars = _scan(ctx.store, ctx.docs, compiled, window, fields)
         counts = count_table(evidence, chars, ctx.docs, dictionary, by)
-        return AnalysisResult("coding", counts, params, ctx.corpus, ctx.segmentation, tables={"evidence": evidence})
+        col = group_column_name(by)
+        if col is not None and col not in evidence.columns:
+            # The group each match is counted in (a manifest field, doc_type ...), beside the citation columns.
+            groups = ctx.docs.drop_duplicates("doc_id").set_index("doc_id")["group"]
+            evidence.insert(EVIDENCE_COLUMNS.index("issuer") + 1, col, evidence["doc_id"].map(groups))
+        warnings = list(ctx.warnings)
+        if evidence.empty:
+            warnings.append(
+                f"没有任何命中：词典“{dictionary.name}”的 {len(dictionary.codes)} 个编码在 {len(ctx.docs)} "
+                "篇文档中均未出现 / "
+                f"0 matches: no entry of the {len(dictionary.codes)} codes of {dictionary.name!r} occurs in the "
+                f"{len(ctx.docs)} selected documents (text fields {', '.join(fields) or 'all'}); check the "
+                "dictionary's terms against the texts (traditional script 繁体? --fields?)"
+            )
+        params["matches"] = len(evidence)
+        params["characters"] = int(chars.sum())  # the denominator of per_10k_chars, over every selected document
+        return AnalysisResult("coding", counts, params, ctx.corpus, ctx.segmentation, tables={"evidence": evidence},
+                              warnings=warnings)
 
 
 def _scan(store: CorpusDB, docs: pd.DataFrame, compiled: list, window: int,
@@ -259,10 +280,11 @@ def _scan(store: CorpusDB, docs: pd.DataFrame, compiled: list, window: int,
             for code, entry, start, end in match_text(text, compiled):
                 rows.append((doc_id, para_no, field, code.category, code.code, entry, text[start:end], start, end,
                              text[max(0, start - window):start], text[end:end + window]))
-    evidence = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+    evidence = pd.DataFrame(rows, columns=_MATCH_COLUMNS)
     order = {c.code: i for i, c in enumerate(d[0] for d in compiled)}
     evidence = evidence.assign(_c=evidence["code"].map(order)).sort_values(
         ["doc_id", "para_no", "start", "_c", "end"], kind="mergesort").drop(columns="_c").reset_index(drop=True)
+    evidence = add_citation(evidence, store.con)[EVIDENCE_COLUMNS]
     return evidence, pd.Series(chars, dtype="int64")
 
 

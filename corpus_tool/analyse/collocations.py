@@ -26,6 +26,19 @@ MEASURES = {"freq": "frequency", "pmi": "pmi", "ll": "log_likelihood", "t": "t_s
 COLUMNS = ["rank", "ngram", "joined", "frequency", "documents", "first_freq", "last_freq", "expected", "pmi",
            "t_score", "log_likelihood", "ll_p", "dice"]
 MAX_N = 6
+DEFAULT_WINDOW = 5  # collocations: a pair within five tokens, the usual span (Sinclair 1991; Evert 2005)
+DEFAULT_MIN_FREQ = 5  # the floor without a node
+
+
+def auto_min_freq(node_freq: int | None) -> int:
+    """The frequency floor when none is given: 5, or with a node a tenth of the node's frequency (1 to 5).
+
+    A collocate cannot occur with the node more often than the node occurs, so a fixed floor of 5 empties the
+    table for any node seen fewer than 5 times; the scaled floor keeps rare nodes (a new term) analysable.
+    """
+    if node_freq is None:
+        return DEFAULT_MIN_FREQ
+    return max(1, min(DEFAULT_MIN_FREQ, node_freq // 10))
 
 
 def ngrams(db: str | Path | CorpusDB, *, n: int = 2, measure: str = "freq", min_freq: int = 2,
@@ -36,13 +49,15 @@ def ngrams(db: str | Path | CorpusDB, *, n: int = 2, measure: str = "freq", min_
                         include_duplicates=include_duplicates, token_filter=token_filter, analysis="ngrams")
 
 
-def collocations(db: str | Path | CorpusDB, *, n: int = 2, window: int = 1, measure: str = "ll",
-                 min_freq: int = 5, top: int | None = None, node: str | None = None, where: str | None = None,
-                 include_duplicates: bool = False, token_filter: TokenFilter | None = None,
+def collocations(db: str | Path | CorpusDB, *, n: int = 2, window: int = DEFAULT_WINDOW, measure: str = "ll",
+                 min_freq: int | None = None, top: int | None = None, node: str | None = None,
+                 where: str | None = None, include_duplicates: bool = False, token_filter: TokenFilter | None = None,
                  analysis: str = "collocations") -> AnalysisResult:
     """Word pairs (or n-grams) with association scores; ``node`` keeps only those containing that word.
 
     Sorted by log-likelihood by default: PMI favours rare pairs, so sort by it with a frequency floor.
+    ``min_freq`` None: :func:`auto_min_freq` (the run record keeps the value used). An empty table comes
+    with a warning that says why (the node's frequency, the best pair's frequency, the window) and what to try.
     """
     if measure not in MEASURES:
         raise ValueError(f"未知统计量 / unknown measure {measure!r}; choose {', '.join(MEASURES)}")
@@ -57,9 +72,48 @@ def collocations(db: str | Path | CorpusDB, *, n: int = 2, window: int = 1, meas
     with analysis_context(db, selection, token_filter) as ctx:
         assert ctx.view is not None
         grams, total = _count(ctx.view, n, window)
-        table = association_table(grams, total, n, measure=measure, min_freq=min_freq, top=top, node=node)
-        params["pairs_total"] = total
-        return AnalysisResult(analysis, table, params, ctx.corpus, ctx.segmentation)
+        node_freq = _node_frequency(ctx.view, node) if node else None
+        floor = min_freq if min_freq is not None else auto_min_freq(node_freq)
+        table = association_table(grams, total, n, measure=measure, min_freq=floor, top=top, node=node)
+        params.update({"min_freq": floor, "min_freq_rule": "given" if min_freq is not None else
+                       "auto: 5; with a node, node frequency // 10, between 1 and 5", "pairs_total": total,
+                       "node_frequency": node_freq})
+        warnings = list(ctx.warnings)
+        if table.empty:
+            warnings.append(_why_empty(grams, n, window, floor, node, node_freq, analysis))
+        return AnalysisResult(analysis, table, params, ctx.corpus, ctx.segmentation, warnings=warnings)
+
+
+def _node_frequency(view: TokenView, node: str) -> int:
+    """How often ``node`` occurs among the counted tokens."""
+    rel, params = view.relation()
+    rows = view.con.execute(f"SELECT count(*) FROM ({rel}) WHERE keep AND token = ?", [*params, node]).fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
+def _why_empty(grams: pd.DataFrame, n: int, window: int, floor: int, node: str | None, node_freq: int | None,
+               analysis: str) -> str:
+    """Why no n-gram passed, with the options that would give rows."""
+    words = [f"w{i}" for i in range(n)]
+    if node:
+        grams = grams[grams[words].eq(node).any(axis=1)]
+    best = int(grams["frequency"].max()) if len(grams) else 0
+    span = "adjacent tokens" if window == 1 else f"a {window}-token window"
+    if node and not node_freq:
+        return (f"0 行：“{node}”不是当前分词结果中的词（或已被停用词、词性过滤掉）/ 0 rows: {node!r} is not a counted "
+                "token of the current segmentation (it may be split by the segmenter, a stopword, or filtered by "
+                "--pos/--min-chars); check with `corpus-tool kwic`, add it to a user dictionary and segment again")
+    subject = f"“{node}” occurs {node_freq} times; " if node else ""
+    tries = []
+    if best:
+        tries.append(f"--min-freq {best}")
+    if analysis == "collocations" and window < DEFAULT_WINDOW and n == 2:
+        tries.append(f"--window {DEFAULT_WINDOW}")
+    if analysis == "ngrams" and n == 2:
+        tries.append(f"`corpus-tool collocations --window {DEFAULT_WINDOW}`")
+    advice = "; try " + " or ".join(tries) if tries else ""
+    return (f"0 行：没有词串达到最低频次 {floor} / 0 rows: {subject}no {'pair' if n == 2 else f'{n}-gram'} within "
+            f"{span} reaches the frequency floor {floor} (the most frequent occurs {best} times){advice}")
 
 
 def _count(view: TokenView, n: int, window: int) -> tuple[pd.DataFrame, int]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from corpus_tool.analyse.result import AnalysisResult, analysis_context
+from corpus_tool.analyse.result import AnalysisResult, analysis_context, empty_table_warning
 from corpus_tool.analyse.units import (
     CORPUS,
     Selection,
@@ -29,8 +29,12 @@ def frequencies(
     where: str | None = None,
     include_duplicates: bool = False,
     token_filter: TokenFilter | None = None,
+    drop_missing: bool = False,
 ) -> AnalysisResult:
     """Frequency of every counted term in each group.
+
+    Documents whose ``by`` field is empty form the group ``(未知 missing)``; ``drop_missing`` leaves them
+    out instead (with a warning, and the run record's ``corpus.grouping`` says how many).
 
     Columns: the group (named after ``by``; absent for the whole corpus), ``rank``, ``term``,
     ``frequency``, ``per_10k`` (per 10,000 words of the group), ``documents`` (how many of the
@@ -39,7 +43,7 @@ def frequencies(
     """
     by = ensure_by(by)
     token_filter = token_filter or TokenFilter()
-    selection = Selection(where, include_duplicates, by)
+    selection = Selection(where, include_duplicates, by, "drop" if drop_missing else "group")
     with analysis_context(db, selection, token_filter) as ctx:
         assert ctx.view is not None
         counts = ctx.view.doc_term_counts()
@@ -47,7 +51,10 @@ def frequencies(
         table = frequency_table(counts, totals, ctx.docs, by, top=top, min_freq=min_freq)
         params = {"by": by, "top": top, "min_freq": min_freq, "token_filter": token_filter.to_dict(),
                   **selection.to_dict()}
-        return AnalysisResult("frequencies", table, params, ctx.corpus, ctx.segmentation)
+        warnings = list(ctx.warnings)
+        if table.empty:
+            warnings.append(empty_table_warning(ctx.corpus, token_filter, f"--min-freq {min_freq}"))
+        return AnalysisResult("frequencies", table, params, ctx.corpus, ctx.segmentation, warnings=warnings)
 
 
 def frequency_table(counts: pd.DataFrame, totals: pd.DataFrame, docs: pd.DataFrame, by: str, *,
@@ -58,8 +65,9 @@ def frequency_table(counts: pd.DataFrame, totals: pd.DataFrame, docs: pd.DataFra
     words = totals.groupby("grp")["n_words"].sum()
     n_docs = docs.groupby("grp")["doc_id"].size()
     grouped = grouped[grouped["frequency"] >= min_freq]
-    grouped["per_10k"] = grouped["frequency"] / grouped["grp"].map(words) * 10_000
-    grouped["doc_share"] = grouped["documents"] / grouped["grp"].map(n_docs)
+    # astype(float): on an empty table map() returns the labels' dtype (text), which cannot divide.
+    grouped["per_10k"] = grouped["frequency"] / grouped["grp"].map(words).astype(float) * 10_000
+    grouped["doc_share"] = grouped["documents"] / grouped["grp"].map(n_docs).astype(float)
     return finish_grouped(grouped, docs, by, sort=["frequency"], columns=FREQUENCY_COLUMNS, top=top)
 
 

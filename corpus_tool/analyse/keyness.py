@@ -23,7 +23,7 @@ import pandas as pd
 
 from corpus_tool.analyse import stats
 from corpus_tool.analyse.query import parse_filter
-from corpus_tool.analyse.result import AnalysisResult, analysis_context
+from corpus_tool.analyse.result import AnalysisResult, analysis_context, empty_table_warning
 from corpus_tool.analyse.units import (
     CORPUS,
     Selection,
@@ -79,10 +79,20 @@ def keyness(
     warnings: list[str] = []
     with analysis_context(db, selection, token_filter) as ctx:
         docs = ctx.docs
-        in_target = _target_ids(ctx.store, docs, target)
+        warnings += ctx.warnings
+        in_target, undecided = _target_ids(ctx.store, docs, target)
         if not in_target:
             raise ValueError(f"没有文档符合目标条件 / no document matches the target {target!r}")
         target_docs = docs[docs["doc_id"].isin(in_target)]
+        if use_rest and undecided:
+            # A document whose field is empty (year IS NULL for "year >= 2018") is neither target nor rest.
+            docs = docs[~docs["doc_id"].isin(undecided)]
+            warnings.append(
+                f"{len(undecided)} 篇文档缺少目标条件所用的字段值，既不属目标组也不属参照组 / {len(undecided)} "
+                f"documents have no value for the field(s) in the target {target!r}: they are in neither the "
+                "target nor the reference"
+            )
+        params["undecided_documents"] = len(undecided)
         if use_rest:
             reference_docs = docs[~docs["doc_id"].isin(in_target)]
             if reference_docs.empty:
@@ -107,21 +117,28 @@ def keyness(
         table = keyness_table(counts["terms"], counts["words"].get("target", 0),
                               counts["words"].get("reference", 0), measure=measure, min_freq=min_freq, top=top)
         params["target_documents"] = len(target_docs)
+        params["reference_documents"] = int(ref_info.get("documents") or 0)
         params["target_words"] = int(counts["words"].get("target", 0))
         params["reference_words"] = int(counts["words"].get("reference", 0))
         params["reference_corpus"] = ref_info
+        if table.empty:
+            warnings.append(empty_table_warning(ctx.corpus, token_filter, f"--min-freq {min_freq} (target and "
+                                                                          "reference together)"))
         corpus = dict(ctx.corpus)
         corpus["target_fingerprint"] = selection_fingerprint(target_docs["doc_id"].tolist())
         return AnalysisResult("keyness", table, params, corpus, ctx.segmentation, warnings=warnings)
 
 
-def _target_ids(store: CorpusDB, docs: pd.DataFrame, target: str | None) -> set[str]:
+def _target_ids(store: CorpusDB, docs: pd.DataFrame, target: str | None) -> tuple[set[str], set[str]]:
+    """The selected documents matching ``target``, and those for which it is unknown (a NULL field)."""
     if not (target and target.strip()):
-        return set(docs["doc_id"])
+        return set(docs["doc_id"]), set()
     flt = parse_filter(target, manifest_fields(store.con))
-    ids = {r[0] for r in store.con.execute(f"SELECT d.doc_id FROM documents d WHERE {flt.sql}",
-                                            list(flt.params)).fetchall()}
-    return ids & set(docs["doc_id"])
+    rows = store.con.execute(f"SELECT d.doc_id, ({flt.sql}) AS hit FROM documents d", list(flt.params)).fetchall()
+    selected = set(docs["doc_id"])
+    hits = {doc_id for doc_id, hit in rows if hit is True and doc_id in selected}
+    unknown = {doc_id for doc_id, hit in rows if hit is None and doc_id in selected}
+    return hits, unknown
 
 
 def _side_counts(view: TokenView) -> dict:

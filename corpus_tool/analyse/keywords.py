@@ -31,7 +31,7 @@ import pandas as pd
 from scipy import sparse
 
 from corpus_tool.analyse.frequency import finish_grouped
-from corpus_tool.analyse.result import AnalysisResult, analysis_context
+from corpus_tool.analyse.result import AnalysisResult, analysis_context, empty_table_warning
 from corpus_tool.analyse.units import (
     DOCUMENT,
     Selection,
@@ -62,8 +62,11 @@ def keywords(
     where: str | None = None,
     include_duplicates: bool = False,
     token_filter: TokenFilter | None = None,
+    drop_missing: bool = False,
 ) -> AnalysisResult:
     """The top terms of each unit (``by``: ``document``, ``corpus`` or any metadata field).
+
+    Documents whose ``by`` field is empty form the group ``(未知 missing)`` (``drop_missing``: left out).
 
     ``reference``: another corpus database whose documents give the IDF (tfidf only).
     """
@@ -75,7 +78,7 @@ def keywords(
         raise ValueError("the TextRank window must be at least 2 tokens")
     by = ensure_by(by)
     token_filter = token_filter or TokenFilter(min_chars=2)
-    selection = Selection(where, include_duplicates, by)
+    selection = Selection(where, include_duplicates, by, "drop" if drop_missing else "group")
     params = {"method": method, "by": by, "top": top, "reference": None if reference is None else str(
         reference.path if isinstance(reference, CorpusDB) else reference), "reference_where": reference_where,
         "window": window if method == "textrank" else None, "token_filter": token_filter.to_dict(),
@@ -83,6 +86,7 @@ def keywords(
     warnings: list[str] = []
     with analysis_context(db, selection, token_filter) as ctx:
         assert ctx.view is not None
+        warnings = ctx.warnings + warnings
         totals = ctx.view.doc_word_totals()
         if method == "textrank":
             table = _textrank(ctx.view, ctx.docs, totals, by, window=window, top=top)
@@ -122,6 +126,8 @@ def keywords(
                 if over_groups and n_docs < 2:
                     warnings.append(f"只有一组 / only one group of {by}: the IDF over groups is 0 for every term, so "
                                     "the ranking is by frequency; compare several groups, or use --by document")
+        if table.empty:
+            warnings.append(empty_table_warning(ctx.corpus, token_filter))
         return AnalysisResult("keywords", table, params, ctx.corpus, ctx.segmentation, warnings=warnings)
 
 

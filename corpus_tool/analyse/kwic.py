@@ -15,12 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from corpus_tool.analyse.result import AnalysisResult, analysis_context
-from corpus_tool.analyse.units import CORPUS, TEXT_FIELDS, Selection, iter_unit_batches
+from corpus_tool.analyse.units import CORPUS, TEXT_FIELDS, Selection, add_citation, iter_unit_batches
 from corpus_tool.store.db import CorpusDB
 
 MODES = ("auto", "term", "phrase", "regex")
-SORTS = ("position", "left", "right", "match")
-KWIC_COLUMNS = ["doc_id", "title", "para_no", "field", "section_title", "start", "end", "left", "match", "right"]
+SORTS = ("position", "left", "right", "match", "year")
+# Each row carries the document's title, year, date and issuer, so that it can be cited without a join.
+KWIC_COLUMNS = ["doc_id", "title", "year", "date", "issuer", "para_no", "field", "section_title", "start", "end",
+                "left", "match", "right"]
 
 
 def compile_query(query: str, mode: str = "auto", *, ignore_case: bool = False) -> re.Pattern[str]:
@@ -57,7 +59,8 @@ def kwic(
     """Every hit of ``query`` with ``window`` characters of context on each side, in the same unit.
 
     ``sort``: ``position`` (document, paragraph, offset), ``left`` (by the context read leftwards
-    from the hit), ``right``, or ``match``; ties always fall back to position.
+    from the hit), ``right``, ``match`` or ``year`` (documents without a year last); ties always fall back
+    to position. Every row carries the document's title, year, date and issuer.
     """
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose {', '.join(SORTS)}")
@@ -72,11 +75,32 @@ def kwic(
               "fields": list(fields) or list(TEXT_FIELDS), "whole_tokens": whole_tokens,
               "ignore_case": ignore_case, **selection.to_dict()}
     with analysis_context(db, selection, need_tokens=whole_tokens) as ctx:
-        titles = dict(zip(ctx.docs["doc_id"], ctx.docs["title"], strict=True))
-        rows = list(_hits(ctx.store, ctx.docs, pattern, window, fields, whole_tokens, titles))
-        table = pd.DataFrame(rows, columns=KWIC_COLUMNS)
+        rows = list(_hits(ctx.store, ctx.docs, pattern, window, fields, whole_tokens))
+        hit_columns = [c for c in KWIC_COLUMNS if c not in ("title", "year", "date", "issuer")]
+        table = add_citation(pd.DataFrame(rows, columns=hit_columns), ctx.store.con)[KWIC_COLUMNS]
         table = sort_kwic(table, sort)
-        return AnalysisResult("kwic", table, params, ctx.corpus, ctx.segmentation)
+        warnings = list(ctx.warnings)
+        if table.empty:
+            warnings.append(_no_hits(query, mode, fields, whole_tokens, ignore_case, len(ctx.docs)))
+        params["hits"] = len(table)
+        params["documents_with_hits"] = int(table["doc_id"].nunique())
+        return AnalysisResult("kwic", table, params, ctx.corpus, ctx.segmentation, warnings=warnings)
+
+
+def _no_hits(query: str, mode: str, fields: tuple[str, ...], whole_tokens: bool, ignore_case: bool,
+             n_docs: int) -> str:
+    """Why a concordance is empty, and what to try."""
+    tries = []
+    if whole_tokens:
+        tries.append("drop --whole-tokens (the segmenter may cut the term differently)")
+    if fields:
+        tries.append("read every text field (drop --fields)")
+    if not ignore_case and any(ch.isalpha() and ch.isascii() for ch in query):
+        tries.append("--ignore-case")
+    tries.append("a shorter term or a traditional-script variant (繁体), or --regex")
+    where = f"the text fields {', '.join(fields)}" if fields else "any text field"
+    return (f"没有命中：{n_docs} 篇文档中均未找到“{query}” / 0 hits: {query!r} ({mode} search) does not occur in "
+            f"{where} of the {n_docs} selected documents; try " + "; ".join(tries))
 
 
 def sort_kwic(table: pd.DataFrame, sort: str) -> pd.DataFrame:
@@ -84,6 +108,8 @@ def sort_kwic(table: pd.DataFrame, sort: str) -> pd.DataFrame:
     position = ["doc_id", "para_no", "start"]
     if sort == "position":
         keys = position
+    elif sort == "year":
+        keys = ["year", *position]
     elif sort == "left":
         table = table.assign(_key=table["left"].map(lambda s: s[::-1]))
         keys = ["_key", *position]
@@ -94,7 +120,7 @@ def sort_kwic(table: pd.DataFrame, sort: str) -> pd.DataFrame:
 
 
 def _hits(store: CorpusDB, docs: pd.DataFrame, pattern: re.Pattern[str], window: int, fields: tuple[str, ...],
-          whole_tokens: bool, titles: dict[str, str]) -> Iterator[tuple]:
+          whole_tokens: bool) -> Iterator[tuple]:
     for batch in iter_unit_batches(store.con, docs, fields, ("field", "section_title", "text")):
         bounds = _token_bounds(store, batch) if whole_tokens else {}
         for doc_id, para_no, field, section_title, text in batch:
@@ -106,7 +132,7 @@ def _hits(store: CorpusDB, docs: pd.DataFrame, pattern: re.Pattern[str], window:
                     starts, ends = bounds.get((doc_id, para_no), (set(), set()))
                     if m.start() not in starts or m.end() not in ends:
                         continue
-                yield (doc_id, titles.get(doc_id), para_no, field, section_title, m.start(), m.end(),
+                yield (doc_id, para_no, field, section_title, m.start(), m.end(),
                        text[max(0, m.start() - window):m.start()], m.group(0), text[m.end():m.end() + window])
 
 

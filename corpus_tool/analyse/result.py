@@ -16,12 +16,13 @@ from typing import Any
 import pandas as pd
 
 from corpus_tool.analyse.units import (
+    Grouping,
     Selection,
     TokenFilter,
     TokenView,
     open_store,
     segmentation_info,
-    select_documents,
+    select_groups,
     selection_fingerprint,
 )
 from corpus_tool.store.db import CorpusDB
@@ -58,12 +59,14 @@ class Context:
     view: TokenView | None
     segmentation: dict[str, Any] | None
     corpus: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)  # what the user must be told (e.g. documents without a group)
 
 
-def corpus_summary(store: CorpusDB, docs: pd.DataFrame, selection: Selection) -> dict[str, Any]:
-    """What was analysed: the database, its fingerprint and the selected documents."""
+def corpus_summary(store: CorpusDB, docs: pd.DataFrame, selection: Selection,
+                   grouping: Grouping | None = None) -> dict[str, Any]:
+    """What was analysed: the database, its fingerprint, the selected documents and how they were grouped."""
     n_total = (store.con.execute("SELECT count(*) FROM documents").fetchone() or (0,))[0]
-    return {
+    summary = {
         "database": str(store.path),
         "fingerprint": store.fingerprint(),
         "documents_in_database": int(n_total),
@@ -72,30 +75,74 @@ def corpus_summary(store: CorpusDB, docs: pd.DataFrame, selection: Selection) ->
         "where": selection.where,
         "include_duplicates": selection.include_duplicates,
     }
+    if grouping is not None:
+        summary["documents_selected"] = grouping.documents_selected
+        summary["grouping"] = grouping.to_dict()
+    return summary
+
+
+def token_summary(view: TokenView) -> dict[str, int]:
+    """Words (tokens with a letter or Han character) in the analysed documents, and how many the filter counts."""
+    rel, params = view.relation()
+    # fetchall: a half-read result would keep the connection busy (DuckDB then refuses ``register``).
+    rows = view.con.execute(f"SELECT count(*), count(*) FILTER (WHERE keep) FROM ({rel})", params).fetchall()
+    row = rows[0] if rows else None
+    return {"words": int(row[0]) if row else 0, "tokens_counted": int(row[1]) if row else 0}
 
 
 @contextmanager
 def analysis_context(db: str | Path | CorpusDB, selection: Selection,
                      token_filter: TokenFilter | None = None, *, need_tokens: bool = True) -> Iterator[Context]:
-    """Open ``db``, select documents and (when ``need_tokens``) check and wrap their tokens."""
+    """Open ``db``, select and group documents and (when ``need_tokens``) check and wrap their tokens.
+
+    The context's ``corpus`` states the documents (and, with tokens, the words and counted tokens) the
+    analysis reads; its ``warnings`` say what was grouped as missing or left out.
+    """
     store, owns = open_store(db)
     view: TokenView | None = None
     try:
         seg = segmentation_info(store.con) if need_tokens else _optional_segmentation(store)
-        docs = select_documents(store.con, selection)
+        docs, grouping = select_groups(store.con, selection)
         if docs.empty:
+            if grouping.dropped:
+                raise ValueError(
+                    f"所选 {grouping.documents_selected} 篇文档的 {grouping.by} 都为空 / none of the "
+                    f"{grouping.documents_selected} selected documents has a value for {grouping.by!r}: "
+                    "drop --drop-missing, or add the field with a manifest (--metadata)"
+                )
             raise ValueError(
                 "没有符合条件的文档 / no documents match the selection"
                 + (f" {selection.where!r}" if selection.where else "")
             )
+        corpus = corpus_summary(store, docs, selection, grouping)
         if need_tokens:
             view = TokenView(store.con, docs, token_filter or TokenFilter())
-        yield Context(store, docs, view, seg, corpus_summary(store, docs, selection))
+            corpus.update(token_summary(view))
+        warning = grouping.warning()
+        yield Context(store, docs, view, seg, corpus, [warning] if warning else [])
     finally:
         if view is not None:
             view.close()
         if owns:
             store.close()
+
+
+def empty_table_warning(corpus: dict[str, Any], token_filter: TokenFilter | None, floor: str | None = None) -> str:
+    """Why a term table came out empty: what was counted, and the filters and floor that removed every term."""
+    bits = []
+    if token_filter is not None:
+        if token_filter.pos:
+            bits.append(f"--pos {','.join(token_filter.pos)}")
+        if token_filter.min_chars > 1:
+            bits.append(f"--min-chars {token_filter.min_chars}")
+        if token_filter.fields:
+            bits.append(f"--fields {','.join(token_filter.fields)}")
+    if floor:
+        bits.append(floor)
+    filters = "; ".join(bits) or "the stopword list"
+    return (f"0 行：没有词语通过筛选 / 0 rows: of {corpus.get('words', 0)} words in {corpus.get('documents')} "
+            f"documents, {corpus.get('tokens_counted', 0)} tokens passed the filters and no term passed "
+            f"{filters}; relax them (lower the floor, widen --pos) or check the selection")
 
 
 def _optional_segmentation(store: CorpusDB) -> dict[str, Any] | None:

@@ -61,16 +61,65 @@ class TokenFilter:
         return d
 
 
+MISSING_GROUP = "(未知 missing)"  # the group of documents whose --by field is empty
+MISSING_POLICIES = ("group", "drop")
+
+
 @dataclass(frozen=True)
 class Selection:
-    """Which documents, grouped how. ``by``: a field name, ``document`` or ``corpus``."""
+    """Which documents, grouped how. ``by``: a field name, ``document`` or ``corpus``.
+
+    ``missing``: what happens to documents whose ``by`` field is empty (NULL or blank): ``group`` (default)
+    puts them in an explicit :data:`MISSING_GROUP` group, ``drop`` leaves them out with a warning. Either
+    way :func:`select_groups` reports how many there were.
+    """
 
     where: str | None = None
     include_duplicates: bool = False
     by: str = CORPUS
+    missing: str = "group"
+
+    def __post_init__(self) -> None:
+        if self.missing not in MISSING_POLICIES:
+            raise ValueError(f"missing must be one of {', '.join(MISSING_POLICIES)}, not {self.missing!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """How the selected documents fell into groups: the counts a run record and a methods paragraph state."""
+
+    by: str
+    documents_selected: int  # documents matching the selection, before any were dropped for an empty group
+    documents: int  # documents actually analysed
+    groups: int
+    missing: int  # documents whose ``by`` field is empty
+    missing_policy: str
+
+    @property
+    def dropped(self) -> int:
+        return self.missing if self.missing_policy == "drop" else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["missing_label"] = MISSING_GROUP if self.missing and self.missing_policy == "group" else None
+        d["dropped"] = self.dropped
+        return d
+
+    def warning(self) -> str | None:
+        """What a user must be told about documents without a group value (None when every one has it)."""
+        if not self.missing:
+            return None
+        n, total, by = self.missing, self.documents_selected, self.by
+        if self.missing_policy == "drop":
+            return (f"{total} 篇文档中有 {n} 篇的 {by} 为空，已按 --drop-missing 排除，分析 {self.documents} 篇 / "
+                    f"{n} of {total} documents have no {by} and were left out (--drop-missing); "
+                    f"{self.documents} analysed")
+        return (f"{total} 篇文档中有 {n} 篇的 {by} 为空，归入“{MISSING_GROUP}”组（--drop-missing 可排除）/ "
+                f"{n} of {total} documents have no {by}: they form the group {MISSING_GROUP!r} "
+                "(--drop-missing, or drop_missing=True, leaves them out)")
 
 
 def open_store(db: str | Path | CorpusDB) -> tuple[CorpusDB, bool]:
@@ -98,7 +147,19 @@ def group_column_name(by: str) -> str | None:
 def select_documents(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFrame:
     """Selected documents: ``doc_id``, ``grp`` (group label, text), ``group`` (typed value), ``title``.
 
-    Sorted by doc_id. Raises :class:`FilterError` for a bad filter or unknown grouping field.
+    See :func:`select_groups`, which also says how many documents had no group value.
+    """
+    return select_groups(con, selection)[0]
+
+
+def select_groups(con: duckdb.DuckDBPyConnection, selection: Selection) -> tuple[pd.DataFrame, Grouping]:
+    """Selected documents (``doc_id``, ``grp``, ``group``, ``group_rank``, ``title``) and how they group.
+
+    ``grp`` is the group label (text), ``group`` the value shown in result tables (numbers stay numbers
+    unless the :data:`MISSING_GROUP` label has to sit among them), ``group_rank`` the display order
+    (numbers numerically, the missing group last). The one place where every analysis with ``--by``
+    learns which documents have no group value: they are grouped or dropped per ``selection.missing``,
+    never lost silently. Sorted by doc_id. Raises :class:`FilterError` for a bad filter or unknown field.
     """
     fields = manifest_fields(con)
     params: list[Any] = []
@@ -120,14 +181,39 @@ def select_documents(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd
     sql = (f"SELECT d.doc_id, CAST({group_sql} AS VARCHAR) AS grp, d.title FROM documents d"
            + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY d.doc_id")
     docs = con.execute(sql, params).df()
+    n_selected = len(docs)
     if by == CORPUS:
         docs["grp"] = "all"
-    docs["group"] = _typed_groups(docs["grp"], kind if by != CORPUS else "text", by)
-    return docs
+    labels = docs["grp"].astype("string").str.strip()
+    missing = labels.isna() | labels.eq("")
+    n_missing = int(missing.sum())
+    if n_missing and selection.missing == "drop":
+        keep = ~missing
+        docs, labels = docs[keep].reset_index(drop=True), labels[keep].reset_index(drop=True)
+        missing = missing[keep].reset_index(drop=True)
+    typed = _typed_groups(labels.where(~missing), kind if by != CORPUS else "text", by)
+    keys = [None if m else str(lab) for m, lab in zip(missing.tolist(), labels.tolist(), strict=True)]
+    # Display order: typed values (numbers numerically), then label; the missing group last.
+    order_frame = pd.DataFrame({"typed": typed, "label": pd.Series(keys, dtype=object), "missing": missing})
+    order_frame = order_frame.sort_values(["missing", "typed", "label"], na_position="last", kind="mergesort")
+    ranked = list(dict.fromkeys(order_frame["label"].tolist()))
+    rank = {key: i for i, key in enumerate(ranked)}
+    docs["grp"] = pd.Series([MISSING_GROUP if k is None else k for k in keys], dtype=object)
+    docs["group_rank"] = pd.Series([rank[k] for k in keys], dtype="int64")
+    if missing.any():
+        # The label must be visible in the table, so the column becomes text ("2019", …, "(未知 missing)").
+        shown = typed.astype("string").where(~missing, MISSING_GROUP)
+        docs["group"] = shown.astype("string")
+    else:
+        docs["group"] = typed
+    grouping = Grouping(by=by, documents_selected=n_selected, documents=len(docs),
+                        groups=int(docs["grp"].nunique()), missing=n_missing, missing_policy=selection.missing)
+    return docs, grouping
 
 
 def _typed_groups(labels: pd.Series, kind: str, by: str) -> pd.Series:
-    numeric = kind == "number" or (kind == "json" and labels.dropna().map(_is_number).all() and labels.notna().any())
+    present = labels.dropna()
+    numeric = kind == "number" or (kind == "json" and len(present) > 0 and present.map(_is_number).all())
     if (by in DOCUMENT_FIELDS and DOCUMENT_FIELDS[by] == "number") or numeric:
         values = pd.to_numeric(labels, errors="coerce")
         if values.dropna().mod(1).eq(0).all():
@@ -144,8 +230,43 @@ def _is_number(text: str) -> bool:
     return True
 
 
+CITATION_COLUMNS = ["title", "year", "date", "issuer"]  # what a row needs to be cited without a join
+
+
+def citation_columns(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> pd.DataFrame:
+    """``doc_id`` with the document's title, year, date and issuer, for evidence and concordance rows."""
+    frame = pd.DataFrame({"doc_id": pd.Series(sorted(set(doc_ids)), dtype=object)})
+    name = f"cite_{uuid.uuid4().hex}"
+    con.register(name, frame)
+    try:
+        out = con.execute(
+            f"SELECT d.doc_id, d.title, d.year, d.date, d.issuer FROM documents d JOIN {name} s USING (doc_id) "
+            "ORDER BY d.doc_id"
+        ).df()
+    finally:
+        con.unregister(name)
+    out["year"] = pd.to_numeric(out["year"], errors="coerce").astype("Int64")
+    for col in ("title", "date", "issuer"):
+        out[col] = out[col].astype(object).where(out[col].notna(), None)
+    return out
+
+
+def add_citation(table: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """``table`` with title, year, date and issuer inserted after ``doc_id`` (rows and their order unchanged)."""
+    meta = citation_columns(con, table["doc_id"].tolist()).set_index("doc_id")
+    out = table.drop(columns=[c for c in CITATION_COLUMNS if c in table.columns])
+    at = list(out.columns).index("doc_id") + 1
+    for i, col in enumerate(CITATION_COLUMNS):
+        values = out["doc_id"].map(meta[col])
+        out.insert(at + i, col, values.astype("Int64") if col == "year" else values)
+    return out
+
+
 def group_order(docs: pd.DataFrame) -> list[str]:
-    """Group labels in display order: by typed value (numbers numerically), missing last."""
+    """Group labels in display order: by typed value (numbers numerically), the missing group last."""
+    if "group_rank" in docs:
+        first = docs.drop_duplicates("grp").sort_values(["group_rank", "grp"], kind="mergesort")
+        return first["grp"].tolist()
     first = docs.drop_duplicates("grp")[["grp", "group"]]
     first = first.sort_values(["group", "grp"], na_position="last", kind="mergesort")
     return [g for g in first["grp"].tolist()]
@@ -282,8 +403,10 @@ def ensure_by(by: str | None) -> str:
 __all__ = [
     "CORPUS",
     "DOCUMENT",
+    "MISSING_GROUP",
     "TEXT_FIELDS",
     "FilterError",
+    "Grouping",
     "NoSegmentationError",
     "Selection",
     "TokenFilter",
@@ -295,6 +418,7 @@ __all__ = [
     "open_store",
     "segmentation_info",
     "select_documents",
+    "select_groups",
     "selection_fingerprint",
 ]
 

@@ -44,6 +44,9 @@ FieldsOption = Annotated[str | None, typer.Option(
 TopOption = Annotated[int | None, typer.Option("--top", min=1, help="每组前 N 项 / top N rows per group")]
 ByOption = Annotated[str | None, typer.Option(
     "--by", help="分组字段：document、corpus、year、issuer 或任一清单字段 / group by a metadata field")]
+DropMissingOption = Annotated[bool, typer.Option(
+    "--drop-missing", help="排除 --by 字段为空的文档（默认归入“(未知 missing)”组）/ leave out documents whose --by "
+                           "field is empty (default: they form the group '(未知 missing)')")]
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -104,14 +107,15 @@ def freq(
     pos: PosOption = None,
     min_chars: Annotated[int, typer.Option("--min-chars", min=1, help="最短词长（字）/ shortest term")] = 1,
     fields: FieldsOption = None,
+    drop_missing: DropMissingOption = False,
     zh_headers: ZhOption = False,
 ) -> None:
     tf = _token_filter(keep_stopwords, pos, min_chars, fields)
     options = {"db": str(db), "by": by, "top": top, "min_freq": min_freq, "where": where,
                "include_duplicates": include_duplicates, "keep_stopwords": keep_stopwords, "pos": pos,
-               "min_chars": min_chars, "fields": fields}
+               "min_chars": min_chars, "fields": fields, "drop_missing": drop_missing}
     _run(lambda: frequencies(db, by=by, top=top, min_freq=min_freq, where=where,
-                             include_duplicates=include_duplicates, token_filter=tf),
+                             include_duplicates=include_duplicates, token_filter=tf, drop_missing=drop_missing),
          out, zh_headers, "freq", [], options)
 
 
@@ -134,6 +138,7 @@ def keywords(
     min_chars: Annotated[int, typer.Option(
         "--min-chars", min=1, help="最短词长（字，默认 2：单字很少是关键词）/ shortest keyword")] = 2,
     fields: FieldsOption = None,
+    drop_missing: DropMissingOption = False,
     zh_headers: ZhOption = False,
 ) -> None:
     if method not in ("freq", "tfidf", "textrank"):
@@ -144,9 +149,10 @@ def keywords(
     options = {"db": str(db), "method": method, "by": by, "top": top, "reference": reference,
                "reference_where": reference_where, "window": window if method == "textrank" else None,
                "where": where, "include_duplicates": include_duplicates, "keep_stopwords": keep_stopwords,
-               "pos": pos, "min_chars": min_chars, "fields": fields}
+               "pos": pos, "min_chars": min_chars, "fields": fields, "drop_missing": drop_missing}
     _run(lambda: keywords_fn(db, method=method, by=by, top=top, reference=reference, reference_where=reference_where,
-                             window=window, where=where, include_duplicates=include_duplicates, token_filter=tf),
+                             window=window, where=where, include_duplicates=include_duplicates, token_filter=tf,
+                             drop_missing=drop_missing),
          out, zh_headers, "keywords", [], options)
 
 
@@ -185,7 +191,15 @@ def keyness(
          out, zh_headers, "keyness", [], options)
 
 
-def _ngram_command(name: str, default_measure: str, default_min: int) -> Callable[..., None]:
+MinFreqOption = Annotated[int | None, typer.Option(
+    "--min-freq", min=1, help="最低频次（ngrams 默认 2；collocations 默认自动：5，指定 --node 时为其频次的"
+                              "十分之一，1 到 5）/ "
+                              "frequency floor (ngrams: 2; collocations: auto, 5 or with --node a tenth of its "
+                              "frequency, 1 to 5)")]
+
+
+def _ngram_command(name: str, default_measure: str, default_min: int | None, default_window: int
+                   ) -> Callable[..., None]:
     def command(
         out: OutOption = None,
         db: DbOption = DEFAULT_DB,
@@ -193,8 +207,8 @@ def _ngram_command(name: str, default_measure: str, default_min: int) -> Callabl
         measure: Annotated[str, typer.Option(
             "--measure", help="排序依据 freq | pmi | ll | t | dice")] = default_measure,
         window: Annotated[int, typer.Option(
-            "--window", min=1, help="搭配窗口（词，仅 n=2）/ pair window in tokens (n = 2 only)")] = 1,
-        min_freq: Annotated[int, typer.Option("--min-freq", min=1, help="最低频次 / frequency floor")] = default_min,
+            "--window", min=1, help="搭配窗口（词，仅 n=2）/ pair window in tokens (n = 2 only)")] = default_window,
+        min_freq: MinFreqOption = default_min,
         node: Annotated[str | None, typer.Option(
             "--node", help="只看含此词的词串 / only n-grams with this word")] = None,
         top: TopOption = None,
@@ -227,9 +241,9 @@ def _ngram_command(name: str, default_measure: str, default_min: int) -> Callabl
 
 
 app.command("ngrams", help="N 元词串（相邻）及其频次和关联度 / Contiguous n-grams with frequencies and association "
-            "scores.")(_ngram_command("ngrams", "freq", 2))
+            "scores.")(_ngram_command("ngrams", "freq", 2, 1))
 app.command("collocations", help="搭配：PMI、对数似然、t 值、Dice，带频次下限（默认按对数似然排序）/ Collocations "
-            "with association measures and a frequency floor.")(_ngram_command("collocations", "ll", 5))
+            "with association measures and a frequency floor.")(_ngram_command("collocations", "ll", None, 5))
 
 
 @app.command(help="语境共现（KWIC）：词、短语或正则，覆盖标题、摘要、关键词、标题行与正文 / Concordance lines.")
@@ -239,7 +253,7 @@ def kwic(
     db: DbOption = DEFAULT_DB,
     window: Annotated[int, typer.Option("--window", min=0, help="左右语境字数 / context characters")] = 20,
     regex: Annotated[bool, typer.Option("--regex", help="按正则表达式检索 / TERM is a regular expression")] = False,
-    sort: Annotated[str, typer.Option("--sort", help="position | left | right | match")] = "position",
+    sort: Annotated[str, typer.Option("--sort", help="position | left | right | match | year")] = "position",
     whole_tokens: Annotated[bool, typer.Option(
         "--whole-tokens", help="命中须与分词边界对齐 / hits must start and end on token boundaries")] = False,
     ignore_case: Annotated[bool, typer.Option("--ignore-case", help="忽略大小写 / case-insensitive")] = False,
@@ -269,6 +283,7 @@ def code(
     fields: FieldsOption = None,
     where: WhereOption = None,
     include_duplicates: DupOption = False,
+    drop_missing: DropMissingOption = False,
     zh_headers: ZhOption = False,
 ) -> None:
     path = starter_dictionary_path() if dictionary == "starter" else Path(dictionary)
@@ -277,9 +292,9 @@ def code(
     except DictionaryError as exc:
         raise fail(str(exc), 2) from exc
     options = {"dictionary": dictionary, "db": str(db), "by": by, "window": window, "fields": fields,
-               "where": where, "include_duplicates": include_duplicates}
+               "where": where, "include_duplicates": include_duplicates, "drop_missing": drop_missing}
     _run(lambda: code_corpus(db, loaded, by=by, window=window, fields=_split(fields), where=where,
-                             include_duplicates=include_duplicates),
+                             include_duplicates=include_duplicates, drop_missing=drop_missing),
          out, zh_headers, "code", [], options)
 
 

@@ -335,14 +335,14 @@ def export(
         if table == "documents":
             df = with_field_columns(df)
         sources = dict(store.con.execute("SELECT doc_id, source_path FROM documents").fetchall()) if grid else {}
-        fingerprint = store.fingerprint()
-        n_docs = len(store.doc_ids())
+        corpus = export_corpus_summary(store, df)
+        segmentation = _current_segmentation(store) if table == "tokens" else None
     try:
         write_table_grid(df, sources, out) if grid else write_table(df, out)
     except ExportFormatError as exc:
         raise fail(str(exc), 2) from exc
     record = run_record("export", {"table": table, "db": str(db), **({"grid": True} if grid else {})},
-                        corpus={"fingerprint": fingerprint, "documents": n_docs})
+                        corpus=corpus, segmentation=segmentation, extra={"rows": len(df)})
     write_run_record(out, record)
     if grid:
         typer.echo(f"{df.groupby(['doc_id', 'table_no']).ngroups if len(df) else 0} tables ({len(df)} cells) → {out}")
@@ -354,6 +354,25 @@ def _has_table(store: CorpusDB, name: str) -> bool:
     """Databases made before a table existed, opened read-only, do not have it yet."""
     return bool(store.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
                                   [name]).fetchone()[0])
+
+
+def export_corpus_summary(store: CorpusDB, df: pd.DataFrame) -> dict[str, object]:
+    """The corpus an exported table comes from: every document of the database, and how many the rows cover."""
+    n_docs = len(store.doc_ids())
+    covered = int(df["doc_id"].nunique()) if "doc_id" in df.columns else None
+    return {"database": str(store.path), "fingerprint": store.fingerprint(), "documents_in_database": n_docs,
+            "documents": covered if covered is not None else n_docs,
+            "selection_fingerprint": None, "where": None, "include_duplicates": True}
+
+
+def _current_segmentation(store: CorpusDB) -> dict[str, object] | None:
+    from corpus_tool.segment.run import current_segmentation
+
+    current = current_segmentation(store)
+    if current is None:
+        return None
+    return {"seg_id": current.seg_id, "settings": current.settings.to_dict(),
+            "corpus_fingerprint": current.corpus_fingerprint}
 
 
 def _is_blank(value: object) -> bool:

@@ -62,8 +62,10 @@ def topics(
     min_unit_terms: Annotated[int, typer.Option(
         "--min-unit-terms", min=1, help="单元至少含多少个词 / shortest unit, in counted tokens")] = 3,
     resample: Annotated[float, typer.Option(
-        "--resample", min=0.0, max=0.99,
-        help="重抽样稳定性：每次重拟合抽取的单元比例（0 为不做）/ share of units per stability refit (0: none)")] = 0.8,
+        "--resample", min=0.0, max=1.0,
+        help="文档自助重抽样稳定性：每次有放回抽取的文档数占文档总数的比例（1 为经典自助法，0 为不做）/ bootstrap "
+             "stability: documents drawn with replacement per refit, as a share of the documents (1: classic "
+             "bootstrap; 0: none)")] = 1.0,
     lam: Annotated[float, typer.Option(
         "--lambda", min=0.0, max=1.0, help="主题词排序的相关度 λ（1 为按权重）/ relevance λ for ranking terms")] = 0.6,
     top_terms: Annotated[int, typer.Option("--top-terms", min=1, help="每个主题输出的词数 / terms per topic")] = 20,
@@ -80,6 +82,9 @@ def topics(
         "--where", help="先筛选文档，如 \"year >= 2000\" / analyse only matching documents")] = None,
     include_duplicates: Annotated[bool, typer.Option(
         "--include-duplicates", help="保留近似重复文档（默认排除）/ keep near duplicates")] = False,
+    drop_missing: Annotated[bool, typer.Option(
+        "--drop-missing", help="topic_by_<字段> 中排除该字段为空的文档（默认归入“(未知 missing)”组）/ leave documents "
+                               "with an empty --by field out of topic_by_<field> (default: their own group)")] = False,
     zh_headers: Annotated[bool, typer.Option("--zh-headers", help="中文表头 / Chinese column headers")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度 / no progress messages")] = False,
 ) -> None:
@@ -113,7 +118,7 @@ def topics(
             min_chars=min_chars, fields=_split(fields), boilerplate=boilerplate, min_unit_terms=min_unit_terms,
             resample=resample or None, lam=lam, n_terms=top_terms, n_representative=representative,
             n_boot=bootstrap, c_v=not no_cv, model_params=model_params, where=where,
-            include_duplicates=include_duplicates,
+            include_duplicates=include_duplicates, drop_missing=drop_missing,
         )
     except (NoSegmentationError, TopicUnitsError, FilterError, ValueError) as exc:
         raise fail(str(exc), 2) from exc
@@ -123,7 +128,7 @@ def topics(
                "boilerplate": boilerplate, "min_unit_terms": min_unit_terms, "resample": resample,
                "lambda": lam, "top_terms": top_terms, "representative": representative, "bootstrap": bootstrap,
                "passes": passes, "max_iter": max_iter, "no_cv": no_cv, "no_html": no_html, "where": where,
-               "include_duplicates": include_duplicates, "zh_headers": zh_headers,
+               "include_duplicates": include_duplicates, "drop_missing": drop_missing, "zh_headers": zh_headers,
                "out_dir": None if out_dir is None else str(out_dir)}
     # --jobs is left out of the command line on purpose: it does not change any output.
     line = command_line("topics", [], options)

@@ -1,8 +1,11 @@
 """A methods paragraph, in Chinese and in English, written from a run record (``<out>.run.json``).
 
 The paragraph states what a reader needs to reproduce the table: the tool and version, the corpus
-(documents and fingerprint), the segmentation (segmenter, engine and version, dictionaries and
-stopword lists by hash), the analysis with its parameters, and the exact command.
+(documents selected and analysed, words and counted tokens, fingerprints), how documents were grouped
+(and what happened to those without a group value), the segmentation (segmenter, engine and version,
+dictionaries and every stopword list, the general one included, by hash), the analysis with its
+parameters (for topics: units, vocabulary, the model and its parameters, seeds, how coherence and
+stability were measured), and the exact command.
 """
 
 from __future__ import annotations
@@ -36,11 +39,25 @@ def methods_text(record: dict[str, Any], lang: str = "both") -> str:
     return "\n\n".join(parts)
 
 
-_BY_ZH = {"document": "文档", "corpus": "全语料", "year": "年份", "issuer": "发文机关", "doc_type": "文种"}
+_BY_ZH = {"document": "文档", "corpus": "全语料", "year": "年份", "issuer": "发文机关", "doc_type": "文种",
+          "date": "日期", "doc_number": "发文字号", "collection": "子集"}
 
 
 def _by_zh(by: str | None) -> str:
     return _BY_ZH.get(by or "corpus", by or "")
+
+
+def _n(value: Any) -> str:
+    """A count with thousands separators (never 'None')."""
+    return f"{value:,}" if isinstance(value, int) else ("?" if value is None else str(value))
+
+
+def _hash_en(h: str) -> str:
+    return f"SHA-256 {h}" if len(h) == 64 else f"SHA-256 prefix {h}"
+
+
+def _hash_zh(h: str) -> str:
+    return f"SHA-256：{h}" if len(h) == 64 else f"SHA-256 前 {len(h)} 位：{h}"
 
 
 def _filters_en(tf: dict[str, Any] | None) -> str:
@@ -51,6 +68,9 @@ def _filters_en(tf: dict[str, Any] | None) -> str:
         bits.append("POS tags " + ", ".join(tf["pos"]))
     if tf.get("min_chars", 1) > 1:
         bits.append(f"terms of at least {tf['min_chars']} characters")
+    fields = tf.get("fields") or []
+    if fields and len(fields) < 5:
+        bits.append("text fields " + ", ".join(fields))
     return "; ".join(bits)
 
 
@@ -62,21 +82,39 @@ def _filters_zh(tf: dict[str, Any] | None) -> str:
         bits.append("仅保留词性 " + "、".join(tf["pos"]))
     if tf.get("min_chars", 1) > 1:
         bits.append(f"仅统计不少于 {tf['min_chars']} 个字的词")
+    fields = tf.get("fields") or []
+    if fields and len(fields) < 5:
+        bits.append("文本字段 " + "、".join(fields))
     return "，".join(bits)
+
+
+_ROLES_EN = {"lexicon": "the shipped policy lexicon", "policy_stopwords": "the shipped policy stopword list",
+             "user_dict": "user dictionaries", "stopwords": "user stopword lists"}
+_ROLES_ZH = {"lexicon": "内置政策词表", "policy_stopwords": "内置政策停用词表", "user_dict": "用户词典",
+             "stopwords": "用户停用词表"}
 
 
 def _seg_en(seg: dict[str, Any] | None) -> str:
     if not seg:
         return ""
     files = seg.get("file_hashes") or {}
-    names = {"lexicon": "the shipped policy lexicon", "policy_stopwords": "the shipped policy stopword list",
-             "user_dict": "user dictionaries", "stopwords": "user stopword lists"}
-    listed = [f"{names.get(role, role)} (SHA-256 {', '.join(h)})" for role, h in sorted(files.items())]
+    listed = [f"{_ROLES_EN.get(role, role)} ({', '.join(_hash_en(x) for x in h)})" for role, h in sorted(files.items())]
     text = f"Texts were segmented with {seg.get('segmenter') or 'an unknown segmenter'}"
     if seg.get("engine_version"):
         text += f" ({seg['engine_version']})"
+    if seg.get("pos"):
+        text += " with POS tagging"
     if listed:
         text += " using " + "; ".join(listed)
+    general = seg.get("general_stopwords")
+    if general:
+        text += (f"; stopwords: the general Chinese list of {general.get('source')} {general.get('version') or ''} "
+                 f"({_n(general.get('words'))} words, {_hash_en(general.get('hash') or '')})").replace("  ", " ")
+        text += " together with the policy stopword list" + (" and the user lists" if seg.get("stopwords") else "")
+    elif seg.get("stopwords"):
+        text += "; stopwords: the user lists only"
+    elif seg.get("default_stopwords") is False:
+        text += "; no stopword list"
     return text + f" (segmentation id {seg.get('seg_id')}). "
 
 
@@ -84,29 +122,172 @@ def _seg_zh(seg: dict[str, Any] | None) -> str:
     if not seg:
         return ""
     files = seg.get("file_hashes") or {}
-    names = {"lexicon": "内置政策词表", "policy_stopwords": "内置政策停用词表", "user_dict": "用户词典",
-             "stopwords": "用户停用词表"}
-    listed = [f"{names.get(role, role)}（SHA-256：{'、'.join(h)}）" for role, h in sorted(files.items())]
+    listed = [f"{_ROLES_ZH.get(role, role)}（{'、'.join(_hash_zh(x) for x in h)}）"
+              for role, h in sorted(files.items())]
     text = f"文本使用 {seg.get('segmenter') or '未知分词器'}"
     if seg.get("engine_version"):
         text += f"（{seg['engine_version']}）"
-    text += "分词"
+    text += "分词" + ("并标注词性" if seg.get("pos") else "")
     if listed:
         text += "，加载" + "、".join(listed)
+    general = seg.get("general_stopwords")
+    if general:
+        text += (f"；停用词为 {general.get('source')} {general.get('version') or ''} 通用中文停用词表"
+                 f"（{_n(general.get('words'))} 词，{_hash_zh(general.get('hash') or '')}）与内置政策停用词表"
+                 + ("及用户停用词表" if seg.get("stopwords") else ""))
+    elif seg.get("stopwords"):
+        text += "；仅使用用户停用词表"
+    elif seg.get("default_stopwords") is False:
+        text += "；未使用停用词表"
     return text + f"（分词编号 {seg.get('seg_id')}）。"
 
 
-def _analysis_en(command: str, p: dict[str, Any]) -> str:
+# -- topics ------------------------------------------------------------------------------------------------
+def _model_en(p: dict[str, Any]) -> str:
+    m = p.get("model_params") or {}
+    model = p.get("model")
+    if model == "nmf":
+        return (f"non-negative matrix factorisation (scikit-learn NMF, coordinate descent, initialisation "
+                f"{m.get('init')}, at most {m.get('max_iter')} iterations, tolerance {m.get('tol')}, "
+                f"regularisation alpha_W {m.get('alpha_W')}, alpha_H {m.get('alpha_H')}, l1_ratio "
+                f"{m.get('l1_ratio')}; MiniBatchNMF above {_n(m.get('minibatch_above'))} units) of the TF-IDF "
+                "matrix (sublinear term frequency, smoothed IDF, rows scaled to unit length)")
+    if model == "lda":
+        return (f"latent Dirichlet allocation (scikit-learn, variational Bayes, batch learning, online above "
+                f"{_n(m.get('online_above'))} units; at most {m.get('max_iter')} iterations; priors "
+                f"doc_topic {m.get('doc_topic_prior') or '1/k'}, topic_word {m.get('topic_word_prior') or '1/k'}) "
+                "on term counts")
+    if model == "gensim-lda":
+        return (f"latent Dirichlet allocation (gensim LdaModel, online variational Bayes, {m.get('passes')} passes, "
+                f"{m.get('iterations')} iterations, alpha {m.get('alpha')}, eta {m.get('eta') or 'symmetric'}, "
+                f"chunks of {m.get('chunksize')}) on term counts")
+    return f"the model {model}"
+
+
+def _model_zh(p: dict[str, Any]) -> str:
+    m = p.get("model_params") or {}
+    model = p.get("model")
+    if model == "nmf":
+        return (f"非负矩阵分解（scikit-learn NMF，坐标下降，初始化 {m.get('init')}，最多迭代 {m.get('max_iter')} 次，"
+                f"容差 {m.get('tol')}，正则化 alpha_W {m.get('alpha_W')}、alpha_H {m.get('alpha_H')}、l1_ratio "
+                f"{m.get('l1_ratio')}；单元数超过 {_n(m.get('minibatch_above'))} 时用 MiniBatchNMF），输入为 TF-"
+                f"IDF 矩阵"
+                "（次线性词频、平滑 IDF、行向量归一化）")
+    if model == "lda":
+        return (f"潜在狄利克雷分配（scikit-learn，变分贝叶斯，批量学习，单元数超过 {_n(m.get('online_above'))} "
+                f"时在线学习；"
+                f"最多迭代 {m.get('max_iter')} 次；先验 doc_topic {m.get('doc_topic_prior') or '1/k'}、topic_word "
+                f"{m.get('topic_word_prior') or '1/k'}），输入为词频计数")
+    if model == "gensim-lda":
+        return (f"潜在狄利克雷分配（gensim LdaModel，在线变分贝叶斯，{m.get('passes')} 遍，每遍"
+                f" {m.get('iterations')} 次"
+                f"迭代，alpha {m.get('alpha')}，eta {m.get('eta') or 'symmetric'}，块大小 {m.get('chunksize')}），"
+                "输入为词频计数")
+    return f"模型 {model}"
+
+
+def _reason(p: dict[str, Any], lang: str) -> str:
+    """One language of the bilingual reason for the recommended k ("中文 / k=…: English")."""
+    import re
+
+    parts = re.split(r"\s*/\s*(?=k=)", str(p.get("reason") or ""), maxsplit=1)
+    return (parts[0] if lang == "zh" or len(parts) == 1 else parts[1]).rstrip("。. ")
+
+
+def _topics_en(p: dict[str, Any], r: dict[str, Any]) -> str:
+    u, us, ts = p.get("units") or {}, p.get("unit_settings") or {}, p.get("topic_settings") or {}
+    measures = p.get("measures") or {}
+    unit = "body paragraphs" if us.get("unit") == "paragraph" else "documents"
+    pos = ", ".join(us.get("pos") or []) or "all tags"
+    text = (f"Topics were modelled on {_n(u.get('units'))} {unit} (units; text fields"
+            f" {', '.join(us.get('fields') or [])}): "
+            f"{_n(u.get('boilerplate_paragraphs'))} paragraphs repeated verbatim in at least "
+            f"{u.get('boilerplate_threshold_documents')} documents were left out as boilerplate, "
+            f"{_n(u.get('short_units_dropped'))} units with fewer than {us.get('min_unit_terms')} counted tokens and "
+            f"{_n(u.get('units_without_vocabulary'))} without any vocabulary term were dropped. Tokens counted: "
+            f"{_n(u.get('tokens_counted'))} "
+            f"({'stopwords removed' if not us.get('keep_stopwords') else 'stopwords kept'}; "
+            f"POS tags {pos}{'' if u.get('pos_filter_applied', True) else ' requested but not applied: no POS tags'}; "
+            f"at least {us.get('min_chars')} characters); vocabulary {_n(u.get('vocabulary'))} of "
+            f"{_n(u.get('terms_seen'))} terms, those in at least {u.get('min_df_units')} and at most "
+            f"{u.get('max_df_units')} units; the units come from {_n(u.get('documents_with_units'))} documents. "
+            f"The model was {_model_en(p)}, with k = {p.get('k')} topics. ")
+    ks = ts.get("k") or []
+    if len(ks) > 1:
+        text += f"k was chosen from {', '.join(map(str, ks))}: {_reason(p, 'en')}. "
+    seeds = ts.get("seed_list") or []
+    text += (f"Each k was fitted with the seeds {', '.join(map(str, seeds))}; the tables come from seed "
+             f"{ts.get('seed')}. Coherence: NPMI ({measures.get('npmi')}), UMass ({measures.get('umass')})"
+             + (f" and C_V ({measures.get('c_v')})" if ts.get("c_v") else "") + "; diversity: "
+             f"{measures.get('diversity')}. Stability across random initialisations: {measures.get('init_stability')}"
+             f"; stability across bootstrap resamples of the documents: {measures.get('bootstrap_stability')}. "
+             f"Topic terms were ranked by {measures.get('term_ranking')}. ")
+    if ts.get("by"):
+        text += (f"Topic shares by {', '.join(ts['by'])} (token-weighted) carry 95% intervals from "
+                 f"{measures.get('prevalence_interval')}, seed {ts.get('seed')}. ")
+    return text
+
+
+def _topics_zh(p: dict[str, Any], r: dict[str, Any]) -> str:
+    u, us, ts = p.get("units") or {}, p.get("unit_settings") or {}, p.get("topic_settings") or {}
+    unit = "正文段落" if us.get("unit") == "paragraph" else "文档"
+    pos = "、".join(us.get("pos") or []) or "全部词性"
+    text = (f"主题模型以 {_n(u.get('units'))} 个{unit}为单元（文本字段 {'、'.join(us.get('fields') or [])}）："
+            f"在至少 {u.get('boilerplate_threshold_documents')} 篇文档中逐字重复的"
+            f" {_n(u.get('boilerplate_paragraphs'))} "
+            f"个段落作为模板文字排除，计数词少于 {us.get('min_unit_terms')} 个的"
+            f" {_n(u.get('short_units_dropped'))} 个单元"
+            f"和不含词表词的 {_n(u.get('units_without_vocabulary'))} 个单元被剔除。计入"
+            f" {_n(u.get('tokens_counted'))} 个词次"
+            f"（{'去除停用词' if not us.get('keep_stopwords') else '保留停用词'}，词性 {pos}"
+            f"{'' if u.get('pos_filter_applied', True) else '（无词性标注，未过滤）'}，词长不少于"
+            f" {us.get('min_chars')} 字）；"
+            f"词表 {_n(u.get('vocabulary'))} 个词（共 {_n(u.get('terms_seen'))} 个），限于出现在"
+            f" {u.get('min_df_units')} 至 "
+            f"{u.get('max_df_units')} 个单元中的词；这些单元来自 {_n(u.get('documents_with_units'))} 篇文档。"
+            f"模型为{_model_zh(p)}，主题数 k = {p.get('k')}。")
+    ks = ts.get("k") or []
+    if len(ks) > 1:
+        text += f"k 从 {'、'.join(map(str, ks))} 中选出：{_reason(p, 'zh')}。"
+    seeds = ts.get("seed_list") or []
+    init_note = "；NNDSVD 为确定性初始化，其余种子从该种子的随机初始化开始" if (p.get("model_params") or {}).get(
+        "init") in ("nndsvd", "nndsvda") else ""
+    text += (f"每个 k 用随机种子 {'、'.join(map(str, seeds))} 各拟合一次，表格取自种子 {ts.get('seed')}{init_note}。"
+             "一致性指标为 NPMI 与 UMass（前 10 个主题词在拟合单元中的文档共现）"
+             + ("及 C_V（gensim，滑动窗口 110）" if ts.get("c_v") else "")
+             + "；主题多样性为前 25 个词中不重复词的比例。"
+             "随机初始化间稳定性为不同种子的拟合之间前 20 个主题词的最佳匹配（匈牙利算法）平均 Jaccard 系数；"
+             + (f"文档自助重抽样稳定性为全部单元上的拟合与在文档自助样本（有放回抽取 {ts.get('resample')} 倍文档数，"
+                "各取其全部单元）上重新拟合之间的同一指标。" if ts.get("resample") else "未做文档自助重抽样。")
+             + f"主题词按相关度排序（λ = {ts.get('lam')}，Sievert & Shirley 2014）。")
+    if ts.get("by"):
+        text += (f"按{'、'.join(_by_zh(b) for b in ts['by'])}计算的主题占比（按词次加权）给出 95% 区间，"
+                 f"来自 {ts.get('n_boot')} 次两阶段自助抽样（先文档、后其单元），种子 {ts.get('seed')}。")
+    return text
+
+
+# -- analyses ---------------------------------------------------------------------------------------------
+def _analysis_en(command: str, p: dict[str, Any], r: dict[str, Any]) -> str:
     tf = _filters_en(p.get("token_filter"))
     tf = f" ({tf})" if tf else ""
+    if command == "topics":
+        return _topics_en(p, r)
+    if command == "export":
+        return (f"The table “{p.get('table')}” ({_n(r.get('rows'))} rows) was exported from the corpus database "
+                "as stored by corpus-tool. ")
     if command == "keywords":
         method = p.get("method")
         if method == "tfidf":
             ref = p.get("reference_corpus")
             source = (f"a reference corpus of {ref.get('documents')} documents (fingerprint {ref.get('fingerprint')})"
-                      if ref else "the analysed documents")
-            how = (f"TF-IDF, with term frequency relative to the unit's words and the smoothed inverse document "
-                   f"frequency ln((N+1)/(df+1))+1 computed from {source}")
+                      if ref else f"the {_n(p.get('idf_documents'))} analysed documents")
+            idf = p.get("idf")
+            if isinstance(idf, dict) and idf.get("over") == "groups":
+                how = (f"TF-IDF, with term frequency relative to the group's words and {idf['en']} "
+                       f"({_n(p.get('idf_units'))} groups)")
+            else:
+                how = (f"TF-IDF, with term frequency relative to the unit's words and the smoothed inverse document "
+                       f"frequency ln((N+1)/(df+1))+1 computed from {source}")
         elif method == "textrank":
             how = f"TextRank (weighted PageRank, damping 0.85, co-occurrence window {p.get('window')} tokens)"
         else:
@@ -115,39 +296,57 @@ def _analysis_en(command: str, p: dict[str, Any]) -> str:
     if command == "keyness":
         ref = ("the remaining documents" if p.get("reference") == "rest"
                else f"the reference corpus {p.get('reference')}")
+        undecided = p.get("undecided_documents")
+        extra = (f" {undecided} documents without a value for the target's field(s) were in neither group."
+                 if undecided else "")
         return (f"Keyness{tf} compared the documents matching “{p.get('target')}” ({p.get('target_documents')} "
-                f"documents, {p.get('target_words')} words) with {ref} ({p.get('reference_words')} words), using "
-                "signed log-likelihood G², χ² with Yates' correction (p-values from χ² with one degree of freedom), "
-                f"PMI and Hardie's Log Ratio as effect size; terms were ranked by {p.get('measure')} with a minimum "
-                f"joint frequency of {p.get('min_freq')}. ")
+                f"documents, {_n(p.get('target_words'))} words) with {ref} ({p.get('reference_documents')} documents, "
+                f"{_n(p.get('reference_words'))} words), using signed log-likelihood G², χ² with Yates' correction "
+                "(p-values from χ² with one degree of freedom), PMI and Hardie's Log Ratio as effect size; terms were "
+                f"ranked by {p.get('measure')} with a minimum joint frequency of {p.get('min_freq')}.{extra} ")
     if command in ("ngrams", "collocations"):
         span = "contiguous" if p.get("window", 1) == 1 else f"within a {p.get('window')}-token window"
-        return (f"{'N-grams' if command == 'ngrams' else 'Collocations'} (n = {p.get('n')}, {span}{tf}) were scored "
-                f"with PMI, t-score, log-likelihood and Dice on the pair contingency table and ranked by "
-                f"{p.get('measure')}, with a minimum frequency of {p.get('min_freq')}. ")
+        node = f" containing “{p['node']}” ({p.get('node_frequency')} occurrences)" if p.get("node") else ""
+        return (f"{'N-grams' if command == 'ngrams' else 'Collocations'} (n = {p.get('n')}, {span}{tf}){node} were "
+                f"scored with PMI, t-score, log-likelihood and Dice on the pair contingency table of "
+                f"{_n(p.get('pairs_total'))} pairs and ranked by {p.get('measure')}, with a minimum frequency of "
+                f"{p.get('min_freq')}. ")
     if command == "kwic":
         return (f"Concordance lines for “{p.get('query')}” ({p.get('mode')} search over the text fields "
-                f"{', '.join(p.get('fields') or [])}) show {p.get('window')} characters of context on each side. ")
+                f"{', '.join(p.get('fields') or [])}; {_n(p.get('hits'))} hits in {_n(p.get('documents_with_hits'))} "
+                f"documents) show {p.get('window')} characters of context on each side. ")
     if command == "coding":
         d = p.get("dictionary") or {}
         return (f"Documents were coded with the dictionary “{d.get('name')}” ({d.get('codes')} codes, "
                 f"{d.get('entries')} entries, SHA-256 {d.get('sha256')}), matched on the text itself so that "
-                "segmentation cannot split an entry; every match is listed with its context in the evidence file. ")
+                f"segmentation cannot split an entry; every one of the {_n(p.get('matches'))} matches in "
+                f"{_n(p.get('characters'))} characters of text is listed with its context in the evidence file. ")
     if command == "frequencies":
         return f"Term and document frequencies{tf} were counted per {p.get('by')}, with rates per 10,000 words. "
+    if command == "newwords":
+        return (f"Candidate new words (frequency at least {p.get('min_freq')}, top {p.get('top')}) were ranked by "
+                "frequency, PMI and branching entropy over the stored tokens. ")
     return f"The analysis “{command}” was run with the parameters in the run record. "
 
 
-def _analysis_zh(command: str, p: dict[str, Any]) -> str:
+def _analysis_zh(command: str, p: dict[str, Any], r: dict[str, Any]) -> str:
     tf = _filters_zh(p.get("token_filter"))
     tf = f"（{tf}）" if tf else ""
+    if command == "topics":
+        return _topics_zh(p, r)
+    if command == "export":
+        return f"数据表“{p.get('table')}”（{_n(r.get('rows'))} 行）按 corpus-tool 存储的内容导出。"
     if command == "keywords":
         method = p.get("method")
         if method == "tfidf":
             ref = p.get("reference_corpus")
             source = (f"参照语料（{ref.get('documents')} 篇文档，指纹 {ref.get('fingerprint')}）" if ref
-                      else "所分析的文档")
-            how = f"TF-IDF（词频按单元总词数归一，逆文档频率为平滑形式 ln((N+1)/(df+1))+1，由{source}计算）"
+                      else f"所分析的 {_n(p.get('idf_documents'))} 篇文档")
+            idf = p.get("idf")
+            if isinstance(idf, dict) and idf.get("over") == "groups":
+                how = f"TF-IDF（词频按组内总词数归一；{idf['zh']}；共 {_n(p.get('idf_units'))} 组）"
+            else:
+                how = f"TF-IDF（词频按单元总词数归一，逆文档频率为平滑形式 ln((N+1)/(df+1))+1，由{source}计算）"
         elif method == "textrank":
             how = f"TextRank（加权 PageRank，阻尼系数 0.85，共现窗口 {p.get('window')} 个词）"
         else:
@@ -155,56 +354,128 @@ def _analysis_zh(command: str, p: dict[str, Any]) -> str:
         return f"关键词{tf}按{_by_zh(p.get('by'))}分别以{how}排序，报告前 {p.get('top')} 个。"
     if command == "keyness":
         ref = "其余文档" if p.get("reference") == "rest" else f"参照语料 {p.get('reference')}"
+        undecided = p.get("undecided_documents")
+        extra = f"另有 {undecided} 篇文档缺少目标条件所用字段，不计入任何一组。" if undecided else ""
         return (f"关键性分析{tf}以符合“{p.get('target')}”的文档（{p.get('target_documents')} 篇，"
-                f"{p.get('target_words')} 词）为目标组、{ref}（{p.get('reference_words')} 词）为参照组，计算带符号的"
+                f"{_n(p.get('target_words'))} 词）为目标组、{ref}（{p.get('reference_documents')} 篇，"
+                f"{_n(p.get('reference_words'))} 词）为参照组，计算带符号的"
                 "对数似然比 G²、Yates 校正卡方（p 值依自由度为 1 的卡方分布）、点互信息（PMI）及作为效应量的 "
-                f"Hardie 对数比（Log Ratio），按 {p.get('measure')} 排序，两组合计频次不低于 {p.get('min_freq')}。")
+                f"Hardie 对数比（Log Ratio），按 {p.get('measure')} 排序，两组合计频次不低于 {p.get('min_freq')}"
+                f"。{extra}")
     if command in ("ngrams", "collocations"):
         span = "相邻" if p.get("window", 1) == 1 else f"{p.get('window')} 词窗口内"
-        return (f"{'N 元词串' if command == 'ngrams' else '搭配'}（n = {p.get('n')}，{span}{tf}）基于词对列联表计算 "
-                f"PMI、t 值、对数似然比与 Dice 系数，按 {p.get('measure')} 排序，最低频次为 {p.get('min_freq')}。")
+        node = f"，含“{p['node']}”（出现 {p.get('node_frequency')} 次）" if p.get("node") else ""
+        return (f"{'N 元词串' if command == 'ngrams' else '搭配'}（n = {p.get('n')}，{span}{tf}{node}）基于 "
+                f"{_n(p.get('pairs_total'))} 个词对的列联表计算 PMI、t 值、对数似然比与 Dice 系数，按"
+                f" {p.get('measure')} "
+                f"排序，最低频次为 {p.get('min_freq')}。")
     if command == "kwic":
         fields = "、".join(p.get("fields") or [])
-        return (f"“{p.get('query')}”的语境共现行（{p.get('mode')} 检索，覆盖文本字段 {fields}）"
-                f"左右各显示 {p.get('window')} 个字符。")
+        return (f"“{p.get('query')}”的语境共现行（{p.get('mode')} 检索，覆盖文本字段 {fields}；"
+                f"{_n(p.get('documents_with_hits'))} 篇文档中共 {_n(p.get('hits'))} 处）左右各显示"
+                f" {p.get('window')} 个字符。")
     if command == "coding":
         d = p.get("dictionary") or {}
         return (f"文档使用词典“{d.get('name')}”（{d.get('codes')} 个编码、{d.get('entries')} 个词条，"
                 f"SHA-256：{d.get('sha256')}）进行编码；词条直接在原文上匹配，不受分词切分影响，"
-                "每一处命中连同上下文列于证据文件中。")
+                f"在 {_n(p.get('characters'))} 个字符的文本中共 {_n(p.get('matches'))} 处命中，"
+                "全部连同上下文列于证据文件中。")
     if command == "frequencies":
         return f"按{_by_zh(p.get('by'))}统计词频与文档频次{tf}，并给出每万词频次。"
+    if command == "newwords":
+        return f"候选新词（频次不低于 {p.get('min_freq')}，前 {p.get('top')} 个）按频次、点互信息与左右邻接熵排序。"
     return f"分析“{command}”的参数见运行记录。"
 
 
+# -- corpus and grouping -------------------------------------------------------------------------------------
+def _groupings(r: dict[str, Any]) -> list[dict[str, Any]]:
+    c, p = r.get("corpus") or {}, r.get("parameters") or {}
+    out = [c["grouping"]] if isinstance(c.get("grouping"), dict) else []
+    out += [g for g in (p.get("grouping") or {}).values() if isinstance(g, dict)]
+    return [g for g in out if g.get("by") not in ("corpus", "document", None)]
+
+
+def _grouping_en(g: dict[str, Any]) -> str:
+    text = f"Documents were grouped by {g['by']} ({g.get('groups')} groups"
+    if g.get("missing"):
+        if g.get("missing_policy") == "drop":
+            text += f"; {g['missing']} of {g.get('documents_selected')} documents without {g['by']} were left out"
+        else:
+            text += f"; {g['missing']} documents without {g['by']} form the group “{g.get('missing_label')}”"
+    return text + "). "
+
+
+def _grouping_zh(g: dict[str, Any]) -> str:
+    text = f"文档按{_by_zh(g['by'])}分组（{g.get('groups')} 组"
+    if g.get("missing"):
+        if g.get("missing_policy") == "drop":
+            text += f"；{g.get('documents_selected')} 篇中 {g['missing']} 篇缺少{_by_zh(g['by'])}，未计入"
+        else:
+            text += f"；{g['missing']} 篇缺少{_by_zh(g['by'])}的文档归入“{g.get('missing_label')}”组"
+    return text + "）。"
+
+
 def _corpus_en(c: dict[str, Any]) -> str:
+    if not c:
+        return ""
     dup = "near duplicates included" if c.get("include_duplicates") else "near duplicates excluded"
     where = f", selected by “{c['where']}”" if c.get("where") else ""
-    return (f"The corpus comprised {c.get('documents')} document(s) (of {c.get('documents_in_database')} in the "
-            f"database{where}; {dup}; corpus fingerprint {c.get('fingerprint')}, selection "
-            f"{c.get('selection_fingerprint')}). ")
+    text = f"The corpus comprised {_n(c.get('documents'))} document(s)"
+    inner = []
+    if c.get("documents_in_database") is not None:
+        inner.append(f"of {_n(c['documents_in_database'])} in the database{where}")
+    if c.get("include_duplicates") is not None:
+        inner.append(dup)
+    inner.append(f"corpus fingerprint {c.get('fingerprint')}")
+    if c.get("selection_fingerprint"):
+        inner.append(f"selection {c['selection_fingerprint']}")
+    text += " (" + "; ".join(inner) + ")"
+    if c.get("words") is not None:
+        text += f", {_n(c['words'])} words, of which {_n(c.get('tokens_counted'))} tokens passed the token filter"
+    return text + ". "
 
 
 def _corpus_zh(c: dict[str, Any]) -> str:
+    if not c:
+        return ""
     dup = "包含近似重复文档" if c.get("include_duplicates") else "排除近似重复文档"
     where = f"，筛选条件为“{c['where']}”" if c.get("where") else ""
-    return (f"语料共 {c.get('documents')} 篇文档（数据库共 {c.get('documents_in_database')} 篇{where}；{dup}；"
-            f"语料指纹 {c.get('fingerprint')}，所选文档指纹 {c.get('selection_fingerprint')}）。")
+    inner = []
+    if c.get("documents_in_database") is not None:
+        inner.append(f"数据库共 {_n(c['documents_in_database'])} 篇{where}")
+    if c.get("include_duplicates") is not None:
+        inner.append(dup)
+    inner.append(f"语料指纹 {c.get('fingerprint')}")
+    if c.get("selection_fingerprint"):
+        inner.append(f"所选文档指纹 {c['selection_fingerprint']}")
+    text = f"语料共 {_n(c.get('documents'))} 篇文档（" + "；".join(inner) + "）"
+    if c.get("words") is not None:
+        text += f"，共 {_n(c['words'])} 词，其中 {_n(c.get('tokens_counted'))} 个词次通过词语筛选"
+    return text + "。"
+
+
+def _system(r: dict[str, Any]) -> str:
+    """The operating system and machine, without kernel build strings."""
+    if r.get("os"):
+        return str(r["os"])
+    return str(r.get("platform") or "").split("-")[0]
 
 
 def _en(r: dict[str, Any]) -> str:
-    text = (f"Analyses used corpus-tool {r.get('version')} (Python {r.get('python')}, {r.get('platform')}). "
-            + _corpus_en(r.get("corpus") or {}) + _seg_en(r.get("segmentation"))
-            + _analysis_en(r.get("command", ""), r.get("parameters") or {}))
+    params = r.get("parameters") or {}
+    text = (f"Analyses used corpus-tool {r.get('version')} (Python {r.get('python')}, {_system(r)}). "
+            + _corpus_en(r.get("corpus") or {}) + "".join(_grouping_en(g) for g in _groupings(r))
+            + _seg_en(r.get("segmentation")) + _analysis_en(r.get("command", ""), params, r))
     if r.get("command_line"):
         text += f"Command: {r['command_line']}"
     return text.strip()
 
 
 def _zh(r: dict[str, Any]) -> str:
-    text = (f"本研究使用 corpus-tool {r.get('version')}（Python {r.get('python')}，{r.get('platform')}）进行分析。"
-            + _corpus_zh(r.get("corpus") or {}) + _seg_zh(r.get("segmentation"))
-            + _analysis_zh(r.get("command", ""), r.get("parameters") or {}))
+    params = r.get("parameters") or {}
+    text = (f"本研究使用 corpus-tool {r.get('version')}（Python {r.get('python')}，{_system(r)}）进行分析。"
+            + _corpus_zh(r.get("corpus") or {}) + "".join(_grouping_zh(g) for g in _groupings(r))
+            + _seg_zh(r.get("segmentation")) + _analysis_zh(r.get("command", ""), params, r))
     if r.get("command_line"):
         text += f"命令：{r['command_line']}"
     return text.strip()

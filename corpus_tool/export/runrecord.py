@@ -40,6 +40,7 @@ def run_record(command: str, params: dict[str, Any], *, corpus: dict[str, Any] |
         "seeds": seeds or {},
         "python": platform.python_version(),
         "platform": platform.platform(),
+        "os": f"{platform.system()} {platform.machine()}".strip(),  # what a methods paragraph names
         "packages": _package_versions(),
         "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
@@ -102,9 +103,29 @@ def segmentation_summary(segmentation: dict[str, Any] | None) -> dict[str, Any] 
         # traditional characters tokenised as simplified (OpenCC t2s); False: each document's own script
         "to_simplified": settings.get("to_simplified", False),
         "file_hashes": hashes,  # role (lexicon, policy_stopwords, user_dict, stopwords) → content hashes
+        "general_stopwords": general_stopwords_info() if settings.get("default_stopwords") else None,
         "corpus_fingerprint": segmentation.get("corpus_fingerprint"),
         "settings": settings,
     }
+
+
+def general_stopwords_info() -> dict[str, Any] | None:
+    """The general stopword list applied with the default stopwords: source, version, size and a hash of its
+    sorted words (the first 16 hex digits of SHA-256, like the other word files)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        from corpus_tool.segment.stopwords import general_stopwords
+
+        words = sorted(general_stopwords())
+    except ImportError:
+        return None
+    try:
+        ver = version("stopwordsiso")
+    except PackageNotFoundError:
+        ver = None
+    digest = hashlib.sha256("\n".join(words).encode("utf-8")).hexdigest()[:16]
+    return {"source": "stopwordsiso (zh)", "version": ver, "words": len(words), "hash": digest}
 
 
 def _package_versions() -> dict[str, str]:
@@ -112,7 +133,7 @@ def _package_versions() -> dict[str, str]:
 
     out = {}
     for name in ("duckdb", "pdfplumber", "pdfminer.six", "jieba", "rjieba", "pandas", "numpy", "scipy", "pyarrow",
-                 "openpyxl", "scikit-learn", "gensim"):
+                 "openpyxl", "scikit-learn", "gensim", "stopwordsiso"):
         try:
             out[name] = version(name)
         except PackageNotFoundError:

@@ -22,8 +22,9 @@ TOPIC_ZH_HEADERS: dict[str, str] = {
     "label": "主题标签", "terms": "主题词", "share": "占比", "lower": "95%区间下限", "upper": "95%区间上限",
     "n_documents": "文档数", "n_units": "单元数", "n_terms": "词数", "dominant_units": "以此为主的单元数",
     "npmi": "NPMI一致性", "npmi_sd": "NPMI标准差", "c_v": "C_V一致性", "umass": "UMass一致性",
-    "diversity": "主题多样性", "perplexity": "困惑度", "stability": "种子间稳定性",
-    "resample_stability": "重抽样稳定性", "k": "主题数k", "seed": "随机种子", "seeds": "种子数",
+    "diversity": "主题多样性", "perplexity": "困惑度", "init_stability": "随机初始化间稳定性",
+    "bootstrap_stability": "文档自助重抽样稳定性", "init": "初始化", "k": "主题数k", "seed": "随机种子",
+    "seeds": "种子数",
     "n_iter": "迭代次数", "recommended": "推荐", "text": "段落文本",
 }
 

@@ -39,7 +39,7 @@ from corpus_tool.analyse.topics.sweep import (
     sweep_tasks,
 )
 from corpus_tool.analyse.topics.units import TopicUnits, TopicUnitsError, UnitSettings, build_units
-from corpus_tool.analyse.units import Selection, group_order, open_store, select_documents
+from corpus_tool.analyse.units import MISSING_GROUP, Grouping, Selection, open_store, select_groups
 from corpus_tool.store.db import CorpusDB
 
 EXCERPT_CHARS = 500  # document units: how much of the document the representative table shows
@@ -52,7 +52,8 @@ class TopicSettings:
 
     ``k``: one or several numbers of topics (several: a sweep, and the outputs use the recommended k).
     ``seeds``: fits per k, with random states ``seed, seed+1, ...``; the outputs use the first.
-    ``resample``: share of units drawn (per seed) for the resample-stability refits; None: no refits.
+    ``resample``: size of each bootstrap draw of documents (per seed, with replacement) as a share of the
+    documents, for the bootstrap-stability refits (1: the classic bootstrap); None: no refits.
     ``lam``: λ of the relevance ranking of terms. ``by``: document fields for ``topic_by_<field>``.
     """
 
@@ -60,7 +61,7 @@ class TopicSettings:
     k: tuple[int, ...] = (10,)
     seeds: int = 3
     seed: int = 1
-    resample: float | None = 0.8
+    resample: float | None = 1.0
     lam: float = coherence.DEFAULT_LAMBDA
     n_terms: int = 20
     n_representative: int = 5
@@ -68,6 +69,7 @@ class TopicSettings:
     n_boot: int = DEFAULT_BOOT
     c_v: bool = True
     model_params: tuple[tuple[str, Any], ...] = ()
+    drop_missing: bool = False  # topic_by_<field>: leave out documents with an empty field (default: own group)
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
@@ -76,8 +78,8 @@ class TopicSettings:
             raise ValueError("主题数至少为 2 / k must be at least 2")
         if self.seeds < 1:
             raise ValueError("seeds must be at least 1")
-        if self.resample is not None and not 0 < self.resample < 1:
-            raise ValueError("resample is a share of units between 0 and 1 (exclusive)")
+        if self.resample is not None and not 0 < self.resample <= 1:
+            raise ValueError("resample is the size of a bootstrap draw as a share of the documents, in (0, 1]")
         if not 0 <= self.lam <= 1:
             raise ValueError("λ (lam) must be between 0 and 1")
 
@@ -211,14 +213,15 @@ def fit_topics(db: str | Path | CorpusDB, settings: TopicSettings | None = None,
         say("读取词语 / reading tokens")
         tu = build_units(store, unit_settings)
         # Group documents now: an unknown --by field fails before any fitting.
-        groupings = {by: _groups(store, tu, by) for by in settings.by}
+        groupings = {by: _groups(store, tu, by, settings.drop_missing) for by in settings.by}
         max_k = min(tu.n_units - 1, len(tu.vocab) - 1)
         if max(settings.k) > max_k:
             raise TopicUnitsError(
                 f"主题数 {max(settings.k)} 超过可拟合的上限 {max_k}（单元 {tu.n_units}，词 {len(tu.vocab)}）/ "
                 f"k={max(settings.k)} is more than {tu.n_units} units and {len(tu.vocab)} terms allow"
             )
-        data = FitData(tu.counts, tu.presence(), tu.vocab, tu.texts() if settings.c_v else None)
+        doc_codes = pd.factorize(tu.units["doc_id"], sort=True)[0].astype(np.int64)
+        data = FitData(tu.counts, tu.presence(), tu.vocab, tu.texts() if settings.c_v else None, doc_codes)
         params = dict(settings.model_params)
         tasks = sweep_tasks(settings.model, list(settings.k), settings.seed_list, params,
                             resample=settings.resample, lam=settings.lam, c_v=settings.c_v)
@@ -251,7 +254,7 @@ def order_topics(topic_term: np.ndarray, doc_topic: np.ndarray, lengths: np.ndar
 
 def _build_result(store: CorpusDB, tu: TopicUnits, settings: TopicSettings, model: TopicModel,
                   summary: FitSummary, k: int, reason: str, fits_df: pd.DataFrame, per_k: pd.DataFrame,
-                  jobs: int, groupings: dict[str, pd.DataFrame]) -> TopicsResult:
+                  jobs: int, groupings: dict[str, tuple[pd.DataFrame, Grouping]]) -> TopicsResult:
     lengths = tu.lengths
     order = order_topics(model.topic_term_, model.doc_topic_, lengths, tu.vocab, tu.term_prob, settings.lam)
     topic_term = model.topic_term_[order]
@@ -283,20 +286,36 @@ def _build_result(store: CorpusDB, tu: TopicUnits, settings: TopicSettings, mode
         "unit_settings": tu.settings.to_dict(),
         "model_params": model.get_params(),
         "units": tu.info,
+        "grouping": {f: g.to_dict() for f, (_, g) in groupings.items()},
         "npmi_mean": float(np.nanmean(metrics["npmi"])) if metrics["npmi"] is not None else None,
         "measures": {
             "npmi": "top-10 terms, document co-occurrence over the fitted units; pairs never co-occurring = -1",
             "umass": "top-10 terms, document co-occurrence over the fitted units (Mimno et al. 2011)",
             "c_v": "top-10 terms, gensim CoherenceModel c_v, sliding window 110 over each unit's counted tokens",
             "diversity": "share of distinct terms among all topics' top 25",
-            "stability": "mean best-match (Hungarian) Jaccard of top-20 terms between seeds",
-            "resample_stability": f"same, between the fit on all units and a refit on {settings.resample} of them",
+            "init_stability": ("mean best-match (Hungarian) Jaccard of top-20 terms between fits on all units from "
+                               "different random initialisations (one per seed; " + _init_note(settings) + ")"),
+            "bootstrap_stability": (f"same, between the fit on all units and a refit (same seed and initialisation) "
+                                    f"on a bootstrap resample of the documents ({settings.resample} × the "
+                                    "documents drawn with replacement, each with all its units)"
+                                    if settings.resample else "not measured"),
             "term_ranking": f"relevance with lambda={settings.lam} (Sievert & Shirley 2014)",
             "prevalence_interval": f"{settings.n_boot} two-stage bootstrap draws (documents, then their units)",
         },
     }
     return TopicsResult(topic_terms, doc_topics, labels, representative, prevalence, fits_df, per_k, k, reason,
                         params, tu.corpus, tu.segmentation, tu, model, topic_term, doc_topic, warnings, jobs)
+
+
+def _init_note(settings: TopicSettings) -> str:
+    """How the fits of a sweep were initialised, for the run record and the methods paragraph."""
+    from corpus_tool.analyse.topics.models import make_model
+
+    model = make_model(settings.model, 2, settings.seed, **dict(settings.model_params))
+    if model.seed_changes_init():
+        return f"{settings.model} starts from a random initialisation drawn with each seed"
+    return (f"the first seed's fit uses {model.init_name()}, a deterministic start; the other seeds' "
+            "fits start from init='random' with that seed")
 
 
 def _representative(store: CorpusDB, tu: TopicUnits, doc_topic: np.ndarray, n: int) -> pd.DataFrame:
@@ -331,28 +350,34 @@ def _representative(store: CorpusDB, tu: TopicUnits, doc_topic: np.ndarray, n: i
     return rows
 
 
-def _groups(store: CorpusDB, tu: TopicUnits, by: str) -> pd.DataFrame:
-    """The modelled documents with their group under ``by`` (raises FilterError for an unknown field)."""
-    selection = Selection(where=tu.settings.where, include_duplicates=tu.settings.include_duplicates, by=by)
-    groups = select_documents(store.con, selection)
-    return groups[groups["doc_id"].isin(set(tu.units["doc_id"]))].reset_index(drop=True)
+def _groups(store: CorpusDB, tu: TopicUnits, by: str, drop_missing: bool) -> tuple[pd.DataFrame, Grouping]:
+    """The modelled documents with their group under ``by`` and the group counts (the same helper as every
+    other ``--by``: an empty field is its own group unless dropped). Raises FilterError for an unknown field."""
+    selection = Selection(where=tu.settings.where, include_duplicates=tu.settings.include_duplicates, by=by,
+                          missing="drop" if drop_missing else "group")
+    groups, _ = select_groups(store.con, selection)
+    modelled = set(tu.units["doc_id"])
+    n_modelled = len(modelled)
+    kept = groups[groups["doc_id"].isin(modelled)].sort_values(["group_rank", "doc_id"], kind="mergesort")
+    kept = kept.reset_index(drop=True)
+    missing = n_modelled - len(kept) if drop_missing else int((kept["grp"] == MISSING_GROUP).sum())
+    grouping = Grouping(by=by, documents_selected=n_modelled, documents=len(kept),
+                        groups=int(kept["grp"].nunique()), missing=missing,
+                        missing_policy="drop" if drop_missing else "group")
+    return kept, grouping
 
 
-def _prevalence(tu: TopicUnits, doc_topic: np.ndarray, by: str, groups: pd.DataFrame, settings: TopicSettings
-                ) -> tuple[pd.DataFrame | None, str | None]:
-    n_missing = int(groups["grp"].isna().sum())
-    if n_missing == len(groups):
-        return None, (f"所有文档的 {by} 字段都为空，未生成 topic_by_{safe_name(by)} / every document lacks {by!r}: "
-                      f"no topic_by_{safe_name(by)} table (add metadata with a manifest)")
-    ordered = group_order(groups.dropna(subset=["grp"]))
-    groups = groups.set_index("grp", drop=False).loc[ordered].reset_index(drop=True) if ordered else groups
+def _prevalence(tu: TopicUnits, doc_topic: np.ndarray, by: str, grouped: tuple[pd.DataFrame, Grouping],
+                settings: TopicSettings) -> tuple[pd.DataFrame | None, str | None]:
+    groups, grouping = grouped
+    name = f"topic_by_{safe_name(by)}"
+    if groups.empty:
+        return None, (f"所有文档的 {by} 字段都为空，未生成 {name} / every modelled document lacks {by!r}: no {name} "
+                      "table (add metadata with a manifest, or drop --drop-missing)")
     table = topic_prevalence(doc_topic, tu.lengths, tu.units["doc_id"], groups, by, n_boot=settings.n_boot,
                              seed=settings.seed)
-    note = None
-    if n_missing:
-        note = (f"{n_missing} 篇文档的 {by} 为空，未计入 topic_by_{safe_name(by)} / {n_missing} documents without "
-                f"{by!r} are left out of topic_by_{safe_name(by)}")
-    return table, note
+    note = grouping.warning()
+    return table, (f"{name}: {note}" if note else None)
 
 
 def write_topics(result: TopicsResult, out_dir: str | Path, *, fmt: str = "csv", zh: bool = False,
@@ -368,7 +393,8 @@ def write_topics(result: TopicsResult, out_dir: str | Path, *, fmt: str = "csv",
     written: list[Path] = []
     seeds = {"model_seeds": result.params["topic_settings"]["seed_list"],
              "tables_from_seed": result.params["topic_settings"]["seed"],
-             "resample_seed": "numpy default_rng([seed, k, 20141])",
+             "bootstrap_resample_seed": "numpy default_rng([seed, k, 20141])",
+             "random_init_seeds": result.params["topic_settings"]["seed_list"][1:],
              "bootstrap_seed": result.params["topic_settings"]["seed"]}
 
     def record(name: str, path: Path, rows: int, headers: dict[str, str] | None) -> None:

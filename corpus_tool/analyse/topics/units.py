@@ -173,6 +173,7 @@ def build_units(db: str | Path | CorpusDB, settings: UnitSettings | None = None)
         corpus = {
             "database": str(store.path),
             "fingerprint": store.fingerprint(),
+            "documents_in_database": int(_scalar(con, "SELECT count(*) FROM documents") or 0),
             "documents": len(docs),
             "selection_fingerprint": selection_fingerprint(docs["doc_id"].tolist()),
             "where": settings.where,
@@ -183,6 +184,7 @@ def build_units(db: str | Path | CorpusDB, settings: UnitSettings | None = None)
             store.close()
     counts, vocab, units, sequences, more = _matrix(tokens, settings)
     info.update(more)
+    info["documents_with_units"] = int(units["doc_id"].nunique())
     if counts.shape[0] < 2 or counts.shape[1] < 2:
         raise TopicUnitsError(
             f"过滤后只剩 {counts.shape[0]} 个单元、{counts.shape[1]} 个词，无法拟合主题 / only "
