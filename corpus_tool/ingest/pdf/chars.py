@@ -71,7 +71,10 @@ def baseline(c: dict[str, Any]) -> float:
 
     pdfplumber's ``top``/``bottom`` come from the font's ascent and descent, which differ between
     fonts on one line; the matrix's ``f`` is the same for every glyph set on that baseline.
+    An engine that knows the origin itself (PDFium) passes it as ``base``.
     """
+    if "base" in c:
+        return c["base"]
     matrix = c.get("matrix")
     if matrix is None or "y1" not in c:
         return c["bottom"]

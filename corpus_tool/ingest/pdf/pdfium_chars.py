@@ -1,0 +1,145 @@
+"""The second text engine: PDFium's text page as the same plain char dicts pdfplumber gives.
+
+Each glyph becomes a dict with pdfplumber's keys (``text, x0, x1, top, bottom, size, fontname,
+upright``) plus ``base`` (the baseline), so both engines feed one layout path
+(:func:`~corpus_tool.ingest.pdf.layout.layout_page`). Coordinates are top-down from the MediaBox
+like pdfplumber's; x0/x1 and the descent come from PDFium's "loose" char box (the glyph's advance),
+the height is one em as pdfminer computes it, so rows and sizes agree between the engines.
+
+PDFium decodes some fonts pdfminer cannot (simple TrueType fonts whose byte codes are GBK/Big5,
+files with a broken cross-reference table), and it flags glyphs that have no Unicode mapping
+(``FPDFText_HasUnicodeMapError``): those come out as U+FFFD here, never as the raw glyph id
+PDFium would otherwise pass off as a character.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pypdfium2
+import pypdfium2.raw as pdfium_c
+
+UNMAPPED = "\ufffd"
+UNMAPPED_FONT_SHARE = 0.5  # a font whose glyphs mostly lack a Unicode map on a page has none at all
+
+
+def open_document(path: str | Path) -> pypdfium2.PdfDocument:
+    """Open ``path`` with PDFium (raises :class:`pypdfium2.PdfiumError` when it cannot)."""
+    return pypdfium2.PdfDocument(str(path))
+
+
+def page_chars(doc: pypdfium2.PdfDocument, index: int) -> tuple[list[dict[str, Any]], float, float]:
+    """Chars of page ``index`` (0-based) in content order, with the page's width and height.
+
+    Characters PDFium generates itself (spaces and line breaks it infers) are left out, as
+    pdfminer does not make them either.
+    """
+    page = doc[index]
+    try:
+        left, bottom, right, top = page.get_mediabox()
+        textpage = page.get_textpage()
+        try:
+            chars = _read_chars(textpage, left, top)
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    return chars, right - left, top - bottom
+
+
+def page_image_cover(doc: pypdfium2.PdfDocument, index: int) -> float:
+    """Share of page ``index``'s MediaBox covered by image objects (capped at 1)."""
+    page = doc[index]
+    try:
+        left, bottom, right, top = page.get_mediabox()
+        area = 0.0
+        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+            x0, y0, x1, y1 = obj.get_bounds()
+            w = min(x1, right) - max(x0, left)
+            h = min(y1, top) - max(y0, bottom)
+            if w > 0 and h > 0:
+                area += w * h
+    finally:
+        page.close()
+    full = (right - left) * (top - bottom)
+    return min(area / full, 1.0) if full > 0 else 0.0
+
+
+def _read_chars(textpage: pypdfium2.PdfTextPage, left: float, top: float) -> list[dict[str, Any]]:
+    rect = pdfium_c.FS_RECTF()
+    matrix = pdfium_c.FS_MATRIX()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    name_buf = ctypes.create_string_buffer(512)
+    fonts: dict[bytes, str] = {}
+    out: list[dict[str, Any]] = []
+    unmapped: Counter[str] = Counter()
+    per_font: Counter[str] = Counter()
+    for i in range(pdfium_c.FPDFText_CountChars(textpage)):
+        if pdfium_c.FPDFText_IsGenerated(textpage, i) == 1:
+            continue
+        if not pdfium_c.FPDFText_GetLooseCharBox(textpage, i, rect):
+            continue
+        pdfium_c.FPDFText_GetCharOrigin(textpage, i, ox, oy)
+        pdfium_c.FPDFText_GetMatrix(textpage, i, matrix)
+        n = pdfium_c.FPDFText_GetFontInfo(textpage, i, name_buf, len(name_buf), None)
+        raw_name = name_buf.raw[: max(n - 1, 0)]
+        font = fonts.get(raw_name)
+        if font is None:  # a name in raw GBK bytes (方正 fonts) is kept readable rather than dropped
+            font = fonts[raw_name] = _font_name(raw_name)
+        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
+        text = _char_text(code)
+        if pdfium_c.FPDFText_HasUnicodeMapError(textpage, i):
+            text = UNMAPPED
+        per_font[font] += 1
+        if text == UNMAPPED:
+            unmapped[font] += 1
+        x0, x1 = rect.left - left, rect.right - left
+        bottom = top - min(rect.bottom, rect.top)
+        # pdfminer's box is one em tall above the descent (its ``size``); PDFium's loose box spans
+        # the font's ascent to descent, taller for Latin fonts. The em is the Tf size times the
+        # matrix's vertical scale, so both engines give one size for one font on one line.
+        size = pdfium_c.FPDFText_GetFontSize(textpage, i) * math.hypot(matrix.c, matrix.d)
+        if size <= 0:
+            size = abs(rect.top - rect.bottom)
+        out.append({
+            "text": text,
+            "x0": min(x0, x1),
+            "x1": max(x0, x1),
+            "top": bottom - size,
+            "bottom": bottom,
+            "size": size,
+            "fontname": font,
+            "upright": matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0,  # pdfminer's test
+            "base": top - oy.value,
+        })
+    # PDFium flags most, not all, glyphs of a font without a Unicode map; the rest come out as
+    # raw glyph ids that look like Syriac or Cyrillic letters. A font mostly unmapped on this
+    # page is unmapped for all of its glyphs here.
+    broken = {f for f, n in unmapped.items() if n >= UNMAPPED_FONT_SHARE * per_font[f]}
+    if broken:
+        for c in out:
+            if c["fontname"] in broken and not c["text"].isspace():
+                c["text"] = UNMAPPED
+    return out
+
+
+def _char_text(code: int) -> str:
+    if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return UNMAPPED
+    return chr(code)
+
+
+def _font_name(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        for codec in ("gbk", "big5"):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError:
+                pass
+        return raw.decode("latin-1")
