@@ -134,11 +134,14 @@ def _print_summary(s: IngestSummary) -> None:
         f"完全重复 exact duplicates: {s.duplicates}  近似重复 near duplicates: {s.near_duplicates}  "
         f"失败 failed: {s.failed + s.failed_before}"
     )
-    typer.echo(f"页 pages: {s.pages}  字符 characters: {s.characters}  扫描页 scanned pages: {s.scanned_pages}")
+    typer.echo(f"页 pages: {s.pages}  字符 characters: {s.characters}  扫描页 scanned pages: {s.scanned_pages}  "
+               f"无法读取页 unreadable pages: {s.unreadable_pages}")
     if s.ignored_tables:
         typer.echo(f"表格文件未导入 table files not read: {s.ignored_tables} (需指定 / use --text-column)")
     for path, error, detail in s.errors:
         typer.secho(f"  失败 failed  {path}: {error}: {detail}", err=True, fg=typer.colors.YELLOW)
+    for path, message in s.warnings:
+        typer.secho(f"  警告 warning {path}: {message}", err=True, fg=typer.colors.YELLOW)
     for path, reason in s.skipped:
         typer.secho(f"  跳过 skipped {path}: {reason}", err=True, fg=typer.colors.YELLOW)
 
