@@ -45,6 +45,7 @@ class Quality:
     bad: int = 0  # broken glyphs
     mojibake: int = 0  # chars that are halves of legacy CJK byte pairs, or CJK fonts giving Latin-1
     cjk: int = 0  # Han characters
+    content: int = 0  # visible chars less punctuation and symbols (dot leaders, rules), broken ones included
 
     @property
     def garbage(self) -> int:
@@ -61,7 +62,9 @@ class Quality:
 
     @property
     def unreadable(self) -> bool:
-        return self.garbage >= UNREADABLE_MIN and self.garbage > UNREADABLE_SHARE * self.n
+        """Too much garbage to store the page: measured against its letters, digits and Han, so a
+        table of contents whose titles are broken is not saved by its dot leaders."""
+        return self.garbage >= UNREADABLE_MIN and self.garbage > UNREADABLE_SHARE * max(self.content, 1)
 
     def reason(self) -> str:
         """Why the page is unreadable, for the log and the end-of-run warnings (bilingual)."""
@@ -83,7 +86,8 @@ def assess(chars: list[dict[str, Any]]) -> Quality:
         mojibake = 0
     if not cjk and not mojibake:
         mojibake = _cjk_font_foreign(ink)
-    return Quality(len(ink), bad, mojibake, cjk)
+    content = sum(1 for c in ink if unicodedata.category(c["text"][0])[0] not in "PSZ" or is_bad_char(c["text"]))
+    return Quality(len(ink), bad, mojibake, cjk, content)
 
 
 def better(current: Quality, other: Quality) -> bool:
