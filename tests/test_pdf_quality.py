@@ -155,3 +155,17 @@ def test_unreadable_page_goes_to_ocr():
     assert ex.ocr_pages == [1] and not ex.unreadable_pages
     text = "".join(b.text for b in ex.blocks)
     assert "北京师范大学" in text and "(cid:" not in text
+
+
+def test_decoder_on_the_real_gbk_page():
+    """The decoder alone (PDFium aside) turns the real page's Latin-1 back into its GBK text."""
+    import pdfplumber
+
+    with pdfplumber.open(_real("tricky_gbk_xiaobiaosong_toc_p1.pdf")) as pdf:
+        chars = pdf.pages[0].chars
+    assert assess(chars).unreadable
+    decoded = decode_legacy_cjk(chars)
+    assert decoded is not None
+    text = "".join(c["text"] for c in decoded if not c["text"].isspace())
+    assert "关于红军作战的" in text and "对国防问题的意见" in text
+    assert assess(decoded).cjk > 200

@@ -100,21 +100,19 @@ def _byte(text: str) -> int | None:
     """The byte a one-byte font's code had, recovered from pdfminer's text for it.
 
     pdfplumber's char dicts keep only the decoded text (pdfminer's LTChar drops the char code),
-    so the byte is recovered by inverting the encoding these fonts declare: WinAnsi is cp1252,
-    with Latin-1 for the five codes cp1252 leaves undefined; ``(cid:N)`` is code N itself.
-    A font with another encoding simply does not decode, and that reading loses to PDFium's.
+    and reading the codes again would mean re-running pdfminer's interpreter by hand. Inverting
+    the encoding these fonts declare is exact instead: WinAnsi is cp1252, with Latin-1 for the
+    five codes cp1252 leaves undefined. A font with another encoding simply does not decode, and
+    that reading loses to PDFium's. ``(cid:N)`` is left out on purpose: in a CID font N is a glyph
+    id, and "decoding" glyph ids as GBK would invent plausible Chinese.
     """
-    if len(text) == 1:
-        for codec in ("cp1252", "latin-1"):
-            try:
-                return text.encode(codec)[0]
-            except UnicodeEncodeError:
-                continue
+    if len(text) != 1:
         return None
-    if text.startswith("(cid:") and text.endswith(")"):
-        digits = text[5:-1]
-        if digits.isdigit() and int(digits) < 256:
-            return int(digits)
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return text.encode(codec)[0]
+        except UnicodeEncodeError:
+            continue
     return None
 
 
