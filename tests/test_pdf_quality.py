@@ -169,3 +169,23 @@ def test_decoder_on_the_real_gbk_page():
     text = "".join(c["text"] for c in decoded if not c["text"].isspace())
     assert "关于红军作战的" in text and "对国防问题的意见" in text
     assert assess(decoded).cjk > 200
+
+
+def test_cli_end_summary_names_unreadable_pages_and_the_corpus_records_them(tmp_path):
+    from typer.testing import CliRunner
+
+    from corpus_tool.cli import app
+    from corpus_tool.store.db import CorpusDB
+
+    db = tmp_path / "c.duckdb"
+    pdf = _real("thesis_bnu_template_manual_cid.pdf")
+    result = CliRunner().invoke(app, ["ingest", str(pdf), "--db", str(db), "--quiet"])
+    assert result.exit_code == 0, result.output
+    shown = re.search(r"无法读取页 unreadable pages: (\d+)", result.output)
+    assert shown is not None
+    assert "警告 warning" in result.output and "page 2: 381 of 392 glyphs" in result.output
+    with CorpusDB(db, read_only=True) as store:
+        q = store.con.execute
+        logged = q("SELECT count(*) FROM log WHERE step = 'pdf_unreadable_page'").fetchone()[0]
+        leaked = q("SELECT count(*) FROM paragraphs WHERE text LIKE '%(cid:%'").fetchone()[0]
+    assert logged == int(shown.group(1)) >= 2 and leaked == 0
