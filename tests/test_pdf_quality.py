@@ -189,3 +189,18 @@ def test_cli_end_summary_names_unreadable_pages_and_the_corpus_records_them(tmp_
         logged = q("SELECT count(*) FROM log WHERE step = 'pdf_unreadable_page'").fetchone()[0]
         leaked = q("SELECT count(*) FROM paragraphs WHERE text LIKE '%(cid:%'").fetchone()[0]
     assert logged == int(shown.group(1)) >= 2 and leaked == 0
+
+
+def test_page_pdfminer_fails_on_is_read_by_pdfium(monkeypatch):
+    import pdfplumber.page
+
+    def broken(self):
+        if self.page_number == 1:
+            raise KeyError("simulated pdfminer failure")
+        return self.objects.get("char", [])
+
+    monkeypatch.setattr(pdfplumber.page.Page, "chars", property(broken))
+    ex = extract_pdf(_real("tricky_gbk_xiaobiaosong_toc_p1.pdf"))
+    text = "".join(b.text for b in ex.blocks).replace(" ", "")  # justification spaces go in repair
+    assert "关于红军作战的原则" in text
+    assert any(e.step == "pdf_engine_fallback" and e.detail.startswith("page 1: pdfminer failed") for e in ex.log)

@@ -145,20 +145,41 @@ def _doc_info(path: Path, pdf: pdfplumber.PDF) -> tuple[int, dict[str, str]]:
 
 
 def _read_page(page: Any, page_no: int, engines: _Engines, log: list[LogEntry]) -> PageText | None:
-    """Parse one page once (chars, rules, images), release pdfplumber's caches, then lay it out."""
+    """Parse one page once (chars, rules, images), release pdfplumber's caches, then lay it out.
+
+    When pdfminer fails on a page that passed the safety check, PDFium reads its chars instead.
+    """
+    engine = PDFMINER
     try:
         width, height = float(page.width), float(page.height)
         check_content_size(page.page_obj)
-        chars, drawn, images = page.chars, page.lines + page.rects, page.images
     except Exception as e:  # one bad content stream should not lose the other pages
+        page.close()
         log.append(LogEntry("pdf_page_error", 1, f"page {page_no}: {type(e).__name__}: {e}"))
         return None
+    try:
+        chars, drawn, images = page.chars, page.lines + page.rects, page.images
+    except Exception as e:
+        fallback = _pdfium_chars(engines, page_no)
+        if fallback is None:
+            log.append(LogEntry("pdf_page_error", 1, f"page {page_no}: {type(e).__name__}: {e}"))
+            return None
+        log.append(LogEntry("pdf_engine_fallback", 1, f"page {page_no}: pdfminer failed ({type(e).__name__}: "
+                            f"{e}); read by PDFium (pdfminer 读取失败，由 PDFium 读取)"))
+        chars, drawn, images, engine = fallback, [], [], PDFIUM
     finally:
         page.close()
-    chars = _best_chars(chars, page_no, engines)
+    chars = _best_chars(chars, page_no, engines, engine)
     text = layout_page(chars, width, height, page_no, short_rules(drawn, width, height))
-    text.image_cover = image_cover(images, width, height)
+    text.image_cover = image_cover(images, width, height) if engine == PDFMINER else _cover(engines, page_no)
     return text
+
+
+def _cover(engines: _Engines, page_no: int) -> float:
+    try:
+        return page_image_cover(engines.pdfium(), page_no - 1)
+    except Exception:  # the chars were read; an unknown image cover only means no scan test
+        return 0.0
 
 
 def _read_pdfium_page(engines: _Engines, page_no: int, log: list[LogEntry]) -> PageText | None:
@@ -170,23 +191,26 @@ def _read_pdfium_page(engines: _Engines, page_no: int, log: list[LogEntry]) -> P
     except Exception as e:  # as in _read_page: the other pages go on
         log.append(LogEntry("pdf_page_error", 1, f"page {page_no}: {type(e).__name__}: {e}"))
         return None
-    chars = _keep_readable(chars, assess(chars), PDFIUM, page_no, engines)
+    chars = _best_chars(chars, page_no, engines, PDFIUM)
     text = layout_page(chars, width, height, page_no)
     text.image_cover = cover
     return text
 
 
-def _best_chars(chars: list[dict[str, Any]], page_no: int, engines: _Engines) -> list[dict[str, Any]]:
-    """pdfminer's chars, unless the page has garbage and another reading is better by :func:`assess`.
+def _best_chars(
+    chars: list[dict[str, Any]], page_no: int, engines: _Engines, engine: str = PDFMINER
+) -> list[dict[str, Any]]:
+    """``engine``'s chars, unless the page has garbage and another reading is better by :func:`assess`.
 
     Only pages with garbage pay for a second reading. PDFium comes before the decoder, so on a
     tie a real engine's reading wins over the heuristic one.
     """
     quality = assess(chars)
-    engine = PDFMINER
     if quality.needs_second_look:
-        candidates: list[tuple[str, Any]] = [(PDFIUM, lambda: _pdfium_chars(engines, page_no))]
-        if quality.mojibake:
+        candidates: list[tuple[str, Any]] = []
+        if engine != PDFIUM:
+            candidates.append((PDFIUM, lambda: _pdfium_chars(engines, page_no)))
+        if quality.mojibake and engine == PDFMINER:
             candidates.append((DECODED, lambda: decode_legacy_cjk(chars)))
         for name, read in candidates:
             other = read()
