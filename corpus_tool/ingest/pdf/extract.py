@@ -47,18 +47,18 @@ class _Engines:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._doc: Any = None
-        self._failed: str | None = None
+        self.failed: str | None = None  # why PDFium could not open the file
         self.engine: dict[int, str] = {}  # page -> engine whose chars were laid out
         self.unreadable: dict[int, str] = {}  # page -> reason
         self.dropped: dict[int, int] = {}  # page -> broken glyphs dropped from a readable page
 
     def pdfium(self) -> Any:
         """The PDFium document, or None when PDFium cannot open the file either (reason kept)."""
-        if self._doc is None and self._failed is None:
+        if self._doc is None and self.failed is None:
             try:
                 self._doc = open_document(self.path)
             except Exception as e:  # PdfiumError and ctypes errors: the pdfminer reading stands
-                self._failed = f"{type(e).__name__}: {e}"
+                self.failed = f"{type(e).__name__}: {e}"
         return self._doc
 
     def close(self) -> None:
@@ -72,7 +72,8 @@ def extract_pdf(
     """Extract blocks in reading order from the PDF at ``path``.
 
     ``max_pages`` reads only the first pages (logged as ``pdf_pages_truncated``); ``ocr``
-    runs tesseract on scanned pages. Raises :class:`EncryptedPdfError`,
+    runs tesseract on scanned and unreadable pages. A file pdfminer cannot open is read by
+    PDFium. Raises :class:`EncryptedPdfError`,
     :class:`BrokenPdfError` or :class:`OcrUnavailableError` (all :class:`PdfError`).
     """
     path = Path(path)
@@ -88,7 +89,7 @@ def extract_pdf(
         except BrokenPdfError as e:
             doc = engines.pdfium()
             if doc is None:
-                raise
+                raise BrokenPdfError(f"{e}; PDFium cannot open it either ({engines.failed})") from e
             n_pages, meta = len(doc), pdf_meta(doc.get_metadata_dict())
             limit = n_pages if max_pages is None else max(0, min(n_pages, max_pages))
             log.append(LogEntry("pdf_engine_fallback", limit, f"pdfminer cannot open the file ({e}); "
