@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from corpus_tool.ingest.pdf.chars import is_bad_char
@@ -96,8 +97,8 @@ def better(current: Quality, other: Quality) -> bool:
 
 
 # -- legacy byte codes ------------------------------------------------------------------------------
-def _byte(text: str) -> int | None:
-    """The byte a one-byte font's code had, recovered from pdfminer's text for it.
+def _byte_table() -> dict[str, int]:
+    """Char → the byte a one-byte font's code had, recovered from pdfminer's text for it.
 
     pdfplumber's char dicts keep only the decoded text (pdfminer's LTChar drops the char code),
     and reading the codes again would mean re-running pdfminer's interpreter by hand. Inverting
@@ -106,14 +107,16 @@ def _byte(text: str) -> int | None:
     that reading loses to PDFium's. ``(cid:N)`` is left out on purpose: in a CID font N is a glyph
     id, and "decoding" glyph ids as GBK would invent plausible Chinese.
     """
-    if len(text) != 1:
-        return None
-    for codec in ("cp1252", "latin-1"):
+    table = {chr(b): b for b in range(256)}  # Latin-1
+    for b in range(0x80, 0xA0):
         try:
-            return text.encode(codec)[0]
-        except UnicodeEncodeError:
+            table[bytes([b]).decode("cp1252")] = b
+        except UnicodeDecodeError:
             continue
-    return None
+    return table
+
+
+_BYTE = MappingProxyType(_byte_table())
 
 
 def _byte_runs(chars: list[dict[str, Any]]) -> list[list[tuple[int, int]]]:
@@ -122,7 +125,7 @@ def _byte_runs(chars: list[dict[str, Any]]) -> list[list[tuple[int, int]]]:
     run: list[tuple[int, int]] = []
     font = None
     for i, c in enumerate(chars):
-        b = _byte(c["text"])
+        b = _BYTE.get(c["text"])
         if b is None or c["fontname"] != font:
             if len(run) > 1:
                 runs.append(run)
