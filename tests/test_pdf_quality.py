@@ -204,3 +204,51 @@ def test_page_pdfminer_fails_on_is_read_by_pdfium(monkeypatch):
     text = "".join(b.text for b in ex.blocks).replace(" ", "")  # justification spaces go in repair
     assert "关于红军作战的原则" in text
     assert any(e.step == "pdf_engine_fallback" and e.detail.startswith("page 1: pdfminer failed") for e in ex.log)
+
+
+@pytest.mark.parametrize("rotate", [0, 90, 270])
+def test_pdfium_chars_match_pdfplumber_geometry(tmp_path, rotate):
+    """One char dict shape for both engines: same text, boxes, sizes and baselines, /Rotate too."""
+    import pdfplumber
+    import pikepdf
+
+    from corpus_tool.ingest.pdf.chars import baseline
+    from corpus_tool.ingest.pdf.layout import layout_page
+    from corpus_tool.ingest.pdf.pdfium_chars import open_document, page_chars
+
+    path = tmp_path / f"rot{rotate}.pdf"
+    with pikepdf.open(_real("std_anhui_land_use_2020_p1.pdf")) as pdf:
+        pdf.pages[0].obj.Rotate = rotate
+        pdf.save(path)
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        plumber, width, height = page.chars, float(page.width), float(page.height)
+    doc = open_document(path)
+    try:
+        pdfium, w, h = page_chars(doc, 0)
+    finally:
+        doc.close()
+    assert (round(w, 1), round(h, 1)) == (round(width, 1), round(height, 1))
+    # pdfminer also emits the space characters of the content stream; layout places spaces by gaps
+    plumber = [c for c in plumber if not c["text"].isspace()]
+    pdfium = [c for c in pdfium if not c["text"].isspace()]
+    if rotate == 0:
+        assert [c["text"] for c in pdfium] == [c["text"] for c in plumber]
+    else:  # PDFium orders a rotated page's chars its own way (layout sorts them anyway): pair by place
+        assert sorted(c["text"] for c in pdfium) == sorted(c["text"] for c in plumber)
+        pdfium = [
+            min((c for c in pdfium if c["text"] == b["text"]),
+                key=lambda c, b=b: abs(c["x0"] - b["x0"]) + abs(c["bottom"] - b["bottom"]))
+            for b in plumber
+        ]
+    for a, b in zip(pdfium, plumber, strict=True):
+        assert a["upright"] == b["upright"]
+        # sideways glyphs are left out by layout; their box is the em in one engine, the font's
+        # ascent to descent in the other, so only the place is compared
+        assert abs(a["x0"] + a["x1"] - b["x0"] - b["x1"]) < 2 and abs(a["bottom"] - b["bottom"]) < 1, (a, b)
+        if b["upright"]:
+            assert all(abs(a[k] - b[k]) < 0.5 for k in ("x0", "x1", "top", "bottom", "size")), (a, b)
+            assert abs(a["base"] - baseline(b)) < 0.5
+    if rotate == 0:
+        lines = [ln.text for ln in layout_page(pdfium, w, h, 1).lines]
+        assert len(lines) > 10 and lines == [ln.text for ln in layout_page(plumber, width, height, 1).lines]

@@ -36,19 +36,51 @@ def page_chars(doc: pypdfium2.PdfDocument, index: int) -> tuple[list[dict[str, A
     """Chars of page ``index`` (0-based) in content order, with the page's width and height.
 
     Characters PDFium generates itself (spaces and line breaks it infers) are left out, as
-    pdfminer does not make them either.
+    pdfminer does not make them either. Coordinates are those of the page as displayed (its
+    /Rotate applied), as pdfminer gives them.
     """
     page = doc[index]
     try:
-        left, bottom, right, top = page.get_mediabox()
+        view = _View(page.get_mediabox(), page.get_rotation())
         textpage = page.get_textpage()
         try:
-            chars = _read_chars(textpage, left, top)
+            chars = _read_chars(textpage, view)
         finally:
             textpage.close()
     finally:
         page.close()
-    return chars, right - left, top - bottom
+    return chars, view.width, view.height
+
+
+class _View:
+    """PDF user space → the displayed page, top-down: pdfminer's rotation matrix for /Rotate."""
+
+    def __init__(self, mediabox: tuple[float, float, float, float], rotation: int) -> None:
+        x0, y0, x1, y1 = mediabox
+        self.rotation = rotation % 360
+        # (a, b, c, d, e, f) as pdfminer's PDFPageInterpreter.process_page sets the CTM
+        self.ctm = {
+            90: (0.0, -1.0, 1.0, 0.0, -y0, x1),
+            180: (-1.0, 0.0, 0.0, -1.0, x1, y1),
+            270: (0.0, 1.0, -1.0, 0.0, y1, -x0),
+        }.get(self.rotation, (1.0, 0.0, 0.0, 1.0, -x0, -y0))
+        turned = self.rotation in (90, 270)
+        self.width = (y1 - y0) if turned else (x1 - x0)
+        self.height = (x1 - x0) if turned else (y1 - y0)
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        a, b, c, d, e, f = self.ctm
+        return a * x + c * y + e, self.height - (b * x + d * y + f)
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        """(x0, x1, top, bottom) of a user-space box on the displayed page."""
+        (ax, ay), (bx, by) = self.point(left, bottom), self.point(right, top)
+        return min(ax, bx), max(ax, bx), min(ay, by), max(ay, by)
+
+    def linear(self, m: Any) -> tuple[float, float, float, float]:
+        """The char matrix's linear part followed by the rotation (what pdfminer's chars carry)."""
+        ra, rb, rc, rd, _, _ = self.ctm
+        return (m.a * ra + m.b * rc, m.a * rb + m.b * rd, m.c * ra + m.d * rc, m.c * rb + m.d * rd)
 
 
 def page_image_cover(doc: pypdfium2.PdfDocument, index: int) -> float:
@@ -69,7 +101,7 @@ def page_image_cover(doc: pypdfium2.PdfDocument, index: int) -> float:
     return min(area / full, 1.0) if full > 0 else 0.0
 
 
-def _read_chars(textpage: pypdfium2.PdfTextPage, left: float, top: float) -> list[dict[str, Any]]:
+def _read_chars(textpage: pypdfium2.PdfTextPage, view: _View) -> list[dict[str, Any]]:
     rect = pdfium_c.FS_RECTF()
     matrix = pdfium_c.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
@@ -97,24 +129,24 @@ def _read_chars(textpage: pypdfium2.PdfTextPage, left: float, top: float) -> lis
         per_font[font] += 1
         if text == UNMAPPED:
             unmapped[font] += 1
-        x0, x1 = rect.left - left, rect.right - left
-        bottom = top - min(rect.bottom, rect.top)
+        x0, x1, _, bottom = view.box(rect.left, rect.bottom, rect.right, rect.top)
         # pdfminer's box is one em tall above the descent (its ``size``); PDFium's loose box spans
         # the font's ascent to descent, taller for Latin fonts. The em is the Tf size times the
         # matrix's vertical scale, so both engines give one size for one font on one line.
-        size = pdfium_c.FPDFText_GetFontSize(textpage, i) * math.hypot(matrix.c, matrix.d)
+        a, b, c, d = view.linear(matrix)
+        size = pdfium_c.FPDFText_GetFontSize(textpage, i) * math.hypot(c, d)
         if size <= 0:
             size = abs(rect.top - rect.bottom)
         out.append({
             "text": text,
-            "x0": min(x0, x1),
-            "x1": max(x0, x1),
+            "x0": x0,
+            "x1": x1,
             "top": bottom - size,
             "bottom": bottom,
             "size": size,
             "fontname": font,
-            "upright": matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0,  # pdfminer's test
-            "base": top - oy.value,
+            "upright": a * d > 0 and b * c <= 0,  # pdfminer's test
+            "base": view.point(ox.value, oy.value)[1],
         })
     # PDFium flags most, not all, glyphs of a font without a Unicode map; the rest come out as
     # raw glyph ids that look like Syriac or Cyrillic letters. A font mostly unmapped on this
