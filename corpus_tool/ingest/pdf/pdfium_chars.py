@@ -53,7 +53,8 @@ def page_chars(doc: pypdfium2.PdfDocument, index: int) -> tuple[list[dict[str, A
 
 
 class _View:
-    """PDF user space → the displayed page, top-down: pdfminer's rotation matrix for /Rotate."""
+    """PDF user space → the displayed page, top-down, as pdfplumber gives it: pdfminer's matrix
+    for /Rotate, then pdfplumber's shift by the MediaBox origin."""
 
     def __init__(self, mediabox: tuple[float, float, float, float], rotation: int) -> None:
         x0, y0, x1, y1 = mediabox
@@ -67,10 +68,13 @@ class _View:
         turned = self.rotation in (90, 270)
         self.width = (y1 - y0) if turned else (x1 - x0)
         self.height = (x1 - x0) if turned else (y1 - y0)
+        # pdfplumber then shifts pdfminer's coordinates back by the MediaBox origin (its #1181), so
+        # a box not at (0, 0) keeps absolute coordinates: the same shift keeps the engines equal
+        self.shift = (y0, -x0) if turned else (x0, -y0)
 
     def point(self, x: float, y: float) -> tuple[float, float]:
         a, b, c, d, e, f = self.ctm
-        return a * x + c * y + e, self.height - (b * x + d * y + f)
+        return a * x + c * y + e + self.shift[0], self.height - (b * x + d * y + f) + self.shift[1]
 
     def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
         """(x0, x1, top, bottom) of a user-space box on the displayed page."""
