@@ -390,11 +390,15 @@ def test_empty_file_and_decompression_bomb_raise(tmp_path: Path, cjk_font: str) 
 
 
 def test_suspect_text_layer(tmp_path: Path, cjk_font: str) -> None:
-    """Glyphs without a usable Unicode mapping (here U+E000 → NUL) flag the page, text kept."""
+    """Glyphs without a usable Unicode mapping (here U+E000 → NUL): a page mostly made of them is
+    withheld and reported with its reason; a few are dropped from a readable page, counted."""
     ex = extract_pdf(_make_pdf(tmp_path / "pua.pdf", cjk_font, [[(72, 120, "正常文字" + "\ue000" * 8)]]))
     assert ex.suspect_pages == [1]
-    assert _log(ex, "pdf_suspect_text_layer") == 1
-    assert ex.blocks and ex.blocks[0].text.startswith("正常文字")
+    assert list(ex.unreadable_pages) == [1] and "no Unicode mapping" in ex.unreadable_pages[1]
+    assert _log(ex, "pdf_unreadable_page") == 1 and not ex.blocks
+    ex = extract_pdf(_make_pdf(tmp_path / "few.pdf", cjk_font, [[(72, 120, "正常文字" * 6 + "\ue000")]]))
+    assert not ex.unreadable_pages and _log(ex, "pdf_broken_glyphs_dropped") == 1
+    assert ex.blocks and ex.blocks[0].text == "正常文字" * 6
 
 
 def test_max_pages_logged() -> None:

@@ -148,13 +148,16 @@ def _print_summary(s: IngestSummary) -> None:
         f"完全重复 exact duplicates: {s.duplicates}  近似重复 near duplicates: {s.near_duplicates}  "
         f"失败 failed: {s.failed + s.failed_before}"
     )
-    typer.echo(f"页 pages: {s.pages}  字符 characters: {s.characters}  扫描页 scanned pages: {s.scanned_pages}"
-               + (f"  表格 tables: {s.tables}" if s.tables else ""))
+    tables = f"  表格 tables: {s.tables}" if s.tables else ""
+    typer.echo(f"页 pages: {s.pages}  字符 characters: {s.characters}  扫描页 scanned pages: {s.scanned_pages}  "
+               f"无法读取页 unreadable pages: {s.unreadable_pages}{tables}")
     if s.ignored_tables:
         typer.echo(f"表格文件未导入 table files not read: {s.ignored_tables} (需指定 / use --text-column)")
     _print_manifests(s)
     for path, error, detail in s.errors:
         typer.secho(f"  失败 failed  {readable_path(path)}: {error}: {detail}", err=True, fg=typer.colors.YELLOW)
+    for path, message in s.warnings:
+        typer.secho(f"  警告 warning {readable_path(path)}: {message}", err=True, fg=typer.colors.YELLOW)
     if s.failed_before:
         typer.secho(f"  {s.failed_before} 个文件在之前的运行中失败且未改动，未重试 / files failed in an earlier run "
                     "and are unchanged: not retried; use --retry-failed to try them again",

@@ -265,6 +265,7 @@ def build_document(path: Path, extracted: Extracted, doc_id: str, source_path: s
         meta=meta,
         n_pages=extracted.n_pages,
         scanned_pages=extracted.scanned_pages,
+        unreadable_pages=extracted.unreadable_pages,
         encoding=extracted.encoding,
     )
     if options.to_simplified:
@@ -403,7 +404,18 @@ def _empty_reason(docs: list[Document]) -> tuple[str, str] | None:
     if scanned:
         pages = ",".join(map(str, scanned[:50]))
         return "scanned", f"pages {pages} have no text layer; rerun with --ocr (扫描件，无文字层；请使用 --ocr)"
+    unreadable = [d.unreadable_pages for d in docs if d.unreadable_pages]
+    if unreadable:
+        return "unreadable_text", unreadable_message(unreadable[0])
     return "empty", "no text found (未找到文本)"
+
+
+def unreadable_message(pages: dict[int, str], limit: int = 10) -> str:
+    """Pages whose text layer was withheld, each with its reason, and what to do about it."""
+    shown = "; ".join(f"page {no}: {why}" for no, why in sorted(pages.items())[:limit])
+    more = f"; and {len(pages) - limit} more pages" if len(pages) > limit else ""
+    return (f"{len(pages)} pages have an unreadable text layer, their text was not stored "
+            f"(文字层无法读取的页面未收录): {shown}{more}; rerun with --ocr (请使用 --ocr)")
 
 
 def read_file(path: str, options: IngestOptions, source_path: str | None = None) -> FileResult:

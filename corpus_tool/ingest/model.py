@@ -69,6 +69,7 @@ class Extracted:
     scanned_pages: list[int] = field(default_factory=list)  # pages with no text layer
     suspect_pages: list[int] = field(default_factory=list)  # pages whose text layer looks broken
     ocr_pages: list[int] = field(default_factory=list)  # pages whose text came from OCR
+    unreadable_pages: dict[int, str] = field(default_factory=dict)  # page -> why its text was withheld
     encoding: str | None = None  # detected text encoding (text formats)
     log: list[LogEntry] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)  # format-level metadata (PDF info, HTML <title>)
@@ -134,6 +135,7 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)  # year, date, issuer, doc_number ... and their sources
     n_pages: int = 0
     scanned_pages: list[int] = field(default_factory=list)
+    unreadable_pages: dict[int, str] = field(default_factory=dict)  # page -> why its text was withheld
     encoding: str | None = None
 
     @property

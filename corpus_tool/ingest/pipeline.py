@@ -29,6 +29,7 @@ from corpus_tool.ingest.document import (
     IngestOptions,
     file_hash,
     read_file,
+    unreadable_message,
     worker_init,
 )
 from corpus_tool.ingest.filenames import stored_path
@@ -55,11 +56,13 @@ class IngestSummary:
     characters: int = 0
     scanned_pages: int = 0
     tables: int = 0  # tables read from the documents (PDF ruled tables), kept out of the prose
+    unreadable_pages: int = 0  # pages whose broken text layer was withheld (not OCR'd)
     near_duplicates: int = 0
     ignored_tables: int = 0  # CSV/XLSX found in folders while no --text-column was given
     aborted: bool = False  # --strict stopped the batch at its first failure
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (path, error, detail)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) not even read
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, message) stored with pages missing
     unsupported: list[str] = field(default_factory=list)  # files in the folders whose format is not read
     manifests: list[dict[str, object]] = field(default_factory=list)  # per manifest: rows, files matched, unused
     unmatched_files: int = 0  # files no manifest row matched (only counted when manifests were given)
@@ -82,7 +85,8 @@ class IngestSummary:
             "files": self.files, "ingested": self.ingested, "unchanged": self.unchanged,
             "duplicates": self.duplicates, "failed": self.failed, "failed_before": self.failed_before,
             "pages": self.pages, "characters": self.characters, "scanned_pages": self.scanned_pages,
-            "tables": self.tables, "near_duplicates": self.near_duplicates, "ignored_tables": self.ignored_tables,
+            "tables": self.tables, "unreadable_pages": self.unreadable_pages,
+            "near_duplicates": self.near_duplicates, "ignored_tables": self.ignored_tables,
             "aborted": self.aborted, "skipped": len(self.skipped),
             "unsupported": self.unsupported_by_suffix(),
             "manifests": [{k: v for k, v in m.items() if k != "unused_rows"} | {"unused_rows": len(m["unused_rows"])}
@@ -306,6 +310,8 @@ def ingest_paths(
                 summary.characters += doc.n_chars
                 summary.scanned_pages += len(doc.scanned_pages)
                 summary.tables += len(doc.tables)
+                summary.unreadable_pages += len(doc.unreadable_pages)
+                summary.warnings.extend((result.path, w) for w in _page_warnings(doc, options.ocr))
         if not summary.aborted:
             summary.near_duplicates = link_corpus(store, options.near_duplicate_threshold)
         if manifests.manifests:
@@ -388,6 +394,17 @@ def _clear_folder_errors(store: CorpusDB, paths: Iterable[str | Path]) -> None:
     for raw in paths:
         store.con.execute("DELETE FROM errors WHERE error = 'folder_unreadable' AND (source_path = ? "
                           "OR starts_with(source_path, ?))", [str(raw), str(raw).rstrip("/") + "/"])
+
+
+def _page_warnings(doc: Document, ocr: bool) -> list[str]:
+    """What a stored document is missing: unreadable pages, and scanned pages when OCR was off."""
+    out = []
+    if doc.unreadable_pages:
+        out.append(unreadable_message(doc.unreadable_pages))
+    if doc.scanned_pages and not ocr:
+        pages = ",".join(map(str, doc.scanned_pages[:50]))
+        out.append(f"pages {pages} have no text layer; rerun with --ocr (扫描页无文字层，未收录；请使用 --ocr)")
+    return out
 
 
 def _fail(store: CorpusDB, summary: IngestSummary, path: str, error: str, detail: str, *,

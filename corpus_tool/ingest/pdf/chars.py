@@ -75,7 +75,10 @@ def baseline(c: dict[str, Any]) -> float:
     fonts on one line; the matrix's ``f`` is the same for every glyph set on that baseline. A box
     more than two ems away from its own baseline means broken font metrics (CAJ2PDF symbol fonts,
     whose glyphs are often mapped to the wrong text too): such a glyph keeps its box position.
+    An engine that knows the origin itself (PDFium) passes it as ``base``.
     """
+    if "base" in c:
+        return c["base"]
     matrix = c.get("matrix")
     if matrix is None or "y1" not in c:
         return c["bottom"]

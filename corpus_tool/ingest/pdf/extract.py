@@ -5,6 +5,12 @@ out by :mod:`.layout` (rows by baseline, superscripts, columns per band), page f
 :mod:`.furniture`, and :mod:`.blocks` groups lines into title, front matter, headings,
 paragraphs and footnotes. Text is left as the PDF gives it (hard line breaks, Founder GBK-row
 punctuation ...): the repair step cleans it. Everything removed is logged.
+
+Every page's chars are judged by :mod:`.quality`; a page with broken glyphs or GBK/Big5 mojibake
+is read again by PDFium (:mod:`.pdfium_chars`) and by the legacy-code decoder, and the best
+reading by the same measure is laid out. A file pdfminer cannot open at all is read by PDFium
+alone. A page still unreadable after that is reported and its garbage never becomes text
+(with ``ocr`` it goes to tesseract like a scanned page). The log says which engine read which page.
 """
 
 from __future__ import annotations
@@ -23,12 +29,42 @@ from corpus_tool.ingest.pdf.furniture import mark_furniture
 from corpus_tool.ingest.pdf.info import pdf_meta
 from corpus_tool.ingest.pdf.layout import PageText, image_cover, layout_page, short_rules
 from corpus_tool.ingest.pdf.ocr import ocr_page, ocr_problem
+from corpus_tool.ingest.pdf.pdfium_chars import open_document, page_chars, page_image_cover
+from corpus_tool.ingest.pdf.quality import Quality, assess, better, decode_legacy_cjk
 from corpus_tool.ingest.pdf.safety import check_bytes, check_content_size
 from corpus_tool.ingest.pdf.tables import PageTables, find_page_tables
 
 SCANNED_MAX_CHARS = 10  # a page with fewer chars ...
 SCANNED_MIN_COVER = 0.8  # ... and images over this share of its area is a scan
 SUSPECT_SHARE = 0.05  # share of broken chars that makes a text layer suspect
+PDFMINER, PDFIUM, DECODED = "pdfminer", "pdfium", "pdfminer+gbk/big5 decoding"
+# glyphs that never carry text: dropped from readable pages (counted); PUA and Yi go on to repair
+_NO_TEXT = ("(cid:", "\ufffd")
+
+
+class _Engines:
+    """What the page readers share for one file: PDFium opened on first need, and per-page records."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._doc: Any = None
+        self.failed: str | None = None  # why PDFium could not open the file
+        self.engine: dict[int, str] = {}  # page -> engine whose chars were laid out
+        self.unreadable: dict[int, str] = {}  # page -> reason
+        self.dropped: dict[int, int] = {}  # page -> broken glyphs dropped from a readable page
+
+    def pdfium(self) -> Any:
+        """The PDFium document, or None when PDFium cannot open the file either (reason kept)."""
+        if self._doc is None and self.failed is None:
+            try:
+                self._doc = open_document(self.path)
+            except Exception as e:  # PdfiumError and ctypes errors: the pdfminer reading stands
+                self.failed = f"{type(e).__name__}: {e}"
+        return self._doc
+
+    def close(self) -> None:
+        if self._doc is not None:
+            self._doc.close()
 
 
 def extract_pdf(
@@ -37,17 +73,32 @@ def extract_pdf(
     """Extract blocks in reading order from the PDF at ``path``.
 
     ``max_pages`` reads only the first pages (logged as ``pdf_pages_truncated``); ``ocr``
-    runs tesseract on scanned pages. Raises :class:`EncryptedPdfError`,
+    runs tesseract on scanned and unreadable pages. A file pdfminer cannot open is read by
+    PDFium. Raises :class:`EncryptedPdfError`,
     :class:`BrokenPdfError` or :class:`OcrUnavailableError` (all :class:`PdfError`).
     """
     path = Path(path)
     check_bytes(path)
     log: list[LogEntry] = []
     tables: list[Table] = []
-    with _open(path) as pdf:
-        n_pages, meta = _doc_info(path, pdf)
-        limit = n_pages if max_pages is None else max(0, min(n_pages, max_pages))
-        pages = [_read_page(pdf.pages[i], i + 1, log, tables) for i in range(limit)]
+    engines = _Engines(path)
+    try:
+        try:
+            with _open(path) as pdf:
+                n_pages, meta = _doc_info(path, pdf)
+                limit = n_pages if max_pages is None else max(0, min(n_pages, max_pages))
+                pages = [_read_page(pdf.pages[i], i + 1, engines, log, tables) for i in range(limit)]
+        except BrokenPdfError as e:
+            doc = engines.pdfium()
+            if doc is None:
+                raise BrokenPdfError(f"{e}; PDFium cannot open it either ({engines.failed})") from e
+            n_pages, meta = len(doc), pdf_meta(doc.get_metadata_dict())
+            limit = n_pages if max_pages is None else max(0, min(n_pages, max_pages))
+            log.append(LogEntry("pdf_engine_fallback", limit, f"pdfminer cannot open the file ({e}); "
+                                "every page read by PDFium (pdfminer 无法打开，全部页面由 PDFium 读取)"))
+            pages = [_read_pdfium_page(engines, i + 1, log) for i in range(limit)]
+    finally:
+        engines.close()
     for no, table in enumerate(tables, 1):
         table.table_no = no
     if tables:
@@ -59,8 +110,13 @@ def extract_pdf(
         errors = "; ".join(e.detail for e in log if e.step == "pdf_page_error")
         raise BrokenPdfError(f"{path}: no page could be parsed ({errors})")
     read = [p for p in pages if p is not None]
-    scanned, suspect = _triage(read, log)
-    ocr_pages = _run_ocr(path, read, scanned, ocr_lang, log) if ocr and scanned else []
+    _log_engines(engines, log)
+    scanned, suspect = _triage(read, set(engines.unreadable), log)
+    unreadable = sorted(engines.unreadable)
+    ocr_pages = (
+        _run_ocr(path, read, sorted(set(scanned) | set(unreadable)), ocr_lang, log)
+        if ocr and (scanned or unreadable) else []
+    )
     log.extend(mark_furniture(read))
     blocks = build_blocks(read, compute_stats(read))
     log.extend(block_log(read, blocks))
@@ -68,7 +124,8 @@ def extract_pdf(
         blocks=blocks,
         n_pages=n_pages,
         scanned_pages=scanned,
-        suspect_pages=sorted(set(suspect) | {i + 1 for i, p in enumerate(pages) if p is None}),
+        suspect_pages=sorted(set(suspect) | set(unreadable) | {i + 1 for i, p in enumerate(pages) if p is None}),
+        unreadable_pages={no: engines.unreadable[no] for no in unreadable if no not in ocr_pages},
         ocr_pages=ocr_pages,
         log=log,
         tables=tables,
@@ -96,37 +153,160 @@ def _doc_info(path: Path, pdf: pdfplumber.PDF) -> tuple[int, dict[str, str]]:
         raise BrokenPdfError(f"{path}: cannot read the page tree ({type(e).__name__}: {e})") from e
 
 
-def _read_page(page: Any, page_no: int, log: list[LogEntry], tables: list[Table]) -> PageText | None:
+def _read_page(
+    page: Any, page_no: int, engines: _Engines, log: list[LogEntry], tables: list[Table]
+) -> PageText | None:
     """Parse one page once (chars, rules, images), find its ruled tables, release pdfplumber's caches,
-    then lay out the chars outside the tables (table cells never become paragraphs or headings)."""
+    then lay out the chars outside the tables (table cells never become paragraphs or headings).
+
+    When pdfminer fails on a page that passed the safety check, PDFium reads its chars instead. Tables
+    are looked for only in a clean pdfminer reading: a page read again by another engine is prose.
+    """
+    engine = PDFMINER
+    found: PageTables | None = None
     try:
         width, height = float(page.width), float(page.height)
         check_content_size(page.page_obj)
-        chars, drawn, images = page.chars, page.lines + page.rects, page.images
-        try:
-            found = find_page_tables(page, chars, drawn, page_no)
-        except Exception as e:  # a table finder failure keeps the page, read as prose
-            log.append(LogEntry("pdf_table_error", 1, f"page {page_no}: read as prose ({type(e).__name__}: {e})"))
-            found = PageTables([], chars)
-        if found.not_searched:
-            log.append(LogEntry("pdf_tables_not_searched", 1, f"page {page_no}: read as prose ({found.not_searched})"))
     except Exception as e:  # one bad content stream should not lose the other pages
+        page.close()
         log.append(LogEntry("pdf_page_error", 1, f"page {page_no}: {type(e).__name__}: {e}"))
         return None
+    try:
+        chars, drawn, images = page.chars, page.lines + page.rects, page.images
+        if not assess(chars).needs_second_look:
+            found = _find_tables(page, chars, drawn, page_no, log)
+    except Exception as e:
+        fallback = _pdfium_chars(engines, page_no)
+        if fallback is None:
+            log.append(LogEntry("pdf_page_error", 1, f"page {page_no}: {type(e).__name__}: {e}"))
+            return None
+        log.append(LogEntry("pdf_engine_fallback", 1, f"page {page_no}: pdfminer failed ({type(e).__name__}: "
+                            f"{e}); read by PDFium (pdfminer 读取失败，由 PDFium 读取)"))
+        chars, drawn, images, engine, found = fallback, [], [], PDFIUM, None
     finally:
         page.close()
-    tables.extend(found.tables)
-    text = layout_page(found.prose_chars, width, height, page_no, short_rules(drawn, width, height))
-    text.image_cover = image_cover(images, width, height)
-    text.n_chars += found.table_chars  # the page's text layer includes its tables (scan and suspect checks)
-    text.bad_chars += found.bad_chars
+    if found is not None:
+        tables.extend(found.tables)
+        chars = found.prose_chars
+    chars = _best_chars(chars, page_no, engines, engine)
+    text = layout_page(chars, width, height, page_no, short_rules(drawn, width, height))
+    text.image_cover = image_cover(images, width, height) if engine == PDFMINER else _cover(engines, page_no)
+    if found is not None:
+        text.n_chars += found.table_chars  # the page's text layer includes its tables (scan and suspect checks)
+        text.bad_chars += found.bad_chars
     return text
 
 
-def _triage(pages: list[PageText], log: list[LogEntry]) -> tuple[list[int], list[int]]:
-    """Scanned pages (no text, mostly image) and pages whose text layer looks broken."""
+def _find_tables(page: Any, chars: list[dict[str, Any]], drawn: list[dict[str, Any]], page_no: int,
+                 log: list[LogEntry]) -> PageTables:
+    """The page's ruled tables and the chars left for the prose; a finder failure keeps the page as prose."""
+    try:
+        found = find_page_tables(page, chars, drawn, page_no)
+    except Exception as e:
+        log.append(LogEntry("pdf_table_error", 1, f"page {page_no}: read as prose ({type(e).__name__}: {e})"))
+        return PageTables([], chars)
+    if found.not_searched:
+        log.append(LogEntry("pdf_tables_not_searched", 1, f"page {page_no}: read as prose ({found.not_searched})"))
+    return found
+
+
+def _cover(engines: _Engines, page_no: int) -> float:
+    try:
+        return page_image_cover(engines.pdfium(), page_no - 1)
+    except Exception:  # the chars were read; an unknown image cover only means no scan test
+        return 0.0
+
+
+def _read_pdfium_page(engines: _Engines, page_no: int, log: list[LogEntry]) -> PageText | None:
+    """One page of a file only PDFium can open (no ruling lines: PDFium's chars and images only)."""
+    doc = engines.pdfium()
+    try:
+        chars, width, height = page_chars(doc, page_no - 1)
+        cover = page_image_cover(doc, page_no - 1)
+    except Exception as e:  # as in _read_page: the other pages go on
+        log.append(LogEntry("pdf_page_error", 1, f"page {page_no}: {type(e).__name__}: {e}"))
+        return None
+    chars = _best_chars(chars, page_no, engines, PDFIUM)
+    text = layout_page(chars, width, height, page_no)
+    text.image_cover = cover
+    return text
+
+
+def _best_chars(
+    chars: list[dict[str, Any]], page_no: int, engines: _Engines, engine: str = PDFMINER
+) -> list[dict[str, Any]]:
+    """``engine``'s chars, unless the page has garbage and another reading is better by :func:`assess`.
+
+    Only pages with garbage pay for a second reading. PDFium comes before the decoder, so on a
+    tie a real engine's reading wins over the heuristic one.
+    """
+    quality = assess(chars)
+    if quality.needs_second_look:
+        candidates: list[tuple[str, Any]] = []
+        if engine != PDFIUM:
+            candidates.append((PDFIUM, lambda: _pdfium_chars(engines, page_no)))
+        if quality.mojibake and engine == PDFMINER:
+            candidates.append((DECODED, lambda: decode_legacy_cjk(chars)))
+        for name, read in candidates:
+            other = read()
+            if other is None:
+                continue
+            other_quality = assess(other)
+            if better(quality, other_quality):
+                chars, quality, engine = other, other_quality, name
+    return _keep_readable(chars, quality, engine, page_no, engines)
+
+
+def _pdfium_chars(engines: _Engines, page_no: int) -> list[dict[str, Any]] | None:
+    doc = engines.pdfium()
+    if doc is None:
+        return None
+    try:
+        return page_chars(doc, page_no - 1)[0]
+    except Exception:  # PDFium failing on a page pdfminer read: keep pdfminer's reading
+        return None
+
+
+def _keep_readable(
+    chars: list[dict[str, Any]], quality: Quality, engine: str, page_no: int, engines: _Engines
+) -> list[dict[str, Any]]:
+    """Record the page's engine; an unreadable page gives no chars, a readable one loses its
+    few glyphs that carry no text (``(cid:N)``, U+FFFD), counted."""
+    engines.engine[page_no] = engine
+    if quality.unreadable:
+        engines.unreadable[page_no] = quality.reason()
+        return []
+    kept = [c for c in chars if not c["text"].startswith(_NO_TEXT) and not _is_control(c["text"])]
+    if len(kept) < len(chars):
+        engines.dropped[page_no] = len(chars) - len(kept)
+    return kept
+
+
+def _is_control(text: str) -> bool:
+    cp = ord(text[0]) if text else 0
+    return (cp < 0x20 and text not in ("\t", "\n", "\r")) or 0x7F <= cp < 0xA0
+
+
+def _log_engines(engines: _Engines, log: list[LogEntry]) -> None:
+    """Which engine read which page; unreadable pages by reason; dropped glyphs."""
+    by_engine: dict[str, list[int]] = {}
+    for no, name in sorted(engines.engine.items()):
+        by_engine.setdefault(name, []).append(no)
+    for name, nos in sorted(by_engine.items()):
+        log.append(LogEntry("pdf_engine", len(nos), f"{name} read pages {_pages(nos)}"))
+    for no, reason in sorted(engines.unreadable.items()):
+        log.append(LogEntry("pdf_unreadable_page", 1, f"page {no}: {reason}; text withheld (文字层无法读取，未收录)"))
+    if engines.dropped:
+        log.append(LogEntry("pdf_broken_glyphs_dropped", sum(engines.dropped.values()),
+                            f"(cid:N)/U+FFFD glyphs on pages {_pages(sorted(engines.dropped))}"))
+
+
+def _triage(pages: list[PageText], unreadable: set[int], log: list[LogEntry]) -> tuple[list[int], list[int]]:
+    """Scanned pages (no text, mostly image; not those withheld as unreadable) and pages whose
+    text layer looks broken."""
     scanned = [
-        p.page_no for p in pages if p.n_chars < SCANNED_MAX_CHARS and p.image_cover >= SCANNED_MIN_COVER
+        p.page_no for p in pages
+        if p.n_chars < SCANNED_MAX_CHARS and p.image_cover >= SCANNED_MIN_COVER and p.page_no not in unreadable
     ]
     suspect = [p.page_no for p in pages if p.n_chars and p.bad_chars > SUSPECT_SHARE * p.n_chars]
     if scanned:
