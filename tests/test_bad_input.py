@@ -185,7 +185,8 @@ def test_exit_code_tells_the_truth(zoo: dict[str, Path], zoo_run: dict, tmp_path
     # Paths are read in sorted order: the batch stopped at zero.txt, before the file after it.
     assert str(zoo["good_txt"]) in done and str(zoo["unicode_path"]) not in done
     missing = _run(["ingest", str(tmp_path / "nothing_here"), "--db", str(tmp_path / "m.duckdb"), "-q"])
-    assert missing.returncode == 1 and "nothing_here" in missing.stderr
+    assert missing.returncode == 2 and "nothing_here" in missing.stderr  # a usage error, nothing to ingest
+    assert not (tmp_path / "m.duckdb").exists()  # and no empty database left behind
 
 
 def test_failed_files_are_not_retried_until_they_change(zoo: dict[str, Path], zoo_run: dict, tmp_path: Path) -> None:

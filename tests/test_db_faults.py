@@ -157,14 +157,14 @@ def _mount_tmpfs(where: Path, size: str) -> bool:
 
 def test_disk_full_during_ingest_keeps_the_database_consistent(tmp_path: Path) -> None:
     disk = tmp_path / "disk"
-    if not _mount_tmpfs(disk, "4m"):
+    if not _mount_tmpfs(disk, "3m"):
         pytest.skip("needs root and a tmpfs mount to fill a disk (not available here)")
     try:
         docs = tmp_path / "docs"
         docs.mkdir()
         rng = random.Random(7)
         hanzi = [chr(c) for c in range(0x4E00, 0x6000)]
-        for i in range(40):  # text that neither compresses nor looks like a near duplicate
+        for i in range(60):  # text that neither compresses nor looks like a near duplicate
             body = "\n\n".join("".join(rng.choices(hanzi, k=300)) + "。" for _ in range(100))
             (docs / f"report{i:02}.txt").write_text(f"第{i}号报告\n\n{body}\n", encoding="utf-8")
         r = cli("ingest", str(docs), "--db", str(disk / "corpus.duckdb"), "-q", cwd=tmp_path)
@@ -177,8 +177,8 @@ def test_disk_full_during_ingest_keeps_the_database_consistent(tmp_path: Path) -
         again = cli("ingest", str(docs), "--db", str(disk / "corpus.duckdb"), "-q", cwd=tmp_path)
         assert again.returncode == 0, again.stderr
         con = duckdb.connect(str(disk / "corpus.duckdb"), read_only=True)
-        assert con.execute("SELECT count(*) FROM documents").fetchone() == (40,)
-        assert con.execute("SELECT count(*) FROM files").fetchone() == (40,)
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (60,)
+        assert con.execute("SELECT count(*) FROM files").fetchone() == (60,)
         con.close()
     finally:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)

@@ -401,6 +401,8 @@ def build_structure(blocks: list[Block]) -> Structured:
                 keywords = [k for k in _KEYWORD_SEP_RE.split(value.strip("。.")) if k]
                 out.keywords = out.keywords or keywords
                 add_unit("keywords", "；".join(keywords), block.page)
+            elif label in out.labelled:  # the document's field is the first; a later one (an appendix's) is text
+                add_unit("body", block.text.strip(), block.page)
             else:
                 out.labelled[label] = value
             continue

@@ -159,8 +159,8 @@ def _read_page(
     """Parse one page once (chars, rules, images), find its ruled tables, release pdfplumber's caches,
     then lay out the chars outside the tables (table cells never become paragraphs or headings).
 
-    When pdfminer fails on a page that passed the safety check, PDFium reads its chars instead. Tables
-    are looked for only in a clean pdfminer reading: a page read again by another engine is prose.
+    When pdfminer fails on a page that passed the safety check, PDFium reads its chars instead (and the
+    page, whose ruling lines pdfminer could not give, is read as prose).
     """
     engine = PDFMINER
     found: PageTables | None = None
@@ -173,22 +173,24 @@ def _read_page(
         return None
     try:
         chars, drawn, images = page.chars, page.lines + page.rects, page.images
-        if not assess(chars).needs_second_look:
-            found = _find_tables(page, chars, drawn, page_no, log)
     except Exception as e:
+        page.close()
         fallback = _pdfium_chars(engines, page_no)
         if fallback is None:
             log.append(LogEntry("pdf_page_error", 1, f"page {page_no}: {type(e).__name__}: {e}"))
             return None
         log.append(LogEntry("pdf_engine_fallback", 1, f"page {page_no}: pdfminer failed ({type(e).__name__}: "
                             f"{e}); read by PDFium (pdfminer 读取失败，由 PDFium 读取)"))
-        chars, drawn, images, engine, found = fallback, [], [], PDFIUM, None
+        chars, drawn, images, engine = fallback, [], [], PDFIUM
+    try:
+        # the best reading first (every engine gives the same geometry), then its table cells out of the prose
+        chars = _best_chars(chars, page_no, engines, engine)
+        if engine == PDFMINER:
+            found = _find_tables(page, chars, drawn, page_no, log)
+            tables.extend(found.tables)
+            chars = found.prose_chars
     finally:
         page.close()
-    if found is not None:
-        tables.extend(found.tables)
-        chars = found.prose_chars
-    chars = _best_chars(chars, page_no, engines, engine)
     text = layout_page(chars, width, height, page_no, short_rules(drawn, width, height))
     text.image_cover = image_cover(images, width, height) if engine == PDFMINER else _cover(engines, page_no)
     if found is not None:
