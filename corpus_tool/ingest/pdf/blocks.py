@@ -292,7 +292,14 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
     ):
         return False
     if line.x0 - left > 1.0 * line.size:
-        return True
+        # a block indented as a whole (a hanging note, a quotation) goes on: the line before it was
+        # full, at the same indent or further out, and left its sentence unfinished
+        return not (
+            same_column
+            and prev.x1 >= prev_right - 0.5 * prev.size
+            and line.x0 >= prev.x0 - 0.5 * line.size
+            and not ends_sentence(prev.text)
+        )
     return prev.x1 < prev_right - 1.5 * prev.size and ends_sentence(prev.text)
 
 

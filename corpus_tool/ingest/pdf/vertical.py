@@ -113,15 +113,31 @@ def _steps_right(a: Char, b: Char) -> bool:
 
 
 def down_share(raw: list[dict[str, Any]]) -> float:
-    """Share of consecutive visible glyph pairs (stream order) that step down one column."""
-    ink = [g for g in _glyphs(raw) if not g.space]
-    if len(ink) < 2:
-        return 0.0
-    return sum(1 for a, b in pairwise(ink) if _steps_down(a, b)) / (len(ink) - 1)
+    """Share of consecutive visible glyph pairs (stream order) that step down one column.
+
+    Read straight from pdfplumber's char dicts: every page goes through this test, and a
+    horizontal page (a share near 0) is done with it before any glyph is copied.
+    """
+    prev: tuple[float, float, float] | None = None
+    pairs = down = 0
+    for c in raw:
+        text = c.get("text", "")
+        if not text or text.isspace():
+            continue
+        size = c["size"] if c.get("upright", True) else c["x1"] - c["x0"]
+        cx, top = (c["x0"] + c["x1"]) / 2, c["top"]
+        if prev is not None:
+            pairs += 1
+            em = max(size, prev[2])
+            down += abs(cx - prev[0]) <= STEP_X * em and STEP_Y[0] * em <= top - prev[1] <= STEP_Y[1] * em
+        prev = (cx, top, size)
+    return down / pairs if pairs else 0.0
 
 
 def is_vertical(raw: list[dict[str, Any]]) -> bool:
     """Whether a page's glyphs are set in vertical columns (see the module docstring)."""
+    if down_share(raw) < DOWN_SHARE:
+        return False
     ink = [g for g in _glyphs(raw) if not g.space]
     return len(ink) >= MIN_GLYPHS and _vertical(ink)
 
@@ -315,8 +331,9 @@ def _line(pieces: list[_Piece], core: tuple[float, float], width: float, page_no
 
 def layout_vertical(raw_chars: list[dict[str, Any]], width: float, height: float, page_no: int) -> PageText | None:
     """A vertical page's columns as lines in reading order (see the module docstring), else None."""
-    glyphs = _glyphs(raw_chars)
-    ink = [g for g in glyphs if not g.space]
+    if down_share(raw_chars) < DOWN_SHARE:
+        return None
+    ink = [g for g in _glyphs(raw_chars) if not g.space]
     if len(ink) < MIN_GLYPHS or not _vertical(ink):
         return None
     ink, duplicates = _dedupe(ink)
