@@ -161,13 +161,19 @@ def _vertical(ink: list[Char]) -> bool:
 
 
 def _runs(ink: list[Char]) -> list[_Run]:
+    """Stream-order runs of downward steps; a change of glyph width (a half-width note) starts a new one."""
     runs: list[_Run] = []
     for g in ink:
-        if runs and _steps_down(runs[-1].glyphs[-1], g):
+        if runs and _steps_down(last := runs[-1].glyphs[-1], g) and _same_width(last, g):
             runs[-1].glyphs.append(g)
         else:
             runs.append(_Run([g]))
     return runs
+
+
+def _same_width(a: Char, b: Char) -> bool:
+    wa, wb = a.x1 - a.x0, b.x1 - b.x0
+    return abs(wa - wb) <= (1 - NOTE_SIZE) * max(wa, wb)
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -181,10 +187,14 @@ def _core(col: list[_Run]) -> tuple[float, float]:
 
 
 def _columns(runs: list[_Run]) -> list[list[_Run]]:
-    """Runs grouped into columns by x overlap, right to left; each column's widest-size run anchors it."""
+    """Runs grouped into columns by x overlap, right to left.
+
+    The widest runs (then the longest) anchor the columns, so the two halves of an interlinear
+    note join the column they sit in instead of starting two of their own; an anchor comes first.
+    """
     columns: list[list[_Run]] = []
     anchors: list[tuple[float, float]] = []
-    for run in sorted(runs, key=lambda r: (-len(r.glyphs), -r.cx)):
+    for run in sorted(runs, key=lambda r: (-round(_core([r])[1] - _core([r])[0]), -len(r.glyphs), -r.cx)):
         x0, x1 = run.x0, run.x1
         for i, (a0, a1) in enumerate(anchors):
             if _overlap(x0, x1, a0, a1) >= X_OVERLAP * min(x1 - x0, a1 - a0):
@@ -207,7 +217,7 @@ class _Piece:
 
 def _read_column(col: list[_Run], rank: dict[int, int]) -> list[_Piece]:
     """A column's glyphs in reading order: bands top to bottom, side-by-side runs right to left."""
-    main = _median([g.size for r in col for g in r.glyphs])
+    main = col[0].size  # the anchor run's
     bands: list[list[_Run]] = []
     for run in sorted(col, key=lambda r: r.top):
         if bands and run.top < max(r.bottom for r in bands[-1]) - STEP_Y[0] * run.size:
