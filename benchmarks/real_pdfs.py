@@ -262,8 +262,11 @@ HEADERS = [
 ]  # fmt: skip
 
 
+MIN_PLAIN = 0.05  # CPU seconds: below this (a scan, a one-page file) a ratio is clock resolution
+
+
 def _ratio(ours: float | None, plain: float | None) -> str:
-    return "n/a" if not ours or not plain else f"{ours / plain:.2f}"
+    return "n/a" if ours is None or plain is None or plain < MIN_PLAIN else f"{ours / plain:.2f}"
 
 
 def row(r: dict[str, Any]) -> list[str]:

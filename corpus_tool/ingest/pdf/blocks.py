@@ -36,6 +36,7 @@ _FOOTNOTE_MARK = re.compile(r"[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf*†‡]|�
 _TRAILING = re.compile(r"(?:\[[\d,:\-]+\]|[”’」』）)》】\s\ua1b1\ua1af\ua1b7\ua3a9\ufe42\ufe44\ufe36\ufe3e\ufe3c])+$")
 SENTENCE_END = "。！？!?…；;：:\ua3ae\ua1a3\ua3a1\ua3bf\ua3bb\ua3ba\ufe12\ufe15\ufe16\ufe19\ufe14\ufe13"
 NOT_HEADING_END = "。；，、,;"
+_OPEN_END = re.compile("[\u3400-\u4dbf\u4e00-\u9fff，、,\ufe10\ufe11]\\s*$")  # a line stopped mid-sentence
 # a full sentence with more text after it: a paragraph's line, never a heading
 _INNER_STOP = re.compile(r"[。！？\ufe12\ufe15\ufe16].*[^\s”’」』）)》】\ufe42\ufe44\ufe36\ufe3e\ufe3c]")
 FLOW_SKIP = frozenset({"header", "footer", "page_number", "footnote"})
@@ -293,12 +294,13 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
         return False
     if line.x0 - left > 1.0 * line.size:
         # a block indented as a whole (a hanging note, a quotation) goes on: the line before it was
-        # full, at the same indent or further out, and left its sentence unfinished
+        # full, at the same indent or further out, and stopped in the middle of a sentence (on a Han
+        # character or a comma; a table row or a contents line ends on a number)
         return not (
             same_column
             and prev.x1 >= prev_right - 0.5 * prev.size
             and line.x0 >= prev.x0 - 0.5 * line.size
-            and not ends_sentence(prev.text)
+            and _OPEN_END.search(prev.text) is not None
         )
     return prev.x1 < prev_right - 1.5 * prev.size and ends_sentence(prev.text)
 
