@@ -14,6 +14,7 @@ import pytest
 
 from corpus_tool.ingest.model import HEADING, PARA, TITLE, Extracted
 from corpus_tool.ingest.pdf import extract_pdf
+from corpus_tool.ingest.pdf.furniture import is_page_number
 from corpus_tool.ingest.pdf.layout import PageText, layout_page
 from corpus_tool.ingest.pdf.vertical import NOTE_CLOSE, NOTE_OPEN, is_vertical, layout_vertical
 from corpus_tool.ingest.repair import CleaningLog, clean_text, fix_vertical_forms
@@ -133,6 +134,21 @@ def test_interlinear_note_reads_right_half_then_left_half_inline() -> None:
         "子丑寅卯辰巳午未",
         "天地玄黄宇宙",
     ]
+
+
+def test_rotated_glyphs_of_a_vertical_font_are_read_too() -> None:
+    """Word's vertical text boxes draw ``@font`` glyphs rotated (pdfminer: not upright): same boxes."""
+    chars = _column("天地玄黄宇宙洪荒", 100, 50) + _column("日月盈昃辰宿列张", 80, 50)
+    for c in chars:
+        c["upright"], c["size"] = False, 3.0  # pdfminer's size of a rotated glyph is not its width
+    page = layout_page(chars, 200.0, 300.0, 1)
+    assert page.vertical and page.rotated == 0
+    assert [ln.text for ln in page.lines] == ["天地玄黄宇宙洪荒", "日月盈昃辰宿列张"]
+
+
+def test_chinese_numeral_page_numbers() -> None:
+    assert is_page_number("九一五") and is_page_number("一〇二")
+    assert not is_page_number("第一章") and not is_page_number("一、总则")
 
 
 def test_text_drawn_downwards_without_column_gaps_is_not_vertical() -> None:
