@@ -189,6 +189,32 @@ def fix_private_use(text: str) -> tuple[str, Counter[str]]:
     return _PUA_RE.sub(rep, text), counts
 
 
+# -- vertical presentation forms ---------------------------------------------------------------------
+# The forms vertical typesetting draws (︻一︼ ﹁…﹂ ︵…︶): the text they stand for is the ordinary
+# full-width mark. An explicit table, because NFKC would turn ︵︶︐︓︔︕︖ into ASCII and ︙ into "...".
+_VERTICAL_FORMS = {
+    "\ufe10": "，", "\ufe11": "、", "\ufe12": "。", "\ufe13": "：", "\ufe14": "；", "\ufe15": "！",
+    "\ufe16": "？", "\ufe17": "〖", "\ufe18": "〗", "\ufe19": "…", "\ufe30": "‥", "\ufe31": "—",
+    "\ufe32": "–", "\ufe35": "（", "\ufe36": "）", "\ufe37": "｛", "\ufe38": "｝", "\ufe39": "〔",
+    "\ufe3a": "〕", "\ufe3b": "【", "\ufe3c": "】", "\ufe3d": "《", "\ufe3e": "》", "\ufe3f": "〈",
+    "\ufe40": "〉", "\ufe41": "「", "\ufe42": "」", "\ufe43": "『", "\ufe44": "』", "\ufe47": "［",
+    "\ufe48": "］",
+}  # fmt: skip
+_VERTICAL_RE = re.compile("[" + "".join(_VERTICAL_FORMS) + "]")
+
+
+def fix_vertical_forms(text: str) -> tuple[str, Counter[str]]:
+    """Vertical presentation forms (U+FE10–FE19, U+FE30–FE48) → the ordinary full-width marks."""
+    counts: Counter[str] = Counter()
+
+    def rep(m: re.Match[str]) -> str:
+        out = _VERTICAL_FORMS[m.group(0)]
+        counts[f"{m.group(0)}→{out}"] += 1
+        return out
+
+    return _VERTICAL_RE.sub(rep, text), counts
+
+
 # -- full-width digits and Latin letters --------------------------------------------------------------
 _FULLWIDTH_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
 
@@ -399,6 +425,7 @@ class CleaningLog:
 CHAR_REPAIRS: list[tuple[str, Repair]] = [
     ("private_use", fix_private_use),
     ("glyph_variants", fix_glyph_variants),
+    ("vertical_forms", fix_vertical_forms),
     ("fullwidth_alnum", fix_fullwidth_alnum),
     ("lookalike_punct", fix_lookalike_punct),
 ]

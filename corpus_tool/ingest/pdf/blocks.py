@@ -33,9 +33,10 @@ FRONT_LABEL_RE = re.compile(
     r"|Abstract|ABSTRACT|Key\s*words|KEY\s*WORDS|Keywords|收稿日期|基金项目|作者简介)"
 )
 _FOOTNOTE_MARK = re.compile(r"[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf*†‡]|注\s*[:：]")
-# Founder GBK-row code points (U+A1xx/A3xx, repaired downstream) count as the punctuation they stand for
-_TRAILING = re.compile(r"(?:\[[\d,:\-]+\]|[”’」』）)》】\s\ua1b1\ua1af\ua1b7\ua3a9])+$")
-SENTENCE_END = "。！？!?…；;：:\ua3ae\ua1a3\ua3a1\ua3bf\ua3bb\ua3ba"
+# Founder GBK-row code points (U+A1xx/A3xx) and vertical presentation forms (U+FE1x/FE3x, from vertical
+# pages), both repaired downstream, count as the punctuation they stand for
+_TRAILING = re.compile(r"(?:\[[\d,:\-]+\]|[”’」』）)》】\s\ua1b1\ua1af\ua1b7\ua3a9\ufe42\ufe44\ufe36\ufe3e\ufe3c])+$")
+SENTENCE_END = "。！？!?…；;：:\ua3ae\ua1a3\ua3a1\ua3bf\ua3bb\ua3ba\ufe12\ufe15\ufe16\ufe19\ufe14\ufe13"
 NOT_HEADING_END = "。；，、,;"
 _FULL_STOP = re.compile(r"(?<!\bet al)(?<!\betc)(?<=[\u3400-\u9fff\uf900-\ufaff）)”’》a-z])[.．]$")
 MID_SENTENCE = "，、,"  # a line ending so goes on, even into an inline list item "(2)…"
@@ -43,6 +44,9 @@ _ITEM_RE = re.compile(
     r"[•·●○■□◆◇▪►▶✓※\-–—]|[（(]\s*[0-9a-zA-Z一二三四五六七八九十]{1,3}\s*[）)]|[0-9a-zA-Z]{1,2}[)）]"
     r"|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3251-\u325f]"
 )
+_OPEN_END = re.compile("[\u3400-\u4dbf\u4e00-\u9fff，、,\ufe10\ufe11]\\s*$")  # a line stopped mid-sentence
+# a full sentence with more text after it: a paragraph's line, never a heading
+_INNER_STOP = re.compile(r"[。！？\ufe12\ufe15\ufe16].*[^\s”’」』）)》】\ufe42\ufe44\ufe36\ufe3e\ufe3c]")
 FLOW_SKIP = frozenset({"header", "footer", "page_number", "footnote"})
 
 
@@ -409,7 +413,7 @@ def _distinct_font(line: Line, stats: DocStats) -> bool:
 def heading_kind(line: Line, stats: DocStats) -> str | None:
     """None when ``line`` is not a heading, else its pattern kind ("" when it has none)."""
     t = line.text.strip()
-    if not t or len(t) > 60 or t[-1] in NOT_HEADING_END or ARTICLE_RE.match(t):
+    if not t or len(t) > 60 or t[-1] in NOT_HEADING_END or ARTICLE_RE.match(t) or _INNER_STOP.search(t):
         return None
     if line.size < 0.9 * stats.body_size:
         return None
@@ -491,7 +495,15 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
     ):
         return False
     if line.x0 - left > 1.0 * line.size:
-        return True
+        # a block indented as a whole (a hanging note, a quotation) goes on: the line before it was
+        # full, at the same indent or further out, and stopped in the middle of a sentence (on a Han
+        # character or a comma; a table row or a contents line ends on a number)
+        return not (
+            same_column
+            and prev.x1 >= prev_right - 0.5 * prev.size
+            and line.x0 >= prev.x0 - 0.5 * line.size
+            and _OPEN_END.search(prev.text) is not None
+        )
     return prev.x1 < prev_right - 1.5 * prev.size and ends_sentence(prev.text)
 
 
@@ -576,7 +588,7 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
                 b.cur[-1].text += line.text  # a citation marker wrapped onto a line of its own
             elif b.kind == HEADING and continues_heading(b.cur[-1], line, stats):
                 b.cur.append(line)
-            elif (hk := heading_kind(line, stats)) is not None:
+            elif (hk := heading_kind(line, stats)) is not None and not (hk == "" and _runs_on(b, line, stats)):
                 b.start(HEADING, line, hk)
                 seen_heading = True
             elif b.kind in (PARA, FRONT) and not starts_paragraph(b.cur[-1], line, stats):
@@ -588,6 +600,29 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
     b.flush()
     _set_levels(b.blocks, b.heading_kinds)
     return b.blocks
+
+
+def _runs_on(b: _Builder, line: Line, stats: DocStats) -> bool:
+    """``line`` goes on with a sentence the open paragraph's last line left unfinished, in its style.
+
+    Only style marks such a line as a heading (it is larger than the body size, which a page of
+    small-type commentary can set); set like the line before it, it is no heading of that paragraph.
+    A numbered heading is never taken for a continuation.
+    """
+    if b.kind != PARA or not b.cur:
+        return False
+    prev = b.cur[-1]
+    left, right = stats.edges(prev)
+    return (
+        prev.page == line.page
+        and prev.region == line.region
+        and abs(prev.size - line.size) < 0.3
+        and prev.font == line.font
+        and not ends_sentence(prev.text)
+        and line.dy is not None
+        and line.dy <= 1.3 * stats.pitch  # no space above
+        and prev.x1 - prev.x0 >= 0.7 * (right - left)  # a long line, not a title or a label
+    )
 
 
 def _add(b: _Builder, kind: str, line: Line, join: bool) -> None:

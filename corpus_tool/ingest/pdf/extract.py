@@ -321,6 +321,8 @@ def _triage(pages: list[PageText], unreadable: set[int], log: list[LogEntry]) ->
     for step, counts in (
         ("pdf_rotated_text_dropped", {p.page_no: p.rotated for p in pages if p.rotated}),
         ("pdf_duplicate_glyphs_dropped", {p.page_no: p.duplicates for p in pages if p.duplicates}),
+        ("pdf_vertical_text", {p.page_no: len(p.lines) for p in pages if p.vertical}),  # columns read
+        ("pdf_interlinear_notes", {p.page_no: p.interlinear for p in pages if p.interlinear}),
     ):
         if counts:
             log.append(LogEntry(step, sum(counts.values()), "pages " + _pages(list(counts))))

@@ -87,6 +87,8 @@ class PageText:
     rules: list[tuple[float, float, float]] = field(default_factory=list)  # short rules (x0, x1, y)
     image_cover: float = 0.0  # share of the page area covered by images
     ocr_text: str | None = None
+    vertical: bool = False  # read as vertical columns (see .vertical): lines are in a quarter-turned frame
+    interlinear: int = 0  # two-line interlinear notes (割注) read inline on a vertical page
 
 
 # ---------------------------------------------------------------- lines
@@ -198,6 +200,10 @@ def layout_page(
     Footnote lines (below one of the short ``rules``) are marked and put last, so a
     footnote band never cuts a column in two.
     """
+    from corpus_tool.ingest.pdf.vertical import layout_vertical  # it builds on this module's Line/PageText
+
+    if (vertical := layout_vertical(raw_chars, width, height, page_no)) is not None:
+        return vertical
     chars, rotated = to_chars(raw_chars)
     ink = [c for c in chars if not c.space]
     page = PageText(page_no, width, height, [], rotated=rotated, n_chars=len(ink), rules=rules or [])
