@@ -89,9 +89,10 @@ def test_cnki_first_publication_cover_is_front_matter(db: Path) -> None:
 
 def test_thesis_title_is_not_the_cover_label(db: Path) -> None:
     doc, units, _ = _doc(db, "thesis_bnu_template_manual_cid.pdf")
-    # the cover's 论文题目 field is partly unreadable; the title page repeats it readably
-    assert doc.title.startswith("北京师范大学珠海分校学术论文")
-    assert "本科生毕业论文" in set(units[units.field == "front"].text)
+    # the cover and the Chinese title page are glyphs without a Unicode map (withheld and reported as
+    # unreadable); the title is the first readable title page's, never the cover's generic label
+    assert doc.title.startswith("An Introduction to LAT")
+    assert "毕业论文" not in doc.title
 
 
 @pytest.mark.parametrize("name", ["thesis_tsinghua_proposal_network_analysis.pdf",
@@ -101,7 +102,10 @@ def test_no_table_of_contents_in_thesis_paragraphs(db: Path, name: str) -> None:
     left = units[units.text.map(lambda t: _LEADER_RE.search(t) is not None)]
     assert left.empty, left.text.head().tolist()
     toc = log[log.step == "table_of_contents_removed"]
-    assert len(toc) == 1 and toc["count"].iloc[0] >= 50
+    if name.startswith("thesis_bnu"):  # its contents pages are unreadable glyphs: withheld and reported
+        assert toc.empty and not log[log.step == "pdf_unreadable_page"].empty
+    else:
+        assert len(toc) == 1 and toc["count"].iloc[0] >= 50
 
 
 def test_thesis_toc_entries_are_logged_and_chapters_kept(db: Path) -> None:

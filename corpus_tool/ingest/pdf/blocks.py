@@ -503,6 +503,7 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
             and prev.x1 >= prev_right - 0.5 * prev.size
             and line.x0 >= prev.x0 - 0.5 * line.size
             and _OPEN_END.search(prev.text) is not None
+            and not opens_item(line.text)  # "(2) ……" after a full line is the next item, not its tail
         )
     return prev.x1 < prev_right - 1.5 * prev.size and ends_sentence(prev.text)
 
