@@ -88,7 +88,7 @@ def test_cnki_first_publication_cover_is_front_matter(db: Path) -> None:
 
 
 def test_thesis_title_is_not_the_cover_label(db: Path) -> None:
-    doc, units, _ = _doc(db, "thesis_bnu_template_manual_cid.pdf")
+    doc, _, _ = _doc(db, "thesis_bnu_template_manual_cid.pdf")
     # the cover and the Chinese title page are glyphs without a Unicode map (withheld and reported as
     # unreadable); the title is the first readable title page's, never the cover's generic label
     assert doc.title.startswith("An Introduction to LAT")
