@@ -182,3 +182,18 @@ def test_disk_full_during_ingest_keeps_the_database_consistent(tmp_path: Path) -
         con.close()
     finally:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def test_database_from_an_earlier_version_is_upgraded_by_a_reader(tmp_path: Path) -> None:
+    assert cli("ingest", str(_text_corpus(tmp_path / "docs")), "-q", cwd=tmp_path).returncode == 0
+    con = duckdb.connect(str(tmp_path / "corpus.duckdb"))
+    con.execute("DROP TABLE tables")  # what a database made before PDF tables were stored looks like
+    con.execute("DROP TABLE metadata_conflicts")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    for args in (("info",), ("export", "tables", "--out", "t.csv"), ("export", "metadata_conflicts", "--out", "m.csv")):
+        r = cli(*args, cwd=tmp_path)
+        assert r.returncode == 0, (args, r.stderr)
+    con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchone() == (3,)
+    con.close()

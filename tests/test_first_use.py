@@ -173,3 +173,23 @@ def test_documents_export_opens_well_in_excel(tmp_path: Path) -> None:
     assert row[header.index("fields.类别")] == "报告"
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
     assert ws.column_dimensions["C"].width > 13  # the title column is as wide as its titles
+
+
+def test_command_line_starts_without_the_analysis_libraries(tmp_path: Path) -> None:
+    """`--help` and the parsing of every command import no pandas, scipy, sklearn or pdfplumber: those load
+    when a command runs (the time it saves is measured in benchmarks/startup.py)."""
+    probe = ("import sys, corpus_tool.cli; "
+             "print(sorted(m for m in ('pandas', 'scipy', 'sklearn', 'pdfplumber', 'gensim', 'matplotlib', 'jieba') "
+             "if m in sys.modules))")
+    r = run([sys.executable, "-c", probe], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
+
+
+def test_cli_choices_match_the_code_they_stand_for() -> None:
+    from corpus_tool.analyse.options import DEFAULT_TOPIC_POS, TEXT_FIELDS, TOPIC_MODELS
+    from corpus_tool.analyse.topics.models import MODELS
+    from corpus_tool.analyse.topics.units import DEFAULT_POS
+    from corpus_tool.analyse.units import TEXT_FIELDS as UNIT_FIELDS
+
+    assert tuple(MODELS) == TOPIC_MODELS and DEFAULT_POS == DEFAULT_TOPIC_POS and UNIT_FIELDS == TEXT_FIELDS

@@ -19,10 +19,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from corpus_tool.analyse.options import TEXT_FIELDS
 from corpus_tool.analyse.query import DOCUMENT_FIELDS, FilterError, field_sql, parse_filter
 from corpus_tool.store.db import CorpusDB
 
-TEXT_FIELDS = ("title", "abstract", "keywords", "heading", "body")
 CORPUS = "corpus"  # --by corpus: one group holding every selected document
 DOCUMENT = "document"  # --by document: one group per document (same as --by doc_id)
 # A token counts as a word when it holds a letter or a Han character: punctuation and bare numbers

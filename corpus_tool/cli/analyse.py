@@ -8,25 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from corpus_tool.analyse.coding import DictionaryError, code_corpus, load_dictionary, starter_dictionary_path
-from corpus_tool.analyse.collocations import collocations as collocations_fn
-from corpus_tool.analyse.collocations import ngrams as ngrams_fn
-from corpus_tool.analyse.frequency import frequencies
-from corpus_tool.analyse.keyness import keyness as keyness_fn
-from corpus_tool.analyse.keywords import keywords as keywords_fn
-from corpus_tool.analyse.kwic import kwic as kwic_fn
-from corpus_tool.analyse.query import FilterError
-from corpus_tool.analyse.result import AnalysisResult
-from corpus_tool.analyse.units import TEXT_FIELDS, NoSegmentationError, TokenFilter
+from corpus_tool.analyse.options import TEXT_FIELDS
 from corpus_tool.cli.app import DEFAULT_DB, DbOption, app, fail
-from corpus_tool.export.methods import load_record, methods_text
-from corpus_tool.export.results import save_result
-from corpus_tool.export.runrecord import command_line
-from corpus_tool.export.tables import FORMATS
+from corpus_tool.export.formats import FORMATS
+
+if TYPE_CHECKING:
+    from corpus_tool.analyse.result import AnalysisResult
+    from corpus_tool.analyse.units import TokenFilter
+
+# Command modules import the analyses inside the commands, so that `--help` and every other command
+# do not pay for pandas, scipy and scikit-learn (python -X importtime shows where start-up goes).
 
 OutOption = Annotated[Path | None, typer.Option(
     "--out", "-o", help="输出文件（.csv/.xlsx/.parquet），不给则在终端显示前 20 行 / output file, format from suffix; "
@@ -54,6 +49,8 @@ def _split(value: str | None) -> tuple[str, ...]:
 
 
 def _token_filter(keep_stopwords: bool, pos: str | None, min_chars: int, fields: str | None) -> TokenFilter:
+    from corpus_tool.analyse.units import TokenFilter
+
     try:
         return TokenFilter(keep_stopwords=keep_stopwords, pos=_split(pos), min_chars=min_chars, fields=_split(fields))
     except ValueError as exc:
@@ -70,6 +67,12 @@ def _run(compute: Callable[[], AnalysisResult], out: Path | None, zh: bool, name
          options: dict[str, Any]) -> None:
     """Run one analysis, save it and its run record (or print it when no ``out``), report; turn known errors
     into clear messages."""
+    from corpus_tool.analyse.coding import DictionaryError
+    from corpus_tool.analyse.query import FilterError
+    from corpus_tool.analyse.units import NoSegmentationError
+    from corpus_tool.export.results import save_result
+    from corpus_tool.export.runrecord import command_line
+
     if out is not None:
         _check_out(out)
     try:
@@ -114,6 +117,8 @@ def freq(
     options = {"db": str(db), "by": by, "top": top, "min_freq": min_freq, "where": where,
                "include_duplicates": include_duplicates, "keep_stopwords": keep_stopwords, "pos": pos,
                "min_chars": min_chars, "fields": fields, "drop_missing": drop_missing}
+    from corpus_tool.analyse.frequency import frequencies
+
     _run(lambda: frequencies(db, by=by, top=top, min_freq=min_freq, where=where,
                              include_duplicates=include_duplicates, token_filter=tf, drop_missing=drop_missing),
          out, zh_headers, "freq", [], options)
@@ -150,6 +155,8 @@ def keywords(
                "reference_where": reference_where, "window": window if method == "textrank" else None,
                "where": where, "include_duplicates": include_duplicates, "keep_stopwords": keep_stopwords,
                "pos": pos, "min_chars": min_chars, "fields": fields, "drop_missing": drop_missing}
+    from corpus_tool.analyse.keywords import keywords as keywords_fn
+
     _run(lambda: keywords_fn(db, method=method, by=by, top=top, reference=reference, reference_where=reference_where,
                              window=window, where=where, include_duplicates=include_duplicates, token_filter=tf,
                              drop_missing=drop_missing),
@@ -185,6 +192,8 @@ def keyness(
                "include_duplicates": include_duplicates, "keep_stopwords": keep_stopwords, "pos": pos,
                "min_chars": min_chars, "fields": fields}
     ref: str | Path = reference if reference == "rest" else Path(reference)
+    from corpus_tool.analyse.keyness import keyness as keyness_fn
+
     _run(lambda: keyness_fn(db, target=target, reference=ref, measure=measure, min_freq=min_freq, top=top,
                             where=where, reference_where=reference_where, include_duplicates=include_duplicates,
                             token_filter=tf),
@@ -224,6 +233,9 @@ def _ngram_command(name: str, default_measure: str, default_min: int | None, def
         options = {"db": str(db), "n": n, "measure": measure, "window": window, "min_freq": min_freq, "node": node,
                    "top": top, "where": where, "include_duplicates": include_duplicates,
                    "keep_stopwords": keep_stopwords, "pos": pos, "min_chars": min_chars, "fields": fields}
+        from corpus_tool.analyse.collocations import collocations as collocations_fn
+        from corpus_tool.analyse.collocations import ngrams as ngrams_fn
+
         fn = ngrams_fn if name == "ngrams" else collocations_fn
 
         def compute() -> AnalysisResult:
@@ -266,6 +278,8 @@ def kwic(
     options = {"db": str(db), "window": window, "regex": regex, "sort": sort, "whole_tokens": whole_tokens,
                "ignore_case": ignore_case, "fields": fields, "where": where,
                "include_duplicates": include_duplicates}
+    from corpus_tool.analyse.kwic import kwic as kwic_fn
+
     _run(lambda: kwic_fn(db, term, mode=mode, window=window, sort=sort, fields=_split(fields),
                          whole_tokens=whole_tokens, ignore_case=ignore_case, where=where,
                          include_duplicates=include_duplicates),
@@ -286,6 +300,8 @@ def code(
     drop_missing: DropMissingOption = False,
     zh_headers: ZhOption = False,
 ) -> None:
+    from corpus_tool.analyse.coding import DictionaryError, code_corpus, load_dictionary, starter_dictionary_path
+
     path = starter_dictionary_path() if dictionary == "starter" else Path(dictionary)
     try:
         loaded = load_dictionary(path)
@@ -304,6 +320,8 @@ def methods(
     lang: Annotated[str, typer.Option("--lang", help="zh | en | both")] = "both",
 ) -> None:
     try:
+        from corpus_tool.export.methods import load_record, methods_text
+
         typer.echo(methods_text(load_record(run_json), lang))
     except ValueError as exc:
         raise fail(str(exc), 2) from exc

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from corpus_tool.cli.app import fail
-from corpus_tool.parallel import Engine, EngineError, make_engine
+
+if TYPE_CHECKING:
+    from corpus_tool.parallel import Engine
 
 EngineOption = Annotated[str, typer.Option(
     "--engine",
@@ -25,6 +27,8 @@ SchedulerOption = Annotated[str | None, typer.Option(
 @contextmanager
 def open_engine(name: str, jobs: int, scheduler: str | None) -> Iterator[Engine]:
     """The engine the options ask for, closed at the end; an unusable one exits with code 2."""
+    from corpus_tool.parallel import EngineError, make_engine
+
     try:
         engine = make_engine(name, jobs=jobs, scheduler=scheduler)
     except EngineError as exc:

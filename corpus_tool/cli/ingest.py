@@ -6,19 +6,20 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from corpus_tool.cli.app import DEFAULT_DB, DbOption, app, fail
 from corpus_tool.cli.engine import EngineOption, SchedulerOption, open_engine
-from corpus_tool.export.runrecord import run_record, write_run_record
-from corpus_tool.export.tables import ExportFormatError, with_field_columns, write_table, write_table_grid
-from corpus_tool.ingest.document import IngestOptions
 from corpus_tool.ingest.filenames import readable_path, stored_path
-from corpus_tool.ingest.pipeline import IngestSummary, ingest_paths
-from corpus_tool.store.db import EXPORT_COLUMNS, CorpusDB
+from corpus_tool.store.exports import EXPORT_COLUMNS
+
+if TYPE_CHECKING:  # imported in the commands: `--help` and the other commands do not pay for them
+    import pandas as pd
+
+    from corpus_tool.ingest.pipeline import IngestSummary
+    from corpus_tool.store.db import CorpusDB
 
 # Exit codes of `ingest`, so that scripts can tell what happened.
 UNSUPPORTED_HINT = ("请把 .doc/.wps 另存为 .docx 或 PDF，.pptx/.ppt 导出为 PDF / save .doc/.wps as .docx or PDF and "
@@ -69,7 +70,10 @@ def ingest(
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="每读完一个文件输出一行（适合日志）/ one line per file read, for logs")] = False,
 ) -> None:
+    from corpus_tool.ingest.document import IngestOptions
     from corpus_tool.ingest.manifest import ManifestError, ManifestSet, load_manifest
+    from corpus_tool.ingest.pipeline import ingest_paths
+    from corpus_tool.store.db import CorpusDB
 
     options = IngestOptions(
         ocr=ocr, to_simplified=to_simplified, text_column=text_column, max_pages=max_pages,
@@ -329,6 +333,9 @@ def export(
     grid: Annotated[bool, typer.Option(
         "--grid", help="tables: 按原表格网格写入 .xlsx / write each table as its grid (.xlsx)")] = False,
 ) -> None:
+    from corpus_tool.export.runrecord import run_record, write_run_record
+    from corpus_tool.export.tables import ExportFormatError, with_field_columns, write_table, write_table_grid
+
     if table not in EXPORT_COLUMNS:
         raise fail(f"unknown table {table!r}; choose from {', '.join(EXPORT_COLUMNS)} (未知数据表)", 2)
     if grid and table != "tables":
@@ -379,6 +386,8 @@ def _current_segmentation(store: CorpusDB) -> dict[str, object] | None:
 
 
 def _is_blank(value: object) -> bool:
+    import pandas as pd
+
     try:
         if pd.isna(value):  # type: ignore[call-overload]
             return True
@@ -407,6 +416,8 @@ def _print_duplicates(store: CorpusDB, show_all: bool) -> None:
 
 
 def _open(db: Path) -> CorpusDB:
+    from corpus_tool.store.db import CorpusDB
+
     try:
         return CorpusDB(db, read_only=True)
     except FileNotFoundError as exc:

@@ -7,12 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
-from corpus_tool.analyse.query import FilterError
-from corpus_tool.analyse.topics import MODELS, TopicUnitsError, fit_topics, parse_k, write_topics
-from corpus_tool.analyse.topics.units import DEFAULT_POS
-from corpus_tool.analyse.units import TEXT_FIELDS, NoSegmentationError
+from corpus_tool.analyse.options import DEFAULT_TOPIC_POS as DEFAULT_POS
+from corpus_tool.analyse.options import TEXT_FIELDS
+from corpus_tool.analyse.options import TOPIC_MODELS as MODELS
 from corpus_tool.cli.app import DEFAULT_DB, DbOption, app, fail
-from corpus_tool.export.runrecord import command_line
 
 FORMATS = ("csv", "xlsx", "parquet")
 
@@ -91,6 +89,11 @@ def topics(
     fmt = fmt.lower().lstrip(".")
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}: use csv, xlsx or parquet (请使用 csv/xlsx/parquet)", 2)
+    from corpus_tool.analyse.query import FilterError
+    from corpus_tool.analyse.topics import TopicUnitsError, fit_topics, parse_k, write_topics
+    from corpus_tool.analyse.units import NoSegmentationError
+    from corpus_tool.export.runrecord import command_line
+
     if model not in MODELS:
         raise fail(f"未知模型 / unknown model {model!r}; choose from {', '.join(MODELS)}", 2)
     if not db.exists():

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-FORMATS = (".csv", ".xlsx", ".parquet")
+from corpus_tool.export.formats import FORMATS
+
 FLOAT_FORMAT = "%.6g"
 MAX_XLSX_WIDTH = 60  # characters: longer cells wrap in Excel rather than push every other column away
 

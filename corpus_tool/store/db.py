@@ -8,18 +8,20 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
+
+if TYPE_CHECKING:  # DuckDB loads pandas itself when a query returns a DataFrame
+    import pandas as pd
 
 from corpus_tool.ingest.filenames import stored_path
 from corpus_tool.ingest.model import Document
-from corpus_tool.store.opening import NotADatabaseError, connect, translate
+from corpus_tool.store.exports import EXPORT_COLUMNS, EXPORT_ORDER
+from corpus_tool.store.opening import DatabaseLockedError, NotADatabaseError, connect, translate
 
 DEFAULT_DB = "corpus.duckdb"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: tables, metadata_conflicts
 
 # Columns added after version 1: databases made before get them on open.
 ADDED_COLUMNS: list[tuple[str, str, str]] = [
@@ -29,48 +31,6 @@ ADDED_COLUMNS: list[tuple[str, str, str]] = [
 ]
 # What the ingest pipeline stores per file: (size, mtime, file_hash, settings).
 FileRow = tuple[int, float, str, str]
-
-# Tables a user can export, with their columns in a fixed order (the public contract first).
-EXPORT_COLUMNS: dict[str, list[str]] = {
-    "documents": [
-        "doc_id", "source_path", "title", "year", "date", "issuer", "doc_number", "doc_type", "abstract",
-        "keywords", "n_chars", "authors", "format", "encoding", "script", "n_pages", "scanned_pages",
-        "canonical_id", "similarity", "fields", "sources", "classification", "doi",
-    ],
-    "sections": ["doc_id", "section_no", "level", "title", "parent_no"],
-    "paragraphs": ["doc_id", "para_no", "section_no", "section_title", "text", "field", "page"],
-    "citations": ["doc_id", "para_no", "number", "page", "offset"],
-    "footnotes": ["doc_id", "footnote_no", "page", "text"],
-    "tables": ["doc_id", "table_no", "page", "row", "col", "row_span", "col_span", "text", "n_rows", "n_cols"],
-    "log": ["doc_id", "source_path", "step", "count", "detail"],
-    "errors": ["source_path", "error", "detail"],
-    "metadata_conflicts": ["doc_id", "source_path", "field", "manifest_value", "manifest_source", "text_value",
-                           "text_source"],
-    "files": ["source_path", "doc_id", "size", "file_hash", "file_path"],
-    "relations": ["doc_id", "relation", "title", "issuer", "doc_type", "doc_number", "target_doc_id"],
-    "tokens": ["doc_id", "para_no", "position", "token", "pos", "start", "is_stop"],
-    "segmentations": ["seg_id", "settings", "corpus_fingerprint", "current"],
-    "runs": ["run_id", "command", "params", "started", "finished", "summary"],
-}
-
-# Deterministic row order of every export.
-EXPORT_ORDER: dict[str, str] = {
-    "documents": "doc_id",
-    "sections": "doc_id, section_no",
-    "paragraphs": "doc_id, para_no",
-    "citations": "doc_id, para_no, \"offset\", number",
-    "footnotes": "doc_id, footnote_no",
-    "tables": 'doc_id, table_no, "row", col',
-    "log": "doc_id, step, detail",
-    "errors": "source_path",
-    "metadata_conflicts": "doc_id, field",
-    "files": "source_path",
-    "relations": "doc_id, relation, title",
-    "tokens": "doc_id, para_no, position",
-    "segmentations": "seg_id",
-    "runs": "rowid",  # the order the commands ran in
-}
-
 
 class CorpusDB:
     """A connection to one corpus database file, with the schema created on open.
@@ -82,6 +42,8 @@ class CorpusDB:
     def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.con = connect(self.path, read_only=read_only)
+        if read_only and self._stored_version() != SCHEMA_VERSION:
+            self._upgrade_then_reopen()
         if not read_only:
             self._check_is_corpus()
             self.con.execute(resources.files("corpus_tool.store").joinpath("schema.sql").read_text("utf-8"))
@@ -92,6 +54,26 @@ class CorpusDB:
 
     def close(self) -> None:
         self.con.close()
+
+    def _stored_version(self) -> str | None:
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.Error:  # no meta table yet: an empty or foreign file, judged by the writer
+            return SCHEMA_VERSION
+        return row[0] if row else None
+
+    def _upgrade_then_reopen(self) -> None:
+        """A database made by an earlier version lacks newer tables: add them (a short write), then read.
+
+        When another process holds the file, the reader goes on with what is there, and a table that is
+        missing says so when it is queried.
+        """
+        self.con.close()
+        try:
+            CorpusDB(self.path).close()
+        except DatabaseLockedError:
+            pass
+        self.con = connect(self.path, read_only=True)
 
     def _check_is_corpus(self) -> None:
         """A DuckDB file that holds other tables but no corpus is someone else's database: never touch it."""
@@ -304,5 +286,7 @@ def _insert_many(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[tupl
         return
     # column names from a query: `DESCRIBE tables` would list the database's tables instead
     names = [d[0] for d in con.execute(f"SELECT * FROM main.{table} LIMIT 0").description]
+    import pyarrow as pa
+
     arrow = pa.table({name: [r[i] for r in rows] for i, name in enumerate(names)})  # noqa: F841
     con.execute(f"INSERT INTO {table} SELECT * FROM arrow")

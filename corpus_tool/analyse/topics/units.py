@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from corpus_tool.analyse.options import DEFAULT_TOPIC_POS
 from corpus_tool.analyse.units import (
     TEXT_FIELDS,
     WORD_RE,
@@ -45,7 +46,7 @@ UNITS = (PARAGRAPH, DOCUMENT)
 # abbreviations (j), fixed expressions (l) and Latin-letter terms (eng: GDP, CPI). Numbers, measure
 # words, time words, pronouns and function words are left out, and so are words in no dictionary
 # (``un``), which in this corpus are mostly HMM fragments such as 这是 or 一是.
-DEFAULT_POS: tuple[str, ...] = ("n", "v", "a", "b", "i", "j", "l", "eng")
+DEFAULT_POS = DEFAULT_TOPIC_POS
 
 
 class TopicUnitsError(ValueError):
