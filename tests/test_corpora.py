@@ -17,7 +17,8 @@ from conftest import shared_path
 from corpus_tool.ingest.document import IngestOptions
 from corpus_tool.ingest.metadata import normalize_doc_number, normalize_issuer
 from corpus_tool.ingest.pipeline import ingest_paths
-from corpus_tool.store.db import EXPORT_COLUMNS, CorpusDB
+from corpus_tool.store.db import CorpusDB
+from corpus_tool.store.exports import DATA_TABLES
 from corpus_tool.store.views import analysable_docs_sql
 
 pytestmark = pytest.mark.slow
@@ -148,7 +149,7 @@ def test_near_duplicates_are_left_out_of_analyses_by_default(corpus: dict) -> No
 
 def test_reingesting_the_unchanged_corpus_adds_nothing(corpus: dict) -> None:
     with CorpusDB(corpus["db"], read_only=True) as store:
-        before = {t: store.table(t) for t in EXPORT_COLUMNS}
+        before = {t: store.table(t) for t in DATA_TABLES}
     summary = ingest_paths(corpus_folders(corpus["root"]), corpus["db"], manifests=corpus["manifests"], jobs=2)
     assert summary.unchanged == summary.files == corpus["summary"].files
     assert summary.ingested == summary.failed == summary.duplicates == 0

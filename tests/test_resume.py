@@ -19,7 +19,8 @@ from conftest import shared_path
 from corpus_tool.ingest.convert import detect_script
 from corpus_tool.ingest.document import IngestOptions
 from corpus_tool.ingest.pipeline import ingest_paths
-from corpus_tool.store.db import EXPORT_COLUMNS, CorpusDB
+from corpus_tool.store.db import CorpusDB
+from corpus_tool.store.exports import DATA_TABLES
 
 CLI = [sys.executable, "-c", "from corpus_tool.cli import main; main()"]
 
@@ -27,11 +28,11 @@ CLI = [sys.executable, "-c", "from corpus_tool.cli import main; main()"]
 def export_all(db: Path) -> dict[str, pd.DataFrame]:
     """Every exportable table, in its export order: what a user could ever see of the corpus."""
     with CorpusDB(db, read_only=True) as store:
-        return {table: store.table(table) for table in EXPORT_COLUMNS}
+        return {table: store.table(table) for table in DATA_TABLES}
 
 
 def assert_same_corpus(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
-    for table in EXPORT_COLUMNS:
+    for table in DATA_TABLES:
         pd.testing.assert_frame_equal(a[table], b[table], obj=table)
 
 

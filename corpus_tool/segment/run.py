@@ -248,10 +248,14 @@ def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int],
         ).to_arrow_reader(8192)
         parts: list[pa.RecordBatch] = []
         part_id = -1
+
+        def chunk(pieces: list[pa.RecordBatch]) -> pa.RecordBatch:
+            # converted chunk by chunk: a whole reader batch as Python strings would grow with the corpus
+            joined = pa.concat_batches(pieces)
+            return joined if converted is None else _simplified(joined, converted)
+
         for batch in reader:
             batch = batch.cast(CHUNK_SCHEMA)
-            if converted is not None:
-                batch = _simplified(batch, converted)
             lens = pc.fill_null(pc.utf8_length(batch.column(2)), 0).to_numpy().astype(np.int64)
             ids = (stats["n_chars"] + np.cumsum(lens) - lens) // chunk_chars
             stats["n_chars"] += int(lens.sum())
@@ -259,12 +263,12 @@ def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int],
             cuts = [0, *(np.flatnonzero(np.diff(ids)) + 1).tolist(), batch.num_rows]
             for a, b in pairwise(cuts):
                 if parts and ids[a] != part_id:
-                    yield pa.concat_batches(parts)
+                    yield chunk(parts)
                     parts = []
                 parts.append(batch.slice(a, b - a))
                 part_id = int(ids[a])
         if parts:
-            yield pa.concat_batches(parts)
+            yield chunk(parts)
     finally:
         cur.close()
 
@@ -371,15 +375,14 @@ def _segment_into(cdb: CorpusDB, settings: SegmentSettings, where: str, engine: 
     n_docs = con.execute(f"SELECT count(DISTINCT doc_id) FROM paragraphs {where}").fetchone()
     summary.n_docs = n_docs[0] if n_docs else 0
     # The script of each document was detected at ingest (documents.script).
+    # counted in SQL: a list of every document would grow the segmenting process with the corpus
     scripts = con.execute(
-        f"SELECT doc_id, coalesce(script, 'unknown') FROM documents WHERE doc_id IN "
-        f"(SELECT DISTINCT doc_id FROM paragraphs {where}) ORDER BY doc_id").fetchall()
-    for _, script in scripts:
-        summary.scripts[script] = summary.scripts.get(script, 0) + 1
-    summary.scripts = dict(sorted(summary.scripts.items()))
+        f"SELECT coalesce(script, 'unknown') AS s, count(*) FROM documents WHERE doc_id IN "
+        f"(SELECT DISTINCT doc_id FROM paragraphs {where}) GROUP BY s ORDER BY s").fetchall()
+    summary.scripts = {script: n for script, n in scripts}
     converted: dict[str, int] | None = {} if settings.to_simplified else None
     if not settings.to_simplified:
-        summary.kept_traditional = sum(1 for _, script in scripts if script in ("traditional", "mixed"))
+        summary.kept_traditional = sum(n for script, n in scripts if script in ("traditional", "mixed"))
     con.execute("BEGIN TRANSACTION")
     try:
         if not where:

@@ -57,10 +57,10 @@ class CorpusDB:
 
     def _stored_version(self) -> str | None:
         try:
-            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            rows = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
         except duckdb.Error:  # no meta table yet: an empty or foreign file, judged by the writer
             return SCHEMA_VERSION
-        return row[0] if row else None
+        return rows[0][0] if rows else None
 
     def _upgrade_then_reopen(self) -> None:
         """A database made by an earlier version lacks newer tables: add them (a short write), then read.

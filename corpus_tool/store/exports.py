@@ -43,4 +43,8 @@ EXPORT_ORDER: dict[str, str] = {
     "runs": "rowid",  # the order the commands ran in
 }
 
-__all__ = ["EXPORT_COLUMNS", "EXPORT_ORDER"]
+# Tables about how the corpus was made rather than what it holds: a re-run adds to them.
+PROVENANCE_TABLES = ("segmentations", "runs")
+DATA_TABLES = tuple(t for t in EXPORT_COLUMNS if t not in PROVENANCE_TABLES)
+
+__all__ = ["DATA_TABLES", "EXPORT_COLUMNS", "EXPORT_ORDER", "PROVENANCE_TABLES"]
