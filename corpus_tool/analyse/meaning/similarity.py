@@ -1,0 +1,84 @@
+"""Document similarity: cosine over TF-IDF rows (or over mean word vectors), top-k per document and a matrix.
+
+TF-IDF: the documents × terms counts of the stored tokens, scikit-learn's smoothed IDF
+(ln((1 + N) / (1 + df)) + 1) and L2-normalised rows, so cosine is a sparse dot product (no dense N × N
+matrix unless a matrix is asked for, and then only for the selection). ``embedding``: each document's mean
+of its tokens' unit vectors in a trained word2vec model. Similarities are floats (cntext returns strings).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from corpus_tool.analyse.meaning.base import doc_years, read_tokens
+from corpus_tool.analyse.result import AnalysisResult, analysis_context
+from corpus_tool.analyse.units import CORPUS, Selection, TokenFilter
+from corpus_tool.store.db import CorpusDB
+
+METHODS = ("tfidf", "embedding")
+PAIR_COLUMNS = ["doc_id", "year", "title", "rank", "other_doc_id", "other_year", "other_title", "similarity"]
+MAX_MATRIX = 2000  # documents: a larger square matrix is refused (use top-k pairs)
+
+
+def similarity(db: str | Path | CorpusDB, *, method: str = "tfidf", top: int = 5, matrix: bool = False,
+               model: str = "word2vec", where: str | None = None, include_duplicates: bool = False,
+               token_filter: TokenFilter | None = None) -> AnalysisResult:
+    """The ``top`` most similar documents of each document (``table``); with ``matrix``, the full similarity
+    matrix of the selection in ``tables["matrix"]`` (rows and columns in doc_id order)."""
+    if method not in METHODS:
+        raise ValueError(f"未知方法 / unknown method {method!r}; choose {', '.join(METHODS)}")
+    token_filter = token_filter or TokenFilter(min_chars=1)
+    selection = Selection(where, include_duplicates, CORPUS)
+    params = {"method": method, "top": top, "matrix": matrix, "model": model if method == "embedding" else None,
+              "token_filter": token_filter.to_dict(), **selection.to_dict()}
+    with analysis_context(db, selection, token_filter) as ctx:
+        stream = read_tokens(ctx)
+        docs = ctx.docs
+        corpus, segmentation = ctx.corpus, ctx.segmentation
+        years = doc_years(ctx.store.con, docs["doc_id"].tolist())
+        emb = None
+        if method == "embedding":
+            from corpus_tool.analyse.meaning.embeddings import load_embeddings
+
+            emb = load_embeddings(ctx.store, model)
+    x = doc_vectors(stream, emb)
+    sims = (x @ x.T)
+    sims = sims.toarray() if hasattr(sims, "toarray") else np.asarray(sims)
+    np.fill_diagonal(sims, np.nan)
+    ids, titles = docs["doc_id"].tolist(), docs["title"].fillna("").tolist()
+    rows = []
+    for i in range(len(ids)):
+        row = np.nan_to_num(sims[i], nan=-np.inf)
+        order = np.lexsort((np.arange(len(ids)), -row))[: min(top, len(ids) - 1)]
+        rows += [(ids[i], years.get(ids[i]), titles[i], r, ids[j], years.get(ids[j]), titles[j], float(sims[i, j]))
+                 for r, j in enumerate(order, 1)]
+    table = pd.DataFrame(rows, columns=PAIR_COLUMNS).astype({"year": "Int64", "other_year": "Int64"})
+    tables = {}
+    if matrix:
+        if len(ids) > MAX_MATRIX:
+            raise ValueError(f"相似度矩阵最多 {MAX_MATRIX} 篇 / the matrix is limited to {MAX_MATRIX} documents: "
+                             "select fewer with --where")
+        full = sims.copy()
+        np.fill_diagonal(full, 1.0)
+        tables["matrix"] = pd.DataFrame(full, columns=ids).assign(doc_id=ids)[["doc_id", *ids]]
+    return AnalysisResult("docsim", table, params, corpus, segmentation, tables=tables)
+
+
+def doc_vectors(stream, emb=None):  # type: ignore[no-untyped-def]
+    """L2-normalised document vectors: TF-IDF rows (sparse) or mean unit word vectors (dense)."""
+    if emb is None:
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        return TfidfTransformer(norm="l2", smooth_idf=True).fit_transform(stream.doc_term_matrix()).tocsr()
+    wv = emb.wv
+    known = np.array([t in wv.key_to_index for t in stream.vocab])
+    vecs = np.zeros((len(stream.vocab), wv.vector_size))
+    vecs[known] = wv.get_normed_vectors()[[wv.key_to_index[t] for t in np.asarray(stream.vocab)[known]]]
+    out = np.zeros((len(stream.docs), wv.vector_size))
+    use = known[stream.term]
+    np.add.at(out, stream.doc[use], vecs[stream.term[use]])
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms > 0, norms, 1.0)
