@@ -340,3 +340,59 @@ def test_second_corpus_with_its_own_dictionary(tmp_path: Path) -> None:
     split = a.expand(["新型工业化"], method="sopmi", top=10)
     assert split.table.empty and "新型工业化" in split.warnings[0]
     assert a.readability().table["words"].sum() > b.readability().table["words"].sum()  # one token, not two
+
+
+# -- plots: every plot type draws its Chinese labels ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def results(gov_db: Path, model) -> dict:
+    import corpus_tool as ct
+
+    c = ct.Corpus(gov_db)
+    return {
+        "neighbours": lambda: c.similar(["新质生产力", "高质量发展"], top=8).plot(),
+        "projection": lambda: c.project("政府,计划 ↔ 市场,竞争", bootstrap=50).plot(),
+        "projection_documents": lambda: c.project("政府,计划 ↔ 市场,竞争", by="document", bootstrap=20,
+                                                  where="year >= 2020").plot(),
+        "network": lambda: c.network(where="year >= 2018").plot(labels=25),
+        "correspondence": lambda: c.correspondence(where="year >= 2000").plot(),
+        "dendrogram": lambda: c.cluster(top=25).plot(),
+        "similarity": lambda: c.similarity(matrix=True, where="year >= 2015").plot(),
+        "readability": lambda: c.readability(where="year >= 2000").plot(),
+    }
+
+
+@pytest.mark.parametrize("kind", ["neighbours", "projection", "projection_documents", "network", "correspondence",
+                                  "dendrogram", "similarity", "readability"])
+def test_meaning_plots_draw_chinese(kind: str, results: dict) -> None:
+    from test_plots import assert_glyphs_drawn, chinese_texts, render
+
+    fig = results[kind]()
+    texts = chinese_texts(fig)
+    assert texts, "no Chinese label to check"
+    _, missing = render(fig)
+    assert not missing, missing
+    for text in texts:
+        assert_glyphs_drawn(text)
+
+
+def test_network_plot_labels_only_the_central_nodes(results: dict) -> None:
+    from matplotlib.text import Annotation
+
+    fig = results["network"]()
+    labels = [t.get_text() for t in fig.findobj(Annotation)]
+    assert 10 <= len(labels) <= 25  # the 25 most central, less those that would overlap a label already drawn
+
+
+def test_api_exports_carry_the_command_line(gov_db: Path, model, tmp_path: Path) -> None:
+    import json
+
+    import corpus_tool as ct
+
+    c = ct.Corpus(gov_db)
+    paths = c.similar("高质量发展", top=5).to_csv(tmp_path / "near.csv")
+    record = json.loads(paths[-1].read_text("utf-8"))
+    assert record["command_line"].startswith("corpus-tool similar '高质量发展' --db ")
+    net = c.network(where="year >= 2024")
+    files = {p.name for p in net.to_files(tmp_path / "net")}
+    assert {"nodes.csv", "edges.csv", "network.gexf", "network.graphml"} <= files
+    assert nx.read_gexf(net.to_gexf(tmp_path / "one.gexf")).number_of_edges() == len(net.edges)

@@ -14,6 +14,32 @@ from matplotlib.figure import Figure
 from corpus_tool.plot.style import BAR_COLOR, GRID_COLOR, LINE_COLOR, cjk_context, colors, new_figure, shorten
 
 
+def place_labels(ax: object, xs: np.ndarray, ys: np.ndarray, labels: list[str], *, fontsize: float = 9,
+                 taken: list[tuple[float, float, float, float]] | None = None, dy: float = 0.0,
+                 **style: object) -> int:
+    """Draw labels in the given order (most important first), leaving out any that would overlap one already
+    drawn: Chinese labels never pile into a blot. Returns how many were drawn. Sizes are estimated from the
+    font size (a CJK character is about one em wide), in display pixels; ``dy`` lifts labels above their points
+    (in points)."""
+    ax.autoscale_view()  # type: ignore[attr-defined]
+    fig = ax.figure  # type: ignore[attr-defined]
+    points = ax.transData.transform(np.column_stack([xs, ys]))  # type: ignore[attr-defined]
+    em = fontsize * fig.dpi / 72
+    boxes = taken if taken is not None else []
+    drawn = 0
+    for (px, py), (x, y), text in zip(points, zip(xs, ys, strict=True), labels, strict=True):
+        w = em * sum(1.0 if ord(ch) > 0x2E7F else 0.6 for ch in text) + 4
+        py += dy * fig.dpi / 72
+        box = (px - w / 2, py - em * 0.7, px + w / 2, py + em * 0.7)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+            continue
+        boxes.append(box)
+        ax.annotate(text, (x, y), xytext=(0, dy), textcoords="offset points", fontsize=fontsize,  # type: ignore[attr-defined]
+                    ha="center", va="center", **style)
+        drawn += 1
+    return drawn
+
+
 def plot_neighbours(table: pd.DataFrame, *, top: int = 10, title: str | None = None) -> Figure:
     """Horizontal bars of each query's nearest neighbours by cosine, one panel per query."""
     queries = list(dict.fromkeys(table["query"]))
@@ -86,12 +112,11 @@ def plot_network(nodes: pd.DataFrame, edges: pd.DataFrame, *, labels: int = 30, 
         a.scatter(nodes["x"], nodes["y"], s=size, c=[palette[c - 1] for c in nodes["community"]], alpha=0.85,
                   edgecolors="white", linewidths=0.8, zorder=2)
         shown = nodes.sort_values([by, "frequency", "term"], ascending=[False, False, True]).head(labels)
-        for r in shown.itertuples(index=False):
-            a.annotate(r.term, (r.x, r.y), fontsize=9, ha="center", va="center", zorder=3,
-                       bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+        drawn = place_labels(a, shown["x"].to_numpy(), shown["y"].to_numpy(), shown["term"].astype(str).tolist(),
+                             zorder=3, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
         a.set_axis_off()
         a.set_title(title or f"共现网络 / co-occurrence network（{len(nodes)} 词，{len(edges)} 边；"
-                    f"标注中心度最高的 {len(shown)} 个词）")
+                    f"标注中心度最高的 {drawn} 个词）")
     return fig
 
 
@@ -103,13 +128,14 @@ def plot_ca(coords: pd.DataFrame, inertia: pd.DataFrame, *, terms: int = 60, tit
         t = coords[coords["kind"] == "term"].head(terms)
         c = coords[coords["kind"] == "category"]
         a.scatter(t["dim1"], t["dim2"], s=12, color="#555555", alpha=0.6)
-        for r in t.itertuples(index=False):
-            a.annotate(r.label, (r.dim1, r.dim2), fontsize=8, color="#333333", xytext=(2, 2),
-                       textcoords="offset points")
         a.scatter(c["dim1"], c["dim2"], s=30, marker="s", color="#C0392B")
-        for r in c.itertuples(index=False):
-            a.annotate(r.label, (r.dim1, r.dim2), fontsize=9, color="#C0392B", fontweight="bold", xytext=(3, -8),
-                       textcoords="offset points")
+        # Categories first, then terms by their contribution to the plane; overlapping labels are left out.
+        taken: list[tuple[float, float, float, float]] = []
+        place_labels(a, c["dim1"].to_numpy(), c["dim2"].to_numpy(), c["label"].astype(str).tolist(), fontsize=9,
+                     taken=taken, dy=8, color="#C0392B")
+        t = t.assign(_w=t["contrib1"] + t["contrib2"]).sort_values("_w", ascending=False)
+        place_labels(a, t["dim1"].to_numpy(), t["dim2"].to_numpy(), t["label"].astype(str).tolist(), fontsize=8,
+                     taken=taken, dy=7, color="#333333")
         a.axhline(0, color=GRID_COLOR)
         a.axvline(0, color=GRID_COLOR)
         share = [*inertia["share"].tolist(), np.nan, np.nan]
