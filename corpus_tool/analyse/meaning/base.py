@@ -12,7 +12,9 @@ Units: a *paragraph* is one stored text unit; a *sentence* ends at a sentence-fi
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,7 @@ class TokenStream:
     sent: np.ndarray
     position: np.ndarray
     info: dict[str, Any] = field(default_factory=dict)
+    words: np.ndarray | None = None  # the tokens themselves (as read), to skip a vocabulary lookup
 
     def __len__(self) -> int:
         return len(self.term)
@@ -64,9 +67,9 @@ class TokenStream:
         ids = self.unit_ids(unit)
         if not len(ids):
             return []
-        cuts = np.flatnonzero(np.diff(ids)) + 1
-        words = np.asarray(self.vocab, dtype=object)[self.term]
-        return [list(chunk) for chunk in np.split(words, cuts)]
+        bounds = [0, *(np.flatnonzero(np.diff(ids)) + 1).tolist(), len(ids)]
+        words = (self.words if self.words is not None else np.asarray(self.vocab, dtype=object)[self.term]).tolist()
+        return [words[a:b] for a, b in pairwise(bounds)]
 
     def doc_term_matrix(self) -> Any:
         """Documents × terms counts (scipy CSR), rows in ``docs`` order."""
@@ -85,30 +88,42 @@ def read_tokens(ctx: Context) -> TokenStream:
     """The counted tokens of the context's documents, in reading order, with paragraph and sentence ids."""
     assert ctx.view is not None
     rel, params = ctx.view.relation(words_only=False)
-    sql = (f"SELECT doc_id, para_no, position, token, keep, regexp_matches(token, ?) AS is_end FROM ({rel}) "
-           "WHERE keep OR regexp_matches(token, ?) ORDER BY doc_id, para_no, position")
-    df = ctx.view.con.execute(sql, [SENTENCE_END_RE, *params, SENTENCE_END_RE]).df()
     docs = ctx.docs.reset_index(drop=True)
-    doc_index = pd.Index(docs["doc_id"])
-    doc = doc_index.get_indexer(df["doc_id"]).astype(np.int64)
-    para_no = df["para_no"].to_numpy(np.int64)
-    new_para = np.ones(len(df), dtype=bool)
-    if len(df):
+    # Documents as row numbers (an integer join and sort instead of moving hex ids around); sentence marks are
+    # looked for only among tokens not counted (CASE evaluates lazily).
+    name = f"meaning_docs_{uuid.uuid4().hex}"
+    ctx.view.con.register(name, pd.DataFrame({"doc_id": docs["doc_id"], "doc_no": np.arange(len(docs))}))
+    sql = (f"SELECT d.doc_no, b.para_no, b.position, b.token, b.keep, b.is_end FROM (SELECT *, CASE WHEN keep THEN "
+           f"FALSE ELSE regexp_matches(token, ?) END AS is_end FROM ({rel})) b JOIN {name} d USING (doc_id) "
+           "WHERE b.keep OR b.is_end ORDER BY d.doc_no, b.para_no, b.position")
+    try:
+        r = ctx.view.con.execute(sql, [SENTENCE_END_RE, *params]).fetchnumpy()
+    finally:
+        ctx.view.con.unregister(name)
+    doc = np.asarray(r["doc_no"], dtype=np.int64)
+    n = len(doc)
+    para_no = np.asarray(r["para_no"], dtype=np.int64)
+    new_para = np.ones(n, dtype=bool)
+    if n:
         new_para[1:] = (doc[1:] != doc[:-1]) | (para_no[1:] != para_no[:-1])
     para = np.cumsum(new_para) - 1
-    is_end = df["is_end"].to_numpy(bool)
+    is_end = np.asarray(r["is_end"], dtype=bool)
     # A sentence starts at a new paragraph or right after a sentence-final mark.
-    after_end = np.zeros(len(df), dtype=bool)
-    if len(df):
+    after_end = np.zeros(n, dtype=bool)
+    if n:
         after_end[1:] = is_end[:-1]
     sent = np.cumsum(new_para | after_end) - 1
-    keep = df["keep"].to_numpy(bool) & ~is_end
-    tokens = df["token"].to_numpy(object)[keep]
-    vocab = sorted(set(tokens.tolist()))
-    codes = pd.Index(vocab).get_indexer(tokens).astype(np.int64) if vocab else np.zeros(0, np.int64)
+    keep = np.asarray(r["keep"], dtype=bool) & ~is_end
+    words = np.asarray(r["token"], dtype=object)[keep]
+    codes, uniques = pd.factorize(words)
+    vocab = sorted(uniques.tolist())
+    if vocab:  # codes into the sorted vocabulary, so they do not depend on reading order
+        codes = pd.Index(vocab).get_indexer(uniques)[codes].astype(np.int64)
+    else:
+        codes = np.zeros(0, np.int64)
     return TokenStream(docs=docs, vocab=vocab, term=codes, doc=doc[keep], para=_renumber(para[keep]),
-                       sent=_renumber(sent[keep]), position=df["position"].to_numpy(np.int64)[keep],
-                       info={"tokens": int(keep.sum()), "types": len(vocab)})
+                       sent=_renumber(sent[keep]), position=np.asarray(r["position"], dtype=np.int64)[keep],
+                       info={"tokens": int(keep.sum()), "types": len(vocab)}, words=words)
 
 
 def _renumber(ids: np.ndarray) -> np.ndarray:
