@@ -12,7 +12,6 @@ Units: a *paragraph* is one stored text unit; a *sentence* ends at a sentence-fi
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -89,17 +88,13 @@ def read_tokens(ctx: Context) -> TokenStream:
     assert ctx.view is not None
     rel, params = ctx.view.relation(words_only=False)
     docs = ctx.docs.reset_index(drop=True)
-    # Documents as row numbers (an integer join and sort instead of moving hex ids around); sentence marks are
-    # looked for only among tokens not counted (CASE evaluates lazily).
-    name = f"meaning_docs_{uuid.uuid4().hex}"
-    ctx.view.con.register(name, pd.DataFrame({"doc_id": docs["doc_id"], "doc_no": np.arange(len(docs))}))
+    # Documents as row numbers in doc_id order, as in ``docs`` (an integer join and sort instead of hex ids);
+    # sentence marks are looked for only among tokens not counted (CASE evaluates lazily).
+    numbered = f"(SELECT doc_id, row_number() OVER (ORDER BY doc_id) - 1 AS doc_no FROM {ctx.view.name})"
     sql = (f"SELECT d.doc_no, b.para_no, b.position, b.token, b.keep, b.is_end FROM (SELECT *, CASE WHEN keep THEN "
-           f"FALSE ELSE regexp_matches(token, ?) END AS is_end FROM ({rel})) b JOIN {name} d USING (doc_id) "
+           f"FALSE ELSE regexp_matches(token, ?) END AS is_end FROM ({rel})) b JOIN {numbered} d USING (doc_id) "
            "WHERE b.keep OR b.is_end ORDER BY d.doc_no, b.para_no, b.position")
-    try:
-        r = ctx.view.con.execute(sql, [SENTENCE_END_RE, *params]).fetchnumpy()
-    finally:
-        ctx.view.con.unregister(name)
+    r = ctx.view.con.execute(sql, [SENTENCE_END_RE, *params]).fetchnumpy()
     doc = np.asarray(r["doc_no"], dtype=np.int64)
     n = len(doc)
     para_no = np.asarray(r["para_no"], dtype=np.int64)
