@@ -120,6 +120,22 @@ def test_training_is_reproducible_across_processes(gov_db: Path, tmp_path: Path)
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
 
+def test_vectors_equal_plain_gensim_over_the_same_sentences(gov_db: Path) -> None:
+    from gensim.models import Word2Vec
+
+    from corpus_tool.analyse.meaning.base import read_tokens
+    from corpus_tool.analyse.result import analysis_context
+    from corpus_tool.analyse.units import Selection
+
+    ours = train_embeddings(gov_db, min_count=5, epochs=2, where="year >= 2013", save=False)
+    with analysis_context(gov_db, Selection("year >= 2013"), TokenFilter()) as ctx:
+        sentences = read_tokens(ctx).sentences()
+    plain = Word2Vec(sentences, vector_size=100, window=6, min_count=5, epochs=2, workers=1, seed=1)
+    assert ours.wv.index_to_key == plain.wv.index_to_key
+    assert np.array_equal(ours.wv.vectors, plain.wv.vectors)
+    assert ours.vocab["frequency"].sum() == sum(map(len, sentences))
+
+
 def test_unknown_term_is_reported(model) -> None:
     result = similar(model, ["不存在的词语", "高质量发展"], top=3)
     assert len(result.table) == 3 and "不存在的词语" in result.warnings[0]

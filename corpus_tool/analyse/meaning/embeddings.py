@@ -16,6 +16,10 @@ vectors in an order the OS decides (gensim's own documentation), and the record 
 The model is saved under ``<db>.models/<name>/``: ``model.gensim`` (``Word2Vec.load``, training can resume),
 ``vectors.bin`` (word2vec C binary: gensim ``KeyedVectors.load_word2vec_format`` and cntext ``load_w2v``
 open it), ``vocab.csv`` and ``model.run.json`` (parameters, segmentation, corpus fingerprint).
+
+The vocabulary counts, already known from the tokens, are handed to gensim in first-occurrence order (the
+order its own scan would meet them), so the vectors equal those of ``Word2Vec(sentences, ...)`` with the same
+parameters, byte for byte (tested), without gensim's extra pass over the corpus.
 """
 
 from __future__ import annotations
@@ -93,10 +97,18 @@ def train_embeddings(db: str | Path | CorpusDB, *, name: str = DEFAULT_NAME, vec
     params = {"name": name, "vector_size": vector_size, "window": window, "min_count": min_count, "epochs": epochs,
               "algorithm": algorithm, "negative": negative, "sample": sample, "seed": seed, "workers": workers,
               "unit": unit, "token_filter": token_filter.to_dict(), **selection.to_dict()}
-    model = Word2Vec(sentences=sentences, vector_size=vector_size, window=window, min_count=min_count,
-                     epochs=epochs, sg=ALGORITHMS[algorithm], negative=negative, sample=sample, seed=seed,
-                     workers=workers, hashfxn=stable_hash)
-    vocab = pd.DataFrame({"term": stream.vocab, "frequency": stream.frequencies(),
+    model = Word2Vec(vector_size=vector_size, window=window, min_count=min_count, epochs=epochs,
+                     sg=ALGORITHMS[algorithm], negative=negative, sample=sample, seed=seed, workers=workers,
+                     hashfxn=stable_hash)
+    # The counts are known already: hand them to gensim in first-occurrence order, the order its own scan
+    # would find them in, so the vocabulary (ties included) and the vectors equal Word2Vec(sentences).
+    counts = stream.frequencies()
+    model.build_vocab_from_freq({stream.vocab[c]: int(counts[c]) for c in pd.unique(stream.term)},
+                                corpus_count=len(sentences))
+    model.corpus_total_words = int(counts.sum())
+    model.train(sentences, total_examples=model.corpus_count, total_words=model.corpus_total_words,
+                epochs=model.epochs, start_alpha=model.alpha, end_alpha=model.min_alpha)
+    vocab = pd.DataFrame({"term": stream.vocab, "frequency": counts,
                           "documents": stream.doc_frequencies()})
     vocab = vocab.sort_values(["frequency", "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
     vocab["in_model"] = vocab["term"].isin(model.wv.key_to_index)
