@@ -206,8 +206,8 @@ def recent_network(gov_db: Path):
 def test_network_since_2018_centres_on_high_quality_development(recent_network) -> None:
     nodes = recent_network.table
     assert len(recent_network.tables["edges"]) == 200
-    rank = nodes["degree"].rank(ascending=False, method="min")
-    assert rank[nodes["term"] == "高质量发展"].iloc[0] <= 10, nodes.nlargest(12, "degree")[["term", "degree"]]
+    rank = nodes["degree_centrality"].rank(ascending=False, method="min")
+    assert rank[nodes["term"] == "高质量发展"].iloc[0] <= 10, nodes.nlargest(12, "degree_centrality")
     assert nodes["community"].min() == 1 and nodes["community"].is_monotonic_increasing
     sizes = nodes["community"].value_counts().sort_index()
     assert sizes.is_monotonic_decreasing
@@ -256,7 +256,7 @@ def test_ca_orders_years(gov_db: Path) -> None:
     inertia = result.tables["inertia"]
     assert inertia["share"].sum() == pytest.approx(1.0) and inertia["share"].is_monotonic_decreasing
     cats = result.table[result.table["kind"] == "category"]
-    years = cats["label"].astype(int)
+    years = cats["item"].astype(int)
     assert abs(np.corrcoef(years, cats["dim1"])[0, 1]) > 0.8  # the first dimension is time
     assert (result.table["kind"] == "term").sum() == 60
 

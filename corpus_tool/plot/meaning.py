@@ -91,7 +91,7 @@ def plot_projection(table: pd.DataFrame, *, x: str, title: str | None = None) ->
     return fig
 
 
-def plot_network(nodes: pd.DataFrame, edges: pd.DataFrame, *, labels: int = 30, by: str = "degree",
+def plot_network(nodes: pd.DataFrame, edges: pd.DataFrame, *, labels: int = 30, by: str = "degree_centrality",
                  title: str | None = None, ax: object | None = None) -> Figure:
     """The network in its stored layout: node area by frequency, colour by community, edges by weight (solid
     within a community, dotted between), labels on the ``labels`` most central nodes by ``by``."""
@@ -131,10 +131,10 @@ def plot_ca(coords: pd.DataFrame, inertia: pd.DataFrame, *, terms: int = 60, tit
         a.scatter(c["dim1"], c["dim2"], s=30, marker="s", color="#C0392B")
         # Categories first, then terms by their contribution to the plane; overlapping labels are left out.
         taken: list[tuple[float, float, float, float]] = []
-        place_labels(a, c["dim1"].to_numpy(), c["dim2"].to_numpy(), c["label"].astype(str).tolist(), fontsize=9,
+        place_labels(a, c["dim1"].to_numpy(), c["dim2"].to_numpy(), c["item"].astype(str).tolist(), fontsize=9,
                      taken=taken, dy=8, color="#C0392B")
         t = t.assign(_w=t["contrib1"] + t["contrib2"]).sort_values("_w", ascending=False)
-        place_labels(a, t["dim1"].to_numpy(), t["dim2"].to_numpy(), t["label"].astype(str).tolist(), fontsize=8,
+        place_labels(a, t["dim1"].to_numpy(), t["dim2"].to_numpy(), t["item"].astype(str).tolist(), fontsize=8,
                      taken=taken, dy=7, color="#333333")
         a.axhline(0, color=GRID_COLOR)
         a.axvline(0, color=GRID_COLOR)

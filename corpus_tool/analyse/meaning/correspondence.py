@@ -28,7 +28,7 @@ from corpus_tool.analyse.units import CORPUS, Selection, TokenFilter, ensure_by,
 from corpus_tool.store.db import CorpusDB
 
 SCALINGS = ("symmetric", "none", "biplot")
-COORD_COLUMNS = ["kind", "label", "frequency", "mass", "inertia_share", "dim1", "dim2", "contrib1", "contrib2"]
+COORD_COLUMNS = ["kind", "item", "frequency", "mass", "inertia_share", "dim1", "dim2", "contrib1", "contrib2"]
 INERTIA_COLUMNS = ["dimension", "inertia", "share", "cumulative"]
 LINKAGES = ("ward", "average", "complete", "single")
 

@@ -34,7 +34,7 @@ from corpus_tool.store.db import CorpusDB
 
 WEIGHTS = ("jaccard", "count", "pmi")
 UNITS = ("paragraph", "sentence", "window")
-NODE_COLUMNS = ["term", "frequency", "units", "community", "degree", "weighted_degree", "betweenness",
+NODE_COLUMNS = ["term", "frequency", "units", "community", "degree_centrality", "weighted_degree", "betweenness",
                 "eigenvector", "x", "y"]
 EDGE_COLUMNS = ["source", "target", "weight", "cooc", "same_community"]
 
@@ -164,8 +164,8 @@ def _tables(graph: Any, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     nodes = pd.DataFrame([(n, d["frequency"], d["units"], community[n], degree[n], strength[n], between[n], eigen[n],
                            float(pos[n][0]), float(pos[n][1])) for n, d in graph.nodes(data=True)],
                          columns=NODE_COLUMNS)
-    nodes = nodes.sort_values(["community", "degree", "frequency", "term"], ascending=[True, False, False, True],
-                              kind="mergesort").reset_index(drop=True)
+    nodes = nodes.sort_values(["community", "degree_centrality", "frequency", "term"],
+                              ascending=[True, False, False, True], kind="mergesort").reset_index(drop=True)
     edges = pd.DataFrame([(s, t, d["weight"], d["cooc"], community[s] == community[t])
                           for s, t, d in graph.edges(data=True)], columns=EDGE_COLUMNS)
     edges = edges.sort_values(["weight", "cooc", "source", "target"], ascending=[False, False, True, True],
@@ -199,7 +199,8 @@ def to_graph(nodes: pd.DataFrame, edges: pd.DataFrame) -> Any:
     for r in nodes.itertuples(index=False):
         rgb = palette[int(r.community) - 1].lstrip("#")
         graph.add_node(r.term, label=r.term, frequency=int(r.frequency), units=int(r.units),
-                       community=int(r.community), degree=float(r.degree), weighted_degree=float(r.weighted_degree),
+                       community=int(r.community), degree_centrality=float(r.degree_centrality),
+                       weighted_degree=float(r.weighted_degree),
                        betweenness=float(r.betweenness), eigenvector=float(r.eigenvector), x=float(r.x),
                        y=float(r.y),
                        viz={"size": float(np.sqrt(r.frequency)),

@@ -70,7 +70,7 @@ class NetworkResult(Result):
     def edges(self) -> Any:
         return self.tables["edges"]
 
-    def plot(self, group: object | None = None, labels: int = 30, by: str = "degree",  # type: ignore[override]
+    def plot(self, group: object | None = None, labels: int = 30, by: str = "degree_centrality",  # type: ignore[override]
              **kwargs: Any) -> Figure:
         """The network (of one ``group`` when built per group; default the first)."""
         from corpus_tool.plot.meaning import plot_network
@@ -110,7 +110,7 @@ class NetworkResult(Result):
 
 class CorrespondenceResult(Result):
     title = "对应分析 / correspondence analysis"
-    label = "label"
+    label = "item"
     value = "dim1"
 
     @property
