@@ -412,3 +412,20 @@ def test_api_exports_carry_the_command_line(gov_db: Path, model, tmp_path: Path)
     files = {p.name for p in net.to_files(tmp_path / "net")}
     assert {"nodes.csv", "edges.csv", "network.gexf", "network.graphml"} <= files
     assert nx.read_gexf(net.to_gexf(tmp_path / "one.gexf")).number_of_edges() == len(net.edges)
+
+
+def test_tables_are_byte_identical_run_to_run(gov_db: Path, model, tmp_path: Path) -> None:
+    from corpus_tool.export.results import save_result
+
+    runs = {
+        "expand": lambda: expand(gov_db, ["数字经济", "数字化"], top=20),
+        "ca": lambda: correspondence(gov_db, where="year >= 2000"),
+        "cluster": lambda: cluster(gov_db, top=20),
+        "docsim": lambda: similarity(gov_db, top=3, matrix=True, where="year >= 2010"),
+        "readability": lambda: readability(gov_db, where="year >= 2020"),
+        "project": lambda: project(gov_db, ["政府 ↔ 市场"], by="document", n_boot=20, where="year >= 2020"),
+    }
+    for name, run in runs.items():
+        first = [p for p in save_result(run(), tmp_path / "a" / f"{name}.csv") if p.suffix == ".csv"]
+        second = [p for p in save_result(run(), tmp_path / "b" / f"{name}.csv") if p.suffix == ".csv"]
+        assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second], name
