@@ -429,3 +429,24 @@ def test_tables_are_byte_identical_run_to_run(gov_db: Path, model, tmp_path: Pat
         first = [p for p in save_result(run(), tmp_path / "a" / f"{name}.csv") if p.suffix == ".csv"]
         second = [p for p in save_result(run(), tmp_path / "b" / f"{name}.csv") if p.suffix == ".csv"]
         assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second], name
+
+
+MEANING_API = {"embed": "embed", "similar": "similar", "expand": "expand", "project": "project", "network": "network",
+               "ca": "correspondence", "cluster": "cluster", "docsim": "similarity", "readability": "readability"}
+
+
+@pytest.mark.parametrize("command", sorted(MEANING_API))
+def test_api_mirrors_the_meaning_commands(command: str) -> None:
+    import inspect
+
+    from corpus_tool.api import Corpus
+
+    callbacks = {(c.name or c.callback.__name__): c.callback for c in app.registered_commands}
+    cli = inspect.signature(callbacks[command]).parameters
+    api = inspect.signature(getattr(Corpus, MEANING_API[command])).parameters
+    for name, param in cli.items():
+        if name in {"db", "out", "out_dir", "zh_headers"}:
+            continue
+        assert name in api, f"{command}: the API lacks --{name.replace('_', '-')}"
+        if param.default is not inspect.Parameter.empty:
+            assert api[name].default == param.default, f"{command} {name}: {api[name].default!r} != {param.default!r}"
