@@ -136,6 +136,13 @@ def test_vectors_equal_plain_gensim_over_the_same_sentences(gov_db: Path) -> Non
     assert ours.vocab["frequency"].sum() == sum(map(len, sentences))
 
 
+def test_neighbour_stability_over_seeds(gov_db: Path, model) -> None:
+    result = similar(model, "高质量发展", top=10, stability=2, db=gov_db)
+    share = result.table["stability"]
+    assert set(share) <= {0.5, 1.0} and (share == 1.0).any()  # found by the saved model, and some by the other
+    assert result.params["stability"]["seeds"] == [1, 2]
+
+
 def test_unknown_term_is_reported(model) -> None:
     result = similar(model, ["不存在的词语", "高质量发展"], top=3)
     assert len(result.table) == 3 and "不存在的词语" in result.warnings[0]

@@ -126,15 +126,18 @@ def similar(
     db: DbOption = DEFAULT_DB,
     model: ModelOption = "word2vec",
     top: Annotated[int, typer.Option("--top", min=1, help="每个词的近邻数 / neighbours per term")] = 20,
+    stability: Annotated[int, typer.Option(
+        "--stability", min=0, help="共训练 N 个不同种子的模型，给出每个近邻在其中出现的比例 / train N models with "
+                                   "other seeds and report how often each neighbour recurs")] = 0,
     out: OutOption = None,
     zh_headers: ZhOption = False,
 ) -> None:
     from corpus_tool.analyse.meaning.embeddings import load_embeddings
     from corpus_tool.analyse.meaning.embeddings import similar as similar_fn
 
-    options = {"db": str(db), "model": model, "top": top}
-    _run(lambda: similar_fn(load_embeddings(db, model), terms, top=top), out, zh_headers, "similar", list(terms),
-         options, db)
+    options = {"db": str(db), "model": model, "top": top, "stability": stability or None}
+    _run(lambda: similar_fn(load_embeddings(db, model), terms, top=top, stability=stability, db=db), out,
+         zh_headers, "similar", list(terms), options, db)
 
 
 @app.command(help="词典扩展：由种子词按词向量与 SO-PMI 推荐候选词 / Dictionary expansion from seed terms "

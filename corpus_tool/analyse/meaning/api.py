@@ -39,14 +39,18 @@ class MeaningMethods:
                                 unit=unit, where=where, include_duplicates=include_duplicates,
                                 token_filter=_token_filter(keep_stopwords, pos, min_chars, fields))
 
-    def similar(self, terms: str | Sequence[str], *, model: str = "word2vec", top: int = 20) -> Result:
-        """Nearest neighbours of ``terms`` in the trained embeddings (``corpus-tool similar``)."""
+    def similar(self, terms: str | Sequence[str], *, model: str = "word2vec", top: int = 20,
+                stability: int = 0) -> Result:
+        """Nearest neighbours of ``terms`` in the trained embeddings (``corpus-tool similar``); ``stability=3``
+        trains 3 models in all (seeds seed, seed + 1 …) and adds the share of them that rank each neighbour."""
         from corpus_tool.analyse.meaning.embeddings import load_embeddings
         from corpus_tool.analyse.meaning.embeddings import similar as similar_fn
 
         terms = [terms] if isinstance(terms, str) else list(terms)
-        options = {"db": os.fspath(self.path), "model": model, "top": top}  # type: ignore[attr-defined]
-        return self._meaning("similar", lambda db, **_: similar_fn(load_embeddings(db, model), terms, top=top),
+        options = {"db": os.fspath(self.path), "model": model, "top": top,  # type: ignore[attr-defined]
+                   "stability": stability or None}
+        return self._meaning("similar", lambda db, **_: similar_fn(load_embeddings(db, model), terms, top=top,
+                                                                   stability=stability, db=db),
                              options=options, arguments=terms)
 
     def expand(self, seeds: Sequence[str], *, method: str = "both", negative: Sequence[str] | None = None,

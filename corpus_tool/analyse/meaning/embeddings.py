@@ -187,8 +187,14 @@ def _segmentation_of(db: str | Path | CorpusDB) -> dict[str, Any] | None:
             store.close()
 
 
-def similar(emb: EmbeddingModel, terms: list[str] | str, *, top: int = 20) -> AnalysisResult:
-    """The ``top`` nearest neighbours (cosine) of each term, with corpus frequency and document count."""
+def similar(emb: EmbeddingModel, terms: list[str] | str, *, top: int = 20, stability: int = 0,
+            db: str | Path | CorpusDB | None = None) -> AnalysisResult:
+    """The ``top`` nearest neighbours (cosine) of each term, with corpus frequency and document count.
+
+    ``stability`` ≥ 2 (needs ``db``): train that many models in all (the saved model's parameters, seeds seed,
+    seed + 1 …) and give each neighbour the share of them that also rank it in the term's top ``top``: on a small
+    corpus neighbours move with the seed (Antoniak & Mimno 2018), and this column says which ones do not.
+    """
     terms = [terms] if isinstance(terms, str) else list(terms)
     freq = emb.vocab.set_index("term")
     rows, warnings = [], []
@@ -203,7 +209,25 @@ def similar(emb: EmbeddingModel, terms: list[str] | str, *, top: int = 20) -> An
             rows.append((term, rank, word, float(cos), int(freq.at[word, "frequency"]),
                          int(freq.at[word, "documents"])))
     table = pd.DataFrame(rows, columns=NEIGHBOUR_COLUMNS)
-    params = {"terms": terms, "top": top, "model": emb.record["parameters"]}
+    params: dict[str, Any] = {"terms": terms, "top": top, "model": emb.record["parameters"]}
+    if stability >= 2:
+        if db is None:
+            raise ValueError("stability needs the corpus database (db=...)")
+        p = {k: v for k, v in emb.record["parameters"].items() if k not in ("token_filter", "by", "name")}
+        tf = TokenFilter(**{k: tuple(v) if isinstance(v, list) else v
+                            for k, v in emb.record["parameters"]["token_filter"].items()})
+        seeds = [int(p["seed"]) + i for i in range(1, stability)]
+        found = {(r.query, r.neighbour): 1 for r in table.itertuples(index=False)}
+        for seed in seeds:
+            other = train_embeddings(db, **{**p, "seed": seed}, token_filter=tf, save=False)
+            for term in set(table["query"]):
+                if other.has(term):
+                    for word, _ in other.wv.most_similar(term, topn=top):
+                        if (term, word) in found:
+                            found[(term, word)] += 1
+        table["stability"] = [found[(q, w)] / stability for q, w in zip(table["query"], table["neighbour"],
+                                                                          strict=True)]
+        params["stability"] = {"models": stability, "seeds": [int(p["seed"]), *seeds]}
     result = AnalysisResult("similar", table, params, emb.record.get("corpus") or {}, emb.record.get("segmentation"))
     result.warnings = warnings
     return result
