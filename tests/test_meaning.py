@@ -286,6 +286,13 @@ def test_similar_reports_are_close_in_time(gov_db: Path) -> None:
     assert (result.table.groupby("doc_id")["similarity"].apply(lambda s: s.is_monotonic_decreasing)).all()
 
 
+def test_similarity_over_mean_embeddings(gov_db: Path, model) -> None:
+    result = similarity(gov_db, method="embedding", top=1, where="year >= 1978")
+    t = result.table
+    assert (t["year"] - t["other_year"]).abs().median() <= 3
+    assert t["similarity"].min() < 0.95  # centred means separate documents (raw means are all ≈ 0.999)
+
+
 def test_readability_measures(gov_db: Path) -> None:
     result = readability(gov_db, where="year >= 2015")
     t = result.table
