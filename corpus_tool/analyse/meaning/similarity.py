@@ -22,6 +22,7 @@ from corpus_tool.store.db import CorpusDB
 
 METHODS = ("tfidf", "embedding")
 PAIR_COLUMNS = ["doc_id", "year", "title", "rank", "other_doc_id", "other_year", "other_title", "similarity"]
+BLOCK = 512  # rows of similarities computed at a time
 MAX_MATRIX = 2000  # documents: a larger square matrix is refused (use top-k pairs)
 
 
@@ -47,23 +48,28 @@ def similarity(db: str | Path | CorpusDB, *, method: str = "tfidf", top: int = 5
 
             emb = load_embeddings(ctx.store, model)
     x = doc_vectors(stream, emb)
-    sims = (x @ x.T)
-    sims = sims.toarray() if hasattr(sims, "toarray") else np.asarray(sims)
-    np.fill_diagonal(sims, np.nan)
     ids, titles = docs["doc_id"].tolist(), docs["title"].fillna("").tolist()
-    rows = []
-    for i in range(len(ids)):
-        row = np.nan_to_num(sims[i], nan=-np.inf)
-        order = np.lexsort((np.arange(len(ids)), -row))[: min(top, len(ids) - 1)]
-        rows += [(ids[i], years.get(ids[i]), titles[i], r, ids[j], years.get(ids[j]), titles[j], float(sims[i, j]))
-                 for r, j in enumerate(order, 1)]
+    if matrix and len(ids) > MAX_MATRIX:
+        raise ValueError(f"相似度矩阵最多 {MAX_MATRIX} 篇 / the matrix is limited to {MAX_MATRIX} documents: "
+                         "select fewer with --where")
+    rows, blocks = [], []
+    n = len(ids)
+    for start in range(0, n, BLOCK):  # a block of rows at a time: memory BLOCK × N, never N × N
+        block = x[start:start + BLOCK] @ x.T
+        block = block.toarray() if hasattr(block, "toarray") else np.asarray(block)
+        if matrix:
+            blocks.append(block.copy())
+        for i in range(block.shape[0]):
+            row = block[i].copy()
+            row[start + i] = -np.inf  # not its own neighbour
+            order = np.lexsort((np.arange(n), -row))[: min(top, n - 1)]
+            k = start + i
+            rows += [(ids[k], years.get(ids[k]), titles[k], r, ids[j], years.get(ids[j]), titles[j],
+                      float(block[i, j])) for r, j in enumerate(order, 1)]
     table = pd.DataFrame(rows, columns=PAIR_COLUMNS).astype({"year": "Int64", "other_year": "Int64"})
     tables = {}
     if matrix:
-        if len(ids) > MAX_MATRIX:
-            raise ValueError(f"相似度矩阵最多 {MAX_MATRIX} 篇 / the matrix is limited to {MAX_MATRIX} documents: "
-                             "select fewer with --where")
-        full = sims.copy()
+        full = np.vstack(blocks) if blocks else np.zeros((0, 0))
         np.fill_diagonal(full, 1.0)
         tables["matrix"] = pd.DataFrame(full, columns=ids).assign(doc_id=ids)[["doc_id", *ids]]
     return AnalysisResult("docsim", table, params, corpus, segmentation, tables=tables)
