@@ -220,6 +220,18 @@ def test_network_since_2018_centres_on_high_quality_development(recent_network) 
     assert sizes.is_monotonic_decreasing
 
 
+def test_window_distances_count_every_counted_token() -> None:
+    from corpus_tool.analyse.meaning.base import TokenStream
+    from corpus_tool.analyse.meaning.network import build_network
+
+    term = np.array([0, 2, 1, 0, 2, 1])  # a x b a x b; x is not a network term (max_nodes=2)
+    zeros = np.zeros(6, int)
+    stream = TokenStream(pd.DataFrame({"doc_id": ["d"]}), ["a", "b", "x"], term, zeros, zeros, zeros, np.arange(6))
+    _, edges = build_network(stream, unit="window", weight="count", window=1, max_nodes=2, min_freq=1, min_cooc=1,
+                             max_edges=10, seed=1)
+    assert edges[["source", "target", "cooc"]].values.tolist() == [["a", "b", 1]]  # only b·a is adjacent
+
+
 def test_network_files_agree_and_are_byte_identical(gov_db: Path, recent_network, tmp_path: Path) -> None:
     paths = write_network(recent_network, tmp_path / "a")
     graph = nx.read_gexf(tmp_path / "a" / "network.gexf")

@@ -98,13 +98,16 @@ def build_network(stream: TokenStream, *, unit: str, weight: str, window: int, m
     sel = local[stream.term] >= 0
     terms, tcode = vocab[cand], local[stream.term[sel]]
     if unit == "window":
-        para, order = stream.para[sel], np.arange(sel.sum())
+        # Distances count every counted token (not only the network's terms): a pair is two network terms at most
+        # ``window`` counted tokens apart in one paragraph.
+        lc, para = local[stream.term], stream.para
         src, dst = [], []
         for k in range(1, window + 1):
-            a, b = order[:-k], order[k:]
-            same = para[a] == para[b]
-            src.append(tcode[a[same]])
-            dst.append(tcode[b[same]])
+            a = np.arange(len(lc) - k)
+            b = a + k
+            ok = (lc[a] >= 0) & (lc[b] >= 0) & (para[a] == para[b])
+            src.append(lc[a[ok]])
+            dst.append(lc[b[ok]])
         s, d = (np.concatenate(src), np.concatenate(dst)) if src else (np.zeros(0, int), np.zeros(0, int))
         keep = s != d
         lo, hi = np.minimum(s[keep], d[keep]), np.maximum(s[keep], d[keep])
