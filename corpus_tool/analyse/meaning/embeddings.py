@@ -75,6 +75,13 @@ class EmbeddingModel:
     def has(self, term: str) -> bool:
         return term in self.wv.key_to_index
 
+    def __repr__(self) -> str:
+        p, t = self.record.get("parameters", {}), self.record.get("training") or {}
+        return (f"<word2vec {p.get('name')!r}: {len(self.wv):,} 词 words × {self.wv.vector_size} 维 dims, "
+                f"{p.get('algorithm')}, window {p.get('window')}, min_count {p.get('min_count')}, "
+                f"{p.get('epochs')} epochs, seed {p.get('seed')}; trained on {t.get('tokens', 0):,} tokens"
+                f"{'' if self.path is None else f' → {self.path}'}>")
+
 
 def train_embeddings(db: str | Path | CorpusDB, *, name: str = DEFAULT_NAME, vector_size: int = 100,
                      window: int = 6, min_count: int = 5, epochs: int = 5, algorithm: str = "cbow",
