@@ -7,6 +7,7 @@ temporary folder (``CORPUS_TOOL_OUT``), and plots must draw Chinese (no missing-
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import nbformat
@@ -22,6 +23,8 @@ def execute(name: str, out: Path, monkeypatch: pytest.MonkeyPatch) -> nbformat.N
     """Run a notebook in a fresh kernel with notebooks/ as its working directory."""
     monkeypatch.setenv("CORPUS_TOOL_OUT", str(out))
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # The kernel imports this checkout's corpus_tool, not whichever one is installed.
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p))
     book = nbformat.read(NOTEBOOKS / name, as_version=4)
     client = NotebookClient(book, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
@@ -46,7 +49,7 @@ def n_images(book: nbformat.NotebookNode) -> int:
     return sum("image/png" in o.get("data", {}) for o in outputs(book))
 
 
-@pytest.mark.parametrize("name", ["01-quickstart.ipynb", "02-policy-trends.ipynb"])
+@pytest.mark.parametrize("name", ["01-quickstart.ipynb", "02-policy-trends.ipynb", "03-meaning.ipynb"])
 def test_notebooks_are_stored_without_outputs(name: str) -> None:
     book = nbformat.read(NOTEBOOKS / name, as_version=4)
     nbformat.validate(book)
@@ -77,6 +80,24 @@ def test_policy_trends_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert n_images(book) >= 6
     assert "52 份报告 reports" in text
     assert (tmp_path / "coding_by_year.xlsx").exists() and (tmp_path / "topics_k10" / "topic_by_year.csv").exists()
+
+
+def test_meaning_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import shared_path
+
+    manifest = shared_path(*REPORTS)
+    monkeypatch.setenv("CORPUS_TOOL_SHARED", str(manifest.parents[3]))
+    book = execute("03-meaning.ipynb", tmp_path, monkeypatch)
+    text = text_of(book)
+    assert "missing from font" not in text
+    assert n_images(book) >= 7  # neighbours, projection, network, CA, dendrogram, similarity, readability
+    assert "新质生产力" in text and "高质量发展" in text
+    for name in ("expand_digital.xlsx", "codes_with_digital.yaml", "docsim.xlsx", "readability.csv",
+                 "network_2018/network.gexf", "network_2018/edges.csv",
+                 "gov_meaning.duckdb.models/word2vec/vectors.bin"):
+        assert (tmp_path / name).exists(), name
+    record = json.loads((tmp_path / "readability.csv.run.json").read_text("utf-8"))
+    assert record["command_line"].startswith("corpus-tool readability --db ")
 
 
 def test_policy_trends_says_clearly_when_the_data_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

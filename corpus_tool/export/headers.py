@@ -28,6 +28,24 @@ ZH_HEADERS: dict[str, str] = {
 }
 
 
+# meaning analyses (corpus_tool/analyse/meaning)
+ZH_HEADERS.update({
+    "query": "查询词", "neighbour": "近邻词", "cosine": "余弦相似度", "method": "方法", "candidate": "候选词",
+    "nearest_seed": "最近种子词", "joint": "共现次数", "seeds_met": "共现种子词数", "contexts": "例句", "keep": "保留",
+    "axis": "概念轴", "lower": "区间下限", "upper": "区间上限", "tokens_used": "计入词数", "tokens": "词数",
+    "coverage": "覆盖率", "pole": "极", "word": "词", "in_model": "模型中有", "cosine_to_axis": "与轴的余弦",
+    "units": "出现单元数", "community": "社区", "degree_centrality": "度中心度", "weighted_degree": "加权度",
+    "betweenness": "中介中心度", "eigenvector": "特征向量中心度", "source": "词1", "target": "词2", "weight": "权重",
+    "cooc": "共现次数", "same_community": "同一社区", "kind": "类型", "item": "项", "mass": "质量",
+    "inertia_share": "惯量占比", "dim1": "维度1", "dim2": "维度2", "contrib1": "维度1贡献", "contrib2": "维度2贡献",
+    "dimension": "维度", "inertia": "惯量(特征值)", "share": "占比", "cumulative": "累计占比", "cluster": "类",
+    "order": "树图顺序", "item_no": "项编号", "other_doc_id": "相似文档编号", "other_year": "相似文档年份",
+    "other_title": "相似文档标题", "similarity": "相似度", "sentences": "句数", "clauses": "分句数",
+    "characters": "字数", "words": "词数(含停用词)", "adv_conj": "副词连词数", "readability1": "可读性1(每分句字数)",
+    "readability2": "可读性2(副词连词占比)", "readability3": "可读性3(均值)", "ttr": "类符形符比(TTR)",
+    "mattr": "滑动平均TTR(MATTR)",
+})
+
 def zh_headers(columns: Iterable[str]) -> dict[str, str]:
     """Rename map for ``columns`` to Chinese; names without a translation (manifest fields) stay as they are."""
     return {c: ZH_HEADERS[c] for c in columns if c in ZH_HEADERS}
