@@ -255,3 +255,27 @@ def test_pdfium_chars_match_pdfplumber_geometry(tmp_path, rotate):
     if rotate == 0:
         lines = [ln.text for ln in layout_page(pdfium, w, h, 1).lines]
         assert len(lines) > 10 and lines == [ln.text for ln in layout_page(plumber, width, height, 1).lines]
+
+
+def _glyphs(text: str, font: str) -> list[dict]:
+    return [{"text": ch, "fontname": font} for ch in text]
+
+
+def test_fonts_read_as_glyph_numbers_are_found_and_only_they() -> None:
+    from corpus_tool.ingest.pdf.quality import sequential_code_fonts
+
+    chars = (_glyphs("!\"#$%&'()*+,-./0-.12345678349)*:;<", "ABCDEE+宋体")  # a CNKI figure label font
+             + _glyphs("()=()()=()()()", "CMR12")  # formula parentheses: pairs one apart, no run of three
+             + _glyphs("123456", "Times")  # a table's column numbers: a run, but no punctuation
+             + _glyphs("在多机器人场景中，分别基于所提出方法", "SimSun"))
+    assert sequential_code_fonts(chars) == {"ABCDEE+宋体"}
+
+
+def test_figure_labels_in_unmapped_fonts_are_dropped_and_reported() -> None:
+    r = read_file(str(shared_path("data", "pdfs", "real", "journal_control_decision_preprint.pdf")), IngestOptions())
+    doc = r.documents[0]
+    text = "\n".join(u.text for u in doc.units)
+    assert not re.search(r'!"#\$|\)\*\+,|%&\'\(', text)
+    assert "柔性动作-评价软更新方法(SAC)进行多个轮次的训练" in text  # the sentence the labels broke into
+    entry = next(e for e in doc.log if e.step == "pdf_unmapped_font_dropped")
+    assert entry.count > 100 and "宋体" in entry.detail

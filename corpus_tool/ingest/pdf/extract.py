@@ -15,6 +15,7 @@ alone. A page still unreadable after that is reported and its garbage never beco
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +25,14 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from corpus_tool.ingest.model import Extracted, LogEntry, Table
 from corpus_tool.ingest.pdf.blocks import block_log, build_blocks, compute_stats
+from corpus_tool.ingest.pdf.chars import font_family
 from corpus_tool.ingest.pdf.errors import BrokenPdfError, EncryptedPdfError, OcrUnavailableError
 from corpus_tool.ingest.pdf.furniture import mark_furniture
 from corpus_tool.ingest.pdf.info import pdf_meta
 from corpus_tool.ingest.pdf.layout import PageText, image_cover, layout_page, short_rules
 from corpus_tool.ingest.pdf.ocr import ocr_page, ocr_problem
 from corpus_tool.ingest.pdf.pdfium_chars import open_document, page_chars, page_image_cover
-from corpus_tool.ingest.pdf.quality import Quality, assess, better, decode_legacy_cjk
+from corpus_tool.ingest.pdf.quality import Quality, assess, better, decode_legacy_cjk, sequential_code_fonts
 from corpus_tool.ingest.pdf.safety import check_bytes, check_content_size
 from corpus_tool.ingest.pdf.tables import PageTables, find_page_tables
 
@@ -52,6 +54,7 @@ class _Engines:
         self.engine: dict[int, str] = {}  # page -> engine whose chars were laid out
         self.unreadable: dict[int, str] = {}  # page -> reason
         self.dropped: dict[int, int] = {}  # page -> broken glyphs dropped from a readable page
+        self.unmapped: dict[int, tuple[int, list[str]]] = {}  # page -> (glyphs, fonts) read as glyph numbers
 
     def pdfium(self) -> Any:
         """The PDFium document, or None when PDFium cannot open the file either (reason kept)."""
@@ -281,7 +284,23 @@ def _keep_readable(
     kept = [c for c in chars if not c["text"].startswith(_NO_TEXT) and not _is_control(c["text"])]
     if len(kept) < len(chars):
         engines.dropped[page_no] = len(chars) - len(kept)
+    unmapped = sequential_code_fonts(kept)
+    if unmapped:  # glyphs numbered in order of use and read as ASCII: never text, so never stored
+        before = len(kept)
+        kept = [c for c in kept if c.get("fontname", "") not in unmapped]
+        engines.unmapped[page_no] = (before - len(kept), sorted({readable_font(f) for f in unmapped}))
     return kept
+
+
+def readable_font(name: str) -> str:
+    """A font's family for a log line: the subset tag dropped, a GBK-byte name (``b'ABCDEE+\\xcb\\xce'``,
+    as pdfminer gives it) decoded."""
+    if name.startswith(("b'", 'b"')):
+        try:
+            name = ast.literal_eval(name).decode("gb18030")
+        except (ValueError, SyntaxError, UnicodeDecodeError):
+            pass
+    return font_family(name)
 
 
 def _is_control(text: str) -> bool:
@@ -301,6 +320,11 @@ def _log_engines(engines: _Engines, log: list[LogEntry]) -> None:
     if engines.dropped:
         log.append(LogEntry("pdf_broken_glyphs_dropped", sum(engines.dropped.values()),
                             f"(cid:N)/U+FFFD glyphs on pages {_pages(sorted(engines.dropped))}"))
+    if engines.unmapped:
+        where = "; ".join(f"page {no}: {n} ({', '.join(fonts)})" for no, (n, fonts) in sorted(engines.unmapped.items()))
+        log.append(LogEntry("pdf_unmapped_font_dropped", sum(n for n, _ in engines.unmapped.values()),
+                            f"glyphs of fonts without a Unicode map, read as ASCII codes in numbering order "
+                            f"(字体无 Unicode 映射，按字形编号读出的乱码，已剔除): {where}"))
 
 
 def _triage(pages: list[PageText], unreadable: set[int], log: list[LogEntry]) -> tuple[list[int], list[int]]:

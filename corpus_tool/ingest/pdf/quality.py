@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 from types import MappingProxyType
 from typing import Any
 
@@ -254,3 +255,46 @@ def decode_legacy_cjk(chars: list[dict[str, Any]]) -> list[dict[str, Any]] | Non
                  "top": min(c["top"], t["top"]), "bottom": max(c["bottom"], t["bottom"])}
         out.append(c)
     return out
+
+
+SEQUENTIAL_MIN_GLYPHS = 6  # a font needs this many glyphs on a page to be judged by its codes
+SEQUENTIAL_STEP_SHARE = 0.4  # ... this share of neighbours one code apart
+SEQUENTIAL_SYMBOL_SHARE = 0.3  # ... and this share of ASCII punctuation and symbols among its glyphs
+
+
+def sequential_code_fonts(chars: list[dict[str, Any]]) -> set[str]:
+    """Fonts whose glyphs on this page read as ASCII codes in the order they were numbered.
+
+    A subset font without a Unicode map numbers its glyphs 1, 2, 3 ... as they are first used, and
+    extractors then read the codes as ``!"#$%&'()*+`` (CNKI figure labels, formula fonts). Real text in
+    one font seldom has neighbours one code apart, and never mostly among punctuation; a run of table
+    numbers (1 2 3 4) has no punctuation in it, so it is never taken.
+    """
+    by_font: dict[str, list[str]] = {}
+    for c in chars:
+        text = c["text"]
+        if text and not text.isspace():
+            by_font.setdefault(c.get("fontname", ""), []).append(text)
+    found = set()
+    for font, texts in by_font.items():
+        if len(texts) < SEQUENTIAL_MIN_GLYPHS or not all(len(t) == 1 and " " < t < "\x7f" for t in texts):
+            continue
+        symbols = sum(1 for t in texts if not t.isalnum())
+        if (_in_sequential_runs(texts) >= SEQUENTIAL_STEP_SHARE * len(texts)
+                and symbols >= SEQUENTIAL_SYMBOL_SHARE * len(texts)):
+            found.add(font)
+    return found
+
+
+def _in_sequential_runs(texts: list[str]) -> int:
+    """Glyphs in runs of three or more codes one apart (``!"#``, ``)*+,``); ``()`` alone is no run."""
+    run = 1
+    counted = 0
+    for a, b in pairwise(texts):
+        if ord(b) - ord(a) == 1:
+            run += 1
+            continue
+        counted += run if run >= 3 else 0
+        run = 1
+    counted += run if run >= 3 else 0
+    return counted
