@@ -106,3 +106,11 @@ def test_log_counts_every_change() -> None:
     counts = {e.step: e.count for e in log.entries()}
     assert counts["gbk_as_unicode"] == 2
     assert counts["fullwidth_alnum"] == 4
+
+
+def test_long_spaced_numbers_and_spaced_percent_are_joined_short_ones_left() -> None:
+    from corpus_tool.ingest.repair import join_spaced_digits
+
+    assert join_spaced_digits("新建高速公路1 3 0 0公里")[0] == "新建高速公路1300公里"
+    assert join_spaced_digits("年均增长8 %左右")[0] == "年均增长8%左右"
+    assert join_spaced_digits("完成2 3 项")[0] == "完成2 3 项"  # two digits before a counter may be two items

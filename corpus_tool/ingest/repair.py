@@ -317,22 +317,30 @@ _SPACED_DIGITS_RE = re.compile(
     r"(?<![0-9A-Za-z.．])(\d(?:[ \u3000\u00a0]\d)+)(?:[ \u3000]?[.．][ \u3000]?(\d(?:[ \u3000\u00a0]\d)*))?"
     r"[ \u3000]?(?=[年月日%％‰万亿元])"
 )
+# Three or more single digits a space apart before Han text (``1 3 0 0公里``, ``兴建5 0 0座``): justification
+# spaces inside one number. Two spaced digits before a counter (``2 3 项``) may be list items: left alone.
+_SPACED_LONG_RE = re.compile(r"(?<![0-9A-Za-z.．])(\d(?:[ \u3000\u00a0]\d){2,})[ \u3000]?(?=[\u4e00-\u9fff])")
+_SPACE_BEFORE_PERCENT_RE = re.compile(r"(?<=\d)[ \u3000\u00a0](?=[%％‰])")  # 8 % → 8%
 _FULLWIDTH_DECIMAL_RE = re.compile(r"(?<=\d)．(?=\d)")
 
 
 def join_spaced_digits(text: str) -> tuple[str, Counter[str]]:
-    """``1 9 9 8 年`` → ``1998年``, ``2 2 ．4 万件`` → ``22.4万件``, ``1 0 ．0 6 ‰`` → ``10.06‰``;
-    a full-width decimal point between digits → ``.``."""
+    """``1 9 9 8 年`` → ``1998年``, ``2 2 ．4 万件`` → ``22.4万件``, ``1 0 ．0 6 ‰`` → ``10.06‰``,
+    ``1 3 0 0公里`` → ``1300公里``, ``8 %`` → ``8%``; a full-width decimal point between digits → ``.``."""
     counts: Counter[str] = Counter()
 
     def rep(m: re.Match[str]) -> str:
         whole = re.sub(r"[ \u3000\u00a0]", "", m.group(1))
-        if m.group(2) is not None:
+        if m.re.groups > 1 and m.group(2) is not None:
             whole += "." + re.sub(r"[ \u3000\u00a0]", "", m.group(2))
         counts["spaced digits joined"] += 1
         return whole
 
     text = _SPACED_DIGITS_RE.sub(rep, text)
+    text = _SPACED_LONG_RE.sub(rep, text)
+    text, n = _SPACE_BEFORE_PERCENT_RE.subn("", text)
+    if n:
+        counts["space before % removed"] += n
     text, n = _FULLWIDTH_DECIMAL_RE.subn(".", text)
     if n:
         counts["full-width decimal point→."] += n
