@@ -279,3 +279,9 @@ def test_figure_labels_in_unmapped_fonts_are_dropped_and_reported() -> None:
     assert "柔性动作-评价软更新方法(SAC)进行多个轮次的训练" in text  # the sentence the labels broke into
     entry = next(e for e in doc.log if e.step == "pdf_unmapped_font_dropped")
     assert entry.count > 100 and "宋体" in entry.detail
+
+
+def test_tables_set_sideways_are_reported_at_the_end_of_ingest() -> None:
+    r = read_file(str(shared_path("data", "pdfs", "real", "std_gbt3620.1-2016.pdf")), IngestOptions())
+    warnings = _page_warnings(r.documents[0], ocr=False)
+    assert any("set sideways" in w and "pages 5,6,7,8,9" in w for w in warnings), warnings

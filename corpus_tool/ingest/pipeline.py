@@ -396,6 +396,9 @@ def _clear_folder_errors(store: CorpusDB, paths: Iterable[str | Path]) -> None:
                           "OR starts_with(source_path, ?))", [str(raw), str(raw).rstrip("/") + "/"])
 
 
+SIDEWAYS_REPORTED = 200  # glyphs set sideways in a document that make a warning at the end of ingest
+
+
 def _page_warnings(doc: Document, ocr: bool) -> list[str]:
     """What a stored document is missing: unreadable pages, and scanned pages when OCR was off."""
     out = []
@@ -404,6 +407,10 @@ def _page_warnings(doc: Document, ocr: bool) -> list[str]:
     if doc.scanned_pages and not ocr:
         pages = ",".join(map(str, doc.scanned_pages[:50]))
         out.append(f"pages {pages} have no text layer; rerun with --ocr (扫描页无文字层，未收录；请使用 --ocr)")
+    for entry in doc.log:  # a rotated axis label is a few glyphs; a table set sideways is hundreds
+        if entry.step == "pdf_rotated_text_dropped" and entry.count >= SIDEWAYS_REPORTED:
+            out.append(f"{entry.count} glyphs set sideways (a rotated table or figure) were not read on "
+                       f"{entry.detail} (横排旋转的文字未收录)")
     return out
 
 
