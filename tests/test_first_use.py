@@ -193,3 +193,27 @@ def test_cli_choices_match_the_code_they_stand_for() -> None:
     from corpus_tool.analyse.units import TEXT_FIELDS as UNIT_FIELDS
 
     assert tuple(MODELS) == TOPIC_MODELS and DEFAULT_POS == DEFAULT_TOPIC_POS and UNIT_FIELDS == TEXT_FIELDS
+
+
+def test_xlsx_manifest_and_shadowed_field_hint(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["file", "year", "doc_type", "published"])
+    sheet.append(["2025_示例市政府工作报告.txt", 2030, "gov_work_report", dt.datetime(2025, 1, 20)])
+    book.save(tmp_path / "manifest.xlsx")
+    r = cli("ingest", str(DEMO), "--metadata", str(tmp_path / "manifest.xlsx"), "-q", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)
+    year, fields = con.execute("SELECT year, CAST(fields AS VARCHAR) FROM documents "
+                               "WHERE source_path LIKE '%2025_示例市%'").fetchone()
+    con.close()
+    assert year == 2030 and '"published":"2025-01-20"' in fields.replace(" ", "")  # the manifest wins; dates as dates
+    assert cli("segment", cwd=tmp_path).returncode == 0
+    r = cli("freq", "--where", "doc_type = gov_work_report", cwd=tmp_path)
+    assert r.returncode == 2 and "fields.doc_type" in r.stderr  # the built-in doc_type was read: say so
+    r = cli("freq", "--where", "fields.doc_type = gov_work_report", "--top", "3", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr

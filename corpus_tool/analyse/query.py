@@ -90,10 +90,32 @@ def field_sql(name: str, manifest_fields: set[str] | frozenset[str], *, alias: s
         return f'{alias}."{key}"', [], DOCUMENT_FIELDS[key]
     if key in manifest_fields:
         return f"json_extract_string({alias}.fields, ?)", [f'$."{key}"'], "json"
-    known = sorted(DOCUMENT_FIELDS) + sorted(manifest_fields)
+    manifest = [f"fields.{m}" if m.lower() in DOCUMENT_FIELDS else m for m in sorted(manifest_fields)]
     raise FilterError(
-        f"未知字段 / unknown field {name!r}; available fields (可用字段): {', '.join(known)}"
+        f"未知字段 / unknown field {name!r}; 内置字段 built-in fields: {', '.join(sorted(DOCUMENT_FIELDS))}"
+        + (f"; 元数据表字段 manifest fields: {', '.join(manifest)}" if manifest else "")
     )
+
+
+def shadowed_fields(expression: str, manifest_fields: set[str] | frozenset[str]) -> list[str]:
+    """Built-in fields named in ``expression`` that a manifest column shares the name of (``doc_type``):
+    the filter read the built-in value, the user may have meant the manifest's (``fields.doc_type``)."""
+    try:
+        words = {t.text.lower() for t in _tokenise(expression) if t.kind == "word"}
+    except FilterError:
+        return []
+    return sorted(name for name in manifest_fields if name.lower() in words and name.lower() in DOCUMENT_FIELDS)
+
+
+def shadow_hint(expression: str, manifest_fields: set[str] | frozenset[str]) -> str:
+    """A sentence for an empty selection whose filter named a shadowed field ('' when it named none)."""
+    names = shadowed_fields(expression, manifest_fields)
+    if not names:
+        return ""
+    used = ", ".join(f"fields.{n}" for n in names)
+    return (f"; 元数据表中也有同名列 {', '.join(names)}：筛选清单中的值请写 {used} / the manifest also has a "
+            f"column named {', '.join(names)}: the filter read the built-in field; to filter on the manifest's "
+            f"values write {used}")
 
 
 def _tokenise(expression: str) -> list[_Tok]:

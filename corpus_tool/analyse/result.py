@@ -15,11 +15,13 @@ from typing import Any
 
 import pandas as pd
 
+from corpus_tool.analyse.query import shadow_hint
 from corpus_tool.analyse.units import (
     Grouping,
     Selection,
     TokenFilter,
     TokenView,
+    manifest_fields,
     open_store,
     segmentation_info,
     select_groups,
@@ -113,6 +115,7 @@ def analysis_context(db: str | Path | CorpusDB, selection: Selection,
             raise ValueError(
                 "没有符合条件的文档 / no documents match the selection"
                 + (f" {selection.where!r}" if selection.where else "")
+                + (shadow_hint(selection.where, manifest_fields(store.con)) if selection.where else "")
             )
         corpus = corpus_summary(store, docs, selection, grouping)
         if need_tokens:

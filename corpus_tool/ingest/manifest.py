@@ -89,25 +89,70 @@ MATCH_LEVELS = ("path", "name", "stem")
 def load_manifest(path: str | Path) -> Manifest:
     """Read a manifest CSV; raise ManifestError with a readable reason when it cannot be used."""
     path = Path(path)
-    try:
-        text, _ = read_text(path, max_chars=None)
-    except OSError as exc:
-        raise ManifestError(f"cannot read manifest {path}: {exc} (无法读取元数据表)") from exc
-    except ValueError as exc:
-        raise ManifestError(f"manifest {path} is not a text CSV: {exc} (元数据表不是文本 CSV)") from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        header, rows, lines = _xlsx_rows(path)
+    else:
+        header, rows, lines = _csv_rows(path)
     column = next((c for c in header if c.lower() in PATH_COLUMNS), None)
     if column is None:
         raise ManifestError(
             f"manifest {path} has no file column; name one of: {', '.join(PATH_COLUMNS)} "
             f"(元数据表需要文件列); columns are: {', '.join(header) or '(none)'}"
         )
+    return Manifest(path, rows, column, lines)
+
+
+def _csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
+    try:
+        text, _ = read_text(path, max_chars=None)
+    except OSError as exc:
+        raise ManifestError(f"cannot read manifest {path}: {exc} (无法读取元数据表)") from exc
+    except ValueError as exc:
+        raise ManifestError(f"manifest {path} is not a text CSV: {exc}; save it as CSV UTF-8 or .xlsx "
+                            "(元数据表不是文本 CSV：请另存为 CSV UTF-8 或 .xlsx)") from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
     rows, lines = [], []
     for row in reader:
         rows.append({(k or "").strip(): (v or "").strip() for k, v in row.items() if k})
         lines.append(reader.line_num)
-    return Manifest(path, rows, column, lines)
+    return header, rows, lines
+
+
+def _xlsx_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
+    """The first sheet: its first row names the columns; cells as the text Excel shows (2024, not 2024.0)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zip, XML and key errors on files that are not workbooks
+        raise ManifestError(f"cannot read manifest {path} as an Excel workbook: {type(exc).__name__}: {exc} "
+                            "(无法读取 Excel 元数据表)") from exc
+    try:
+        sheet = book.worksheets[0]
+        values = sheet.iter_rows(values_only=True)
+        header = [_cell_text(v) for v in next(values, ())]
+        rows, lines = [], []
+        for number, row in enumerate(values, 2):
+            cells = [_cell_text(v) for v in row]
+            if not any(cells):
+                continue
+            rows.append({name: value for name, value in zip(header, cells, strict=False) if name})
+            lines.append(number)
+    finally:
+        book.close()
+    return header, rows, lines
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):  # a date or datetime cell
+        text = value.isoformat()
+        return text[:10] if text.endswith("T00:00:00") else text
+    return str(value).strip()
 
 
 @dataclass
