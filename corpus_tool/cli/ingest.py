@@ -129,10 +129,12 @@ class _progress:
             return line
         if self.quiet:
             return None
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+        # on stderr, so the summary on stdout starts at its first line and can be piped
         self.bar = Progress(TextColumn("导入 ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                            TextColumn("{task.description}"), transient=True)
+                            TextColumn("{task.description}"), transient=True, console=Console(stderr=True))
         self.bar.start()
         self.task = self.bar.add_task("", total=None)
 
@@ -152,11 +154,14 @@ def _print_summary(s: IngestSummary) -> None:
         f"完全重复 exact duplicates: {s.duplicates}  近似重复 near duplicates: {s.near_duplicates}  "
         f"失败 failed: {s.failed + s.failed_before}"
     )
+    pages = (f"页 pages: {s.pages}  扫描页 scanned pages: {s.scanned_pages}  "
+             f"无法读取页 unreadable pages: {s.unreadable_pages}  ") if s.pages else ""  # PDFs only
     tables = f"  表格 tables: {s.tables}" if s.tables else ""
-    typer.echo(f"页 pages: {s.pages}  字符 characters: {s.characters}  扫描页 scanned pages: {s.scanned_pages}  "
-               f"无法读取页 unreadable pages: {s.unreadable_pages}{tables}")
+    typer.echo(f"{pages}字符 characters: {s.characters}{tables}")
     if s.ignored_tables:
-        typer.echo(f"表格文件未导入 table files not read: {s.ignored_tables} (需指定 / use --text-column)")
+        typer.echo(f"表格文件未导入 table files not read: {s.ignored_tables} (CSV/XLSX：若是元数据表请用 --metadata，"
+                   "若每行是一篇文档请用 --text-column / a manifest? pass it with --metadata; one document per row? "
+                   "use --text-column)")
     _print_manifests(s)
     for path, error, detail in s.errors:
         typer.secho(f"  失败 failed  {readable_path(path)}: {error}: {detail}", err=True, fg=typer.colors.YELLOW)
@@ -210,11 +215,13 @@ def info(
         n_docs, n_chars = q("SELECT count(*), coalesce(sum(n_chars), 0) FROM documents").fetchone() or (0, 0)
         n_files = (q("SELECT count(*) FROM files").fetchone() or (0,))[0]
         n_paras = (q("SELECT count(*) FROM paragraphs WHERE field = 'body'").fetchone() or (0,))[0]
+        n_units = (q("SELECT count(*) FROM paragraphs").fetchone() or (0,))[0]
         n_errors = (q("SELECT count(*) FROM errors").fetchone() or (0,))[0]
         n_tables, n_table_docs = q("SELECT count(DISTINCT (doc_id, table_no)), count(DISTINCT doc_id) "
                                    "FROM main.tables").fetchone() or (0, 0)
         typer.echo(f"数据库 database: {db}")
-        typer.echo(f"文档 documents: {n_docs}  文件 files: {n_files}  段落 paragraphs: {n_paras}  "
+        typer.echo(f"文档 documents: {n_docs}  文件 files: {n_files}  正文段落 body paragraphs: {n_paras}  "
+                   f"文本单元 text units (title, abstract, headings … and body; what segment counts): {n_units}  "
                    f"字符 characters: {n_chars}  失败 failed files: {n_errors}")
         if n_tables:
             typer.echo(f"表格 tables: {n_tables} in {n_table_docs} documents (export tables 导出)")
@@ -226,7 +233,8 @@ def info(
         _print_duplicates(store, duplicates)
         for script, n in q("SELECT script, count(*) FROM documents WHERE script IS NOT NULL AND script <> "
                            "'simplified' GROUP BY script ORDER BY script").fetchall():
-            typer.echo(f"  {'繁体' if script == 'traditional' else '繁简混合'} {script}: {n}")
+            typer.echo(f"  原文{'繁体' if script == 'traditional' else '繁简混合'} {script} in the source text: {n} "
+                       "(segment 默认按简体切分 / segmented in simplified form unless --keep-script)")
         conflicts = q("SELECT field, count(DISTINCT doc_id) FROM metadata_conflicts GROUP BY field ORDER BY field"
                       ).fetchall() if _has_table(store, "metadata_conflicts") else []
         if conflicts:
