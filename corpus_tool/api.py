@@ -171,7 +171,7 @@ class Corpus(MeaningMethods):
 
     def _ensure_segmented(self) -> None:
         """Make the stored tokens match this corpus's settings and cover every document."""
-        from corpus_tool.segment.base import resolve
+        from corpus_tool.segment.build import resolve
         from corpus_tool.segment.run import current_segmentation
 
         with CorpusDB(self._existing(), read_only=True) as store:

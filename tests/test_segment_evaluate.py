@@ -65,7 +65,7 @@ def test_pkuseg_scores_at_least_93_on_pku() -> None:
 
 def test_pkuseg_gets_the_lexicon_and_offsets(tmp_path: Path) -> None:
     _require("pkuseg")
-    from corpus_tool.segment.base import build_segmenter, resolve
+    from corpus_tool.segment.build import build_segmenter, resolve
 
     text = "坚持先立后破，因地制宜发展新质生产力，推动 智改数转。"
     plain = build_segmenter(resolve(SegmentSettings.from_spec("pkuseg", lexicon=False))).cut_batch([text])[0]

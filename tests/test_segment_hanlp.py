@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus_tool.segment.base import SegmenterError, SegmentSettings, build_segmenter, resolve
+from corpus_tool.segment.base import SegmenterError, SegmentSettings
+from corpus_tool.segment.build import build_segmenter, resolve
 from tests.conftest import require_extra
 from tests.conftest import shared_path as _shared
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus_tool.segment.base import SegmentSettings, build_segmenter, resolve
+from corpus_tool.segment.base import SegmentSettings
+from corpus_tool.segment.build import build_segmenter, resolve
 from corpus_tool.segment.lexicon import (
     POLICY_LEXICON,
     WordFileError,

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from corpus_tool.cli import app
 from corpus_tool.ingest.model import Document, Unit
-from corpus_tool.segment.base import SegmentSettings, build_segmenter, resolve
+from corpus_tool.segment.base import SegmentSettings
+from corpus_tool.segment.build import build_segmenter, resolve
 from corpus_tool.segment.newwords import accept_words, find_new_words
 from corpus_tool.segment.run import current_segmentation, segment_corpus
 from corpus_tool.store.db import CorpusDB

@@ -2,7 +2,8 @@
 
 Public API (imported lazily, so ``import corpus_tool.segment`` stays cheap)::
 
-    SegmentSettings, resolve, build_segmenter          # corpus_tool.segment.base
+    SegmentSettings                                     # corpus_tool.segment.base
+    resolve, build_segmenter                            # corpus_tool.segment.build
     segment_corpus, current_segmentation, SegmentSummary  # corpus_tool.segment.run
     evaluate_segmentation                               # corpus_tool.segment.evaluate
     find_new_words, accept_words                        # corpus_tool.segment.newwords
@@ -14,7 +15,7 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
-    "SegmentSettings": "base", "SegmenterError": "base", "resolve": "base", "build_segmenter": "base",
+    "SegmentSettings": "base", "SegmenterError": "base", "resolve": "build", "build_segmenter": "build",
     "segment_corpus": "run", "current_segmentation": "run", "SegmentSummary": "run",
     "CurrentSegmentation": "run", "evaluate_segmentation": "evaluate", "find_new_words": "newwords",
     "accept_words": "newwords", "WordFileError": "lexicon",

@@ -15,7 +15,8 @@ import difflib
 import time
 from pathlib import Path
 
-from corpus_tool.segment.base import SegmentSettings, build_segmenter, resolve
+from corpus_tool.segment.base import SegmentSettings
+from corpus_tool.segment.build import build_segmenter, resolve
 
 
 def read_lines(path: str | Path) -> list[str]:

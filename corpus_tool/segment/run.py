@@ -33,11 +33,10 @@ from corpus_tool.segment.base import (
     Segmenter,
     SegmenterError,
     SegmentSettings,
-    build_segmenter,
     check_word_files,
     dictionary_entries,
-    resolve,
 )
+from corpus_tool.segment.build import build_segmenter, resolve
 from corpus_tool.segment.stopwords import CONTENT_PATTERN, stopword_set
 from corpus_tool.store.db import CorpusDB
 
