@@ -20,6 +20,28 @@ SCHEMES: list[tuple[str, re.Pattern[str]]] = [
     ("（1）", re.compile(r"^[（(]\d{1,2}[）)]")),
 ]
 ARTICLE_RE = re.compile(rf"^第[{NUM}\d]+条(?=[\s\u3000]|$)")
+
+# The same numbering as the PDF block step reads it. A PDF line also has its size, font and position,
+# which decide whether it is a heading, so these only name the numbering (looser: ``1.2 `` with a
+# space, 第一部分 and 分编 of codified laws); plain text has nothing but the text, hence SCHEMES' stricter
+# patterns. Kinds from the outermost to the innermost.
+LAYOUT_SCHEMES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(rf"第[{NUM}\d]+(?:编|部分)")),
+    ("subpart", re.compile(rf"第[{NUM}\d]+分编")),
+    ("chapter", re.compile(rf"第[{NUM}\d]+章")),
+    ("section", re.compile(rf"第[{NUM}\d]+节")),
+    ("cn", re.compile(r"[一二三四五六七八九十]+、")),
+    ("cn_paren", re.compile(r"[（(][一二三四五六七八九十]+[）)]")),
+    ("arabic", re.compile(r"\d{1,2}(?:\.\d{1,2})*[.．、\s]")),
+)
+
+
+def pattern_kind(text: str) -> str | None:
+    """The kind of numbering a PDF line starts with (``chapter`` for 第三章 ...), or None."""
+    for kind, rx in LAYOUT_SCHEMES:
+        if rx.match(text):
+            return kind
+    return None
 _SENTENCE_INSIDE = re.compile(r"[。；！？;!?]")
 MAX_HEADING_CHARS = 60
 

@@ -13,21 +13,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from corpus_tool.ingest.bylines import names_from_byline
+from corpus_tool.ingest.headings import LAYOUT_SCHEMES, NUM, pattern_kind
 from corpus_tool.ingest.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block, LogEntry
 from corpus_tool.ingest.pdf.layout import Line, PageText
 from corpus_tool.ingest.repair import fix_glyph_variants
 
-_NUM = "一二三四五六七八九十百千零〇两"
-HEADING_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("part", re.compile(rf"第[{_NUM}\d]+(?:编|部分)")),
-    ("subpart", re.compile(rf"第[{_NUM}\d]+分编")),
-    ("chapter", re.compile(rf"第[{_NUM}\d]+章")),
-    ("section", re.compile(rf"第[{_NUM}\d]+节")),
-    ("cn", re.compile(r"[一二三四五六七八九十]+、")),
-    ("cn_paren", re.compile(r"[（(][一二三四五六七八九十]+[）)]")),
-    ("arabic", re.compile(r"\d{1,2}(?:\.\d{1,2})*[.．、\s]")),
-)
-ARTICLE_RE = re.compile(rf"第[{_NUM}\d]+条(?:之[{_NUM}]+)?(?:\s|$)")
+ARTICLE_RE = re.compile(rf"第[{NUM}\d]+条(?:之[{NUM}]+)?(?:\s|$)")
 FRONT_LABEL_RE = re.compile(
     r"[\[【]?(?:摘\s*要|内容提要|提\s*要|关\s*键\s*词|关键字|中图分类号|文献标[识志]码|文章编号|DOI|doi"
     r"|Abstract|ABSTRACT|Key\s*words|KEY\s*WORDS|Keywords|收稿日期|基金项目|作者简介)"
@@ -385,11 +376,7 @@ def _footnote_blocks(lines: list[Line], stats: DocStats) -> list[Block]:
 # ---------------------------------------------------------------- line tests
 
 
-def pattern_kind(text: str) -> str | None:
-    for kind, rx in HEADING_PATTERNS:
-        if rx.match(text):
-            return kind
-    return None
+
 
 
 def _centred(line: Line, left: float, right: float) -> bool:
@@ -635,7 +622,7 @@ def _add(b: _Builder, kind: str, line: Line, join: bool) -> None:
 
 def _set_levels(blocks: list[Block], kinds: dict[int, str]) -> None:
     """Heading level = rank of its numbering style among the styles this document uses."""
-    order = [k for k, _ in HEADING_PATTERNS if k in set(kinds.values())]
+    order = [k for k, _ in LAYOUT_SCHEMES if k in set(kinds.values())]
     for i, kind in kinds.items():
         blocks[i].level = order.index(kind) + 1
 
