@@ -4,7 +4,7 @@ A :class:`Corpus` holds a database path and its segmentation settings, nothing e
 stays open between calls (the CLI can use the same file meanwhile), and no tokenizer lives at
 module level, so two corpora with different user dictionaries in one kernel never interfere.
 
-Tables come back as pandas DataFrames; analyses as result objects (:mod:`corpus_tool.results`) with
+Tables come back as pandas DataFrames; analyses as result objects (:mod:`corpus_tool.notebook`) with
 ``.table``, ``.plot()``, ``.to_csv()``/``.to_excel()`` (with the run record) and a rich notebook view.
 """
 
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from corpus_tool.analyse.meaning.api import MeaningMethods
-from corpus_tool.results import Result, Topics, wrap
+from corpus_tool.notebook import Result, Topics, wrap
 from corpus_tool.store.db import DEFAULT_DB, EXPORT_COLUMNS, CorpusDB
 
 if TYPE_CHECKING:

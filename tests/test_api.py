@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 import corpus_tool as ct
 from corpus_tool.api import Corpus
 from corpus_tool.cli import app
-from corpus_tool.results import CodingResult, KeynessResult, KwicResult
+from corpus_tool.notebook import CodingResult, KeynessResult, KwicResult
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "corpora" / "demo"

@@ -13,8 +13,8 @@ from corpus_tool.analyse.coding import code_corpus, starter_dictionary_path
 from corpus_tool.analyse.keywords import keywords
 from corpus_tool.export.headers import ZH_HEADERS, zh_headers
 from corpus_tool.export.methods import load_record, methods_text
-from corpus_tool.export.results import companion_path, save_result
 from corpus_tool.export.runrecord import command_line, record_path
+from corpus_tool.export.save import companion_path, save_result
 from corpus_tool.export.tables import ExportFormatError, write_table
 
 

@@ -441,7 +441,7 @@ def test_api_exports_carry_the_command_line(gov_db: Path, model, tmp_path: Path)
 
 
 def test_tables_are_byte_identical_run_to_run(gov_db: Path, model, tmp_path: Path) -> None:
-    from corpus_tool.export.results import save_result
+    from corpus_tool.export.save import save_result
 
     runs = {
         "expand": lambda: expand(gov_db, ["数字经济", "数字化"], top=20),

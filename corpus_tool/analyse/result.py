@@ -2,7 +2,7 @@
 
 An :class:`AnalysisResult` holds the table (a DataFrame with a fixed column order and a
 deterministic row order), the parameters used and the provenance needed for a run record. It
-writes nothing: the CLI (and the notebook API) pass it to :func:`corpus_tool.export.results.save_result`.
+writes nothing: the CLI (and the notebook API) pass it to :func:`corpus_tool.export.save.save_result`.
 """
 
 from __future__ import annotations

@@ -70,8 +70,8 @@ def _run(compute: Callable[[], AnalysisResult], out: Path | None, zh: bool, name
     from corpus_tool.analyse.coding import DictionaryError
     from corpus_tool.analyse.query import FilterError
     from corpus_tool.analyse.units import NoSegmentationError
-    from corpus_tool.export.results import save_result
     from corpus_tool.export.runrecord import command_line
+    from corpus_tool.export.save import save_result
 
     if out is not None:
         _check_out(out)

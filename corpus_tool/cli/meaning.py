@@ -60,8 +60,8 @@ def _compute(compute: Callable[[], Any]) -> Any:
 def _run(compute: Callable[[], Any], out: Path | None, zh: bool, name: str, arguments: list[str],
          options: dict[str, Any], db: Path) -> None:
     """Run, then save the table and its run record (or print it without ``out``)."""
-    from corpus_tool.export.results import save_result
     from corpus_tool.export.runrecord import command_line
+    from corpus_tool.export.save import save_result
     from corpus_tool.export.tables import FORMATS
 
     if not db.exists():

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from corpus_tool.analyse.meaning.embeddings import EmbeddingModel
-    from corpus_tool.results import Result
+    from corpus_tool.notebook import Result
 
 
 class MeaningMethods:
@@ -17,7 +17,7 @@ class MeaningMethods:
 
     def _meaning(self, command: str, func: Any, *, options: dict[str, Any], arguments: Sequence[str] = (),
                  **params: Any) -> Result:
-        from corpus_tool.analyse.meaning.results import wrap_meaning
+        from corpus_tool.analyse.meaning.notebook import wrap_meaning
 
         self._ensure_segmented()  # type: ignore[attr-defined]
         db = self._existing()  # type: ignore[attr-defined]

@@ -220,8 +220,8 @@ def write_network(result: AnalysisResult, out_dir: str | Path, *, command_line: 
     per group with ``by``: ``network_<group>.gexf``), each with its run record; returns the paths."""
     import networkx as nx
 
-    from corpus_tool.export.results import save_result
     from corpus_tool.export.runrecord import run_record, write_run_record
+    from corpus_tool.export.save import save_result
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -101,7 +101,7 @@ class Result:
     def save(self, path: str | Path, *, zh_headers: bool = False) -> list[Path]:
         """Write the table in the format of the suffix (.csv .xlsx .parquet) with its run record, exactly
         as the CLI does (``zh_headers``: Chinese column headers, like ``--zh-headers``)."""
-        from corpus_tool.export.results import save_result
+        from corpus_tool.export.save import save_result
 
         return save_result(self._analysis_result(), path, zh=zh_headers,
                            command_line=self.command_line(path, zh_headers=zh_headers))

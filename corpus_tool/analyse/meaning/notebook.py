@@ -1,12 +1,12 @@
 """Notebook result objects of the meaning analyses (``Corpus.similar``, ``.network`` …): ``.table``, ``.plot()``,
-``.to_csv()``/``.to_excel()`` with a run record, as :mod:`corpus_tool.results`; networks also write GEXF/GraphML."""
+``.to_csv()``/``.to_excel()`` with a run record, as :mod:`corpus_tool.notebook`; networks also write GEXF/GraphML."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from corpus_tool.results import Result
+from corpus_tool.notebook import Result
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
