@@ -36,7 +36,7 @@ def timed(label: str, fn, results: dict) -> object:
 
 
 def build(db: Path, jobs: int, results: dict) -> None:
-    from corpus_tool.ingest.pipeline import ingest_paths
+    from corpus_tool.reading.pipeline import ingest_paths
     from corpus_tool.segment.base import SegmentSettings
     from corpus_tool.segment.run import segment_corpus
 

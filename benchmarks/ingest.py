@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.ingest_pdf_raw import DEFAULT_FILES, plain_text  # noqa: E402
-from corpus_tool.ingest.pipeline import ingest_paths  # noqa: E402
+from corpus_tool.reading.pipeline import ingest_paths  # noqa: E402
 
 
 def ingest_stage(paths: list[Path]) -> int:

@@ -1,4 +1,4 @@
-"""Speed of :func:`corpus_tool.ingest.pdf.extract_pdf` against pdfplumber's plain ``extract_text``.
+"""Speed of :func:`corpus_tool.reading.pdf.extract_pdf` against pdfplumber's plain ``extract_text``.
 
 Both run in one process over the same pages, alternating, best of ``--repeat`` runs each, timed in
 CPU seconds so other load on the machine hits both alike. Target: ratio (layout / plain) at most 1.5.
@@ -20,7 +20,7 @@ import pdfplumber
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpus_tool.ingest.pdf import extract_pdf  # noqa: E402
+from corpus_tool.reading.pdf import extract_pdf  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 DEFAULT_FILES = [

@@ -32,7 +32,7 @@ GOV = POLICY_CORPUS / "gov_work_reports_wikisource_1954_2025"
 
 
 def build(db: Path, paths: list[Path], manifest: Path, jobs: int) -> tuple[float, float]:
-    from corpus_tool.ingest.pipeline import ingest_paths
+    from corpus_tool.reading.pipeline import ingest_paths
     from corpus_tool.segment.base import SegmentSettings
     from corpus_tool.segment.run import segment_corpus
 

@@ -125,8 +125,8 @@ def plain_seconds(path: Path) -> float | None:
 
 def extract_seconds(path: Path) -> float | None:
     """CPU seconds of the PDF stage in this process: ``extract_pdf`` and the repair of every block."""
-    from corpus_tool.ingest.pdf import extract_pdf
-    from corpus_tool.ingest.repair import CleaningLog, clean_text
+    from corpus_tool.reading.pdf import extract_pdf
+    from corpus_tool.reading.repair import CleaningLog, clean_text
 
     start = _cpu()
     try:
@@ -140,7 +140,7 @@ def extract_seconds(path: Path) -> float | None:
 
 def ingest_one(path: Path) -> tuple[dict[str, Any], float]:
     """Ingest ``path`` into a fresh database; return what was stored and the CPU seconds it took."""
-    from corpus_tool.ingest.pipeline import ingest_paths
+    from corpus_tool.reading.pipeline import ingest_paths
     from corpus_tool.store.db import CorpusDB
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -326,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     import pdfplumber  # noqa: F401  imports and font caches before the first file is timed
     import pypdfium2  # noqa: F401
 
-    import corpus_tool.ingest.pdf  # noqa: F401
+    import corpus_tool.reading.pdf  # noqa: F401
 
     info = machine()
     start = time.perf_counter()

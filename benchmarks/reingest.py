@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpus_tool.ingest.document import IngestOptions  # noqa: E402
-from corpus_tool.ingest.pipeline import ingest_paths  # noqa: E402
+from corpus_tool.reading.document import IngestOptions  # noqa: E402
+from corpus_tool.reading.pipeline import ingest_paths  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "policy_corpus"
 TARGET = 0.05

@@ -40,8 +40,8 @@ HEADERS = ["阶段 stage", "本工具 ours", "参照 anchor", "比值 ratio", "�
 
 def bench_pdf(quick: bool) -> dict[str, Any]:
     """Full ingest of PDFs vs pdfplumber's plain text extraction, pages per second."""
-    from corpus_tool.ingest.document import IngestOptions
-    from corpus_tool.ingest.pipeline import ingest_paths
+    from corpus_tool.reading.document import IngestOptions
+    from corpus_tool.reading.pipeline import ingest_paths
 
     raw = load_benchmark("ingest_pdf_raw")
     files = [f for f in raw.DEFAULT_FILES if f.exists()]
@@ -89,7 +89,7 @@ def bench_policy(jobs: int, quick: bool) -> dict[str, Any]:
     import jieba.analyse
 
     from corpus_tool.analyse.keywords import keywords
-    from corpus_tool.ingest.pipeline import ingest_paths
+    from corpus_tool.reading.pipeline import ingest_paths
     from corpus_tool.segment.base import SegmentSettings
     from corpus_tool.segment.run import segment_corpus
 

@@ -72,7 +72,7 @@ def generate(folder: Path, size_mb: int, corpus: Path = POLICY_CORPUS, seed: int
 
 def measure(folder: Path, db: Path, jobs: int) -> dict[str, Any]:
     """Ingest and segment ``folder`` into a new database ``db``, in this process (see --measure)."""
-    from corpus_tool.ingest.pipeline import ingest_paths
+    from corpus_tool.reading.pipeline import ingest_paths
     from corpus_tool.segment.base import SegmentSettings
     from corpus_tool.segment.run import segment_corpus
 

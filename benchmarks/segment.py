@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpus_tool.ingest.model import Document, Unit  # noqa: E402
+from corpus_tool.reading.model import Document, Unit  # noqa: E402
 from corpus_tool.segment.base import SegmentSettings  # noqa: E402
 from corpus_tool.segment.run import segment_corpus  # noqa: E402
 from corpus_tool.store.db import CorpusDB  # noqa: E402

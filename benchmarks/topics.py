@@ -37,7 +37,7 @@ from corpus_tool.analyse.topics import coherence  # noqa: E402
 from corpus_tool.analyse.topics.models import DEFAULT_MODEL  # noqa: E402
 from corpus_tool.analyse.topics.sweep import FitTask, fit_model, term_prob  # noqa: E402
 from corpus_tool.analyse.topics.units import UnitSettings, build_units  # noqa: E402
-from corpus_tool.ingest.pipeline import ingest_paths  # noqa: E402
+from corpus_tool.reading.pipeline import ingest_paths  # noqa: E402
 from corpus_tool.segment.base import SegmentSettings  # noqa: E402
 from corpus_tool.segment.run import segment_corpus  # noqa: E402
 

@@ -1,15 +1,13 @@
 """corpus-tool: clean, segmented, citable data from Chinese policy documents and articles.
 
 Python API: ``ct.ingest(paths, db="corpus.duckdb")`` returns a :class:`corpus_tool.api.Corpus`;
-``ct.Corpus("corpus.duckdb")`` opens an existing database.
+``ct.Corpus("corpus.duckdb")`` opens an existing database. The stages are packages of their own:
+``reading`` (files → cleaned, structured documents), ``store``, ``segment``, ``analyse``, ``export``.
 """
 
 from __future__ import annotations
 
-import types
 from typing import TYPE_CHECKING, Any
-
-from corpus_tool import ingest as _ingest_package  # the ingest stage; its __init__ is empty, so cheap
 
 __version__ = "0.1.0"
 
@@ -19,23 +17,11 @@ if TYPE_CHECKING:
 __all__ = ["Corpus", "__version__", "ingest"]
 
 
-class _CallableIngestPackage(types.ModuleType):
-    """``corpus_tool.ingest`` is the ingest subpackage and, when called, :func:`corpus_tool.api.ingest`.
+def ingest(*args: Any, **kwargs: Any) -> Corpus:
+    """Ingest files and folders into a corpus database: :func:`corpus_tool.api.ingest`."""
+    from corpus_tool.api import ingest as _ingest
 
-    A plain function named ``ingest`` here would be replaced by the subpackage as soon as anything
-    imports ``corpus_tool.ingest.*`` (Python sets submodules as attributes of their parent), so the
-    subpackage itself is made callable: ``ct.ingest(paths, db=...)`` and ``corpus_tool.ingest.pipeline``
-    both keep working.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Corpus:
-        from corpus_tool.api import ingest
-
-        return ingest(*args, **kwargs)
-
-
-_ingest_package.__class__ = _CallableIngestPackage
-ingest = _ingest_package
+    return _ingest(*args, **kwargs)
 
 
 def __getattr__(name: str) -> Any:

@@ -24,7 +24,7 @@ from corpus_tool.store.db import DEFAULT_DB, EXPORT_COLUMNS, CorpusDB
 
 if TYPE_CHECKING:
     from corpus_tool.analyse.units import TokenFilter
-    from corpus_tool.ingest.pipeline import IngestSummary
+    from corpus_tool.reading.pipeline import IngestSummary
     from corpus_tool.segment.base import SegmentSettings
     from corpus_tool.segment.run import SegmentSummary
 
@@ -102,10 +102,10 @@ class Corpus(MeaningMethods):
         """
         import json
 
-        from corpus_tool.ingest.document import IngestOptions
-        from corpus_tool.ingest.manifest import ManifestSet, load_manifest
-        from corpus_tool.ingest.pipeline import ingest_paths
         from corpus_tool.parallel import make_engine
+        from corpus_tool.reading.document import IngestOptions
+        from corpus_tool.reading.manifest import ManifestSet, load_manifest
+        from corpus_tool.reading.pipeline import ingest_paths
 
         options = IngestOptions(
             ocr=ocr, to_simplified=to_simplified, text_column=text_column, max_pages=max_pages,

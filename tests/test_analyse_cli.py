@@ -11,7 +11,7 @@ from test_analyse_corpora import reports_db, seed_db
 from typer.testing import CliRunner
 
 from corpus_tool.cli import app
-from corpus_tool.ingest.pipeline import ingest_paths
+from corpus_tool.reading.pipeline import ingest_paths
 
 runner = CliRunner()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus_tool.ingest.pipeline import ingest_paths
+from corpus_tool.reading.pipeline import ingest_paths
 from corpus_tool.segment.base import SegmentSettings
 from corpus_tool.segment.run import segment_corpus
 from corpus_tool.store.db import CorpusDB

@@ -11,7 +11,7 @@ from test_analyse_corpora import reports_db, seed_db
 from corpus_tool.analyse.frequency import frequencies
 from corpus_tool.analyse.keywords import keywords, pagerank
 from corpus_tool.analyse.units import NoSegmentationError
-from corpus_tool.ingest.pipeline import ingest_paths
+from corpus_tool.reading.pipeline import ingest_paths
 from corpus_tool.store.db import CorpusDB
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import shared_path
 
-from corpus_tool.ingest.document import IngestOptions, read_file
-from corpus_tool.ingest.pipeline import ingest_paths, read_files
-from corpus_tool.ingest.textfile import TooLongError, read_text
+from corpus_tool.reading.document import IngestOptions, read_file
+from corpus_tool.reading.pipeline import ingest_paths, read_files
+from corpus_tool.reading.textfile import TooLongError, read_text
 from corpus_tool.store.db import CorpusDB
 
 CLI = [sys.executable, "-c", "from corpus_tool.cli import main; main()"]

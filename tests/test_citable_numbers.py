@@ -207,7 +207,7 @@ def test_best_match_jaccard_is_below_one_for_moved_topics() -> None:
 def test_blank_values_are_missing_and_numbers_sort_numerically(tmp_path: Path) -> None:
     """A manifest value that is blank counts as missing; numeric labels sort 9 before 10; missing comes last."""
     from corpus_tool.analyse.units import Selection, group_order, select_groups
-    from corpus_tool.ingest.pipeline import ingest_paths
+    from corpus_tool.reading.pipeline import ingest_paths
     from corpus_tool.store.db import CorpusDB
 
     texts = {"a.txt": "第一份通知：加快发展新质生产力。", "b.txt": "第二份通知：推动高质量发展。",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus_tool.ingest.repair import clean_text
+from corpus_tool.reading.repair import clean_text
 
 # Ordinary simplified Chinese prose: common Han characters and standard full-width punctuation.
 HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from corpus_tool.ingest.filenames import readable_path, stored_path
+from corpus_tool.reading.filenames import readable_path, stored_path
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "corpora" / "demo"

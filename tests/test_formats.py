@@ -11,10 +11,10 @@ from conftest import shared_path
 from typer.testing import CliRunner
 
 from corpus_tool.cli import app
-from corpus_tool.ingest.convert import detect_script, to_simplified
-from corpus_tool.ingest.document import IngestOptions, read_document, read_file
-from corpus_tool.ingest.pipeline import ingest_paths
-from corpus_tool.ingest.textfile import decode_text, read_text
+from corpus_tool.reading.convert import detect_script, to_simplified
+from corpus_tool.reading.document import IngestOptions, read_document, read_file
+from corpus_tool.reading.pipeline import ingest_paths
+from corpus_tool.reading.textfile import decode_text, read_text
 from corpus_tool.store.db import CorpusDB
 
 runner = CliRunner()

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from corpus_tool.analyse.topics import fit_topics, write_topics
-from corpus_tool.ingest.pipeline import ingest_paths
+from corpus_tool.reading.pipeline import ingest_paths
 from corpus_tool.segment.base import SegmentSettings
 from corpus_tool.segment.run import segment_corpus
 

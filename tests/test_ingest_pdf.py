@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from corpus_tool.ingest.headings import chinese_number
-from corpus_tool.ingest.pipeline import ingest_paths
+from corpus_tool.reading.headings import chinese_number
+from corpus_tool.reading.pipeline import ingest_paths
 from corpus_tool.store.db import CorpusDB
 from tests.conftest import shared_path
 

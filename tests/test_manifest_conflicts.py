@@ -11,8 +11,8 @@ from conftest import shared_path
 from typer.testing import CliRunner
 
 from corpus_tool.cli import app
-from corpus_tool.ingest.manifest import fill_standard_fields
-from corpus_tool.ingest.model import Document
+from corpus_tool.reading.manifest import fill_standard_fields
+from corpus_tool.reading.model import Document
 from corpus_tool.store.db import CorpusDB
 
 runner = CliRunner()

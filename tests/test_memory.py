@@ -20,9 +20,9 @@ import pyarrow as pa
 import pytest
 from conftest import shared_path
 
-from corpus_tool.ingest.document import IngestOptions
-from corpus_tool.ingest.pipeline import ingest_paths
 from corpus_tool.parallel import PoolEngine, SerialEngine
+from corpus_tool.reading.document import IngestOptions
+from corpus_tool.reading.pipeline import ingest_paths
 from corpus_tool.segment.base import SegmentSettings
 from corpus_tool.segment.run import segment_corpus
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import shared_path
 
-from corpus_tool.ingest.document import IngestOptions, read_document
-from corpus_tool.ingest.manifest import ManifestSet, load_manifest
-from corpus_tool.ingest.metadata import (
+from corpus_tool.reading.document import IngestOptions, read_document
+from corpus_tool.reading.manifest import ManifestSet, load_manifest
+from corpus_tool.reading.metadata import (
     doc_type_of,
     extract_metadata,
     find_doc_numbers,
@@ -21,7 +21,7 @@ from corpus_tool.ingest.metadata import (
     relation_from_title,
     session_year,
 )
-from corpus_tool.ingest.pipeline import ingest_paths
+from corpus_tool.reading.pipeline import ingest_paths
 from corpus_tool.store.db import CorpusDB
 
 

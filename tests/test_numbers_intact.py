@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from conftest import REPO, shared_path
 
-from corpus_tool.ingest.document import IngestOptions
-from corpus_tool.ingest.pipeline import ingest_paths
-from corpus_tool.ingest.repair import clean_text
-from corpus_tool.ingest.textlayout import layout_text
+from corpus_tool.reading.document import IngestOptions
+from corpus_tool.reading.pipeline import ingest_paths
+from corpus_tool.reading.repair import clean_text
+from corpus_tool.reading.textlayout import layout_text
 from corpus_tool.store.db import CorpusDB
 
 REPORTS = ("data", "policy_corpus", "gov_work_reports_wikisource_1954_2025", "txt")

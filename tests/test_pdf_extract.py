@@ -1,4 +1,4 @@
-"""End-to-end and unit tests of the PDF extraction step (corpus_tool.ingest.pdf).
+"""End-to-end and unit tests of the PDF extraction step (corpus_tool.reading.pdf).
 
 Real files come from ../shared (fixtures with ground truth, two official PDFs); small
 PDFs for single rules are generated with reportlab and a CJK TrueType font.
@@ -14,18 +14,18 @@ from pathlib import Path
 
 import pytest
 
-from corpus_tool.ingest.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Extracted
-from corpus_tool.ingest.pdf import (
+from corpus_tool.reading.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Extracted
+from corpus_tool.reading.pdf import (
     BrokenPdfError,
     EncryptedPdfError,
     OcrUnavailableError,
     extract_pdf,
     pdf_meta,
 )
-from corpus_tool.ingest.pdf.chars import is_bad_char
-from corpus_tool.ingest.pdf.furniture import is_page_number
-from corpus_tool.ingest.pdf.layout import classify_marker
-from corpus_tool.ingest.pdf.ocr import ocr_problem
+from corpus_tool.reading.pdf.chars import is_bad_char
+from corpus_tool.reading.pdf.furniture import is_page_number
+from corpus_tool.reading.pdf.layout import classify_marker
+from corpus_tool.reading.pdf.ocr import ocr_problem
 from tests.conftest import shared_path as _shared
 
 FIXTURES = ("two_column", "row_interleaved", "founder_tounicode")
@@ -243,7 +243,7 @@ def test_scanned_page_flagged() -> None:
 
 
 def test_ocr_unavailable_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("corpus_tool.ingest.pdf.ocr.shutil.which", lambda _name: None)
+    monkeypatch.setattr("corpus_tool.reading.pdf.ocr.shutil.which", lambda _name: None)
     with pytest.raises(OcrUnavailableError, match="apt-get install tesseract-ocr tesseract-ocr-chi-sim"):
         extract_pdf(_shared("fixtures", "pdf", "scanned.pdf"), ocr=True)
 

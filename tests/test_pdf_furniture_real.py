@@ -12,11 +12,11 @@ import unicodedata
 
 import pytest
 
-from corpus_tool.ingest.model import HEADING, PARA, Block, Extracted
-from corpus_tool.ingest.pdf import extract_pdf
-from corpus_tool.ingest.pdf.blocks import DocStats, ends_sentence, starts_paragraph
-from corpus_tool.ingest.pdf.furniture import mark_furniture
-from corpus_tool.ingest.pdf.layout import Line, PageText
+from corpus_tool.reading.model import HEADING, PARA, Block, Extracted
+from corpus_tool.reading.pdf import extract_pdf
+from corpus_tool.reading.pdf.blocks import DocStats, ends_sentence, starts_paragraph
+from corpus_tool.reading.pdf.furniture import mark_furniture
+from corpus_tool.reading.pdf.layout import Line, PageText
 from tests.conftest import shared_path
 
 REAL = ("data", "pdfs", "real")

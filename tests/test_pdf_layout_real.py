@@ -12,13 +12,13 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 
-from corpus_tool.ingest.model import PARA, Extracted
-from corpus_tool.ingest.pdf import extract_pdf
-from corpus_tool.ingest.pdf.chars import Char, to_chars
-from corpus_tool.ingest.pdf.columns import find_bands
-from corpus_tool.ingest.pdf.furniture import is_page_number
-from corpus_tool.ingest.pdf.layout import layout_page
-from corpus_tool.ingest.pdf.rows import cluster_rows, is_overprint, sort_dedupe
+from corpus_tool.reading.model import PARA, Extracted
+from corpus_tool.reading.pdf import extract_pdf
+from corpus_tool.reading.pdf.chars import Char, to_chars
+from corpus_tool.reading.pdf.columns import find_bands
+from corpus_tool.reading.pdf.furniture import is_page_number
+from corpus_tool.reading.pdf.layout import layout_page
+from corpus_tool.reading.pdf.rows import cluster_rows, is_overprint, sort_dedupe
 from tests.conftest import shared_path
 
 REAL = ("data", "pdfs", "real")

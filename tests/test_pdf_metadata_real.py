@@ -1,5 +1,5 @@
 """Metadata and structure of real articles, theses and a law read from PDFs, end to end through
-``corpus_tool.ingest``; plus unit tests for the byline, cover, label, TOC and law-history parsers."""
+``corpus_tool.ingest()``; plus unit tests for the byline, cover, label, TOC and law-history parsers."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 import corpus_tool
-from corpus_tool.ingest.bylines import authors_from_front, cover_fields, names_from_byline, names_from_field
-from corpus_tool.ingest.metadata import extract_metadata, find_doi
-from corpus_tool.ingest.model import FRONT, HEADING, PARA, TITLE, Block
-from corpus_tool.ingest.structure import build_structure, keep_keyword_spaces, split_label
+from corpus_tool.reading.bylines import authors_from_front, cover_fields, names_from_byline, names_from_field
+from corpus_tool.reading.metadata import extract_metadata, find_doi
+from corpus_tool.reading.model import FRONT, HEADING, PARA, TITLE, Block
+from corpus_tool.reading.structure import build_structure, keep_keyword_spaces, split_label
 from corpus_tool.store.db import CorpusDB
 from tests.conftest import shared_path
 

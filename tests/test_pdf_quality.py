@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from corpus_tool.ingest.document import IngestOptions, read_file
-from corpus_tool.ingest.pdf import extract_pdf
-from corpus_tool.ingest.pdf.ocr import ocr_problem
-from corpus_tool.ingest.pdf.quality import Quality, assess, better, decode_legacy_cjk
-from corpus_tool.ingest.pipeline import _page_warnings
+from corpus_tool.reading.document import IngestOptions, read_file
+from corpus_tool.reading.pdf import extract_pdf
+from corpus_tool.reading.pdf.ocr import ocr_problem
+from corpus_tool.reading.pdf.quality import Quality, assess, better, decode_legacy_cjk
+from corpus_tool.reading.pipeline import _page_warnings
 from tests.conftest import shared_path
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -215,9 +215,9 @@ def test_pdfium_chars_match_pdfplumber_geometry(tmp_path, rotate):
     import pdfplumber
     import pikepdf
 
-    from corpus_tool.ingest.pdf.chars import baseline
-    from corpus_tool.ingest.pdf.layout import layout_page
-    from corpus_tool.ingest.pdf.pdfium_chars import open_document, page_chars
+    from corpus_tool.reading.pdf.chars import baseline
+    from corpus_tool.reading.pdf.layout import layout_page
+    from corpus_tool.reading.pdf.pdfium_chars import open_document, page_chars
 
     path = tmp_path / f"rot{rotate}.pdf"
     with pikepdf.open(_real("std_anhui_land_use_2020_p1.pdf")) as pdf:
@@ -262,7 +262,7 @@ def _glyphs(text: str, font: str) -> list[dict]:
 
 
 def test_fonts_read_as_glyph_numbers_are_found_and_only_they() -> None:
-    from corpus_tool.ingest.pdf.quality import sequential_code_fonts
+    from corpus_tool.reading.pdf.quality import sequential_code_fonts
 
     chars = (_glyphs("!\"#$%&'()*+,-./0-.12345678349)*:;<", "ABCDEE+宋体")  # a CNKI figure label font
              + _glyphs("()=()()=()()()", "CMR12")  # formula parentheses: pairs one apart, no run of three

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from corpus_tool.export.tables import GRID_HEADER, write_table, write_table_grid
-from corpus_tool.ingest.model import Table, TableCell
-from corpus_tool.ingest.pdf.chars import Char
-from corpus_tool.ingest.pdf.tables import cell_text, is_table, split_tables
-from corpus_tool.ingest.pipeline import ingest_paths
+from corpus_tool.reading.model import Table, TableCell
+from corpus_tool.reading.pdf.chars import Char
+from corpus_tool.reading.pdf.tables import cell_text, is_table, split_tables
+from corpus_tool.reading.pipeline import ingest_paths
 from corpus_tool.store.db import CorpusDB
 from tests.conftest import shared_path
 
@@ -184,7 +184,7 @@ def test_reingest_replaces_tables(corpus: Path, tmp_path: Path) -> None:
 
 
 def test_table_finder_failure_keeps_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
-    from corpus_tool.ingest.pdf import extract as extract_module
+    from corpus_tool.reading.pdf import extract as extract_module
 
     def broken(*args: object) -> None:
         raise ValueError("bad edges")
@@ -243,7 +243,7 @@ def test_nested_table_and_text_outside_cells() -> None:
 
 
 def test_finder_runs_only_on_ruled_pages() -> None:
-    from corpus_tool.ingest.pdf.tables import MAX_DRAWN, find_page_tables, has_grid
+    from corpus_tool.reading.pdf.tables import MAX_DRAWN, find_page_tables, has_grid
 
     across = [{"object_type": "line", "x0": 0, "x1": 100, "top": y, "bottom": y} for y in (0, 10, 20)]
     down = [{"object_type": "line", "x0": x, "x1": x, "top": 0, "bottom": 20} for x in (0, 50, 100)]

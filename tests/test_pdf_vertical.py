@@ -12,12 +12,12 @@ from typing import Any
 import pdfplumber
 import pytest
 
-from corpus_tool.ingest.model import HEADING, PARA, TITLE, Extracted
-from corpus_tool.ingest.pdf import extract_pdf
-from corpus_tool.ingest.pdf.furniture import is_page_number
-from corpus_tool.ingest.pdf.layout import PageText, layout_page
-from corpus_tool.ingest.pdf.vertical import NOTE_CLOSE, NOTE_OPEN, is_vertical, layout_vertical
-from corpus_tool.ingest.repair import CleaningLog, clean_text, fix_vertical_forms
+from corpus_tool.reading.model import HEADING, PARA, TITLE, Extracted
+from corpus_tool.reading.pdf import extract_pdf
+from corpus_tool.reading.pdf.furniture import is_page_number
+from corpus_tool.reading.pdf.layout import PageText, layout_page
+from corpus_tool.reading.pdf.vertical import NOTE_CLOSE, NOTE_OPEN, is_vertical, layout_vertical
+from corpus_tool.reading.repair import CleaningLog, clean_text, fix_vertical_forms
 from tests.conftest import shared_path
 
 REAL = ("data", "pdfs", "real")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus_tool.ingest.repair import (
+from corpus_tool.reading.repair import (
     CleaningLog,
     clean_text,
     fix_gbk_as_unicode,
@@ -109,7 +109,7 @@ def test_log_counts_every_change() -> None:
 
 
 def test_long_spaced_numbers_and_spaced_percent_are_joined_short_ones_left() -> None:
-    from corpus_tool.ingest.repair import join_spaced_digits
+    from corpus_tool.reading.repair import join_spaced_digits
 
     assert join_spaced_digits("新建高速公路1 3 0 0公里")[0] == "新建高速公路1300公里"
     assert join_spaced_digits("年均增长8 %左右")[0] == "年均增长8%左右"

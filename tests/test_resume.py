@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 from conftest import shared_path
 
-from corpus_tool.ingest.convert import detect_script
-from corpus_tool.ingest.document import IngestOptions
-from corpus_tool.ingest.pipeline import ingest_paths
+from corpus_tool.reading.convert import detect_script
+from corpus_tool.reading.document import IngestOptions
+from corpus_tool.reading.pipeline import ingest_paths
 from corpus_tool.store.db import CorpusDB
 from corpus_tool.store.exports import DATA_TABLES
 

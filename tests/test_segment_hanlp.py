@@ -93,7 +93,7 @@ def test_hanlp_segment_corpus_through_the_cli(tiny_model: Path, tmp_path: Path) 
     from typer.testing import CliRunner
 
     from corpus_tool.cli import app
-    from corpus_tool.ingest.model import Document, Unit
+    from corpus_tool.reading.model import Document, Unit
     from corpus_tool.store.db import CorpusDB
 
     db = tmp_path / "h.duckdb"
@@ -139,7 +139,7 @@ def test_missing_model_fails_fast_without_network(tmp_path: Path, monkeypatch: p
 def test_missing_model_cli_with_dead_hanlp_url(tmp_path: Path) -> None:
     """In a fresh process, as a user would run it: HANLP_URL at a dead local port, empty HANLP_HOME."""
     _require_hanlp()
-    from corpus_tool.ingest.model import Document, Unit
+    from corpus_tool.reading.model import Document, Unit
     from corpus_tool.store.db import CorpusDB
 
     db = tmp_path / "m.duckdb"

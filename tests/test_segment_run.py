@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corpus_tool.cli import app
-from corpus_tool.ingest.model import Document, Unit
+from corpus_tool.reading.model import Document, Unit
 from corpus_tool.segment.base import SegmentSettings
 from corpus_tool.segment.build import build_segmenter, resolve
 from corpus_tool.segment.newwords import accept_words, find_new_words
@@ -191,7 +191,7 @@ def test_engines_identical_without_hmm() -> None:
 # -- CLI and the seed article through the real ingest ------------------------------------------------------
 def _ingest_seed(tmp_path: Path) -> Path:
     seed = _shared("seed", SEED)
-    from corpus_tool.ingest.pipeline import ingest_paths
+    from corpus_tool.reading.pipeline import ingest_paths
 
     db = tmp_path / "seed.duckdb"
     ingest_paths([seed], db)

@@ -13,8 +13,8 @@ from conftest import shared_path
 from typer.testing import CliRunner
 
 from corpus_tool.cli import app
-from corpus_tool.ingest.document import IngestOptions
-from corpus_tool.ingest.pipeline import ingest_paths
+from corpus_tool.reading.document import IngestOptions
+from corpus_tool.reading.pipeline import ingest_paths
 from corpus_tool.store.db import CorpusDB
 
 runner = CliRunner()

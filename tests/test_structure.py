@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from corpus_tool.ingest.headings import chinese_number, heading_scheme, levels_for
-from corpus_tool.ingest.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block
-from corpus_tool.ingest.structure import build_structure
-from corpus_tool.ingest.textlayout import layout_text, remove_page_furniture
+from corpus_tool.reading.headings import chinese_number, heading_scheme, levels_for
+from corpus_tool.reading.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block
+from corpus_tool.reading.structure import build_structure
+from corpus_tool.reading.textlayout import layout_text, remove_page_furniture
 
 
 def test_chinese_numbers() -> None:

@@ -24,7 +24,7 @@ from corpus_tool.analyse.topics import TopicUnitsError, UnitSettings, build_unit
 from corpus_tool.analyse.topics.sweep import FitTask, fit_model, term_prob
 from corpus_tool.analyse.units import NoSegmentationError
 from corpus_tool.cli.app import app
-from corpus_tool.ingest.pipeline import ingest_paths
+from corpus_tool.reading.pipeline import ingest_paths
 from corpus_tool.segment.base import SegmentSettings
 from corpus_tool.segment.run import segment_corpus
 

@@ -39,8 +39,8 @@ def _version(name: str) -> str | None:
 
 def doctor_report() -> list[tuple[str, str]]:
     """(item, state) rows: versions, optional backends, the plot font and OCR."""
-    from corpus_tool.ingest.pdf.ocr import ocr_problem
     from corpus_tool.plot.fonts import cjk_font
+    from corpus_tool.reading.pdf.ocr import ocr_problem
 
     rows = [("corpus-tool", tool_version()), ("python", sys.version.split()[0]), ("platform", platform.platform())]
     for name, purpose in CORE:

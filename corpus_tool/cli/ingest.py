@@ -12,13 +12,13 @@ import typer
 
 from corpus_tool.cli.app import DEFAULT_DB, DbOption, app, fail
 from corpus_tool.cli.engine import EngineOption, SchedulerOption, open_engine
-from corpus_tool.ingest.filenames import readable_path, stored_path
+from corpus_tool.reading.filenames import readable_path, stored_path
 from corpus_tool.store.exports import EXPORT_COLUMNS
 
 if TYPE_CHECKING:  # imported in the commands: `--help` and the other commands do not pay for them
     import pandas as pd
 
-    from corpus_tool.ingest.pipeline import IngestSummary
+    from corpus_tool.reading.pipeline import IngestSummary
     from corpus_tool.store.db import CorpusDB
 
 # Exit codes of `ingest`, so that scripts can tell what happened.
@@ -70,9 +70,9 @@ def ingest(
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="每读完一个文件输出一行（适合日志）/ one line per file read, for logs")] = False,
 ) -> None:
-    from corpus_tool.ingest.document import IngestOptions
-    from corpus_tool.ingest.manifest import ManifestError, ManifestSet, load_manifest
-    from corpus_tool.ingest.pipeline import ingest_paths
+    from corpus_tool.reading.document import IngestOptions
+    from corpus_tool.reading.manifest import ManifestError, ManifestSet, load_manifest
+    from corpus_tool.reading.pipeline import ingest_paths
     from corpus_tool.store.db import CorpusDB
 
     options = IngestOptions(

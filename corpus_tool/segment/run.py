@@ -282,7 +282,7 @@ def _simplified(batch: pa.RecordBatch, converted: dict[str, int]) -> pa.RecordBa
     per document. Token offsets must still point into the stored paragraph: a phrase conversion
     that changes the length (rare) falls back to character by character.
     """
-    from corpus_tool.ingest.convert import to_simplified
+    from corpus_tool.reading.convert import to_simplified
 
     ids, texts = batch.column(0).to_pylist(), batch.column(2).to_pylist()
     out = []

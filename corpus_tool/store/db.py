@@ -15,8 +15,8 @@ import duckdb
 if TYPE_CHECKING:  # DuckDB loads pandas itself when a query returns a DataFrame
     import pandas as pd
 
-from corpus_tool.ingest.filenames import stored_path
-from corpus_tool.ingest.model import Document
+from corpus_tool.reading.filenames import stored_path
+from corpus_tool.reading.model import Document
 from corpus_tool.store.exports import EXPORT_COLUMNS, EXPORT_ORDER
 from corpus_tool.store.opening import DatabaseLockedError, NotADatabaseError, connect, translate
 

@@ -24,6 +24,7 @@ parameters, byte for byte (tested), without gensim's extra pass over the corpus.
 
 from __future__ import annotations
 
+import inspect
 import json
 import zlib
 from dataclasses import dataclass
@@ -220,7 +221,8 @@ def similar(emb: EmbeddingModel, terms: list[str] | str, *, top: int = 20, stabi
     if stability >= 2:
         if db is None:
             raise ValueError("stability needs the corpus database (db=...)")
-        p = {k: v for k, v in emb.record["parameters"].items() if k not in ("token_filter", "by", "name")}
+        accepted = set(inspect.signature(train_embeddings).parameters) - {"token_filter", "name", "save", "db"}
+        p = {k: v for k, v in emb.record["parameters"].items() if k in accepted}  # the record also holds grouping
         tf = TokenFilter(**{k: tuple(v) if isinstance(v, list) else v
                             for k, v in emb.record["parameters"]["token_filter"].items()})
         seeds = [int(p["seed"]) + i for i in range(1, stability)]

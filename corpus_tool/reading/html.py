@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from corpus_tool.ingest.model import HEADING, PARA, TITLE, Block, Extracted, LogEntry
-from corpus_tool.ingest.textfile import DEFAULT_MAX_CHARS, TooLongError, decode_text
+from corpus_tool.reading.model import HEADING, PARA, TITLE, Block, Extracted, LogEntry
+from corpus_tool.reading.textfile import DEFAULT_MAX_CHARS, TooLongError, decode_text
 
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "form", "button", "input",
               "select", "textarea", "nav", "header", "footer", "aside", "canvas", "svg", "template",

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from corpus_tool.ingest.model import LogEntry
+from corpus_tool.reading.model import LogEntry
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 # CJK punctuation that may touch Han text with no space between.

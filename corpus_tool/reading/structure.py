@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from corpus_tool.ingest.headings import heading_scheme, levels_for
-from corpus_tool.ingest.model import (
+from corpus_tool.reading.headings import heading_scheme, levels_for
+from corpus_tool.reading.model import (
     FOOTNOTE,
     FRONT,
     HEADING,
@@ -18,8 +18,8 @@ from corpus_tool.ingest.model import (
     Section,
     Unit,
 )
-from corpus_tool.ingest.repair import CANONICAL_CITE_RE, fix_glyph_variants
-from corpus_tool.ingest.textlayout import FIELD_LABEL_RE, ends_sentence
+from corpus_tool.reading.repair import CANONICAL_CITE_RE, fix_glyph_variants
+from corpus_tool.reading.textlayout import FIELD_LABEL_RE, ends_sentence
 
 _LABEL_SPLIT_RE = re.compile(r"^[\s\u3000]*[\[【［]?(?P<label>[^:：\]】］]+)[\]】］]?[\s\u3000]*[:：][\s\u3000]*")
 _KEYWORD_SEP_RE = re.compile(r"[；;，,、\s\u3000]+")

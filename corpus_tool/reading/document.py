@@ -15,11 +15,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus_tool.ingest.model import FOOTNOTE, RAW, TITLE, Block, Document, Extracted, LogEntry, Table
-from corpus_tool.ingest.repair import CleaningLog, clean_text, gbk_guard, repair_chars
-from corpus_tool.ingest.sniff import misnamed_hint
-from corpus_tool.ingest.structure import build_structure, keep_keyword_spaces
-from corpus_tool.ingest.textlayout import layout_text
+from corpus_tool.reading.model import FOOTNOTE, RAW, TITLE, Block, Document, Extracted, LogEntry, Table
+from corpus_tool.reading.repair import CleaningLog, clean_text, gbk_guard, repair_chars
+from corpus_tool.reading.sniff import misnamed_hint
+from corpus_tool.reading.structure import build_structure, keep_keyword_spaces
+from corpus_tool.reading.textlayout import layout_text
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
 PDF_SUFFIXES = frozenset({".pdf"})
@@ -90,19 +90,19 @@ def extract(path: Path, options: IngestOptions) -> Extracted:
     """Read a file with the extractor for its format."""
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES:
-        from corpus_tool.ingest.pdf import extract_pdf
+        from corpus_tool.reading.pdf import extract_pdf
 
         return extract_pdf(path, max_pages=options.max_pages, ocr=options.ocr)
     if suffix in TEXT_SUFFIXES:
-        from corpus_tool.ingest.textfile import extract_text_file
+        from corpus_tool.reading.textfile import extract_text_file
 
         return extract_text_file(path, max_chars=options.max_chars)
     if suffix in HTML_SUFFIXES:
-        from corpus_tool.ingest.html import extract_html
+        from corpus_tool.reading.html import extract_html
 
         return extract_html(path, max_chars=options.max_chars)
     if suffix in DOCX_SUFFIXES:
-        from corpus_tool.ingest.docx import extract_docx
+        from corpus_tool.reading.docx import extract_docx
 
         return extract_docx(path)
     raise UnsupportedFormat(f"unsupported file type {suffix or '(none)'} (不支持的文件类型){misnamed_hint(path)}")
@@ -142,7 +142,7 @@ def clean_tables(tables: list[Table], log: CleaningLog, prose: str) -> list[Tabl
 
 def _convert_document(doc: Document) -> int:
     """Traditional → simplified in every text field of ``doc``; return the characters changed."""
-    from corpus_tool.ingest.convert import to_simplified
+    from corpus_tool.reading.convert import to_simplified
 
     changed = 0
 
@@ -173,9 +173,9 @@ def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
                   row_fields: dict[str, str] | None, meta_lines: tuple[list[str], list[str]],
                   front_lines: tuple[list[str], str] = ([], "")) -> None:
     """Script, official-document and journal metadata, relations and the near-duplicate signature."""
-    from corpus_tool.ingest.convert import SIMPLIFIED, detect_script, to_simplified
-    from corpus_tool.ingest.dedup import signature
-    from corpus_tool.ingest.metadata import extract_metadata
+    from corpus_tool.reading.convert import SIMPLIFIED, detect_script, to_simplified
+    from corpus_tool.reading.dedup import signature
+    from corpus_tool.reading.metadata import extract_metadata
 
     full_text = "\n".join(u.text for u in doc.units)
     script = doc.meta.get("script") or detect_script(full_text)
@@ -204,7 +204,7 @@ def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
     if script not in (None, SIMPLIFIED):  # like head and tail: matched (and read) in simplified characters
         front, raw_title = [to_simplified(t) for t in front], to_simplified(raw_title)
     if not doc.authors:
-        from corpus_tool.ingest.bylines import authors_from_front
+        from corpus_tool.reading.bylines import authors_from_front
 
         # A cover's author field always counts; a byline only in an article (one with an abstract).
         names, where = authors_from_front(front, raw_title)
@@ -212,7 +212,7 @@ def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
             doc.authors = names
             sources["authors"] = where
     if not doc.authors:
-        from corpus_tool.ingest.metadata import authors_from_lines
+        from corpus_tool.reading.metadata import authors_from_lines
 
         before_abstract = []
         for unit in doc.units[:8]:
@@ -269,7 +269,7 @@ def build_document(path: Path, extracted: Extracted, doc_id: str, source_path: s
         encoding=extracted.encoding,
     )
     if options.to_simplified:
-        from corpus_tool.ingest.convert import detect_script
+        from corpus_tool.reading.convert import detect_script
 
         doc.meta["script"] = detect_script("\n".join(u.text for u in doc.units))  # before converting
         n = _convert_document(doc)
@@ -312,7 +312,7 @@ def metadata_lines(extracted: Extracted, doc: Document, n_head: int = 30, n_tail
     Plain text keeps its own lines (the layout step may join a title, its document number and
     the addressee into one paragraph); other formats give their paragraphs.
     """
-    from corpus_tool.ingest.repair import fix_fullwidth_alnum
+    from corpus_tool.reading.repair import fix_fullwidth_alnum
 
     if any(b.kind == RAW for b in extracted.blocks):
         lines: list[str] = []
@@ -339,8 +339,8 @@ def read_document(path: str | Path, options: IngestOptions | None = None,
 def read_table_documents(path: str | Path, options: IngestOptions, source_path: str | None = None
                          ) -> list[Document]:
     """Each row of a CSV/XLSX table as a document; its source path is ``file#row=N``."""
-    from corpus_tool.ingest.manifest import fill_standard_fields
-    from corpus_tool.ingest.tabular import read_table
+    from corpus_tool.reading.manifest import fill_standard_fields
+    from corpus_tool.reading.tabular import read_table
 
     path = Path(path)
     if not options.text_column:

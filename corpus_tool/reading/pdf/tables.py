@@ -17,8 +17,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
-from corpus_tool.ingest.model import Table, TableCell
-from corpus_tool.ingest.pdf.chars import Char, is_bad_char, to_chars
+from corpus_tool.reading.model import Table, TableCell
+from corpus_tool.reading.pdf.chars import Char, is_bad_char, to_chars
 
 # pdfplumber's finder on drawn lines and rectangle edges (its defaults, spelled out so that an
 # upgrade cannot change them silently).

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from corpus_tool.ingest.pdf.chars import Char
+from corpus_tool.reading.pdf.chars import Char
 
 SMALL_RATIO = 0.8  # a char below this × the median size may be a superscript
 RAISE_RATIO = 0.15  # ... and it is one when it sits this × line size above the baseline

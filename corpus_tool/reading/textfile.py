@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from corpus_tool.ingest.model import RAW, Block, Extracted, LogEntry
+from corpus_tool.reading.model import RAW, Block, Extracted, LogEntry
 
 CHUNK = 1 << 20
 SAMPLE = 1 << 18
@@ -216,7 +216,7 @@ def extract_text_file(path: str | Path, max_chars: int | None = DEFAULT_MAX_CHAR
         log.append(LogEntry("long_lines_split", n_split,
                             f"lines over {MAX_LINE_CHARS:,} characters cut at sentence ends"))
     if path.suffix.lower() in (".md", ".markdown"):
-        from corpus_tool.ingest.markdown import markdown_blocks
+        from corpus_tool.reading.markdown import markdown_blocks
 
         blocks, md_log = markdown_blocks(text)
         return Extracted(blocks=blocks, encoding=encoding, log=log + md_log, fmt="md")

@@ -2,7 +2,7 @@
 
 One measure judges every engine's chars for a page (:func:`assess`):
 
-- broken glyphs (:func:`~corpus_tool.ingest.pdf.chars.is_bad_char`: ``(cid:N)``, U+FFFD,
+- broken glyphs (:func:`~corpus_tool.reading.pdf.chars.is_bad_char`: ``(cid:N)``, U+FFFD,
   private use, controls);
 - mojibake: a simple (one-byte) font without a ToUnicode map whose byte codes are really GBK or
   Big5 comes out as Latin-1 (``¹ØÓÚ`` for 关于). It shows as runs of Latin-1 Supplement letters
@@ -23,7 +23,7 @@ from itertools import pairwise
 from types import MappingProxyType
 from typing import Any
 
-from corpus_tool.ingest.pdf.chars import is_bad_char
+from corpus_tool.reading.pdf.chars import is_bad_char
 
 UNREADABLE_SHARE = 0.05  # a page whose garbage is over this share of its chars is unreadable ...
 UNREADABLE_MIN = 5  # ... if that is at least this many chars

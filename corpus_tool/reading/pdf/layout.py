@@ -14,9 +14,9 @@ from itertools import pairwise
 from types import MappingProxyType
 from typing import Any
 
-from corpus_tool.ingest.pdf.chars import Char, is_bad_char, to_chars
-from corpus_tool.ingest.pdf.columns import Band, find_bands, split_at
-from corpus_tool.ingest.pdf.rows import SMALL_RATIO, Row, cluster_rows, font_drops, median, sort_dedupe
+from corpus_tool.reading.pdf.chars import Char, is_bad_char, to_chars
+from corpus_tool.reading.pdf.columns import Band, find_bands, split_at
+from corpus_tool.reading.pdf.rows import SMALL_RATIO, Row, cluster_rows, font_drops, median, sort_dedupe
 
 WIDE_GAP = 0.45  # gap (× size) between two CJK chars that reads as a space
 NARROW_GAP = 0.15  # the same between Latin letters, digits and punctuation
@@ -200,7 +200,7 @@ def layout_page(
     Footnote lines (below one of the short ``rules``) are marked and put last, so a
     footnote band never cuts a column in two.
     """
-    from corpus_tool.ingest.pdf.vertical import layout_vertical  # it builds on this module's Line/PageText
+    from corpus_tool.reading.pdf.vertical import layout_vertical  # it builds on this module's Line/PageText
 
     if (vertical := layout_vertical(raw_chars, width, height, page_no)) is not None:
         return vertical

@@ -13,8 +13,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from corpus_tool.ingest.headings import heading_scheme, is_article
-from corpus_tool.ingest.model import FOOTNOTE, FRONT, HEADING, PARA, Block, LogEntry
+from corpus_tool.reading.headings import heading_scheme, is_article
+from corpus_tool.reading.model import FOOTNOTE, FRONT, HEADING, PARA, Block, LogEntry
 
 _PAGE_NUMBER_RE = re.compile(
     r"^[\s\u3000]*(?:[-—–·•]\s*\d{1,4}\s*[-—–·•]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[/／共]\s*\d{1,4}\s*页?)?"

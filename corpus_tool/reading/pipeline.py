@@ -22,7 +22,9 @@ from functools import partial
 from pathlib import Path
 from stat import S_ISREG
 
-from corpus_tool.ingest.document import (
+from corpus_tool.parallel import Engine
+from corpus_tool.parallel.memory import limit_database_memory
+from corpus_tool.reading.document import (
     DOCUMENT_SUFFIXES,
     TABLE_SUFFIXES,
     FileResult,
@@ -32,11 +34,9 @@ from corpus_tool.ingest.document import (
     unreadable_message,
     worker_init,
 )
-from corpus_tool.ingest.filenames import stored_path
-from corpus_tool.ingest.manifest import ManifestSet, apply_manifest, load_manifest, row_label
-from corpus_tool.ingest.model import Document
-from corpus_tool.parallel import Engine
-from corpus_tool.parallel.memory import limit_database_memory
+from corpus_tool.reading.filenames import stored_path
+from corpus_tool.reading.manifest import ManifestSet, apply_manifest, load_manifest, row_label
+from corpus_tool.reading.model import Document
 from corpus_tool.store.db import CorpusDB
 
 SUPPORTED_SUFFIXES = DOCUMENT_SUFFIXES | TABLE_SUFFIXES
@@ -336,7 +336,7 @@ def link_corpus(store: CorpusDB, threshold: float) -> int:
     """
     import pyarrow as pa
 
-    from corpus_tool.ingest.dedup import Candidate, find_near_duplicates
+    from corpus_tool.reading.dedup import Candidate, find_near_duplicates
 
     rows = store.con.execute(
         "SELECT d.doc_id, d.n_chars, d.year, d.doc_number, d.title, s.minhash, s.n_shingles "

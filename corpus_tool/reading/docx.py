@@ -6,7 +6,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from corpus_tool.ingest.model import HEADING, PARA, TITLE, Block, Extracted, LogEntry
+from corpus_tool.reading.model import HEADING, PARA, TITLE, Block, Extracted, LogEntry
 
 # A .docx is a zip: refuse archives that would inflate past these (a decompression bomb).
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024

@@ -5,8 +5,8 @@
 ``blocks`` groups lines into headings, paragraphs and footnotes, ``ocr`` reads scanned pages.
 """
 
-from corpus_tool.ingest.pdf.errors import BrokenPdfError, EncryptedPdfError, OcrUnavailableError, PdfError
-from corpus_tool.ingest.pdf.extract import extract_pdf
-from corpus_tool.ingest.pdf.info import pdf_meta
+from corpus_tool.reading.pdf.errors import BrokenPdfError, EncryptedPdfError, OcrUnavailableError, PdfError
+from corpus_tool.reading.pdf.extract import extract_pdf
+from corpus_tool.reading.pdf.info import pdf_meta
 
 __all__ = ["BrokenPdfError", "EncryptedPdfError", "OcrUnavailableError", "PdfError", "extract_pdf", "pdf_meta"]

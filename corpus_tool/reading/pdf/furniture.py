@@ -24,8 +24,8 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from corpus_tool.ingest.model import LogEntry
-from corpus_tool.ingest.pdf.layout import BAND, Line, PageText
+from corpus_tool.reading.model import LogEntry
+from corpus_tool.reading.pdf.layout import BAND, Line, PageText
 
 REPEAT_SHARE = 0.4  # a band line on this share of pages is a running header/footer
 WIDE_BAND = 0.12  # outermost lines down to this share of the page height may be furniture too

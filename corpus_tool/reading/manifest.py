@@ -19,8 +19,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from corpus_tool.ingest.model import Document
-from corpus_tool.ingest.textfile import read_text
+from corpus_tool.reading.model import Document
+from corpus_tool.reading.textfile import read_text
 
 PATH_COLUMNS = ("file", "path", "source_path", "filename", "file_name", "文件", "文件名", "路径", "文件路径")
 # Manifest columns that give the documents table's values (over those read from the text).
@@ -237,11 +237,11 @@ def _user_value(key: str, value: str) -> object | None:
         m = re.search(r"(1[89]|20)\d\d", value)
         return int(m.group(0)) if m else None
     if key == "doc_number":
-        from corpus_tool.ingest.metadata import normalize_doc_number
+        from corpus_tool.reading.metadata import normalize_doc_number
 
         return normalize_doc_number(value)
     if key == "issuer":
-        from corpus_tool.ingest.metadata import normalize_issuer
+        from corpus_tool.reading.metadata import normalize_issuer
 
         return normalize_issuer(value) or None
     if key == "authors":
@@ -251,7 +251,7 @@ def _user_value(key: str, value: str) -> object | None:
         if m:
             y, mo, d = m.groups()
             return y + (f"-{int(mo):02d}" if mo else "") + (f"-{int(d):02d}" if mo and d else "")
-        from corpus_tool.ingest.metadata import parse_date
+        from corpus_tool.reading.metadata import parse_date
 
         parsed = parse_date(value)
         return parsed[0] if parsed else value
@@ -281,7 +281,7 @@ def fill_standard_fields(doc: Document, row: dict[str, str], source: str, where:
     precision (2024 vs 2024-03-05) agrees, and the more precise one is kept. A user's date with no
     year column gives the year. A value that cannot be read (a year with no year in it) is logged.
     """
-    from corpus_tool.ingest.model import LogEntry
+    from corpus_tool.reading.model import LogEntry
 
     sources = doc.meta.setdefault("sources", {})
     conflicts: list[dict[str, str]] = doc.meta.setdefault("conflicts", [])

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import accumulate
 
-from corpus_tool.ingest.pdf.chars import Char
-from corpus_tool.ingest.pdf.rows import Row, median
+from corpus_tool.reading.pdf.chars import Char
+from corpus_tool.reading.pdf.rows import Row, median
 
 GUTTER_ZONE = (0.15, 0.85)  # a gutter lies in this share of the text width
 MIN_GAP = 0.8  # a gap in a row at least this × size wide may be (part of) a gutter

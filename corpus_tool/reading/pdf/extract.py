@@ -1,4 +1,4 @@
-"""PDF extraction: one file → :class:`~corpus_tool.ingest.model.Extracted` blocks in reading order.
+"""PDF extraction: one file → :class:`~corpus_tool.reading.model.Extracted` blocks in reading order.
 
 pdfplumber parses each page once; its chars are copied to plain data (:mod:`.chars`) and laid
 out by :mod:`.layout` (rows by baseline, superscripts, columns per band), page furniture is marked by
@@ -23,18 +23,18 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from corpus_tool.ingest.model import Extracted, LogEntry, Table
-from corpus_tool.ingest.pdf.blocks import block_log, build_blocks, compute_stats
-from corpus_tool.ingest.pdf.chars import font_family
-from corpus_tool.ingest.pdf.errors import BrokenPdfError, EncryptedPdfError, OcrUnavailableError
-from corpus_tool.ingest.pdf.furniture import mark_furniture
-from corpus_tool.ingest.pdf.info import pdf_meta
-from corpus_tool.ingest.pdf.layout import PageText, image_cover, layout_page, short_rules
-from corpus_tool.ingest.pdf.ocr import ocr_page, ocr_problem
-from corpus_tool.ingest.pdf.pdfium_chars import open_document, page_chars, page_image_cover
-from corpus_tool.ingest.pdf.quality import Quality, assess, better, decode_legacy_cjk, sequential_code_fonts
-from corpus_tool.ingest.pdf.safety import check_bytes, check_content_size
-from corpus_tool.ingest.pdf.tables import PageTables, find_page_tables
+from corpus_tool.reading.model import Extracted, LogEntry, Table
+from corpus_tool.reading.pdf.blocks import block_log, build_blocks, compute_stats
+from corpus_tool.reading.pdf.chars import font_family
+from corpus_tool.reading.pdf.errors import BrokenPdfError, EncryptedPdfError, OcrUnavailableError
+from corpus_tool.reading.pdf.furniture import mark_furniture
+from corpus_tool.reading.pdf.info import pdf_meta
+from corpus_tool.reading.pdf.layout import PageText, image_cover, layout_page, short_rules
+from corpus_tool.reading.pdf.ocr import ocr_page, ocr_problem
+from corpus_tool.reading.pdf.pdfium_chars import open_document, page_chars, page_image_cover
+from corpus_tool.reading.pdf.quality import Quality, assess, better, decode_legacy_cjk, sequential_code_fonts
+from corpus_tool.reading.pdf.safety import check_bytes, check_content_size
+from corpus_tool.reading.pdf.tables import PageTables, find_page_tables
 
 SCANNED_MAX_CHARS = 10  # a page with fewer chars ...
 SCANNED_MIN_COVER = 0.8  # ... and images over this share of its area is a scan

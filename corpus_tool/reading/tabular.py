@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus_tool.ingest.docx import check_zip
-from corpus_tool.ingest.textfile import DEFAULT_MAX_CHARS, TooLongError, read_text
+from corpus_tool.reading.docx import check_zip
+from corpus_tool.reading.textfile import DEFAULT_MAX_CHARS, TooLongError, read_text
 
 TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx"})
 

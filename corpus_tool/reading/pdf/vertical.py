@@ -7,7 +7,7 @@ WMode 1) as ``upright`` with a bbox that advances downwards, a rotated ``@font``
 text boxes) as not ``upright`` with the same page-space box, and LuaTeX/XeTeX set ordinary horizontal
 glyphs one below the other. All three look alike here.
 
-Each column becomes one :class:`~corpus_tool.ingest.pdf.layout.Line` in region ``"C"``, in a frame
+Each column becomes one :class:`~corpus_tool.reading.pdf.layout.Line` in region ``"C"``, in a frame
 turned a quarter turn so that the block step reads it unchanged: the line's ``x0``/``x1`` run down
 the column (a paragraph's first column starts lower: an indent), its ``top``/``bottom`` run from the
 right edge of the page to the left (the next column is the next line), and the page's width and
@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from corpus_tool.ingest.pdf.chars import Char, font_family, is_bad_char
-from corpus_tool.ingest.pdf.layout import Line, PageText
+from corpus_tool.reading.pdf.chars import Char, font_family, is_bad_char
+from corpus_tool.reading.pdf.layout import Line, PageText
 
 MIN_GLYPHS = 12  # fewer visible glyphs than this: too little to tell the direction
 DOWN_SHARE = 0.6  # share of consecutive glyph pairs that must step down one column

@@ -20,7 +20,7 @@ and 中图分类号 come from the structure step).
    year of 第十三届全国人大第四次会议, of 中共十三大);
 6. ``filename``: a single 4-digit year in the file name;
 Every value comes with its source, stored in ``documents.sources``. The user's metadata (a
-manifest, joined later, see :mod:`corpus_tool.ingest.manifest`) wins over all of these; where it
+manifest, joined later, see :mod:`corpus_tool.reading.manifest`) wins over all of these; where it
 disagrees with the text, both values are kept in the ``metadata_conflicts`` table.
 """
 

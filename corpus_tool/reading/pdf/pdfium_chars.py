@@ -2,7 +2,7 @@
 
 Each glyph becomes a dict with pdfplumber's keys (``text, x0, x1, top, bottom, size, fontname,
 upright``) plus ``base`` (the baseline), so both engines feed one layout path
-(:func:`~corpus_tool.ingest.pdf.layout.layout_page`). Coordinates are top-down from the MediaBox
+(:func:`~corpus_tool.reading.pdf.layout.layout_page`). Coordinates are top-down from the MediaBox
 like pdfplumber's; x0/x1 and the descent come from PDFium's "loose" char box (the glyph's advance),
 the height is one em as pdfminer computes it, so rows and sizes agree between the engines.
 

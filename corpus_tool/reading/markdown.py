@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from corpus_tool.ingest.model import HEADING, RAW, TITLE, Block, LogEntry
+from corpus_tool.reading.model import HEADING, RAW, TITLE, Block, LogEntry
 
 _ATX_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.S)

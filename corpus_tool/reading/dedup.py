@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corpus_tool.ingest.convert import to_simplified
+from corpus_tool.reading.convert import to_simplified
 
 NUM_PERM = 128
 SHINGLE = 5

@@ -1,7 +1,7 @@
 """Lines → blocks: title, front matter, headings, paragraphs and footnotes in reading order.
 
-Input is the per-page output of :mod:`corpus_tool.ingest.pdf_layout` with page furniture
-already marked (:mod:`corpus_tool.ingest.pdf_furniture`). Paragraphs follow their lines
+Input is the per-page output of :mod:`corpus_tool.reading.pdf_layout` with page furniture
+already marked (:mod:`corpus_tool.reading.pdf_furniture`). Paragraphs follow their lines
 across columns and pages; a page's footnotes are emitted after the block that is open
 when the page ends, so a paragraph running over a page break stays one block.
 """
@@ -12,11 +12,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from corpus_tool.ingest.bylines import names_from_byline
-from corpus_tool.ingest.headings import LAYOUT_SCHEMES, NUM, pattern_kind
-from corpus_tool.ingest.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block, LogEntry
-from corpus_tool.ingest.pdf.layout import Line, PageText
-from corpus_tool.ingest.repair import fix_glyph_variants
+from corpus_tool.reading.bylines import names_from_byline
+from corpus_tool.reading.headings import LAYOUT_SCHEMES, NUM, pattern_kind
+from corpus_tool.reading.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block, LogEntry
+from corpus_tool.reading.pdf.layout import Line, PageText
+from corpus_tool.reading.repair import fix_glyph_variants
 
 ARTICLE_RE = re.compile(rf"第[{NUM}\d]+条(?:之[{NUM}]+)?(?:\s|$)")
 FRONT_LABEL_RE = re.compile(

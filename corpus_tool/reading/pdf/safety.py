@@ -15,8 +15,8 @@ from pdfminer.pdftypes import (
     resolve1,
 )
 
-from corpus_tool.ingest.pdf.errors import BrokenPdfError
-from corpus_tool.ingest.sniff import misnamed_hint
+from corpus_tool.reading.pdf.errors import BrokenPdfError
+from corpus_tool.reading.sniff import misnamed_hint
 
 MAX_CONTENT_BYTES = 128 << 20  # a page content stream inflating beyond this is a decompression bomb
 
