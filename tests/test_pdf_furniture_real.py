@@ -178,7 +178,7 @@ def test_lone_number_a_little_inside_the_band_is_not_a_page_number() -> None:
 
 
 def _stats(pitch: float = 24.0, local: float | None = None) -> DocStats:
-    stats = DocStats(14.0, "SimSun", pitch, doc_bounds={"C": (90.0, 525.0)})
+    stats = DocStats(14.0, "SimSun", pitch, doc_bounds={(0, "C"): (90.0, 525.0)})
     if local is not None:
         stats.pitches[(1, "C")] = local
     return stats
@@ -217,3 +217,20 @@ def test_page_break_joins_a_full_line_ending_mid_sentence() -> None:
     short = _line("的因素，从而提高产品设计", 743, 12, 90, 300)  # a short line: a heading or table cell
     indented = _line("和开发的效率。", 86, 12, 120, 200, page=2)
     assert starts_paragraph(short, indented, _stats())
+
+
+def test_portrait_text_is_measured_against_portrait_margins_in_a_landscape_budget() -> None:
+    """The district final accounts mix portrait text pages with landscape tables: a full portrait line
+    measured against the landscape margins looked short, and 18 numbered paragraphs became headings."""
+    ex = _extract("gov_putuo_finance_bureau_final_accounts_2024.pdf")
+    headings = [b.text for b in ex.blocks if b.kind == HEADING]
+    assert not any(h.startswith("（一）贯彻执行国家和本市") for h in headings)
+    paragraphs = ["".join(b.text.split("\n")) for b in ex.blocks if b.kind == PARA]
+    assert any("方针、政策；研究拟订本区财政发展战略" in p for p in paragraphs)
+    assert sum(1 for h in headings if h.endswith(("，", "、")) or len(h) > 35) <= 3
+
+
+def test_contents_label_opens_the_contents_after_a_cover() -> None:
+    ex = _extract("gov_tw_boe_energy_handbook.pdf")
+    cover = next(b for b in ex.blocks if "再版" in b.text)
+    assert "目錄" not in cover.text and "目\uf93d" not in cover.text

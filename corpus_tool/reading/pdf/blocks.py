@@ -29,6 +29,7 @@ _FOOTNOTE_MARK = re.compile(r"[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf*†‡]|�
 _TRAILING = re.compile(r"(?:\[[\d,:\-]+\]|[”’」』）)》】\s\ua1b1\ua1af\ua1b7\ua3a9\ufe42\ufe44\ufe36\ufe3e\ufe3c])+$")
 SENTENCE_END = "。！？!?…；;：:\ua3ae\ua1a3\ua3a1\ua3bf\ua3bb\ua3ba\ufe12\ufe15\ufe16\ufe19\ufe14\ufe13"
 NOT_HEADING_END = "。；，、,;"
+_CONTENTS_LABEL_RE = re.compile(r"^[图圖表插附]{0,2}\s*目\s*[录錄次]$")
 _FULL_STOP = re.compile(r"(?<!\bet al)(?<!\betc)(?<=[\u3400-\u9fff\uf900-\ufaff）)”’》a-z])[.．]$")
 MID_SENTENCE = "，、,"  # a line ending so goes on, even into an inline list item "(2)…"
 _ITEM_RE = re.compile(
@@ -49,12 +50,16 @@ class DocStats:
     body_font: str
     pitch: float  # usual distance between line tops in body text
     bounds: dict[tuple[int, str], tuple[float, float]] = field(default_factory=dict)  # (page, region)
-    doc_bounds: dict[str, tuple[float, float]] = field(default_factory=dict)  # region
+    # (page width class, region): a document that mixes portrait text pages with landscape table pages
+    # has two sets of margins, and a portrait line measured against landscape ones looks short
+    doc_bounds: dict[tuple[int, str], tuple[float, float]] = field(default_factory=dict)
+    widths: dict[int, int] = field(default_factory=dict)  # page → width class (10 pt steps)
     pitches: dict[tuple[int, str], float] = field(default_factory=dict)  # (page, region) → its own pitch
 
     def edges(self, line: Line) -> tuple[float, float]:
         """Left and right text edge of the column ``line`` is in."""
-        got = self.bounds.get((line.page, line.region)) or self.doc_bounds.get(line.region)
+        got = self.bounds.get((line.page, line.region)) or self.doc_bounds.get(
+            (self.widths.get(line.page, 0), line.region))
         return got if got is not None else (line.x0, line.x1)
 
     def pitch_at(self, line: Line) -> float:
@@ -80,7 +85,8 @@ def compute_stats(pages: list[PageText]) -> DocStats:
         fonts[ln.font] += len(ln.text)
     dys = sorted(ln.dy for ln in body if ln.dy is not None and 0 < ln.dy < 3 * body_size)
     pitch = dys[len(dys) // 2] if dys else 1.2 * body_size
-    stats = DocStats(body_size, fonts.most_common(1)[0][0], pitch)
+    stats = DocStats(body_size, fonts.most_common(1)[0][0], pitch,
+                     widths={p.page_no: round(p.width / 10) for p in pages})
     _column_edges(body, stats)
     _column_pitches(pages, body_size, stats)
     return stats
@@ -121,16 +127,16 @@ def _column_pitches(pages: list[PageText], body_size: float, stats: DocStats) ->
 
 def _column_edges(body: list[Line], stats: DocStats) -> None:
     by_page: dict[tuple[int, str], list[Line]] = {}
-    by_region: dict[str, list[Line]] = {}
+    by_region: dict[tuple[int, str], list[Line]] = {}
     for ln in body:
         by_page.setdefault((ln.page, ln.region), []).append(ln)
-        by_region.setdefault(ln.region, []).append(ln)
-    for region, lines in by_region.items():
-        stats.doc_bounds[region] = _edges(lines)
+        by_region.setdefault((stats.widths.get(ln.page, 0), ln.region), []).append(ln)
+    for key, lines in by_region.items():
+        stats.doc_bounds[key] = _edges(lines)
     for key, lines in by_page.items():
         # a page's own margins (mirrored layouts) count only when its lines fill the usual width:
         # a few lines, or a page of short ones (a table of contents), fall back to the document's
-        doc_left, doc_right = stats.doc_bounds[key[1]]
+        doc_left, doc_right = stats.doc_bounds[(stats.widths.get(key[0], 0), key[1])]
         left, right = _edges(lines)
         if len(lines) >= 6 and right - left >= 0.9 * (doc_right - doc_left):
             stats.bounds[key] = (left, right)
@@ -139,8 +145,10 @@ def _column_edges(body: list[Line], stats: DocStats) -> None:
         left, right = stats.bounds.get((page, "L")), stats.bounds.get((page, "R"))
         if left and right and (page, "S") not in stats.bounds:
             stats.bounds[(page, "S")] = (left[0], right[1])
-    if "L" in stats.doc_bounds and "R" in stats.doc_bounds:
-        stats.doc_bounds["S"] = (stats.doc_bounds["L"][0], stats.doc_bounds["R"][1])
+    for width in set(stats.widths.values()):
+        left, right = stats.doc_bounds.get((width, "L")), stats.doc_bounds.get((width, "R"))
+        if left and right:
+            stats.doc_bounds[(width, "S")] = (left[0], right[1])
 
 
 def _edges(lines: list[Line]) -> tuple[float, float]:
@@ -514,6 +522,7 @@ def _front_break(prev: Line, line: Line, stats: DocStats) -> bool:
     left, right = stats.edges(line)
     return bool(
         FRONT_LABEL_RE.match(line.text.strip())
+        or is_contents_label(line.text)
         or abs(line.size - prev.size) > 0.5
         or prev.x1 < right - 2 * prev.size
         or line.x0 - left > 1.0 * line.size
@@ -576,6 +585,8 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
                 b.cur[-1].text += line.text  # a citation marker wrapped onto a line of its own
             elif b.kind == HEADING and continues_heading(b.cur[-1], line, stats):
                 b.cur.append(line)
+            elif is_contents_label(line.text):  # 目录 on its own opens the contents, whatever came before
+                b.start(HEADING, line)  # it (the structure step removes and logs the contents)
             elif (hk := heading_kind(line, stats)) is not None and not (hk == "" and _runs_on(b, line, stats)):
                 b.start(HEADING, line, hk)
                 seen_heading = True
@@ -588,6 +599,11 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
     b.flush()
     _set_levels(b.blocks, b.heading_kinds)
     return b.blocks
+
+
+def is_contents_label(text: str) -> bool:
+    """目录, 目 錄, 图目录 … alone on a line (compatibility ideographs read as the characters they show)."""
+    return _CONTENTS_LABEL_RE.match(fix_glyph_variants(text.strip())[0]) is not None
 
 
 def _runs_on(b: _Builder, line: Line, stats: DocStats) -> bool:
