@@ -43,16 +43,7 @@ def write_table(df: pd.DataFrame, out: str | Path, *, headers: dict[str, str] | 
 
 def _write_xlsx(df: pd.DataFrame, out: Path) -> None:
     """XLSX with a fixed creation time, so that two runs give identical bytes."""
-    import datetime as dt
-
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    fixed = dt.datetime(2000, 1, 1)
-    wb.properties.created = fixed
-    wb.properties.modified = fixed
-    ws = wb.active
-    ws.title = "data"
+    wb, ws = _fixed_workbook("data")
     ws.append([str(c) for c in df.columns])
     for row in df.itertuples(index=False):
         ws.append([_xlsx_value(v) for v in row])
@@ -95,6 +86,21 @@ def with_field_columns(documents: pd.DataFrame) -> pd.DataFrame:
     for name in names:
         out[f"fields.{name}"] = [d.get(name) for d in parsed]
     return out
+
+
+def _fixed_workbook(title: str):  # type: ignore[no-untyped-def]
+    """A workbook whose one sheet is named ``title``, with fixed creation and modification times."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    fixed = dt.datetime(2000, 1, 1)
+    wb.properties.created = fixed
+    wb.properties.modified = fixed
+    ws = wb.active
+    ws.title = title
+    return wb, ws
 
 
 def _xlsx_value(value: object) -> object:
@@ -141,21 +147,14 @@ def write_table_grid(cells: pd.DataFrame, sources: dict[str, str], out: str | Pa
     number and size; its cells follow as the grid they were read from (merged cells merged),
     then one empty row. ``cells`` is the long form (the ``tables`` export).
     """
-    import datetime as dt
 
-    from openpyxl import Workbook
 
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise ExportFormatError(
             f"the table grid is written as .xlsx, not {out.suffix or '(none)'} (表格网格只能导出为 .xlsx)")
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb = Workbook()
-    fixed = dt.datetime(2000, 1, 1)
-    wb.properties.created = fixed
-    wb.properties.modified = fixed
-    ws = wb.active
-    ws.title = "tables"
+    wb, ws = _fixed_workbook("tables")
     at = 1
     for (doc_id, table_no), group in cells.groupby(["doc_id", "table_no"], sort=True):
         first = group.iloc[0]
