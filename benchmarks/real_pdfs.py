@@ -2,7 +2,7 @@
 
 For every file in ``../shared/data/pdfs/real/``, in this one process: a real ingest into a fresh
 DuckDB (``ingest_paths``, as ``corpus-tool ingest`` runs it), then from the stored text (paragraphs
-of every field and footnotes) and the stored ``log``/``errors`` tables:
+of every field, footnotes and table cells) and the stored ``log``/``errors`` tables:
 
 * CJK coverage: Han characters the tool stored that pdfium's text also has (multiset intersection),
   as a share of pdfium's; ``extra`` is what the tool has beyond pdfium (doubled glyphs, OCR ...).
@@ -17,7 +17,8 @@ of every field and footnotes) and the stored ``log``/``errors`` tables:
   numbers (``- 12 -``, ``第12页``) anywhere in the stored text.
 * artifacts: ``(cid:``, U+FFFD, private use, Latin-1 mojibake runs, Yi syllables, Kangxi radicals,
   vertical presentation forms, left in the stored text.
-* reported: ``errors`` rows and ``log`` entries of the scanned / suspect / vertical kinds.
+* reported: ``errors`` rows and ``log`` entries of the scanned / suspect / vertical / unreadable / dropped-font /
+  sideways / engine-fallback kinds.
 * cost: CPU seconds over pdfplumber's plain ``extract_text`` on the same file, both in this run, of
   the PDF stage in this process (``extract_pdf`` and repair) and of the whole ingest (this process and
   its worker: a worker start, structure, metadata and a new database, so a small file costs much more).
@@ -67,7 +68,8 @@ _ARTIFACTS = {
     "kangxi": re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]"),
     "vert": re.compile("[\ufe10-\ufe19\ufe30-\ufe4f]"),
 }
-REPORTED = ("pdf_scanned_page", "pdf_suspect_text_layer", "pdf_vertical_text", "pdf_ocr")
+REPORTED = ("pdf_scanned_page", "pdf_suspect_text_layer", "pdf_vertical_text", "pdf_ocr", "pdf_unreadable_page",
+            "pdf_unmapped_font_dropped", "pdf_rotated_text_dropped", "pdf_engine_fallback")
 
 
 def _digits(text: str) -> str:
@@ -154,6 +156,9 @@ def ingest_one(path: Path) -> tuple[dict[str, Any], float]:
             stored = {
                 "units": con.execute("SELECT field, text, page FROM paragraphs ORDER BY doc_id, para_no").fetchall(),
                 "footnotes": [r[0] for r in con.execute("SELECT text FROM footnotes").fetchall()],
+                # table cells are stored apart from the prose (one row per cell), in reading order
+                "cells": [r[0] for r in con.execute(
+                    'SELECT text FROM main.tables ORDER BY doc_id, table_no, "row", col').fetchall()],
                 "log": con.execute("SELECT step, count, detail FROM log").fetchall(),
                 "errors": con.execute("SELECT error, detail FROM errors").fetchall(),
             }
@@ -235,7 +240,7 @@ def measure(path: Path) -> dict[str, Any]:
     stored, cpu = ingest_one(path)
     units = [t for _, t, _ in stored["units"]]
     bodies = [t for f, t, _ in stored["units"] if f == "body"]
-    tool = "\n".join(units + stored["footnotes"])
+    tool = "\n".join(units + stored["footnotes"] + stored["cells"])
     n_han, cov, extra = coverage(tool, ref)
     mid, n_long = mid_sentence(bodies)
     kept, n_units = units_kept(tool, ref)

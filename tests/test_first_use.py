@@ -217,3 +217,15 @@ def test_xlsx_manifest_and_shadowed_field_hint(tmp_path: Path) -> None:
     assert r.returncode == 2 and "fields.doc_type" in r.stderr  # the built-in doc_type was read: say so
     r = cli("freq", "--where", "fields.doc_type = gov_work_report", "--top", "3", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
+
+
+def test_documents_added_after_segment_are_not_counted_silently(tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "a.txt").write_text("关于推进改革的意见\n\n深化改革，扩大开放。\n", encoding="utf-8")
+    assert cli("ingest", str(first), "-q", cwd=tmp_path).returncode == 0
+    assert cli("segment", cwd=tmp_path).returncode == 0
+    r = cli("ingest", str(DEMO), "-q", cwd=tmp_path)
+    assert r.returncode == 0 and "run `corpus-tool segment` again" in r.stderr
+    r = cli("freq", "--top", "3", cwd=tmp_path)  # an analysis refuses to count them without tokens
+    assert r.returncode == 2 and "have no tokens" in r.stderr

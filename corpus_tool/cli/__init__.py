@@ -31,11 +31,14 @@ def main() -> None:
         typer.secho(f"错误 / error: {exc}", err=True, fg=typer.colors.RED)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        typer.secho("已中断 / interrupted", err=True)
+        typer.secho("已中断，重新运行即可继续 / interrupted; run the same command again to continue", err=True)
         sys.exit(130)
     except Exception as exc:  # a bug: say so plainly, keep the traceback for CORPUS_TOOL_DEBUG=1
         if os.environ.get("CORPUS_TOOL_DEBUG") == "1":
             raise
+        if "interrupt" in str(exc).lower():  # DuckDB turns Ctrl-C inside a query into its own error
+            typer.secho("已中断，重新运行即可继续 / interrupted; run the same command again to continue", err=True)
+            sys.exit(130)
         named = translate_any(exc)  # a DuckDB fault outside the store's own calls (autocommit statements)
         if named is not None:
             typer.secho(f"错误 / error: {named}", err=True, fg=typer.colors.RED)

@@ -100,12 +100,18 @@ def ingest(
     params = {"paths": [str(p) for p in paths], "metadata": [str(p) for p in metadata or []], "jobs": jobs,
               "executor": where, **{k: v for k, v in options.as_dict().items()}, "strict": strict}
     with CorpusDB(db) as store:
+        fingerprint = store.fingerprint()
         store.con.execute(
             "INSERT INTO runs VALUES (?, 'ingest', ?, NULL, NULL, ?)",
-            [store.fingerprint(), json.dumps(params, ensure_ascii=False),
-             json.dumps(summary.as_dict(), ensure_ascii=False)],
+            [fingerprint, json.dumps(params, ensure_ascii=False), json.dumps(summary.as_dict(), ensure_ascii=False)],
         )
+        segmented_for = store.con.execute(
+            "SELECT corpus_fingerprint FROM segmentations WHERE current").fetchall()
     _print_summary(summary)
+    if segmented_for and segmented_for[0][0] != fingerprint:
+        typer.secho("语料已变动：请重新运行 `corpus-tool segment`，新文档才有分词结果 / the corpus changed since "
+                    "the last segment: run `corpus-tool segment` again so the new documents have tokens",
+                    err=True, fg=typer.colors.YELLOW)
     if summary.files == 0 and not summary.skipped and not summary.ignored_tables:
         raise fail("no supported files found (未找到可导入的文件: .pdf .txt .md .html .docx)", EXIT_USAGE)
     if summary.aborted:
