@@ -228,7 +228,11 @@ def artifacts(text: str) -> dict[str, int]:
 
 def reported(stored: dict[str, Any]) -> str:
     parts = [f"error {e}" for e, _ in stored["errors"]]
-    parts += [f"{step.removeprefix('pdf_')} {n}" for step, n, _ in stored["log"] if step in REPORTED]
+    counts: dict[str, int] = {}
+    for step, n, _ in stored["log"]:
+        if step in REPORTED:  # one row per unreadable page: summed per kind
+            counts[step] = counts.get(step, 0) + n
+    parts += [f"{step.removeprefix('pdf_')} {n}" for step, n in sorted(counts.items())]
     return "; ".join(parts) or "–"
 
 
