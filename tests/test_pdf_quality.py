@@ -285,3 +285,12 @@ def test_tables_set_sideways_are_reported_at_the_end_of_ingest() -> None:
     r = read_file(str(shared_path("data", "pdfs", "real", "std_gbt3620.1-2016.pdf")), IngestOptions())
     warnings = _page_warnings(r.documents[0], ocr=False)
     assert any("set sideways" in w and "pages 5,6,7,8,9" in w for w in warnings), warnings
+
+
+def test_file_pdfminer_cannot_open_keeps_its_structure() -> None:
+    """The Yunnan plan is read by PDFium alone; its 第X篇 parts are sections and its contents page is removed."""
+    r = read_file(str(shared_path("data", "pdfs", "real", "gov_yunnan_10th_five_year_plan.pdf")), IngestOptions())
+    doc = r.documents[0]
+    titles = [s.title for s in doc.sections]
+    assert "第一篇指导思想和发展目标" in titles and titles.count("第一章经济社会发展的指导思想") == 1
+    assert any(e.step == "table_of_contents_removed" and e.count >= 30 for e in doc.log)

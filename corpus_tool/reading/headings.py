@@ -26,7 +26,7 @@ ARTICLE_RE = re.compile(rf"^第[{NUM}\d]+条(?=[\s\u3000]|$)")
 # space, 第一部分 and 分编 of codified laws); plain text has nothing but the text, hence SCHEMES' stricter
 # patterns. Kinds from the outermost to the innermost.
 LAYOUT_SCHEMES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("part", re.compile(rf"第[{NUM}\d]+(?:编|部分)")),
+    ("part", re.compile(rf"第[{NUM}\d]+(?:编|篇|部分)")),  # 篇: the parts of a five-year plan
     ("subpart", re.compile(rf"第[{NUM}\d]+分编")),
     ("chapter", re.compile(rf"第[{NUM}\d]+章")),
     ("section", re.compile(rf"第[{NUM}\d]+节")),
