@@ -294,3 +294,9 @@ def test_file_pdfminer_cannot_open_keeps_its_structure() -> None:
     titles = [s.title for s in doc.sections]
     assert "第一篇指导思想和发展目标" in titles and titles.count("第一章经济社会发展的指导思想") == 1
     assert any(e.step == "table_of_contents_removed" and e.count >= 30 for e in doc.log)
+
+
+def test_formula_pieces_are_never_section_headings() -> None:
+    ex = extract_pdf(shared_path("data", "pdfs", "real", "journal_control_decision_preprint.pdf"))
+    headings = [b.text for b in ex.blocks if b.kind == "heading"]
+    assert headings and all(re.search(r"[\u4e00-\u9fff]|[A-Za-z]{3}", h) for h in headings), headings

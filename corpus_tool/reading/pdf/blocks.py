@@ -29,6 +29,7 @@ _FOOTNOTE_MARK = re.compile(r"[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf*†‡]|�
 _TRAILING = re.compile(r"(?:\[[\d,:\-]+\]|[”’」』）)》】\s\ua1b1\ua1af\ua1b7\ua3a9\ufe42\ufe44\ufe36\ufe3e\ufe3c])+$")
 SENTENCE_END = "。！？!?…；;：:\ua3ae\ua1a3\ua3a1\ua3bf\ua3bb\ua3ba\ufe12\ufe15\ufe16\ufe19\ufe14\ufe13"
 NOT_HEADING_END = "。；，、,;"
+_WORDY = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z]{3}")  # a Han character or a three-letter word
 _CONTENTS_LABEL_RE = re.compile(r"^[图圖表插附]{0,2}\s*目\s*[录錄次]$")
 _FULL_STOP = re.compile(r"(?<!\bet al)(?<!\betc)(?<=[\u3400-\u9fff\uf900-\ufaff）)”’》a-z])[.．]$")
 MID_SENTENCE = "，、,"  # a line ending so goes on, even into an inline list item "(2)…"
@@ -409,6 +410,8 @@ def heading_kind(line: Line, stats: DocStats) -> str | None:
     """None when ``line`` is not a heading, else its pattern kind ("" when it has none)."""
     t = line.text.strip()
     if not t or len(t) > 60 or t[-1] in NOT_HEADING_END or ARTICLE_RE.match(t) or _INNER_STOP.search(t):
+        return None
+    if not _WORDY.search(t):  # ∑∞, [ ∑ ], δ, a bracket: formula pieces set large, never section titles
         return None
     if line.size < 0.9 * stats.body_size:
         return None
