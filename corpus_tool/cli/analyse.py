@@ -12,89 +12,28 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from corpus_tool.analyse.options import TEXT_FIELDS
 from corpus_tool.cli.app import DEFAULT_DB, DbOption, app, fail
-from corpus_tool.export.formats import FORMATS
+from corpus_tool.cli.common import (
+    ByOption,
+    DropMissingOption,
+    DupOption,
+    FieldsOption,
+    OutOption,
+    PosOption,
+    StopOption,
+    TopOption,
+    WhereOption,
+    ZhOption,
+    run_analysis,
+    split_list,
+    token_filter,
+)
 
 if TYPE_CHECKING:
     from corpus_tool.analyse.result import AnalysisResult
-    from corpus_tool.analyse.units import TokenFilter
 
 # Command modules import the analyses inside the commands, so that `--help` and every other command
 # do not pay for pandas, scipy and scikit-learn (python -X importtime shows where start-up goes).
-
-OutOption = Annotated[Path | None, typer.Option(
-    "--out", "-o", help="输出文件（.csv/.xlsx/.parquet），不给则在终端显示前 20 行 / output file, format from suffix; "
-                        "without it the first 20 rows are printed")]
-WhereOption = Annotated[str | None, typer.Option(
-    "--where", help="先筛选文档，如 \"year >= 2018 and issuer = 国务院\" / analyse only matching documents")]
-DupOption = Annotated[bool, typer.Option(
-    "--include-duplicates", help="保留近似重复文档（默认排除）/ keep near duplicates (excluded by default)")]
-ZhOption = Annotated[bool, typer.Option("--zh-headers", help="中文表头 / Chinese column headers")]
-StopOption = Annotated[bool, typer.Option("--keep-stopwords", help="保留停用词 / count stopwords too")]
-PosOption = Annotated[str | None, typer.Option(
-    "--pos", help="只保留这些词性（前缀，逗号分隔，如 n,v）/ keep POS tag prefixes, e.g. n,vn,v")]
-FieldsOption = Annotated[str | None, typer.Option(
-    "--fields", help=f"只用这些文本字段（逗号分隔：{','.join(TEXT_FIELDS)}）/ text fields to read")]
-TopOption = Annotated[int | None, typer.Option("--top", min=1, help="每组前 N 项 / top N rows per group")]
-ByOption = Annotated[str | None, typer.Option(
-    "--by", help="分组字段：document、corpus、year、issuer 或任一清单字段 / group by a metadata field")]
-DropMissingOption = Annotated[bool, typer.Option(
-    "--drop-missing", help="排除 --by 字段为空的文档（默认归入“(未知 missing)”组）/ leave out documents whose --by "
-                           "field is empty (default: they form the group '(未知 missing)')")]
-
-
-def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(v.strip() for v in (value or "").replace("，", ",").split(",") if v.strip())
-
-
-def _token_filter(keep_stopwords: bool, pos: str | None, min_chars: int, fields: str | None) -> TokenFilter:
-    from corpus_tool.analyse.units import TokenFilter
-
-    try:
-        return TokenFilter(keep_stopwords=keep_stopwords, pos=_split(pos), min_chars=min_chars, fields=_split(fields))
-    except ValueError as exc:
-        raise fail(str(exc), 2) from exc
-
-
-def _check_out(out: Path) -> None:
-    if out.suffix.lower() not in FORMATS:
-        raise fail(f"unknown output format {out.suffix or '(none)'}: use .csv, .xlsx or .parquet "
-                   "(请使用 .csv/.xlsx/.parquet)", 2)
-
-
-def _run(compute: Callable[[], AnalysisResult], out: Path | None, zh: bool, name: str, arguments: list[str],
-         options: dict[str, Any]) -> None:
-    """Run one analysis, save it and its run record (or print it when no ``out``), report; turn known errors
-    into clear messages."""
-    from corpus_tool.analyse.coding import DictionaryError
-    from corpus_tool.analyse.query import FilterError
-    from corpus_tool.analyse.units import NoSegmentationError
-    from corpus_tool.export.runrecord import command_line
-    from corpus_tool.export.save import save_result
-
-    if out is not None:
-        _check_out(out)
-    try:
-        result = compute()
-    except NoSegmentationError as exc:
-        raise fail(str(exc), 2) from exc
-    except (FilterError, DictionaryError, FileNotFoundError, ValueError) as exc:
-        raise fail(str(exc), 2) from exc
-    if out is None:
-        from corpus_tool.cli.display import print_table
-
-        for warning in result.warnings:
-            typer.secho(f"注意 / warning: {warning}", err=True, fg=typer.colors.YELLOW)
-        print_table(result.table, name)
-        return
-    line = command_line(name, arguments, {**options, "out": str(out), "zh_headers": zh})
-    paths = save_result(result, out, zh=zh, command_line=line)
-    for warning in result.warnings:
-        typer.secho(f"注意 / warning: {warning}", err=True, fg=typer.colors.YELLOW)
-    typer.echo(f"{len(result.table)} 行 rows → {out}")
-    for p in paths[1:]:
-        typer.echo(f"  {p}")
 
 
 @app.command(help="词频与文档频次 / Term and document frequencies per group, with rates per 10,000 words.")
@@ -113,15 +52,16 @@ def freq(
     drop_missing: DropMissingOption = False,
     zh_headers: ZhOption = False,
 ) -> None:
-    tf = _token_filter(keep_stopwords, pos, min_chars, fields)
+    tf = token_filter(keep_stopwords, pos, min_chars, fields)
     options = {"db": str(db), "by": by, "top": top, "min_freq": min_freq, "where": where,
                "include_duplicates": include_duplicates, "keep_stopwords": keep_stopwords, "pos": pos,
                "min_chars": min_chars, "fields": fields, "drop_missing": drop_missing}
     from corpus_tool.analyse.frequency import frequencies
 
-    _run(lambda: frequencies(db, by=by, top=top, min_freq=min_freq, where=where,
-                             include_duplicates=include_duplicates, token_filter=tf, drop_missing=drop_missing),
-         out, zh_headers, "freq", [], options)
+    run_analysis(lambda: frequencies(db, by=by, top=top, min_freq=min_freq, where=where,
+                                     include_duplicates=include_duplicates, token_filter=tf,
+                                     drop_missing=drop_missing),
+                 out, zh_headers, "freq", [], options)
 
 
 @app.command(help="关键词：词频、TF-IDF（本语料或参照语料 IDF）、TextRank / Keywords per document or group.")
@@ -150,17 +90,18 @@ def keywords(
         raise fail(f"unknown method {method!r}: use freq, tfidf or textrank (未知方法)", 2)
     if reference is not None and not reference.exists():
         raise fail(f"参照语料库不存在 / reference database not found: {reference}", 2)
-    tf = _token_filter(keep_stopwords, pos, min_chars, fields)
+    tf = token_filter(keep_stopwords, pos, min_chars, fields)
     options = {"db": str(db), "method": method, "by": by, "top": top, "reference": reference,
                "reference_where": reference_where, "window": window if method == "textrank" else None,
                "where": where, "include_duplicates": include_duplicates, "keep_stopwords": keep_stopwords,
                "pos": pos, "min_chars": min_chars, "fields": fields, "drop_missing": drop_missing}
     from corpus_tool.analyse.keywords import keywords as keywords_fn
 
-    _run(lambda: keywords_fn(db, method=method, by=by, top=top, reference=reference, reference_where=reference_where,
-                             window=window, where=where, include_duplicates=include_duplicates, token_filter=tf,
-                             drop_missing=drop_missing),
-         out, zh_headers, "keywords", [], options)
+    run_analysis(lambda: keywords_fn(db, method=method, by=by, top=top, reference=reference,
+                                     reference_where=reference_where, window=window, where=where,
+                                     include_duplicates=include_duplicates, token_filter=tf,
+                                     drop_missing=drop_missing),
+                 out, zh_headers, "keywords", [], options)
 
 
 @app.command(help="关键性分析：目标组对参照组（G²、Yates 卡方、PMI、Log Ratio）/ Keyness, target vs reference.")
@@ -186,7 +127,7 @@ def keyness(
 ) -> None:
     if reference != "rest" and not Path(reference).exists():
         raise fail(f"参照语料库不存在 / reference database not found: {reference} (use 'rest' or a .duckdb file)", 2)
-    tf = _token_filter(keep_stopwords, pos, min_chars, fields)
+    tf = token_filter(keep_stopwords, pos, min_chars, fields)
     options = {"db": str(db), "target": target, "reference": reference, "reference_where": reference_where,
                "measure": measure, "min_freq": min_freq, "top": top, "where": where,
                "include_duplicates": include_duplicates, "keep_stopwords": keep_stopwords, "pos": pos,
@@ -194,10 +135,10 @@ def keyness(
     ref: str | Path = reference if reference == "rest" else Path(reference)
     from corpus_tool.analyse.keyness import keyness as keyness_fn
 
-    _run(lambda: keyness_fn(db, target=target, reference=ref, measure=measure, min_freq=min_freq, top=top,
-                            where=where, reference_where=reference_where, include_duplicates=include_duplicates,
-                            token_filter=tf),
-         out, zh_headers, "keyness", [], options)
+    run_analysis(lambda: keyness_fn(db, target=target, reference=ref, measure=measure, min_freq=min_freq,
+                                    top=top, where=where, reference_where=reference_where,
+                                    include_duplicates=include_duplicates, token_filter=tf),
+                 out, zh_headers, "keyness", [], options)
 
 
 MinFreqOption = Annotated[int | None, typer.Option(
@@ -229,7 +170,7 @@ def _ngram_command(name: str, default_measure: str, default_min: int | None, def
         fields: FieldsOption = None,
         zh_headers: ZhOption = False,
     ) -> None:
-        tf = _token_filter(keep_stopwords, pos, min_chars, fields)
+        tf = token_filter(keep_stopwords, pos, min_chars, fields)
         options = {"db": str(db), "n": n, "measure": measure, "window": window, "min_freq": min_freq, "node": node,
                    "top": top, "where": where, "include_duplicates": include_duplicates,
                    "keep_stopwords": keep_stopwords, "pos": pos, "min_chars": min_chars, "fields": fields}
@@ -247,7 +188,7 @@ def _ngram_command(name: str, default_measure: str, default_min: int | None, def
                 raise ValueError("ngrams are contiguous: use `corpus-tool collocations --window` for wider spans")
             return fn(db, **kwargs)
 
-        _run(compute, out, zh_headers, name, [], options)
+        run_analysis(compute, out, zh_headers, name, [], options)
 
     return command
 
@@ -280,10 +221,10 @@ def kwic(
                "include_duplicates": include_duplicates}
     from corpus_tool.analyse.kwic import kwic as kwic_fn
 
-    _run(lambda: kwic_fn(db, term, mode=mode, window=window, sort=sort, fields=_split(fields),
-                         whole_tokens=whole_tokens, ignore_case=ignore_case, where=where,
-                         include_duplicates=include_duplicates),
-         out, zh_headers, "kwic", [term], options)
+    run_analysis(lambda: kwic_fn(db, term, mode=mode, window=window, sort=sort, fields=split_list(fields),
+                                 whole_tokens=whole_tokens, ignore_case=ignore_case, where=where,
+                                 include_duplicates=include_duplicates),
+                 out, zh_headers, "kwic", [term], options)
 
 
 @app.command("code", help="词典编码（在原文上匹配），输出计数与证据文件 / Dictionary coding with an evidence file.")
@@ -309,9 +250,9 @@ def code(
         raise fail(str(exc), 2) from exc
     options = {"dictionary": dictionary, "db": str(db), "by": by, "window": window, "fields": fields,
                "where": where, "include_duplicates": include_duplicates, "drop_missing": drop_missing}
-    _run(lambda: code_corpus(db, loaded, by=by, window=window, fields=_split(fields), where=where,
-                             include_duplicates=include_duplicates, drop_missing=drop_missing),
-         out, zh_headers, "code", [], options)
+    run_analysis(lambda: code_corpus(db, loaded, by=by, window=window, fields=split_list(fields), where=where,
+                                     include_duplicates=include_duplicates, drop_missing=drop_missing),
+                 out, zh_headers, "code", [], options)
 
 
 @app.command(help="由 run.json 生成可引用的方法段落（中英文）/ Print a citable methods paragraph from a run record.")

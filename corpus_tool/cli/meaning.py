@@ -14,73 +14,38 @@ from typing import Annotated, Any
 import typer
 
 from corpus_tool.cli.app import DEFAULT_DB, DbOption, app, fail
+from corpus_tool.cli.common import (
+    DupOption,
+    FieldsOption,
+    OutOption,
+    PosOption,
+    StopOption,
+    WhereOption,
+    ZhOption,
+    compute_or_fail,
+    run_analysis,
+    split_list,
+    token_filter,
+)
 
-OutOption = Annotated[Path | None, typer.Option(
-    "--out", "-o", help="输出文件（.csv/.xlsx/.parquet），不给则在终端显示前 20 行 / output file; without it the first "
-                        "20 rows are printed")]
-WhereOption = Annotated[str | None, typer.Option(
-    "--where", help="先筛选文档，如 \"year >= 2018\" / analyse only matching documents")]
-DupOption = Annotated[bool, typer.Option("--include-duplicates", help="保留近似重复文档 / keep near duplicates")]
-ZhOption = Annotated[bool, typer.Option("--zh-headers", help="中文表头 / Chinese column headers")]
-StopOption = Annotated[bool, typer.Option("--keep-stopwords", help="保留停用词 / count stopwords too")]
-PosOption = Annotated[str | None, typer.Option(
-    "--pos", help="只保留这些词性（前缀，逗号分隔，如 n,v）/ keep POS tag prefixes")]
-FieldsOption = Annotated[str | None, typer.Option("--fields", help="只用这些文本字段 / text fields to read")]
 ModelOption = Annotated[str, typer.Option("--model", help="词向量模型名（corpus-tool embed --name）/ embedding model")]
 SeedOption = Annotated[int, typer.Option("--seed", help="随机种子 / random seed")]
-
-
-def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(v.strip() for v in (value or "").replace("，", ",").split(",") if v.strip())
-
-
-def _filter(keep_stopwords: bool, pos: str | None, min_chars: int, fields: str | None) -> Any:
-    from corpus_tool.analyse.units import TokenFilter
-
-    try:
-        return TokenFilter(keep_stopwords=keep_stopwords, pos=_split(pos), min_chars=min_chars, fields=_split(fields))
-    except ValueError as exc:
-        raise fail(str(exc), 2) from exc
 
 
 def _filter_options(keep_stopwords: bool, pos: str | None, min_chars: int, fields: str | None) -> dict[str, Any]:
     return {"keep_stopwords": keep_stopwords, "pos": pos, "min_chars": min_chars, "fields": fields}
 
 
-def _compute(compute: Callable[[], Any]) -> Any:
-    from corpus_tool.analyse.query import FilterError
-    from corpus_tool.analyse.units import NoSegmentationError
-
-    try:
-        return compute()
-    except (NoSegmentationError, FilterError, FileNotFoundError, ValueError) as exc:
-        raise fail(str(exc), 2) from exc
-
-
 def _run(compute: Callable[[], Any], out: Path | None, zh: bool, name: str, arguments: list[str],
          options: dict[str, Any], db: Path) -> None:
-    """Run, then save the table and its run record (or print it without ``out``)."""
-    from corpus_tool.export.runrecord import command_line
-    from corpus_tool.export.save import save_result
-    from corpus_tool.export.tables import FORMATS
+    """:func:`~corpus_tool.cli.common.run_analysis`, after checking that the corpus database exists."""
+    _require_db(db)
+    run_analysis(compute, out, zh, name, arguments, options)
 
+
+def _require_db(db: Path) -> None:
     if not db.exists():
         raise fail(f"语料库数据库不存在 / corpus database not found: {db} (run `corpus-tool ingest` first)", 2)
-    if out is not None and out.suffix.lower() not in FORMATS:
-        raise fail(f"unknown output format {out.suffix or '(none)'}: use .csv, .xlsx or .parquet", 2)
-    result = _compute(compute)
-    for warning in result.warnings:
-        typer.secho(f"注意 / warning: {warning}", err=True, fg=typer.colors.YELLOW)
-    if out is None:
-        from corpus_tool.cli.display import print_table
-
-        print_table(result.table, name)
-        return
-    line = command_line(name, arguments, {**options, "out": str(out), "zh_headers": zh})
-    paths = save_result(result, out, zh=zh, command_line=line)
-    typer.echo(f"{len(result.table)} 行 rows → {out}")
-    for p in paths[1:]:
-        typer.echo(f"  {p}")
 
 
 @app.command(help="训练词向量（word2vec），保存在语料库旁 / Train word2vec on the stored tokens; saved beside the "
@@ -106,10 +71,9 @@ def embed(
 ) -> None:
     from corpus_tool.analyse.meaning.embeddings import train_embeddings
 
-    if not db.exists():
-        raise fail(f"语料库数据库不存在 / corpus database not found: {db}", 2)
-    tf = _filter(keep_stopwords, pos, min_chars, fields)
-    emb = _compute(lambda: train_embeddings(
+    _require_db(db)
+    tf = token_filter(keep_stopwords, pos, min_chars, fields)
+    emb = compute_or_fail(lambda: train_embeddings(
         db, name=name, vector_size=vector_size, window=window, min_count=min_count, epochs=epochs,
         algorithm=algorithm, seed=seed, workers=workers, unit=unit, where=where,
         include_duplicates=include_duplicates, token_filter=tf))
@@ -164,7 +128,7 @@ def expand(
     options = {"db": str(db), "method": method, "negative": negative, "model": model, "top": top, "window": window,
                "min_joint": min_joint, "min_freq": min_freq, "agg": agg, "where": where,
                "include_duplicates": include_duplicates}
-    _run(lambda: expand_fn(db, list(seeds), method=method, negative=list(_split(negative)), model=model, top=top,
+    _run(lambda: expand_fn(db, list(seeds), method=method, negative=list(split_list(negative)), model=model, top=top,
                            window=window, min_joint=min_joint, min_freq=min_freq, agg=agg, where=where,
                            include_duplicates=include_duplicates), out, zh_headers, "expand", list(seeds), options, db)
 
@@ -249,10 +213,9 @@ def network(
     from corpus_tool.analyse.meaning.network import write_network
     from corpus_tool.export.runrecord import command_line
 
-    if not db.exists():
-        raise fail(f"语料库数据库不存在 / corpus database not found: {db}", 2)
-    tf = _filter(keep_stopwords, pos, min_chars, fields)
-    result = _compute(lambda: network_fn(db, unit=unit, weight=weight, window=window, max_nodes=max_nodes,
+    _require_db(db)
+    tf = token_filter(keep_stopwords, pos, min_chars, fields)
+    result = compute_or_fail(lambda: network_fn(db, unit=unit, weight=weight, window=window, max_nodes=max_nodes,
                                          min_freq=min_freq, min_cooc=min_cooc, max_edges=max_edges, by=by, seed=seed,
                                          where=where, include_duplicates=include_duplicates, token_filter=tf))
     if out_dir is None:
@@ -347,5 +310,5 @@ def readability(
 
     options = {"db": str(db), "window": window, "fields": fields, "where": where,
                "include_duplicates": include_duplicates}
-    _run(lambda: readability_fn(db, window=window, fields=_split(fields), where=where,
+    _run(lambda: readability_fn(db, window=window, fields=split_list(fields), where=where,
                                 include_duplicates=include_duplicates), out, zh_headers, "readability", [], options, db)

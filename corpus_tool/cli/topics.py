@@ -11,12 +11,9 @@ from corpus_tool.analyse.options import DEFAULT_TOPIC_POS as DEFAULT_POS
 from corpus_tool.analyse.options import TEXT_FIELDS
 from corpus_tool.analyse.options import TOPIC_MODELS as MODELS
 from corpus_tool.cli.app import DEFAULT_DB, DbOption, app, fail
+from corpus_tool.cli.common import split_list
 
 FORMATS = ("csv", "xlsx", "parquet")
-
-
-def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(v.strip() for v in (value or "").replace("，", ",").split(",") if v.strip())
 
 
 @app.command(help="主题模型：一致性、稳定性、主题数扫描、按年份等字段的主题占比 / Topic models with coherence, "
@@ -111,14 +108,14 @@ def topics(
         if model == "gensim-lda":
             raise fail("gensim-lda 用 --passes / use --passes with gensim-lda", 2)
         model_params["max_iter"] = max_iter
-    pos_prefixes = () if (pos or "").strip().lower() in ("all", "none", "*") else (_split(pos) or DEFAULT_POS)
+    pos_prefixes = () if (pos or "").strip().lower() in ("all", "none", "*") else (split_list(pos) or DEFAULT_POS)
     by_fields = tuple(by) if by is not None else ("year",)
     say = (lambda _m: None) if quiet else (lambda m: typer.echo(m, err=True))
     try:
         result = fit_topics(
             db, jobs=jobs, progress=say, model=model, k=ks, seeds=seeds, seed=seed, unit=unit, by=by_fields,
             min_df=min_df, max_df=max_df, max_terms=max_terms, pos=pos_prefixes, keep_stopwords=keep_stopwords,
-            min_chars=min_chars, fields=_split(fields), boilerplate=boilerplate, min_unit_terms=min_unit_terms,
+            min_chars=min_chars, fields=split_list(fields), boilerplate=boilerplate, min_unit_terms=min_unit_terms,
             resample=resample or None, lam=lam, n_terms=top_terms, n_representative=representative,
             n_boot=bootstrap, c_v=not no_cv, model_params=model_params, where=where,
             include_duplicates=include_duplicates, drop_missing=drop_missing,
