@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from corpus_tool.analyse.meaning.api import MeaningMethods
+from corpus_tool.analyse.policy.api import PolicyMethods
 from corpus_tool.notebook import Result, Topics, wrap
 from corpus_tool.store.db import DEFAULT_DB, EXPORT_COLUMNS, CorpusDB
 
@@ -40,7 +41,7 @@ def _paths(value: PathLike | Iterable[PathLike] | None) -> tuple[str, ...]:
     return tuple(os.fspath(v) for v in value)
 
 
-class Corpus(MeaningMethods):
+class Corpus(MeaningMethods, PolicyMethods):
     """A corpus database and how its texts are segmented.
 
     ``segmenter``, ``user_dict``, ``stopwords`` ... mirror ``corpus-tool segment``. Left at None, the
