@@ -94,11 +94,14 @@ def token_summary(view: TokenView) -> dict[str, int]:
 
 @contextmanager
 def analysis_context(db: str | Path | CorpusDB, selection: Selection,
-                     token_filter: TokenFilter | None = None, *, need_tokens: bool = True) -> Iterator[Context]:
+                     token_filter: TokenFilter | None = None, *, need_tokens: bool = True,
+                     count_tokens: bool = True) -> Iterator[Context]:
     """Open ``db``, select and group documents and (when ``need_tokens``) check and wrap their tokens.
 
     The context's ``corpus`` states the documents (and, with tokens, the words and counted tokens) the
-    analysis reads; its ``warnings`` say what was grouped as missing or left out.
+    analysis reads; without ``count_tokens`` the caller fills those two counts from its own read of the tokens
+    (``meaning.base.read_tokens`` does), saving a pass over them; its ``warnings`` say what was grouped as
+    missing or left out.
     """
     store, owns = open_store(db)
     view: TokenView | None = None
@@ -120,7 +123,8 @@ def analysis_context(db: str | Path | CorpusDB, selection: Selection,
         corpus = corpus_summary(store, docs, selection, grouping)
         if need_tokens:
             view = TokenView(store.con, docs, token_filter or TokenFilter())
-            corpus.update(token_summary(view))
+            if count_tokens:
+                corpus.update(token_summary(view))
         warning = grouping.warning()
         yield Context(store, docs, view, seg, corpus, [warning] if warning else [])
     finally:

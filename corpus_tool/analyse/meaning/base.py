@@ -12,6 +12,7 @@ Units: a *paragraph* is one stored text unit; a *sentence* ends at a sentence-fi
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from corpus_tool.analyse.result import Context
 from corpus_tool.store.db import CorpusDB
@@ -26,6 +28,7 @@ from corpus_tool.store.db import CorpusDB
 SENTENCE_END = "。！？；!?;…"
 SENTENCE_END_RE = "^[" + re.escape(SENTENCE_END) + "]+$"
 UNITS = ("paragraph", "sentence")
+_GRID_CELLS = 8_000_000  # cells of one presence grid in doc_frequencies (8 MB)
 
 
 @dataclass
@@ -58,8 +61,26 @@ class TokenStream:
         return np.bincount(self.term, minlength=len(self.vocab))
 
     def doc_frequencies(self) -> np.ndarray:
-        pairs = np.unique(self.doc.astype(np.int64) * len(self.vocab) + self.term)
-        return np.bincount(pairs % len(self.vocab), minlength=len(self.vocab))
+        """Documents each term occurs in: a documents × terms presence grid, a block of documents at a time
+        (a hash or sort of every (document, term) pair costs several times more)."""
+        n_terms = len(self.vocab)
+        out = np.zeros(n_terms, dtype=np.int64)
+        if not len(self.term):
+            return out
+        doc, term = self.doc, self.term
+        if np.any(doc[1:] < doc[:-1]):  # read_tokens gives document order; a subset built otherwise may not
+            order = np.argsort(doc, kind="stable")
+            doc, term = doc[order], term[order]
+        # in document order each block of documents is one slice of the stream
+        per_block = max(1, _GRID_CELLS // n_terms)
+        starts = np.searchsorted(doc, np.arange(0, int(doc[-1]) + 1 + per_block, per_block))
+        for first, (a, b) in enumerate(pairwise(starts.tolist())):
+            if a == b:
+                continue
+            grid = np.zeros((per_block, n_terms), dtype=bool)
+            grid[doc[a:b] - first * per_block, term[a:b]] = True
+            out += grid.sum(axis=0)
+        return out
 
     def sentences(self, unit: str = "sentence") -> list[list[str]]:
         """Token lists per unit, in reading order (what word2vec trains on)."""
@@ -91,34 +112,49 @@ def read_tokens(ctx: Context) -> TokenStream:
     # Documents as row numbers in doc_id order, as in ``docs`` (an integer join and sort instead of hex ids);
     # sentence marks are looked for only among tokens not counted (CASE evaluates lazily).
     numbered = f"(SELECT doc_id, row_number() OVER (ORDER BY doc_id) - 1 AS doc_no FROM {ctx.view.name})"
-    sql = (f"SELECT d.doc_no, b.para_no, b.position, b.token, b.keep, b.is_end FROM (SELECT *, CASE WHEN keep THEN "
-           f"FALSE ELSE regexp_matches(token, ?) END AS is_end FROM ({rel})) b JOIN {numbered} d USING (doc_id) "
-           "WHERE b.keep OR b.is_end ORDER BY d.doc_no, b.para_no, b.position")
-    r = ctx.view.con.execute(sql, [SENTENCE_END_RE, *params]).fetchnumpy()
-    doc = np.asarray(r["doc_no"], dtype=np.int64)
+    # Words not counted (stopwords) come too, only to count the words for the corpus summary.
+    sql = (f"SELECT d.doc_no, b.para_no, b.position, b.token, b.keep, b.is_end, b.is_word FROM (SELECT *, CASE WHEN "
+           f"keep THEN FALSE ELSE regexp_matches(token, ?) END AS is_end FROM ({rel})) b JOIN {numbered} d "
+           "USING (doc_id) WHERE b.keep OR b.is_end OR b.is_word ORDER BY d.doc_no, b.para_no, b.position")
+    with warnings.catch_warnings():
+        # ``con.sql`` would skip one copy of the rows (DuckDB warns), but it refuses to run while an earlier
+        # single-row ``fetchone`` result is still open on the connection; the copy costs a few milliseconds.
+        warnings.simplefilter("ignore", UserWarning)
+        table = ctx.view.con.execute(sql, [SENTENCE_END_RE, *params]).to_arrow_table()
+    doc = _column(table, "doc_no", np.int64)
     n = len(doc)
-    para_no = np.asarray(r["para_no"], dtype=np.int64)
+    para_no = _column(table, "para_no", np.int64)
     new_para = np.ones(n, dtype=bool)
     if n:
         new_para[1:] = (doc[1:] != doc[:-1]) | (para_no[1:] != para_no[:-1])
     para = np.cumsum(new_para) - 1
-    is_end = np.asarray(r["is_end"], dtype=bool)
+    is_end = _column(table, "is_end", bool)
     # A sentence starts at a new paragraph or right after a sentence-final mark.
     after_end = np.zeros(n, dtype=bool)
     if n:
         after_end[1:] = is_end[:-1]
     sent = np.cumsum(new_para | after_end) - 1
-    keep = np.asarray(r["keep"], dtype=bool) & ~is_end
-    words = np.asarray(r["token"], dtype=object)[keep]
-    codes, uniques = pd.factorize(words)
-    vocab = sorted(uniques.tolist())
-    if vocab:  # codes into the sorted vocabulary, so they do not depend on reading order
-        codes = pd.Index(vocab).get_indexer(uniques)[codes].astype(np.int64)
+    keep = _column(table, "keep", bool) & ~is_end
+    # the counts token_summary would give: words (a letter or Han character) and the tokens the filter counts
+    ctx.corpus.setdefault("words", int(_column(table, "is_word", bool).sum()))
+    ctx.corpus.setdefault("tokens_counted", int(keep.sum()))
+    # Arrow encodes the tokens as codes into their distinct values in C; only the vocabulary becomes Python
+    # strings, and codes are remapped into the sorted vocabulary so they do not depend on reading order.
+    encoded = table.column("token").filter(pa.array(keep)).combine_chunks().dictionary_encode()
+    uniques = encoded.dictionary.to_pylist()
+    vocab = sorted(uniques)
+    if vocab:
+        codes = pd.Index(vocab).get_indexer(uniques)[encoded.indices.to_numpy(zero_copy_only=False)].astype(np.int64)
     else:
         codes = np.zeros(0, np.int64)
+    words = np.asarray(vocab, dtype=object)[codes] if vocab else np.zeros(0, dtype=object)
     return TokenStream(docs=docs, vocab=vocab, term=codes, doc=doc[keep], para=_renumber(para[keep]),
-                       sent=_renumber(sent[keep]), position=np.asarray(r["position"], dtype=np.int64)[keep],
+                       sent=_renumber(sent[keep]), position=_column(table, "position", np.int64)[keep],
                        info={"tokens": int(keep.sum()), "types": len(vocab)}, words=words)
+
+
+def _column(table: Any, name: str, dtype: Any) -> np.ndarray:
+    return np.asarray(table.column(name).to_numpy(), dtype=dtype)
 
 
 def _renumber(ids: np.ndarray) -> np.ndarray:

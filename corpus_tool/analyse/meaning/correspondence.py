@@ -61,7 +61,7 @@ def correspondence(db: str | Path | CorpusDB, *, by: str = "year", top: int = 60
     selection = Selection(where, include_duplicates, by)
     params = {"by": by, "top": top, "min_freq": min_freq, "scaling": scaling, "token_filter": token_filter.to_dict(),
               **selection.to_dict()}
-    with analysis_context(db, selection, token_filter) as ctx:
+    with analysis_context(db, selection, token_filter, count_tokens=False) as ctx:
         stream = read_tokens(ctx)
         docs = ctx.docs
         corpus, segmentation = ctx.corpus, ctx.segmentation
@@ -122,7 +122,7 @@ def cluster(db: str | Path | CorpusDB, *, items: str = "terms", top: int = 50, k
               "note": "Ward on Jaccard distances follows KH Coder's convention (Ward is exact for Euclidean ones)"
               if items == "terms" and method == "ward" else None,
               "token_filter": token_filter.to_dict(), **selection.to_dict()}
-    with analysis_context(db, selection, token_filter) as ctx:
+    with analysis_context(db, selection, token_filter, count_tokens=False) as ctx:
         stream = read_tokens(ctx)
         docs = ctx.docs
         corpus, segmentation = ctx.corpus, ctx.segmentation

@@ -56,7 +56,7 @@ def expand(db: str | Path | CorpusDB, seeds: list[str], *, method: str = "both",
                               "token_filter": token_filter.to_dict(), **selection.to_dict()}
     warnings: list[str] = []
     tables = []
-    with analysis_context(db, selection, token_filter) as ctx:
+    with analysis_context(db, selection, token_filter, count_tokens=False) as ctx:
         stream = read_tokens(ctx)
         freq = pd.DataFrame({"frequency": stream.frequencies(), "documents": stream.doc_frequencies()},
                             index=pd.Index(stream.vocab, name="term"))

@@ -54,7 +54,7 @@ def network(db: str | Path | CorpusDB, *, unit: str = "sentence", weight: str = 
     params = {"unit": unit, "weight": weight, "window": window if unit == "window" else None, "max_nodes": max_nodes,
               "min_freq": min_freq, "min_cooc": min_cooc, "max_edges": max_edges, "by": by, "seed": seed,
               "token_filter": token_filter.to_dict(), **selection.to_dict()}
-    with analysis_context(db, selection, token_filter) as ctx:
+    with analysis_context(db, selection, token_filter, count_tokens=False) as ctx:
         stream = read_tokens(ctx)
         docs = ctx.docs
         corpus, segmentation = ctx.corpus, ctx.segmentation

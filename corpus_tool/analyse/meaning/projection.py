@@ -65,7 +65,7 @@ def project(db: str | Path | CorpusDB, axes: list[str] | dict[str, tuple[list[st
                               "model": model, "n_boot": n_boot, "seed": seed, "token_filter": token_filter.to_dict(),
                               **selection.to_dict()}
     warnings: list[str] = []
-    with analysis_context(db, selection, token_filter) as ctx:
+    with analysis_context(db, selection, token_filter, count_tokens=False) as ctx:
         emb = load_embeddings(ctx.store, model)
         stream = read_tokens(ctx)
         docs = ctx.docs

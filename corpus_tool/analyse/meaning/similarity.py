@@ -37,7 +37,7 @@ def similarity(db: str | Path | CorpusDB, *, method: str = "tfidf", top: int = 5
     selection = Selection(where, include_duplicates, CORPUS)
     params = {"method": method, "top": top, "matrix": matrix, "model": model if method == "embedding" else None,
               "token_filter": token_filter.to_dict(), **selection.to_dict()}
-    with analysis_context(db, selection, token_filter) as ctx:
+    with analysis_context(db, selection, token_filter, count_tokens=False) as ctx:
         stream = read_tokens(ctx)
         docs = ctx.docs
         corpus, segmentation = ctx.corpus, ctx.segmentation
