@@ -336,6 +336,11 @@ def test_cli_similar_network_and_accept(gov_db: Path, model, tmp_path: Path) -> 
     out = runner.invoke(app, ["expand", "数字经济", "数字化", "--db", str(gov_db), "--method", "sopmi", "--out",
                               str(cands)])
     assert out.exit_code == 0, out.output
+    joined = tmp_path / "joined.csv"  # seeds written as a researcher lists them: 数字经济,数字化 / 数字经济、数字化
+    for spelled in ("数字经济,数字化", "数字经济、数字化"):
+        out = runner.invoke(app, ["expand", spelled, "--db", str(gov_db), "--method", "sopmi", "--out", str(joined)])
+        assert out.exit_code == 0 and "absent" not in out.output, out.output
+        assert joined.read_bytes() == cands.read_bytes()
     table = pd.read_csv(cands, encoding="utf-8-sig", keep_default_na=False)
     table.loc[table["candidate"] == "数字中国", "keep"] = "是"
     table.to_csv(cands, index=False, encoding="utf-8-sig")
@@ -477,3 +482,32 @@ def test_api_mirrors_the_meaning_commands(command: str) -> None:
         assert name in api, f"{command}: the API lacks --{name.replace('_', '-')}"
         if param.default is not inspect.Parameter.empty:
             assert api[name].default == param.default, f"{command} {name}: {api[name].default!r} != {param.default!r}"
+
+
+def test_methods_paragraph_describes_each_meaning_analysis(gov_db: Path, model, tmp_path: Path) -> None:
+    """Every meaning analysis gets its own methods sentence from its run record, never the generic fallback."""
+    import json
+
+    import corpus_tool as ct
+    from corpus_tool.export.methods import methods_text
+
+    c = ct.Corpus(gov_db)
+    runs = {
+        "similar": (c.similar("高质量发展", top=5), ["近邻", "CBOW", "Nearest neighbours"]),
+        "expand": (c.expand(["数字经济", "数字化"]), ["SO-PMI", "数字经济、数字化", "±10"]),
+        "project": (c.project("政府,计划 ↔ 市场,竞争", bootstrap=20), ["Kozlowski", "20 resamples"]),
+        "network": (c.network(where="year >= 2024"), ["Louvain", "Jaccard", "60 strongest edges"]),
+        "correspondence": (c.correspondence(where="year >= 2000"), ["χ²", "对应分析"]),
+        "cluster": (c.cluster(top=25), ["ward", "层次聚类"]),
+        "docsim": (c.similarity(), ["TF-IDF", "L2"]),
+        "readability": (c.readability(), ["徐巍", "MATTR"]),
+    }
+    for name, (result, expected) in runs.items():
+        paths = result.to_csv(tmp_path / f"{name}.csv")
+        text = methods_text(json.loads(paths[-1].read_text("utf-8")))
+        assert "parameters in the run record" not in text and "参数见运行记录" not in text, (name, text)
+        for needle in expected:
+            assert needle in text, (name, needle, text)
+    record = json.loads((model.path / "model.run.json").read_text("utf-8"))
+    text = methods_text(record)
+    assert f"window {model.record['parameters']['window']}" in text and "one worker thread" in text

@@ -40,8 +40,13 @@ DropMissingOption = Annotated[bool, typer.Option(
 
 
 def split_list(value: str | None) -> tuple[str, ...]:
-    """``"n, v，vn"`` → ``("n", "v", "vn")`` (ASCII and full-width commas)."""
-    return tuple(v.strip() for v in (value or "").replace("，", ",").split(",") if v.strip())
+    """``"n, v，vn、a"`` → ``("n", "v", "vn", "a")`` (ASCII and full-width commas, 顿号)."""
+    return tuple(v.strip() for v in (value or "").replace("，", ",").replace("、", ",").split(",") if v.strip())
+
+
+def split_terms(values: list[str]) -> list[str]:
+    """Terms given as separate arguments or joined by commas (``数字经济,数字化``), in order, each once."""
+    return list(dict.fromkeys(t for v in values for t in split_list(v)))
 
 
 def token_filter(keep_stopwords: bool, pos: str | None, min_chars: int, fields: str | None) -> TokenFilter:

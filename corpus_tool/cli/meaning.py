@@ -25,6 +25,7 @@ from corpus_tool.cli.common import (
     compute_or_fail,
     run_analysis,
     split_list,
+    split_terms,
     token_filter,
 )
 
@@ -86,7 +87,7 @@ def embed(
 
 @app.command(help="近邻词（词向量余弦）/ Nearest neighbours of terms in the trained word embeddings.")
 def similar(
-    terms: Annotated[list[str], typer.Argument(help="查询词 / query terms")],
+    terms: Annotated[list[str], typer.Argument(help="查询词，空格或逗号分隔 / query terms (spaces or commas)")],
     db: DbOption = DEFAULT_DB,
     model: ModelOption = "word2vec",
     top: Annotated[int, typer.Option("--top", min=1, help="每个词的近邻数 / neighbours per term")] = 20,
@@ -99,6 +100,7 @@ def similar(
     from corpus_tool.analyse.meaning.embeddings import load_embeddings
     from corpus_tool.analyse.meaning.embeddings import similar as similar_fn
 
+    terms = split_terms(terms)
     options = {"db": str(db), "model": model, "top": top, "stability": stability or None}
     _run(lambda: similar_fn(load_embeddings(db, model), terms, top=top, stability=stability, db=db), out,
          zh_headers, "similar", list(terms), options, db)
@@ -107,7 +109,7 @@ def similar(
 @app.command(help="词典扩展：由种子词按词向量与 SO-PMI 推荐候选词 / Dictionary expansion from seed terms "
                   "(embedding similarity and SO-PMI), with frequencies, scores and contexts.")
 def expand(
-    seeds: Annotated[list[str], typer.Argument(help="种子词 / seed terms of one category")],
+    seeds: Annotated[list[str], typer.Argument(help="种子词，空格或逗号分隔 / seed terms of one category")],
     db: DbOption = DEFAULT_DB,
     method: Annotated[str, typer.Option("--method", help="embedding | sopmi | both")] = "both",
     negative: Annotated[str | None, typer.Option(
@@ -125,6 +127,7 @@ def expand(
 ) -> None:
     from corpus_tool.analyse.meaning.expansion import expand as expand_fn
 
+    seeds = split_terms(seeds)
     options = {"db": str(db), "method": method, "negative": negative, "model": model, "top": top, "window": window,
                "min_joint": min_joint, "min_freq": min_freq, "agg": agg, "where": where,
                "include_duplicates": include_duplicates}

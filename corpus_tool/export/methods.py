@@ -326,7 +326,9 @@ def _analysis_en(command: str, p: dict[str, Any], r: dict[str, Any]) -> str:
     if command == "newwords":
         return (f"Candidate new words (frequency at least {p.get('min_freq')}, top {p.get('top')}) were ranked by "
                 "frequency, PMI and branching entropy over the stored tokens. ")
-    return f"The analysis “{command}” was run with the parameters in the run record. "
+    from corpus_tool.export.methods_meaning import meaning_en
+
+    return meaning_en(command, p, tf) or f"The analysis “{command}” was run with the parameters in the run record. "
 
 
 def _analysis_zh(command: str, p: dict[str, Any], r: dict[str, Any]) -> str:
@@ -384,7 +386,9 @@ def _analysis_zh(command: str, p: dict[str, Any], r: dict[str, Any]) -> str:
         return f"按{_by_zh(p.get('by'))}统计词频与文档频次{tf}，并给出每万词频次。"
     if command == "newwords":
         return f"候选新词（频次不低于 {p.get('min_freq')}，前 {p.get('top')} 个）按频次、点互信息与左右邻接熵排序。"
-    return f"分析“{command}”的参数见运行记录。"
+    from corpus_tool.export.methods_meaning import meaning_zh
+
+    return meaning_zh(command, p, tf) or f"分析“{command}”的参数见运行记录。"
 
 
 # -- corpus and grouping -------------------------------------------------------------------------------------
