@@ -193,7 +193,8 @@ def strength(
 ) -> AnalysisResult:
     """Strength per document (``table``), the documents not scored with the reason (``tables["unscored"]``) and
     count, sum and mean per ``by`` group (``tables["by_<by>"]``, unscored documents counted apart); with a coding
-    ``dictionary`` (a path or :class:`~corpus_tool.analyse.coding.Dictionary`), ``tables["by_code"]``: code × strength."""
+    ``dictionary`` (a path or :class:`~corpus_tool.analyse.coding.Dictionary`), ``tables["by_code"]``: code ×
+    strength."""
     if joint not in JOINT_RULES:
         raise ValueError(f"joint must be one of {', '.join(JOINT_RULES)}, not {joint!r}")
     if form not in FORM_RULES:
@@ -303,8 +304,9 @@ def score_document(d: dict[str, Any], scale: Scale, joint: str, form_rule: str) 
                 relation, attachment = en_relation, en_attachment
     scored_type = attachment if (form_rule == "attachment" and attachment) else own_type
     if relation and attachment and form_rule == "attachment":
-        type_source = f"{type_source or 'relations'}; attachment form from relations" if type_source != "English title" \
-            else "English title (attachment)"
+        english = type_source == "English title"
+        type_source = "English title (attachment)" if english else \
+            f"{type_source or 'relations'}; attachment form from relations"
     base = {"doc_id": d["doc_id"], "title": d.get("title"), "year": d.get("year"), "date": d.get("date"),
             "issuer": d.get("issuer"), "issuer_source": issuer_source, "doc_type": own_type, "type_source": type_source}
     reasons = []
@@ -317,7 +319,8 @@ def score_document(d: dict[str, Any], scale: Scale, joint: str, form_rule: str) 
             reasons.append(f"issuer not in the scale: 量表未识别发文机关 {name!r}")
         levels.append(level)
     if not scored_type:
-        reasons.append("no document type: 文种未读出" + (" (English title)" if title and not HAN_RE.search(title) else ""))
+        en = " (English title)" if title and not HAN_RE.search(title) else ""
+        reasons.append("no document type: 文种未读出" + en)
     rules = []
     if not reasons:
         for level in levels:
