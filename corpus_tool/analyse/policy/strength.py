@@ -304,8 +304,8 @@ def score_document(d: dict[str, Any], scale: Scale, joint: str, form_rule: str) 
                 relation, attachment = en_relation, en_attachment
     scored_type = attachment if (form_rule == "attachment" and attachment) else own_type
     if relation and attachment and form_rule == "attachment":
-        english = type_source == "English title"
-        type_source = "English title (attachment)" if english else \
+        en_title = type_source == "English title"
+        type_source = "English title (attachment)" if en_title else \
             f"{type_source or 'relations'}; attachment form from relations"
     base = {"doc_id": d["doc_id"], "title": d.get("title"), "year": d.get("year"), "date": d.get("date"),
             "issuer": d.get("issuer"), "issuer_source": issuer_source, "doc_type": own_type, "type_source": type_source}
