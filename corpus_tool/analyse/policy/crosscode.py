@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -110,8 +109,9 @@ def crosscode(
         params["shared_terms"] = shared
         warnings = list(ctx.warnings)
         if shared:
-            warnings.append(f"两个词典共有 {len(shared)} 个词条，单个词即可使一个单元同时进入两个维度 / {len(shared)} terms are "
-                            f"in both dictionaries, so one phrase codes a unit on both axes: {'、'.join(shared[:12])}"
+            warnings.append(f"两个词典共有 {len(shared)} 个词条，单个词即可使一个单元同时进入两个维度 / "
+                            f"{len(shared)} terms are in both dictionaries, so one phrase codes a unit on both axes: "
+                            f"{'、'.join(shared[:12])}"
                             + (" …" if len(shared) > 12 else ""))
         if evidence.empty:
             warnings.append(f"0 个单元同时命中两个词典 / no {unit} of the {len(ctx.docs)} documents matches both "
