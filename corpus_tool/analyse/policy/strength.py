@@ -216,7 +216,12 @@ def strength(
         if col is not None and col != "doc_id":
             tables[f"by_{col}"] = aggregate(scored, unscored, ctx.docs, col)
         params = {"scale": sc.to_dict(), "joint": joint, "form": form, "by": by, **selection.to_dict(),
-                  "scored": len(scored), "unscored": len(unscored)}
+                  "scored": len(scored), "unscored": len(unscored),
+                  "sources": {"issuer_from_text": int(scored["issuer_source"].str.contains("manifest value in English",
+                                                                                          regex=False).sum()),
+                              "issuer_english": int(scored["issuer_source"].str.endswith("(English)").sum()),
+                              "form_from_english_title": int(scored["type_source"].str.startswith("English title")
+                                                             .sum())}}
         if dictionary is not None:
             tables["by_code"], params["dictionary"] = strength_by_code(scored, ctx.store, dictionary, where,
                                                                        include_duplicates)
