@@ -121,10 +121,11 @@ def crosscode(
 
 
 def _codes(text: str, compiled: list) -> dict[str, str]:
-    """code → its matched terms in ``text`` (distinct, in order of appearance, joined by '；'), in dictionary order."""
+    """code → the text its entries matched in ``text`` (distinct, in order of appearance, joined by '；'; a
+    pattern's match, not the pattern), codes in dictionary order."""
     found: dict[str, list[tuple[int, str]]] = {}
-    for code, entry, start, _ in match_text(text, compiled):
-        found.setdefault(code.code, []).append((start, entry))
+    for code, _, start, end in match_text(text, compiled):
+        found.setdefault(code.code, []).append((start, text[start:end]))
     order = [c.code for c, *_ in compiled]
     return {c: "；".join(dict.fromkeys(e for _, e in sorted(found[c]))) for c in order if c in found}
 
