@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 
 from corpus_tool.analyse.policy.crosscode import crosscode, split_units
 from corpus_tool.analyse.policy.strength import english_form, load_scale, score_document, strength
-from corpus_tool.analyse.policy.trend import term_trend
 from corpus_tool.api import Corpus
 from corpus_tool.cli.app import app
 
@@ -147,7 +146,8 @@ def test_issuer_levels_and_scores() -> None:
 
 def test_forms_from_english_titles() -> None:
     scale = load_scale()
-    assert english_form("Guiding Opinions on Smart Forestry [English title from upstream]", scale) == ("意见", None, None)
+    title = "Guiding Opinions on Smart Forestry [English title from upstream]"
+    assert english_form(title, scale) == ("意见", None, None)
     assert english_form("Three-Year Action Plan for Digital Commerce (2024-2026)", scale)[0] == "计划"
     assert english_form("Notice from the General Office of the Ministry of Commerce on Issuing Technical Guidelines "
                         "for Smart Stores (Trial)", scale) == ("通知", "印发", "指南")
