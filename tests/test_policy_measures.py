@@ -299,3 +299,18 @@ def test_corpus_methods_save_with_a_run_record(policy_db: Path, tmp_path: Path) 
     cross = ct.crosscode(unit="sentence", where="year = 2024")
     assert "multi-label" in cross.methods("en") and "sentences" in cross.methods("en")
     assert "多标签" in cross.methods("zh")
+
+
+@pytest.mark.parametrize("command", ["strength", "crosscode", "trend"])
+def test_api_mirrors_the_policy_commands(command: str) -> None:
+    import inspect
+
+    callbacks = {(c.name or c.callback.__name__): c.callback for c in app.registered_commands}
+    cli = inspect.signature(callbacks[command]).parameters
+    api = inspect.signature(getattr(Corpus, command)).parameters
+    for name, param in cli.items():
+        if name in {"db", "out", "zh_headers", "plot"}:
+            continue
+        assert name in api, f"{command}: the API lacks --{name.replace('_', '-')}"
+        if param.default is not inspect.Parameter.empty:
+            assert api[name].default == param.default, f"{command} {name}: {api[name].default!r} != {param.default!r}"
