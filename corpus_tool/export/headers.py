@@ -56,8 +56,8 @@ ZH_HEADERS.update({
     "x_category": "行维度类别", "x_code": "行维度编码", "x_label": "行维度名称", "x_terms": "行维度命中",
     "y_category": "列维度类别", "y_code": "列维度编码", "y_label": "列维度名称", "y_terms": "列维度命中",
     "row_share": "行占比", "col_share": "列占比", "doc_weighted": "按文档加权", "unit_id": "单元编号",
-    "sentence_no": "句号", "text": "文本", "count": "次数", "year_documents": "当年文档数", "first_year": "首次出现年份",
-    "total_count": "总次数", "years": "出现年数",
+    "sentence_no": "句号", "text": "文本", "count": "次数", "year_documents": "当年文档数",
+    "first_year": "首次出现年份", "total_count": "总次数", "years": "出现年数",
 })
 
 def zh_headers(columns: Iterable[str]) -> dict[str, str]:
