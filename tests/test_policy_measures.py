@@ -122,8 +122,9 @@ def test_issuer_levels_and_scores() -> None:
     assert scale.level_of("General Office of the State Council", english=True) == "central_office"
     assert scale.level_of("Jinan Municipal People's Government", english=True) == "municipal"
 
-    def doc(issuer: str, doc_type: str | None, relation: tuple[str, str | None] | None = None) -> dict:
-        return {"doc_id": "x", "title": "标题", "issuer": issuer, "doc_type": doc_type, "relation": relation,
+    def doc(issuer: str, doc_type: str | None, relation: tuple[str, str | None] | None = None,
+            title: str = "标题") -> dict:
+        return {"doc_id": "x", "title": title, "issuer": issuer, "doc_type": doc_type, "relation": relation,
                 "issuer_source": "content:标题", "text_issuer": None, "manifest_issuer": None}
 
     def score(d: dict, joint: str = "highest", form: str = "attachment") -> object:
@@ -142,6 +143,12 @@ def test_issuer_levels_and_scores() -> None:
     unknown = score_document(doc("某某研究会", "意见"), scale, "highest", "attachment")
     assert "strength" not in unknown and "某某研究会" in unknown["reason"]
     assert "文种" in score_document(doc("国务院", None), scale, "highest", "attachment")["reason"]
+    # No stored doc_type: the stored Chinese title is read by ingest's rules, 印发 included.
+    assert score(doc("国务院", None, title="国务院关于印发国家职业教育改革实施方案的通知")) == 3
+    unread = score_document(doc("国务院办公厅", None, title="国务院办公厅关于印发国家粮食应急预案的函"), scale,
+                            "highest", "attachment")
+    assert "attached document's form not read" in unread["reason"]
+    assert score(doc("国务院办公厅", None, title="国务院办公厅关于印发国家粮食应急预案的函"), form="own") == 1
 
 
 def test_forms_from_english_titles() -> None:

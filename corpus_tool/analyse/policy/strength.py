@@ -8,7 +8,8 @@ for the sources and what is unverified). For each document:
   text itself (the 落款 or title, kept in ``metadata_conflicts`` when the manifest overrode it) is used
   instead; failing that, the manifest's own English value (``documents.fields``, split at commas) is
   matched against the scale's ``english`` patterns. ``issuer_source`` says which.
-* **Form**: ``documents.doc_type``; for a document that 印发/转发/批转 another (``relations``) the
+* **Form**: ``documents.doc_type`` (or, when ingest found none, the stored Chinese title read by ingest's own
+  rules); for a document that 印发/转发/批转 another (``relations``) the
   attachment's form is scored (``form="attachment"``, the default) and both are kept; with no doc_type and
   an English title, the scale's ``english_forms`` read it from the title's head (``type_source`` says so).
 * **Joint issuers**: every issuer is scored with the same form and the scores combined by ``joint``
@@ -300,18 +301,28 @@ def score_document(d: dict[str, Any], scale: Scale, joint: str, form_rule: str) 
     own_type, type_source = d.get("doc_type"), ("documents.doc_type" + (
         f" ({d['doc_type_source']})" if d.get("doc_type_source") else "")) if d.get("doc_type") else None
     relation, attachment = d["relation"] if d.get("relation") else (None, None)
+    relation_source = "relations" if relation else None
     title = d.get("title") or ""
+    if own_type is None and HAN_RE.search(title):
+        # Ingest reads the form from the title it finds in the text; a manifest's clean Chinese title (the text
+        # gave none) is read here by the same rules.
+        from corpus_tool.reading.metadata import doc_type_of, relation_from_title
+
+        own_type = doc_type_of(title)
+        type_source = "stored title" if own_type else None
+        found = relation_from_title(title, None) if relation is None else None
+        if found is not None:
+            relation, attachment, relation_source = found.relation, found.doc_type, "stored title"
     if own_type is None and title and not HAN_RE.search(title):
         own_type, en_relation, en_attachment = english_form(title, scale)
         if own_type or en_attachment:
             type_source = "English title"
             if relation is None and en_relation:
-                relation, attachment = en_relation, en_attachment
+                relation, attachment, relation_source = en_relation, en_attachment, "English title"
     scored_type = attachment if (form_rule == "attachment" and attachment) else own_type
     if relation and attachment and form_rule == "attachment":
-        en_title = type_source == "English title"
-        type_source = "English title (attachment)" if en_title else \
-            f"{type_source or 'relations'}; attachment form from relations"
+        type_source = f"{type_source}; attachment form from {relation_source}" if type_source != relation_source \
+            else f"{type_source} (attachment)"
     base = {"doc_id": d["doc_id"], "title": d.get("title"), "year": d.get("year"), "date": d.get("date"),
             "issuer": d.get("issuer"), "issuer_source": issuer_source, "doc_type": own_type, "type_source": type_source}
     reasons = []
@@ -323,7 +334,9 @@ def score_document(d: dict[str, Any], scale: Scale, joint: str, form_rule: str) 
         if level is None:
             reasons.append(f"issuer not in the scale: 量表未识别发文机关 {name!r}")
         levels.append(level)
-    if not scored_type:
+    if relation and form_rule == "attachment" and not attachment:
+        reasons.append(f"attached document's form not read: {relation}的文件文种未读出 (--form own scores the notice)")
+    elif not scored_type:
         en = " (English title)" if title and not HAN_RE.search(title) else ""
         reasons.append("no document type: 文种未读出" + en)
     rules = []
