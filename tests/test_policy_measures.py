@@ -261,8 +261,9 @@ def test_plots_draw_chinese_glyphs(policy_db: Path, crossed, scored) -> None:
 
     from corpus_tool.analyse.policy.notebook import wrap_policy
 
-    for result in (crossed, scored):
-        fig = wrap_policy(result, policy_db, None).plot()
+    trend = Corpus(policy_db).trend("人工智能,高质量发展")
+    for fig in (wrap_policy(crossed, policy_db, None).plot(), wrap_policy(scored, policy_db, None).plot(),
+                trend.plot()):
         _, missing = render(fig)
         assert not missing, missing
         texts = chinese_texts(fig)
