@@ -262,7 +262,8 @@ def test_plots_draw_chinese_glyphs(policy_db: Path, crossed, scored) -> None:
     from corpus_tool.analyse.policy.notebook import wrap_policy
 
     trend = Corpus(policy_db).trend("人工智能,高质量发展")
-    for fig in (wrap_policy(crossed, policy_db, None).plot(), wrap_policy(scored, policy_db, None).plot(),
+    strength_plots = wrap_policy(scored, policy_db, None)
+    for fig in (wrap_policy(crossed, policy_db, None).plot(), strength_plots.plot(), strength_plots.plot("codes"),
                 trend.plot()):
         _, missing = render(fig)
         assert not missing, missing

@@ -39,9 +39,21 @@ class StrengthResult(Result):
         return t.pivot_table(index=["category", "code", "label"], columns="strength", values=value,
                              aggfunc="sum", fill_value=0, sort=False)
 
-    def plot(self, **kwargs: Any) -> Figure:  # type: ignore[override]
-        from corpus_tool.plot.policy import plot_strength
+    def plot(self, kind: str = "by", **kwargs: Any) -> Figure:  # type: ignore[override]
+        """``by``: scored documents and mean strength per ``by`` value; ``codes``: heat map of instrument × strength
+        (documents using each code at each strength; run with ``dictionary=``)."""
+        from corpus_tool.plot.policy import plot_crosscode, plot_strength
 
+        if kind == "codes":
+            if "by_code" not in self.tables:
+                raise ValueError("没有编码表 / no by_code table: run with dictionary=")
+            t = self.tables["by_code"]
+            cells = t.rename(columns={"category": "x_category", "code": "x_code", "label": "x_label"}).assign(
+                y_code=t["strength"], y_label=t["strength"].map(lambda v: f"力度 {v:g} / strength {v:g}"))
+            kwargs.setdefault("title", "政策工具 × 力度 / instrument × strength")
+            return plot_crosscode(cells, value=kwargs.pop("value", "documents"), **kwargs)
+        if kind != "by":
+            raise ValueError("kind must be 'by' or 'codes'")
         agg = self.aggregate
         if agg is None:
             raise ValueError("没有分组汇总 / no aggregate: run with by='year' (or another field)")
