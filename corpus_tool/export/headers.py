@@ -46,6 +46,20 @@ ZH_HEADERS.update({
     "mattr": "滑动平均TTR(MATTR)",
 })
 
+# policy strength, two-dimensional coding, terms over time (corpus_tool/analyse/policy)
+ZH_HEADERS.update({
+    "issuers_scored": "评分所用发文机关", "issuer_source": "发文机关来源", "n_issuers": "发文机关数",
+    "issuer_levels": "发文机关级别", "issuer_scores": "各机关得分", "relation": "关系(印发/转发)",
+    "attachment_type": "附件文种", "scored_type": "评分文种", "type_source": "文种来源", "strength": "政策力度",
+    "rule": "评分规则", "reason": "未评分原因", "scored": "已评分文档数",
+    "unscored": "未评分文档数", "strength_sum": "力度合计", "strength_mean": "力度均值",
+    "x_category": "行维度类别", "x_code": "行维度编码", "x_label": "行维度名称", "x_terms": "行维度命中",
+    "y_category": "列维度类别", "y_code": "列维度编码", "y_label": "列维度名称", "y_terms": "列维度命中",
+    "row_share": "行占比", "col_share": "列占比", "doc_weighted": "按文档加权", "unit_id": "单元编号",
+    "sentence_no": "句号", "text": "文本", "count": "次数", "year_documents": "当年文档数",
+    "first_year": "首次出现年份", "total_count": "总次数", "years": "出现年数",
+})
+
 def zh_headers(columns: Iterable[str]) -> dict[str, str]:
     """Rename map for ``columns`` to Chinese; names without a translation (manifest fields) stay as they are."""
     return {c: ZH_HEADERS[c] for c in columns if c in ZH_HEADERS}

@@ -321,6 +321,8 @@ def _analysis_en(command: str, p: dict[str, Any], r: dict[str, Any]) -> str:
                 f"{d.get('entries')} entries, SHA-256 {d.get('sha256')}), matched on the text itself so that "
                 f"segmentation cannot split an entry; every one of the {_n(p.get('matches'))} matches in "
                 f"{_n(p.get('characters'))} characters of text is listed with its context in the evidence file. ")
+    if command in _POLICY_EN:
+        return _POLICY_EN[command](p)
     if command == "frequencies":
         return f"Term and document frequencies{tf} were counted per {p.get('by')}, with rates per 10,000 words. "
     if command == "newwords":
@@ -382,6 +384,8 @@ def _analysis_zh(command: str, p: dict[str, Any], r: dict[str, Any]) -> str:
                 f"SHA-256：{d.get('sha256')}）进行编码；词条直接在原文上匹配，不受分词切分影响，"
                 f"在 {_n(p.get('characters'))} 个字符的文本中共 {_n(p.get('matches'))} 处命中，"
                 "全部连同上下文列于证据文件中。")
+    if command in _POLICY_ZH:
+        return _POLICY_ZH[command](p)
     if command == "frequencies":
         return f"按{_by_zh(p.get('by'))}统计词频与文档频次{tf}，并给出每万词频次。"
     if command == "newwords":
@@ -389,6 +393,108 @@ def _analysis_zh(command: str, p: dict[str, Any], r: dict[str, Any]) -> str:
     from corpus_tool.export.methods_meaning import meaning_zh
 
     return meaning_zh(command, p, tf) or f"分析“{command}”的参数见运行记录。"
+
+
+# -- policy measures ------------------------------------------------------------------------------------------
+_JOINT_EN = {"highest": "the highest of their scores", "sum": "the sum of their scores",
+             "mean": "the mean of their scores"}
+_JOINT_ZH = {"highest": "取其中最高分", "sum": "取各机关得分之和", "mean": "取各机关得分的平均值"}
+
+
+def _strength_en(p: dict[str, Any]) -> str:
+    sc = p.get("scale") or {}
+    form = ("for a notice that issues or forwards another document (印发/转发/批转) the attached document's form was "
+            "scored" if p.get("form") == "attachment" else "a forwarding notice was scored by its own form")
+    return (f"Policy strength was scored per document on the scale “{sc.get('name')}” (SHA-256 {sc.get('sha256')}; "
+            f"scores {', '.join(f'{v:g}' for v in sc.get('scores') or [])}), which assigns a score to each "
+            "combination of issuer level and document form following the principle of 彭纪生 et al. (2008) that "
+            "higher-ranking issuers and more formal forms score higher (the exact five-level table of that paper "
+            "was not verified against the original; provincial and municipal levels are an extension); "
+            f"{form}; joint issuers were each scored and combined as {_JOINT_EN.get(p.get('joint'), p.get('joint'))}. "
+            f"{_n(p.get('scored'))} documents were scored; {_n(p.get('unscored'))} whose issuer or form could not be "
+            f"read or had no score on the scale were listed with the reason and not scored.{_strength_sources_en(p)} ")
+
+
+def _strength_sources_en(p: dict[str, Any]) -> str:
+    s = p.get("sources") or {}
+    bits = []
+    if s.get("issuer_from_text"):
+        bits.append(f"{s['issuer_from_text']} had their issuer read from the document text because the manifest "
+                    "gave it in English")
+    if s.get("issuer_english"):
+        bits.append(f"{s['issuer_english']} had their issuers matched by English name patterns")
+    if s.get("form_from_english_title"):
+        bits.append(f"{s['form_from_english_title']} had their form read from an English title (a lossy translation)")
+    return (" Of the scored documents, " + "; ".join(bits) + ".") if bits else ""
+
+
+def _strength_sources_zh(p: dict[str, Any]) -> str:
+    s = p.get("sources") or {}
+    bits = []
+    if s.get("issuer_from_text"):
+        bits.append(f"{s['issuer_from_text']} 篇的发文机关因清单为英文而取自正文")
+    if s.get("issuer_english"):
+        bits.append(f"{s['issuer_english']} 篇的发文机关按英文名称模式识别")
+    if s.get("form_from_english_title"):
+        bits.append(f"{s['form_from_english_title']} 篇的文种由英文标题推断（译名有损）")
+    return ("已评分文档中，" + "；".join(bits) + "。") if bits else ""
+
+
+def _strength_zh(p: dict[str, Any]) -> str:
+    sc = p.get("scale") or {}
+    form = ("印发、转发、批转其他文件的通知按所附文件的文种评分" if p.get("form") == "attachment"
+            else "转发类通知按其自身文种评分")
+    return (f"政策力度按量表“{sc.get('name')}”（SHA-256：{sc.get('sha256')}；分值 "
+            f"{'、'.join(f'{v:g}' for v in sc.get('scores') or [])}）逐篇评分：依彭纪生等（2008）“发文机关级别越高、"
+            "文种越正式，力度越大”的原则，对发文机关级别与文种的每种组合赋分（该文五级量表的原文未经核实；省级、市级为本工具的"
+            f"扩展）；{form}；联合发文时每个发文机关分别评分，{_JOINT_ZH.get(p.get('joint'), p.get('joint'))}。"
+            f"共评分 {_n(p.get('scored'))} 篇；另有 {_n(p.get('unscored'))} 篇因发文机关或文种未能读出、"
+            f"或量表无对应分值而未评分，连同原因单独列出。{_strength_sources_zh(p)}")
+
+
+def _crosscode_en(p: dict[str, Any]) -> str:
+    x, y = p.get("x") or {}, p.get("y") or {}
+    unit = ("paragraphs (stored text units, usually one provision each)" if p.get("unit") == "paragraph"
+            else "sentences (paragraphs cut after 。！？；)")
+    norm = (" Per-document weights give each document a total weight of 1 shared among its coded units."
+            if p.get("normalise") == "document" else "")
+    return (f"Two-dimensional coding crossed the dictionary “{x.get('name')}” ({x.get('codes')} codes, SHA-256 "
+            f"{x.get('sha256')}) with “{y.get('name')}” ({y.get('codes')} codes, SHA-256 {y.get('sha256')}), matched "
+            f"on the text itself. The coding units were {unit} of the fields {', '.join(p.get('fields') or [])}: "
+            f"{_n(p.get('units_scanned'))} units, of which {_n(p.get('units_in_cells'))} matched both dictionaries. "
+            "Coding was multi-label: a unit was counted in every cell whose two codes it matched, giving "
+            f"{_n(p.get('assignments'))} unit–cell assignments, each listed in the evidence file; row and column "
+            f"shares are shares of these assignments.{norm} ")
+
+
+def _crosscode_zh(p: dict[str, Any]) -> str:
+    x, y = p.get("x") or {}, p.get("y") or {}
+    unit = "段落（存储的文本单元，通常为一个条款）" if p.get("unit") == "paragraph" else "句子（段落在。！？；处切分）"
+    norm = "另按文档归一：每篇文档的权重合计为 1，平均分配给其编码单元。" if p.get("normalise") == "document" else ""
+    return (f"二维编码将词典“{x.get('name')}”（{x.get('codes')} 个编码，SHA-256：{x.get('sha256')}）与"
+            f"“{y.get('name')}”（{y.get('codes')} 个编码，SHA-256：{y.get('sha256')}）交叉，词条直接在原文上匹配。"
+            f"编码单元为 {'、'.join(p.get('fields') or [])} 字段中的{unit}，共 {_n(p.get('units_scanned'))} 个，其中 "
+            f"{_n(p.get('units_in_cells'))} 个同时命中两个词典。采用多标签编码：一个单元计入其命中的每一个编码组合，"
+            f"共 {_n(p.get('assignments'))} 个“单元—单元格”记录，全部列于证据文件；"
+            f"行、列占比均以这些记录为分母。{norm}")
+
+
+def _trend_en(p: dict[str, Any]) -> str:
+    how = "on the stored text (however segmented)" if p.get("count") == "text" else "as tokens of the segmentation"
+    return (f"Occurrences of {', '.join(p.get('terms') or [])} were counted {how} per {p.get('by')} and divided by "
+            "the words (tokens with a letter or Han character, stopwords included) of that year's documents, per "
+            "10,000 words; the first year and document in which each term occurs are reported. Documents without a "
+            f"{p.get('by')} were left out. ")
+
+
+def _trend_zh(p: dict[str, Any]) -> str:
+    how = "在原文上（不受分词影响）" if p.get("count") == "text" else "按分词结果"
+    return (f"按{_by_zh(p.get('by'))}{how}统计“{'、'.join(p.get('terms') or [])}”的出现次数，除以当年文档的总词数"
+            "（含字母或汉字的词，含停用词），给出每万词频次，并报告每个词首次出现的年份与文档；缺少年份的文档未计入。")
+
+
+_POLICY_EN = {"strength": _strength_en, "crosscode": _crosscode_en, "trend": _trend_en}
+_POLICY_ZH = {"strength": _strength_zh, "crosscode": _crosscode_zh, "trend": _trend_zh}
 
 
 # -- corpus and grouping -------------------------------------------------------------------------------------

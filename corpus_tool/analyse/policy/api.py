@@ -3,6 +3,67 @@ same parameter names and defaults; ``options`` is what the command line would sa
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from corpus_tool.notebook import Result
+
 
 class PolicyMethods:
     """Policy strength, two-dimensional coding, terms over time, text reuse, compare."""
+
+    def _policy(self, command: str, func: Any, *, options: dict[str, Any], arguments: Sequence[str] = (),
+                segmented: bool = False, **params: Any) -> Result:
+        from corpus_tool.analyse.policy.notebook import wrap_policy
+
+        if segmented:
+            self._ensure_segmented()  # type: ignore[attr-defined]
+        db = self._existing()  # type: ignore[attr-defined]
+        return wrap_policy(func(db, **params), db, (command, list(arguments), options))
+
+    def strength(self, *, scale: str | os.PathLike[str] | None = None, joint: str = "highest",
+                 form: str = "attachment", by: str | None = "year", dictionary: str | os.PathLike[str] | None = None,
+                 where: str | None = None, include_duplicates: bool = False) -> Result:
+        """Policy strength per document from issuer level × form (``corpus-tool strength``); ``.unscored`` lists
+        the documents not scored with the reason; ``dictionary="starter"`` adds instrument × strength."""
+        from corpus_tool.analyse.policy.crosscode import dictionary_path
+        from corpus_tool.analyse.policy.strength import strength as strength_fn
+
+        options = {"db": os.fspath(self.path), "scale": os.fspath(scale) if scale else None,  # type: ignore[attr-defined]
+                   "joint": joint, "form": form, "by": by, "dictionary": os.fspath(dictionary) if dictionary else None,
+                   "where": where, "include_duplicates": include_duplicates}
+        return self._policy("strength", strength_fn, options=options, scale=scale, joint=joint, form=form, by=by,
+                            dictionary=dictionary_path(dictionary) if dictionary else None, where=where,
+                            include_duplicates=include_duplicates)
+
+    def crosscode(self, x: str | os.PathLike[str] = "starter", y: str | os.PathLike[str] = "innovation_chain", *,
+                  unit: str = "paragraph", fields: str | Sequence[str] = "body", normalise: str = "none",
+                  where: str | None = None, include_duplicates: bool = False) -> Result:
+        """Cross table of two coding dictionaries (``corpus-tool crosscode``): ``.table`` cells, ``.matrix``,
+        ``.evidence``, ``.plot()`` heat map."""
+        from corpus_tool.analyse.policy.crosscode import crosscode as crosscode_fn
+        from corpus_tool.api import _names
+
+        names = _names(fields)
+        options = {"x": os.fspath(x), "y": os.fspath(y), "db": os.fspath(self.path),  # type: ignore[attr-defined]
+                   "unit": unit, "fields": ",".join(names), "normalise": normalise, "where": where,
+                   "include_duplicates": include_duplicates}
+        return self._policy("crosscode", crosscode_fn, options=options, x=x, y=y, unit=unit, fields=names,
+                            normalise=normalise, where=where, include_duplicates=include_duplicates)
+
+    def trend(self, terms: str | Sequence[str], *, by: str = "year", count: str = "text",
+              fields: str | Sequence[str] | None = None, where: str | None = None,
+              include_duplicates: bool = False) -> Result:
+        """Relative frequency of ``terms`` per year and each term's first appearance (``corpus-tool trend``)."""
+        from corpus_tool.analyse.policy.trend import term_trend
+        from corpus_tool.api import _names
+
+        terms = [t for t in (terms.replace("，", ",").split(",") if isinstance(terms, str) else terms) if t.strip()]
+        names = _names(fields) if fields else ()
+        options = {"db": os.fspath(self.path), "by": by, "count": count,  # type: ignore[attr-defined]
+                   "fields": ",".join(names) or None, "where": where, "include_duplicates": include_duplicates}
+        return self._policy("trend", term_trend, options=options, arguments=[",".join(terms)], segmented=True,
+                            terms=list(terms), by=by, count=count, fields=tuple(names), where=where,
+                            include_duplicates=include_duplicates)

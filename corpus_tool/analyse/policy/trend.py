@@ -1,0 +1,125 @@
+"""Terms over time: how often chosen terms occur per year (or any numeric field), and where each first appears.
+
+Counts (``count="text"``, the default) are occurrences on the stored text itself, as KWIC and dictionary
+coding find them, so a term is counted however the segmenter cut it (新质生产力 whether one token or three);
+``count="token"`` counts the term as a token of the current segmentation, as ``corpus-tool freq`` does. The
+denominator is the same in both: the words of the year's documents (tokens with a letter or a Han
+character, stopwords included — the denominator of ``freq``'s ``per_10k``), over the same text fields.
+
+``table``: one row per year × term (zeros included): ``count``, ``documents`` (the year's documents with the
+term), ``year_documents``, ``words`` (the year's total) and ``per_10k`` = count / words × 10,000.
+``tables["first_use"]``: per term the first year it occurs in the selected documents and the first document
+that year (by date, then doc_id), its total count and how many documents and years have it. Documents
+without a year are left out, with a warning saying how many.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from corpus_tool.analyse.result import AnalysisResult, analysis_context
+from corpus_tool.analyse.units import Selection, TokenFilter, add_citation, iter_unit_batches
+from corpus_tool.store.db import CorpusDB
+
+COUNTS = ("text", "token")
+TREND_COLUMNS = ["term", "count", "documents", "year_documents", "words", "per_10k"]
+FIRST_COLUMNS = ["term", "first_year", "doc_id", "title", "date", "issuer", "total_count", "documents", "years"]
+
+
+def term_trend(
+    db: str | Path | CorpusDB,
+    terms: list[str],
+    *,
+    by: str = "year",
+    count: str = "text",
+    fields: tuple[str, ...] = (),
+    where: str | None = None,
+    include_duplicates: bool = False,
+) -> AnalysisResult:
+    """Counts and rates per 10,000 words of ``terms`` per ``by`` value, and each term's first appearance."""
+    terms = list(dict.fromkeys(t.strip() for t in terms if t and t.strip()))
+    if not terms:
+        raise ValueError("没有检索词 / no terms given")
+    if count not in COUNTS:
+        raise ValueError(f"count must be one of {', '.join(COUNTS)}, not {count!r}")
+    selection = Selection(where, include_duplicates, by, "drop")
+    tf = TokenFilter(keep_stopwords=True, fields=tuple(fields))
+    with analysis_context(db, selection, tf) as ctx:
+        assert ctx.view is not None
+        docs = ctx.docs
+        if not pd.api.types.is_numeric_dtype(docs["group"]):
+            raise ValueError(f"--by {by} 不是数值字段 / {by!r} is not a numeric field: a trend needs years or numbers")
+        words = ctx.view.doc_word_totals().set_index("doc_id")["n_words"]
+        per_doc = _text_counts(ctx, terms, fields) if count == "text" else _token_counts(ctx, terms)
+        table = trend_table(per_doc, docs, words, terms, by)
+        first = first_use(per_doc, docs, terms, ctx.store, by)
+        params = {"terms": terms, "by": by, "count": count, "fields": list(fields) or None, **selection.to_dict()}
+        warnings = list(ctx.warnings)
+        absent = [t for t in terms if not per_doc["term"].eq(t).any()]
+        if absent:
+            warnings.append(f"所选文档中没有出现 / not found in the selected documents: {'、'.join(absent)}")
+        return AnalysisResult("trend", table, params, ctx.corpus, ctx.segmentation, tables={"first_use": first},
+                              warnings=warnings)
+
+
+def _text_counts(ctx, terms: list[str], fields: tuple[str, ...]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    patterns = [(t, re.compile(re.escape(t))) for t in terms]
+    counts: dict[tuple[str, str], int] = {}
+    for batch in iter_unit_batches(ctx.store.con, ctx.docs, fields, ("text",)):
+        for doc_id, _, text in batch:
+            for term, pattern in patterns:
+                n = sum(1 for _ in pattern.finditer(text or ""))
+                if n:
+                    counts[(doc_id, term)] = counts.get((doc_id, term), 0) + n
+    return pd.DataFrame([(d, t, n) for (d, t), n in counts.items()], columns=["doc_id", "term", "n"])
+
+
+def _token_counts(ctx, terms: list[str]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    counts = ctx.view.doc_term_counts()
+    return counts[counts["term"].isin(terms)][["doc_id", "term", "n"]].reset_index(drop=True)
+
+
+def trend_table(per_doc: pd.DataFrame, docs: pd.DataFrame, words: pd.Series, terms: list[str],
+                by: str) -> pd.DataFrame:
+    """Year × term rows in year order then the order the terms were given, zeros included."""
+    year = docs.set_index("doc_id")["group"]
+    years = sorted(year.dropna().unique().tolist())
+    grid = pd.MultiIndex.from_product([years, terms], names=[by, "term"]).to_frame(index=False)
+    pd_ = per_doc.assign(**{by: per_doc["doc_id"].map(year)})
+    agg = pd_.groupby([by, "term"]).agg(count=("n", "sum"), documents=("doc_id", "nunique")).reset_index()
+    out = grid.merge(agg, on=[by, "term"], how="left")
+    out[["count", "documents"]] = out[["count", "documents"]].fillna(0).astype("int64")
+    totals = pd.DataFrame({"doc_id": docs["doc_id"], by: docs["doc_id"].map(year)})
+    totals["words"] = totals["doc_id"].map(words).fillna(0).astype("int64")
+    per_year = totals.groupby(by).agg(year_documents=("doc_id", "size"), words=("words", "sum"))
+    out = out.merge(per_year.reset_index(), on=by, how="left")
+    out["per_10k"] = out["count"] / out["words"].where(out["words"] > 0) * 10_000
+    out[by] = out[by].astype(docs["group"].dtype)
+    order = {t: i for i, t in enumerate(terms)}
+    out = out.assign(_t=out["term"].map(order)).sort_values([by, "_t"], kind="mergesort").drop(columns="_t")
+    return out[[by, *TREND_COLUMNS]].reset_index(drop=True)
+
+
+def first_use(per_doc: pd.DataFrame, docs: pd.DataFrame, terms: list[str], store: CorpusDB, by: str) -> pd.DataFrame:
+    """Each term's first ``by`` value and first document there (by date, then doc_id); NA when never found."""
+    year = docs.set_index("doc_id")["group"]
+    hits = add_citation(per_doc.assign(first_year=per_doc["doc_id"].map(year)), store.con)
+    rows = []
+    for term in terms:
+        h = hits[hits["term"] == term]
+        if h.empty:
+            rows.append({"term": term, "total_count": 0, "documents": 0, "years": 0})
+            continue
+        h = h.assign(_d=h["date"].fillna("9999")).sort_values(["first_year", "_d", "doc_id"], kind="mergesort")
+        top = h.iloc[0]
+        rows.append({"term": term, "first_year": top["first_year"], "doc_id": top["doc_id"], "title": top["title"],
+                     "date": top["date"], "issuer": top["issuer"], "total_count": int(h["n"].sum()),
+                     "documents": int(h["doc_id"].nunique()), "years": int(h["first_year"].nunique())})
+    out = pd.DataFrame(rows, columns=FIRST_COLUMNS)
+    out["first_year"] = out["first_year"].astype(docs["group"].dtype)
+    for c in ("total_count", "documents", "years"):
+        out[c] = out[c].astype("int64")
+    return out
