@@ -191,3 +191,14 @@ def test_forwarding_notice_records_both_documents(tmp_path: Path) -> None:
     rel = relations.iloc[0]
     assert (rel.relation, rel.issuer, rel.doc_type) == ("转发", "国家地震局", "报告")
     assert rel.title.startswith("国家地震局关于我国地震重点监视防御区")
+
+
+def test_joint_issuers_split_at_separators_not_inside_latin_names() -> None:
+    from corpus_tool.reading.metadata import normalize_issuer
+
+    assert normalize_issuer("国务院　中央军委") == "国务院、中央军委"
+    assert normalize_issuer("国务院 教育部") == "国务院、教育部"
+    # English manifests: a space inside a name is not a separator; commas are
+    assert normalize_issuer("State Forestry Administration [English]") == "State Forestry Administration [English]"
+    assert (normalize_issuer("Ministry of Finance, Ministry of Science and Technology")
+            == "Ministry of Finance、Ministry of Science and Technology")

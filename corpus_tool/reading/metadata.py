@@ -144,7 +144,9 @@ _ORG_SUFFIX_RE = re.compile(
     r"(国务院|办公厅|委员会|人民政府|部|委|局|署|院|办|总局|厅|会|中央军委|中共中央|常委会|银行|总署|小组|中心|"
     r"人民代表大会|政府|法院|检察院|联合会|协会|公司|集团)$"
 )
-_ISSUER_SEP_RE = re.compile(r"[、，,\s\u3000]+")
+# Joint issuers are separated by 、，, or spaces; a space inside a Latin name (State Forestry Administration, as
+# English manifests give it) is not a separator.
+_ISSUER_SEP_RE = re.compile(r"[、，,\u3000]+|(?<![A-Za-z\])])\s+|\s+(?![A-Za-z\[(])")
 DOC_TYPES = ("指导意见", "实施意见", "实施细则", "实施办法", "暂行办法", "暂行规定", "工作方案", "实施方案",
              "行动计划", "行动方案", "管理办法", "工作规则", "复函", "批复", "答复", "通知", "通报", "通告",
              "公告", "意见", "办法", "规定", "方案", "决定", "决议", "报告", "条例", "细则", "规则", "规划",
@@ -163,7 +165,7 @@ _SIGNATURE_MAX = 40
 
 
 def split_issuers(text: str) -> list[str]:
-    return [p for p in _ISSUER_SEP_RE.split(text.strip()) if p]
+    return [p.strip() for p in _ISSUER_SEP_RE.split(text.strip()) if p.strip()]
 
 
 def normalize_issuer(text: str) -> str:
