@@ -83,3 +83,16 @@ def test_agreeing_values_keep_the_text_as_source_and_dates_agree_across_precisio
     fill_standard_fields(doc, {"成文日期": "2023年12月1日"}, "manifest", "m.csv line 2")
     assert (doc.meta["date"], doc.meta["year"]) == ("2023-12-01", 2023)  # the user's date gives the year
     assert {c["field"] for c in doc.meta["conflicts"]} == {"date", "year"}
+
+
+def test_a_manifest_title_names_the_document_type_when_the_text_did_not() -> None:
+    doc = Document(doc_id="x", source_path="a.txt", fmt="txt", title="", meta={})
+    fill_standard_fields(doc, {"title": "国务院办公厅关于印发某某行动方案的通知"}, "manifest", "m.csv line 2")
+    assert (doc.meta["doc_type"], doc.meta["sources"]["doc_type"]) == ("通知", "manifest:标题")
+    typed = Document(doc_id="y", source_path="b.txt", fmt="txt", title="",
+                     meta={"doc_type": "意见", "sources": {"doc_type": "content:标题"}})
+    fill_standard_fields(typed, {"title": "关于某事的通知"}, "manifest", "m.csv line 3")
+    assert typed.meta["doc_type"] == "意见"  # what the text said stays
+    english = Document(doc_id="z", source_path="c.txt", fmt="txt", title="", meta={})
+    fill_standard_fields(english, {"title": "Notice on Issuing the Plan"}, "manifest", "m.csv line 4")
+    assert "doc_type" not in english.meta

@@ -29,8 +29,9 @@ STANDARD_COLUMNS = {
     "成文日期": "date", "issuer": "issuer", "发文机关": "issuer", "发文单位": "issuer", "doc_number": "doc_number",
     "发文字号": "doc_number", "文号": "doc_number", "authors": "authors", "作者": "authors",
 }
-# doc_type is not filled from a manifest: users' categories ("gov_work_report") and the types read
-# from titles (通知, 意见) are different vocabularies; the user's column stays a field of its own.
+# doc_type is not filled from a manifest's column: users' categories ("gov_work_report") and the types read
+# from titles (通知, 意见) are different vocabularies; the user's column stays a field of its own. A title the
+# manifest gives does name the type (……的通知) when the text named none.
 
 
 class ManifestError(ValueError):
@@ -329,3 +330,10 @@ def fill_standard_fields(doc: Document, row: dict[str, str], source: str, where:
         m = re.match(r"(1[89]|20)\d\d", str(date))
         if m:
             put("year", int(m.group(0)))
+    if "title" in given and not doc.meta.get("doc_type"):  # the text named no type: read it from the user's title
+        from corpus_tool.reading.metadata import doc_type_of
+
+        doc_type = doc_type_of(doc.title or "")
+        if doc_type:
+            doc.meta["doc_type"] = doc_type
+            sources["doc_type"] = f"{source}:标题"
