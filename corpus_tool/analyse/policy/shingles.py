@@ -1,0 +1,158 @@
+"""Character n-gram shingles of documents, and the candidate document pairs they share (no all-pairs comparison).
+
+Chinese text is shingled by *characters*, not words: a passage copied from one document into another keeps
+its characters, while a word segmenter may cut the same string differently in two contexts (and a word-level
+shingle would inherit every segmentation error). Matching runs on a *skeleton* of each document: its text
+units joined, whitespace and line breaks removed, full-width ASCII folded (ＡＢＣ１２３ → ABC123), so that
+layout never splits a match; every skeleton character keeps its paragraph and offset for the report.
+
+Candidates: an inverted index of shingle hashes (one row per distinct shingle and document, in DuckDB); a
+shingle found in more than ``max_df`` documents is left out of candidate finding (passim's maxDF: it links
+too many documents to say anything), and a pair of documents becomes a candidate when it shares at least
+``min_shared`` distinct shingles. Cost grows with the postings and with Σ df² over the kept shingles, never
+with the number of document pairs.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from corpus_tool.analyse.meaning.base import SENTENCE_END
+
+_BASE = np.uint64(1_000_003)  # polynomial hash base (odd): a deterministic hash, unlike Python's salted hash()
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+@dataclass
+class DocText:
+    """One document's skeleton: ``chars`` (str), and for each of its characters the paragraph and offset."""
+
+    doc_id: str
+    chars: str
+    para: np.ndarray  # para_no of each skeleton character
+    offset: np.ndarray  # its offset in that paragraph's text
+    boundary: np.ndarray  # True when a sentence or a paragraph ends with this character
+    paragraphs: dict[int, str]
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def codes(self) -> np.ndarray:
+        return np.frombuffer(self.chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+
+    def text(self, start: int, end: int) -> str:
+        """The original text of skeleton characters [start, end): paragraph slices joined by a line break."""
+        if end <= start:
+            return ""
+        p0, o0, p1, o1 = int(self.para[start]), int(self.offset[start]), int(self.para[end - 1]), \
+            int(self.offset[end - 1]) + 1
+        if p0 == p1:
+            return self.paragraphs[p0][o0:o1]
+        parts = [self.paragraphs[p0][o0:]]
+        parts += [self.paragraphs[p] for p in sorted(self.paragraphs) if p0 < p < p1]
+        parts.append(self.paragraphs[p1][:o1])
+        return "\n".join(parts)
+
+
+def _fold(ch: str) -> str:
+    """Full-width ASCII (and the ideographic space) to ASCII, one character for one; others unchanged."""
+    if "\uff01" <= ch <= "\uff5e":
+        return chr(ord(ch) - 0xFEE0)
+    if ch in "\u3000":
+        return " "
+    return ch
+
+
+def skeleton(doc_id: str, paragraphs: list[tuple[int, str]]) -> DocText:
+    """The matching skeleton of one document's text units (``(para_no, text)`` in reading order)."""
+    chars: list[str] = []
+    para: list[int] = []
+    offset: list[int] = []
+    boundary: list[bool] = []
+    for para_no, text in paragraphs:
+        text = text or ""
+        for k, ch in enumerate(text):
+            f = _fold(ch)
+            if f.isspace() or unicodedata.category(f) in ("Cc", "Cf"):
+                continue
+            chars.append(f.lower() if f.isascii() else f)
+            para.append(para_no)
+            offset.append(k)
+            boundary.append(ch in SENTENCE_END)
+        if boundary and para and para[-1] == para_no:
+            boundary[-1] = True  # a paragraph end bounds a passage too
+    return DocText(doc_id, "".join(chars), np.asarray(para, dtype=np.int64), np.asarray(offset, dtype=np.int64),
+                   np.asarray(boundary, dtype=bool), dict(paragraphs))
+
+
+def shingle_hashes(codes: np.ndarray, n: int) -> np.ndarray:
+    """64-bit hashes of every character n-gram (position k: characters k … k+n−1); empty when shorter than n."""
+    m = len(codes) - n + 1
+    if m <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.zeros(m, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(n):
+            h = h * _BASE + codes[k:k + m] + np.uint64(1)
+        h ^= h >> np.uint64(31)
+        h *= _MIX
+        h ^= h >> np.uint64(29)
+    return h
+
+
+@dataclass
+class ShingleIndex:
+    """The inverted index: distinct (hash, document) postings, and each hash's document frequency."""
+
+    hashes: np.ndarray  # sorted distinct hashes
+    df: np.ndarray  # documents holding each
+
+    def doc_frequency(self, h: np.ndarray) -> np.ndarray:
+        idx = np.searchsorted(self.hashes, h)
+        idx = np.minimum(idx, len(self.hashes) - 1)
+        return np.where(self.hashes[idx] == h, self.df[idx], 0) if len(self.hashes) else np.zeros(len(h), np.int64)
+
+
+def candidate_pairs(hashes: list[np.ndarray], *, max_df: int, min_shared: int,
+                    side: np.ndarray | None = None) -> tuple[pd.DataFrame, ShingleIndex, dict[str, int]]:
+    """Pairs of documents (indexes ``a < b`` into ``hashes``) sharing at least ``min_shared`` distinct shingles
+    of document frequency 2 … ``max_df``; with ``side`` (0 = source side, 1 = target side, 2 = both), only
+    pairs across the two sides. Returns the pairs (``a``, ``b``, ``shared``), the index and counts for the record."""
+    doc = np.concatenate([np.full(len(h), i, dtype=np.int32) for i, h in enumerate(hashes)]) if hashes else \
+        np.zeros(0, np.int32)
+    allh = np.concatenate(hashes) if hashes else np.zeros(0, np.uint64)
+    postings = pd.DataFrame({"h": allh.view(np.int64), "d": doc})
+    con = duckdb.connect()
+    try:
+        con.execute("SET threads TO 1")  # the machine is shared; one thread keeps the memory predictable too
+        con.register("raw", postings)
+        con.execute("CREATE TABLE p AS SELECT DISTINCT h, d FROM raw")
+        con.unregister("raw")
+        df = con.execute("SELECT h, count(*)::INTEGER AS n FROM p GROUP BY h ORDER BY h").fetchnumpy()
+        con.execute(f"CREATE TABLE k AS SELECT p.h, p.d FROM p JOIN (SELECT h FROM p GROUP BY h "
+                    f"HAVING count(*) BETWEEN 2 AND {int(max_df)}) USING (h)")
+        cross = ""
+        if side is not None:
+            con.register("sides", pd.DataFrame({"d": np.arange(len(side), dtype=np.int32), "s": side}))
+            cross = ("JOIN sides sa ON sa.d = x.d JOIN sides sb ON sb.d = y.d "
+                     "WHERE (sa.s <> sb.s OR sa.s = 2) ")
+        pairs = con.execute(
+            f"SELECT x.d AS a, y.d AS b, count(*)::INTEGER AS shared FROM k x JOIN k y ON x.h = y.h AND x.d < y.d "
+            f"{cross}GROUP BY x.d, y.d HAVING count(*) >= {int(min_shared)} ORDER BY a, b").df()
+        counts = {
+            "postings": int(con.execute("SELECT count(*) FROM p").fetchone()[0]),  # type: ignore[index]
+            "shingles": len(df["h"]),
+            "shingles_over_max_df": int((df["n"] > max_df).sum()),
+            "shingles_in_one_document": int((df["n"] == 1).sum()),
+        }
+    finally:
+        con.close()
+    hs = np.asarray(df["h"], dtype=np.int64).view(np.uint64)
+    order = np.argsort(hs, kind="stable")  # unsigned order for searchsorted (DuckDB sorted them as signed)
+    index = ShingleIndex(hs[order], np.asarray(df["n"], dtype=np.int64)[order])
+    return pairs, index, counts
