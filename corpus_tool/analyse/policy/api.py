@@ -3,6 +3,62 @@ same parameter names and defaults; ``options`` is what the command line would sa
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from corpus_tool.notebook import Result
+
 
 class PolicyMethods:
     """Policy strength, two-dimensional coding, terms over time, text reuse, compare."""
+
+    def _policy(self, command: str, func: Any, *, options: dict[str, Any], arguments: Sequence[str] = (),
+                need_tokens: bool = True, **params: Any) -> Result:
+        from corpus_tool.analyse.policy.notebook import wrap_policy
+
+        if need_tokens:
+            self._ensure_segmented()  # type: ignore[attr-defined]
+        db = self._existing()  # type: ignore[attr-defined]
+        return wrap_policy(func(db, **params), db, (command, list(arguments), options))
+
+    def reuse(self, *, n: int = 10, min_length: int = 30, min_similarity: float = 0.8, max_gap: int = 20,
+              max_df: int = 100, min_shared: int = 5, boilerplate_docs: int = 10, source_where: str | None = None,
+              target_where: str | None = None, issuer_field: str = "issuer",
+              fields: str | Sequence[str] = ("heading", "body"), where: str | None = None,
+              include_duplicates: bool = False) -> Result:
+        """Passages documents share (``corpus-tool reuse``): ``.table`` the aligned passages (evidence),
+        ``.pairs`` per document pair (direction from the dates, kind forwarded / duplicate / partial, reused
+        shares), ``.issuers`` who copies whom; ``.plot()`` the issuer network, ``.to_files(out, graph_dir)``."""
+        from corpus_tool.analyse.policy.reuse import reuse as reuse_fn
+        from corpus_tool.api import _names
+
+        names = _names(fields)
+        options = {"db": os.fspath(self.path), "n": n, "min_length": min_length,  # type: ignore[attr-defined]
+                   "min_similarity": min_similarity, "max_gap": max_gap, "max_df": max_df, "min_shared": min_shared,
+                   "boilerplate_docs": boilerplate_docs, "source_where": source_where, "target_where": target_where,
+                   "issuer_field": issuer_field, "fields": ",".join(names), "where": where,
+                   "include_duplicates": include_duplicates}
+        return self._policy("reuse", reuse_fn, options=options, need_tokens=False, n=n, min_length=min_length,
+                            min_similarity=min_similarity, max_gap=max_gap, max_df=max_df, min_shared=min_shared,
+                            boilerplate_docs=boilerplate_docs, source_where=source_where, target_where=target_where,
+                            issuer_field=issuer_field, fields=names, where=where,
+                            include_duplicates=include_duplicates)
+
+    def compare(self, a: str, b: str, *, ratio: float = 0.6, baseline: str = "previous", min_chars: int = 3,
+                min_count: int = 1, contexts: int = 3, width: int = 20,
+                fields: str | Sequence[str] = ("heading", "body"), include_duplicates: bool = False) -> Result:
+        """What changed from ``a`` to ``b`` (``corpus-tool compare A B``; each a doc_id or a filter such as
+        ``"year = 2023"``): ``.table`` sentences kept / changed / new / dropped, ``.terms`` new terms (新提法)
+        with contexts, ``.documents`` novelty share per document; ``.plot()`` bars of the four."""
+        from corpus_tool.analyse.policy.compare import compare as compare_fn
+        from corpus_tool.api import _names
+
+        names = _names(fields)
+        options = {"db": os.fspath(self.path), "ratio": ratio, "baseline": baseline,  # type: ignore[attr-defined]
+                   "min_chars": min_chars, "min_count": min_count, "contexts": contexts, "width": width,
+                   "fields": ",".join(names), "include_duplicates": include_duplicates}
+        return self._policy("compare", compare_fn, options=options, arguments=[a, b], a=a, b=b, ratio=ratio,
+                            baseline=baseline, min_chars=min_chars, min_count=min_count, n_contexts=contexts,
+                            width=width, fields=names, include_duplicates=include_duplicates)

@@ -326,3 +326,44 @@ def issuer_edges(pairs: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=ISSUER_COLUMNS)
     return out.sort_values(["pairs", "passages", "source_issuer", "target_issuer"],
                            ascending=[False, False, True, True], kind="mergesort").reset_index(drop=True)
+
+
+# -- the issuer network as files ------------------------------------------------------------------------------
+def issuer_graph(issuers: pd.DataFrame, pairs: pd.DataFrame) -> Any:
+    """A directed networkx graph source issuer → target issuer (edge weight: document pairs), for GEXF/GraphML."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    d = pairs[pairs["direction"] == "directed"] if len(pairs) else pairs
+    docs: dict[str, set[str]] = {}
+    for col in ("source", "target"):
+        for issuer, doc in zip(d.get(f"{col}_issuer", []), d.get(f"{col}_doc_id", []), strict=True):
+            docs.setdefault(str(issuer), set()).add(str(doc))
+    for name in sorted(docs):
+        graph.add_node(name, label=name, documents=len(docs[name]))
+    for r in issuers.itertuples(index=False):
+        graph.add_edge(str(r.source_issuer), str(r.target_issuer), weight=int(r.pairs), pairs=int(r.pairs),
+                       passages=int(r.passages), non_boilerplate_passages=int(r.non_boilerplate_passages),
+                       target_chars=int(r.target_chars), partial_pairs=int(r.partial_pairs),
+                       forwarded_pairs=int(r.forwarded_pairs), duplicate_pairs=int(r.duplicate_pairs))
+    return graph
+
+
+def write_reuse(result: AnalysisResult, out: str | Path, *, graph_dir: str | Path | None = None,
+                zh: bool = False, command_line: str | None = None) -> list[Path]:
+    """The passages table at ``out`` with ``<stem>.pairs`` and ``<stem>.issuers`` beside it and the run record;
+    with ``graph_dir``, also ``issuers.gexf`` and ``issuers.graphml`` (the issuer network) and their record."""
+    from corpus_tool.analyse.meaning.network import write_graph
+    from corpus_tool.export.runrecord import run_record, write_run_record
+    from corpus_tool.export.save import save_result
+
+    paths = save_result(result, out, zh=zh, command_line=command_line)
+    if graph_dir is not None:
+        folder = Path(graph_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        graph = issuer_graph(result.tables["issuers"], result.tables["pairs"])
+        gexf, graphml = write_graph(graph, folder, "issuers")
+        record = run_record("reuse", result.params, corpus=result.corpus, command_line=command_line,
+                            extra={"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()})
+        paths += [gexf, graphml, write_run_record(gexf, record, outputs=[gexf, graphml])]
+    return paths
