@@ -34,8 +34,8 @@ def _require_db(db: Path) -> None:
 
 
 @app.command(help="文本复用与政策扩散：文档间共享的段落（字符 n-gram + 局部对齐），按日期定方向，发文机关网络 / "
-                  "Text reuse and diffusion: passages documents share (character n-grams, then local alignment), directed "
-                  "from the earlier to the later document, with the issuer network (who copies whom).")
+                  "Text reuse and diffusion: passages documents share (character n-grams, then local alignment), "
+                  "directed from the earlier to the later document, with the issuer network (who copies whom).")
 def reuse(
     db: DbOption = DEFAULT_DB,
     n: Annotated[int, typer.Option(
