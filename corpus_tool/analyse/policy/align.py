@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corpus_tool.analyse.policy.shingles import DocText
+from corpus_tool.analyse.policy.shingles import DocIndex, DocText
 
 
 @dataclass
@@ -39,24 +39,37 @@ class Passage:
         return 2 * self.matched / total if total else 0.0
 
 
-def seeds(ha: np.ndarray, hb: np.ndarray, *, max_repeat: int) -> tuple[np.ndarray, np.ndarray]:
-    """Positions (i in A, j in B) of every shared n-gram, each n-gram at most ``max_repeat`` times per document."""
-    ua, ca = np.unique(ha, return_counts=True)
-    ub, cb = np.unique(hb, return_counts=True)
-    common = np.intersect1d(ua[ca <= max_repeat], ub[cb <= max_repeat], assume_unique=True)
-    if not len(common):
+def _within(cnt: np.ndarray) -> np.ndarray:
+    """0 … c−1 for each count c, concatenated."""
+    total = int(cnt.sum())
+    return np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+
+
+def _common(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indexes into two sorted arrays of distinct values where they hold the same value."""
+    if not len(x) or not len(y):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    ia = np.flatnonzero(np.isin(ha, common))
-    ib = np.flatnonzero(np.isin(hb, common))
-    ob = ib[np.argsort(hb[ib], kind="stable")]
-    sb = hb[ob]
-    lo = np.searchsorted(sb, ha[ia], "left")
-    hi = np.searchsorted(sb, ha[ia], "right")
-    cnt = hi - lo
-    i = np.repeat(ia, cnt)
-    starts = np.repeat(lo, cnt)
-    within = np.arange(len(i)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-    j = ob[starts + within]
+    if len(x) > len(y):
+        yb, xb = _common(y, x)
+        return xb, yb
+    k = np.minimum(np.searchsorted(y, x), len(y) - 1)
+    hit = np.flatnonzero(y[k] == x)
+    return hit, k[hit]
+
+
+def seeds(a: DocIndex, b: DocIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i in A, j in B) of every shared n-gram of the two indexes (frequent ones are not in them)."""
+    ua, ub = _common(a.u, b.u)
+    if not len(ua):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    ca, cb = a.counts[ua].astype(np.int64), b.counts[ub].astype(np.int64)
+    if (ca == 1).all() and (cb == 1).all():  # the usual case: each shared n-gram once on each side
+        return a.order[a.starts[ua]].astype(np.int64), b.order[b.starts[ub]].astype(np.int64)
+    group = np.repeat(np.arange(len(ua)), ca)
+    ia = a.order[np.repeat(a.starts[ua], ca) + _within(ca)]
+    reps = cb[group]
+    i = np.repeat(ia, reps)
+    j = b.order[np.repeat(b.starts[ub][group], reps) + _within(reps)]
     return i.astype(np.int64), j.astype(np.int64)
 
 
@@ -139,10 +152,11 @@ def _strip_leading_punctuation(p: Passage, a: DocText, first_run: int) -> Passag
     return Passage(p.a_start + k, p.a_end, p.b_start + k, p.b_end, p.matched - k) if k else p
 
 
-def align(a: DocText, b: DocText, ha: np.ndarray, hb: np.ndarray, *, n: int, min_length: int, min_similarity: float,
-          max_gap: int, max_repeat: int, snap: int) -> list[Passage]:
-    """The passages documents ``a`` and ``b`` share (``ha``/``hb``: their n-gram hashes), in A order."""
-    i, j = seeds(ha, hb, max_repeat=max_repeat)
+def align(a: DocText, b: DocText, ia: DocIndex, ib: DocIndex, *, n: int, min_length: int, min_similarity: float,
+          max_gap: int, snap: int) -> list[Passage]:
+    """The passages documents ``a`` and ``b`` share (``ia``/``ib``: their n-gram indexes, built with the
+    ``max_repeat`` of the seeds), in A order."""
+    i, j = seeds(ia, ib)
     out: list[Passage] = []
     for ch in chain_runs(exact_runs(i, j, n), max_gap=max_gap):
         (a0, b0, l0), (a1, b1, l1) = ch[0], ch[-1]

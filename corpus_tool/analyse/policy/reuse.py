@@ -12,7 +12,8 @@ equal dates (``same_date``) or a missing date (``unknown_date``) leave the pair 
 Kinds: ``forwarded`` (the pair is in the ``relations`` table: 转发/印发/批转 of a document in the corpus),
 ``duplicate`` (one document is the other's near duplicate, ``documents.canonical_id``), otherwise ``partial``.
 Near duplicates are left out of the selection unless ``include_duplicates``; their pairs are still listed
-(kind ``duplicate``, without passages) when both documents would otherwise be selected.
+(kind ``duplicate``, without passages, ``dedup_similarity`` the MinHash estimate stored at ingest) when the
+canonical document is selected.
 
 Boilerplate: ``docs_sharing`` is the median, over a passage's n-grams, of the number of selected documents
 holding the n-gram, i.e. how many documents hold (most of) the passage. A passage shared by at least
@@ -30,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from corpus_tool.analyse.policy.align import Passage, align
-from corpus_tool.analyse.policy.shingles import DocText, candidate_pairs, shingle_hashes, skeleton
+from corpus_tool.analyse.policy.shingles import DocIndex, DocText, candidate_pairs, shingle_hashes, skeleton
 from corpus_tool.analyse.result import AnalysisResult, analysis_context
 from corpus_tool.analyse.units import MISSING_GROUP, Selection, iter_unit_batches, select_documents
 from corpus_tool.store.db import CorpusDB
@@ -45,7 +46,7 @@ PASSAGE_COLUMNS = [
 PAIR_COLUMNS = [
     "source_doc_id", "target_doc_id", "direction", "kind", "passages", "boilerplate_passages", "source_chars",
     "source_share", "target_chars", "target_share", "target_share_non_boilerplate", "shared_shingles",
-    "source_date", "target_date", "source_issuer", "target_issuer", "source_title", "target_title",
+    "dedup_similarity", "source_date", "target_date", "source_issuer", "target_issuer", "source_title", "target_title",
 ]
 ISSUER_COLUMNS = ["source_issuer", "target_issuer", "pairs", "partial_pairs", "forwarded_pairs", "duplicate_pairs",
                   "passages", "non_boilerplate_passages", "target_chars", "source_documents", "target_documents"]
@@ -81,6 +82,10 @@ def reuse(db: str | Path | CorpusDB, *, n: int = 10, min_length: int = 30, min_s
         texts = _texts(con, docs, fields)
         relations = _relations(con)
         duplicates = _duplicates(con, docs, selection)
+        outside = sorted({d for key in duplicates for d in key} - set(docs["doc_id"]))
+        # Near duplicates left out of the selection still get their dates and issuers in the pairs table.
+        listed = pd.concat([docs, _doc_info(con, pd.DataFrame({"doc_id": outside}), issuer_field)],
+                           ignore_index=True) if outside else docs
         corpus = ctx.corpus
         warnings += ctx.warnings
     empty = [d.doc_id for d in texts if len(d) < min_length]
@@ -90,19 +95,21 @@ def reuse(db: str | Path | CorpusDB, *, n: int = 10, min_length: int = 30, min_s
                         f"passage: {', '.join(empty[:5])}{' …' if len(empty) > 5 else ''}")
     hashes = [shingle_hashes(t.codes(), n) for t in texts]
     cand, index, counts = candidate_pairs(hashes, max_df=max_df, min_shared=min_shared, side=side)
+    indexes = [DocIndex.build(h, max_repeat) for h in hashes]
+    del hashes  # positions are in the indexes; a passage's n-grams are hashed again from its text
     rows: list[dict[str, Any]] = []
     pair_rows: list[dict[str, Any]] = []
-    info = docs.set_index("doc_id")
+    info = listed.set_index("doc_id")
     for a_i, b_i, shared in cand.itertuples(index=False):
         a, b = texts[a_i], texts[b_i]
-        passages = align(a, b, hashes[a_i], hashes[b_i], n=n, min_length=min_length, min_similarity=min_similarity,
-                         max_gap=max_gap, max_repeat=max_repeat, snap=snap)
+        passages = align(a, b, indexes[a_i], indexes[b_i], n=n, min_length=min_length, min_similarity=min_similarity,
+                         max_gap=max_gap, snap=snap)
         if not passages:
             continue
         src, tgt, direction = _direction(info, a.doc_id, b.doc_id)
         swap = src != a.doc_id
         kind = _kind(a.doc_id, b.doc_id, relations, duplicates)
-        prow = _passage_rows(passages, a, b, hashes[a_i], index, swap=swap, n=n, boilerplate_docs=boilerplate_docs)
+        prow = _passage_rows(passages, a, b, index, swap=swap, n=n, boilerplate_docs=boilerplate_docs)
         for r in prow:
             r.update(source_doc_id=src, target_doc_id=tgt, direction=direction, kind=kind)
         rows += prow
@@ -224,11 +231,12 @@ def _kind(a: str, b: str, relations: set[frozenset[str]], duplicates: dict[froze
     return "partial"
 
 
-def _passage_rows(passages: list[Passage], a: DocText, b: DocText, ha: np.ndarray, index: Any, *, swap: bool,
+def _passage_rows(passages: list[Passage], a: DocText, b: DocText, index: Any, *, swap: bool,
                   n: int, boilerplate_docs: int) -> list[dict[str, Any]]:
     out = []
+    codes = a.codes()
     for p in passages:
-        grams = ha[p.a_start:max(p.a_start + 1, p.a_end - n + 1)]
+        grams = shingle_hashes(codes[p.a_start:p.a_end], n)
         sharing = int(np.median(index.doc_frequency(grams))) if len(grams) else 2
         sharing = max(sharing, 2)
         sides = [(a, p.a_start, p.a_end), (b, p.b_start, p.b_end)]
@@ -268,7 +276,8 @@ def _pair_row(rows: list[dict[str, Any]], s: DocText, t: DocText, src: str, tgt:
             "passages": len(rows), "boilerplate_passages": sum(bool(r["boilerplate"]) for r in rows),
             "source_chars": s_chars, "source_share": round(s_chars / len(s), 4) if len(s) else 0.0,
             "target_chars": t_chars, "target_share": round(t_chars / len(t), 4) if len(t) else 0.0,
-            "target_share_non_boilerplate": round(t_nb / len(t), 4) if len(t) else 0.0, "shared_shingles": shared}
+            "target_share_non_boilerplate": round(t_nb / len(t), 4) if len(t) else 0.0, "shared_shingles": shared,
+            "dedup_similarity": None}
 
 
 def _listed_duplicates(duplicates: dict[frozenset[str], float], info: pd.DataFrame,
@@ -280,15 +289,11 @@ def _listed_duplicates(duplicates: dict[frozenset[str], float], info: pd.DataFra
         if key in seen:
             continue
         x, y = sorted(key)
-        known = [d for d in (x, y) if d in info.index]
-        if len(known) == 2:
-            src, tgt, direction = _direction(info, x, y)
-        else:  # the duplicate itself is not selected: its date is not in ``info``
-            src, tgt, direction = x, y, "unknown_date"
+        src, tgt, direction = _direction(info, x, y)
         out.append({"source_doc_id": src, "target_doc_id": tgt, "direction": direction, "kind": "duplicate",
                     "passages": 0, "boilerplate_passages": 0, "source_chars": None, "source_share": None,
-                    "target_chars": None, "target_share": round(duplicates[key], 4),
-                    "target_share_non_boilerplate": None, "shared_shingles": None})
+                    "target_chars": None, "target_share": None, "target_share_non_boilerplate": None,
+                    "shared_shingles": None, "dedup_similarity": round(duplicates[key], 4)})
     return out
 
 

@@ -15,7 +15,6 @@ with the number of document pairs.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import duckdb
@@ -59,35 +58,43 @@ class DocText:
         return "\n".join(parts)
 
 
-def _fold(ch: str) -> str:
-    """Full-width ASCII (and the ideographic space) to ASCII, one character for one; others unchanged."""
-    if "\uff01" <= ch <= "\uff5e":
-        return chr(ord(ch) - 0xFEE0)
-    if ch in "\u3000":
-        return " "
-    return ch
+# Full-width ASCII (！…～) and the ideographic space folded to ASCII, ASCII capitals to small letters: one
+# character for one, so offsets stay valid.
+_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20} | {c: c + 32 for c in range(65, 91)}
+_FOLD.update({c: c + 32 - 0xFEE0 for c in range(0xFF21, 0xFF3B)})  # Ａ → a
+_DROP = np.array(sorted({c for c in range(0x21)} | {0x7F, 0x85, 0xA0, 0xAD, 0x1680, 0x2028, 0x2029, 0x202F,
+                                                      0x205F, 0x3000, 0xFEFF}
+                        | set(range(0x2000, 0x200C)) | set(range(0x200C, 0x2010)) | set(range(0x2060, 0x2065))),
+                 dtype=np.uint32)  # whitespace, controls and invisible format characters
+_ENDS = np.array(sorted(ord(c) for c in SENTENCE_END), dtype=np.uint32)
+# Look-up tables over the Basic Multilingual Plane (a character above it maps to U+FFFF: neither dropped nor an end).
+_IS_DROP = np.zeros(0x10000, dtype=bool)
+_IS_DROP[_DROP] = True
+_IS_END = np.zeros(0x10000, dtype=bool)
+_IS_END[_ENDS] = True
 
 
 def skeleton(doc_id: str, paragraphs: list[tuple[int, str]]) -> DocText:
     """The matching skeleton of one document's text units (``(para_no, text)`` in reading order)."""
-    chars: list[str] = []
-    para: list[int] = []
-    offset: list[int] = []
-    boundary: list[bool] = []
+    codes, para, offset, boundary = [], [], [], []
     for para_no, text in paragraphs:
-        text = text or ""
-        for k, ch in enumerate(text):
-            f = _fold(ch)
-            if f.isspace() or unicodedata.category(f) in ("Cc", "Cf"):
-                continue
-            chars.append(f.lower() if f.isascii() else f)
-            para.append(para_no)
-            offset.append(k)
-            boundary.append(ch in SENTENCE_END)
-        if boundary and para and para[-1] == para_no:
-            boundary[-1] = True  # a paragraph end bounds a passage too
-    return DocText(doc_id, "".join(chars), np.asarray(para, dtype=np.int64), np.asarray(offset, dtype=np.int64),
-                   np.asarray(boundary, dtype=bool), dict(paragraphs))
+        raw = np.minimum(np.frombuffer((text or "").encode("utf-32-le"), dtype=np.uint32), 0xFFFF)
+        keep = np.flatnonzero(~_IS_DROP[raw])
+        if not len(keep):
+            continue
+        folded = np.frombuffer((text or "").translate(_FOLD).encode("utf-32-le"), dtype=np.uint32)[keep]
+        ends = _IS_END[raw[keep]]
+        ends[-1] = True  # a paragraph end bounds a passage too
+        codes.append(folded)
+        para.append(np.full(len(keep), para_no, dtype=np.int32))
+        offset.append(keep.astype(np.int32))
+        boundary.append(ends)
+    if not codes:
+        empty = np.zeros(0, np.int32)
+        return DocText(doc_id, "", empty, empty, np.zeros(0, bool), dict(paragraphs))
+    chars = np.concatenate(codes).tobytes().decode("utf-32-le")
+    return DocText(doc_id, chars, np.concatenate(para), np.concatenate(offset), np.concatenate(boundary),
+                   dict(paragraphs))
 
 
 def shingle_hashes(codes: np.ndarray, n: int) -> np.ndarray:
@@ -103,6 +110,27 @@ def shingle_hashes(codes: np.ndarray, n: int) -> np.ndarray:
         h *= _MIX
         h ^= h >> np.uint64(29)
     return h
+
+
+@dataclass
+class DocIndex:
+    """One document's n-grams by hash: distinct hashes ``u`` (sorted) occurring at most ``max_repeat`` times, where
+    each starts in ``order`` and how often it occurs (``counts``); ``order`` holds positions sorted by hash."""
+
+    u: np.ndarray
+    starts: np.ndarray
+    counts: np.ndarray
+    order: np.ndarray
+
+    @classmethod
+    def build(cls, h: np.ndarray, max_repeat: int = 10) -> DocIndex:
+        order = np.argsort(h, kind="stable")
+        hs = h[order]
+        starts = np.flatnonzero(np.r_[True, hs[1:] != hs[:-1]]) if len(hs) else np.zeros(0, np.int64)
+        counts = np.diff(np.r_[starts, len(hs)])
+        ok = counts <= max_repeat  # an n-gram repeated more often inside the document is no seed
+        starts, counts = starts[ok], counts[ok]
+        return cls(hs[starts], starts.astype(np.int32), counts.astype(np.int32), order.astype(np.int32))
 
 
 @dataclass
