@@ -135,35 +135,49 @@ class DocIndex:
 
 @dataclass
 class ShingleIndex:
-    """The inverted index: distinct (hash, document) postings, and each hash's document frequency."""
+    """Document frequencies of the n-grams found in at least two documents (any other has frequency 1)."""
 
     hashes: np.ndarray  # sorted distinct hashes
     df: np.ndarray  # documents holding each
 
     def doc_frequency(self, h: np.ndarray) -> np.ndarray:
-        idx = np.searchsorted(self.hashes, h)
-        idx = np.minimum(idx, len(self.hashes) - 1)
-        return np.where(self.hashes[idx] == h, self.df[idx], 0) if len(self.hashes) else np.zeros(len(h), np.int64)
+        if not len(self.hashes):
+            return np.ones(len(h), np.int64)
+        idx = np.minimum(np.searchsorted(self.hashes, h), len(self.hashes) - 1)
+        return np.where(self.hashes[idx] == h, self.df[idx], 1)
 
 
 def candidate_pairs(hashes: list[np.ndarray], *, max_df: int, min_shared: int,
                     side: np.ndarray | None = None) -> tuple[pd.DataFrame, ShingleIndex, dict[str, int]]:
     """Pairs of documents (indexes ``a < b`` into ``hashes``) sharing at least ``min_shared`` distinct shingles
     of document frequency 2 … ``max_df``; with ``side`` (0 = source side, 1 = target side, 2 = both), only
-    pairs across the two sides. Returns the pairs (``a``, ``b``, ``shared``), the index and counts for the record."""
-    doc = np.concatenate([np.full(len(h), i, dtype=np.int32) for i, h in enumerate(hashes)]) if hashes else \
+    pairs across the two sides. Returns the pairs (``a``, ``b``, ``shared``), the index and counts for the record.
+
+    Document frequencies are counted in numpy over each document's distinct hashes; only the postings of
+    shingles in 2 … ``max_df`` documents (a small share: most 10-grams occur in one document) go to DuckDB for
+    the self-join that counts shared shingles per pair.
+    """
+    distinct = [np.unique(h) for h in hashes]
+    allh = np.concatenate(distinct) if distinct else np.zeros(0, np.uint64)
+    doc = np.concatenate([np.full(len(u), i, dtype=np.int32) for i, u in enumerate(distinct)]) if distinct else \
         np.zeros(0, np.int32)
-    allh = np.concatenate(hashes) if hashes else np.zeros(0, np.uint64)
-    postings = pd.DataFrame({"h": allh.view(np.int64), "d": doc})
+    del distinct
+    order = np.argsort(allh, kind="stable")
+    allh, doc = allh[order], doc[order]
+    del order
+    starts = np.flatnonzero(np.r_[True, allh[1:] != allh[:-1]]) if len(allh) else np.zeros(0, np.int64)
+    df = np.diff(np.r_[starts, len(allh)])
+    multi = df >= 2
+    index = ShingleIndex(allh[starts[multi]], df[multi].astype(np.int64))
+    used = np.repeat(multi & (df <= max_df), df)
+    postings = pd.DataFrame({"h": allh[used].view(np.int64), "d": doc[used]})
+    counts = {"postings": len(allh), "shingles": len(starts), "shingles_over_max_df": int((df > max_df).sum()),
+              "shingles_in_one_document": int((df == 1).sum()), "postings_joined": len(postings)}
+    del allh, doc, used
     con = duckdb.connect()
     try:
         con.execute("SET threads TO 1")  # the machine is shared; one thread keeps the memory predictable too
-        con.register("raw", postings)
-        con.execute("CREATE TABLE p AS SELECT DISTINCT h, d FROM raw")
-        con.unregister("raw")
-        df = con.execute("SELECT h, count(*)::INTEGER AS n FROM p GROUP BY h ORDER BY h").fetchnumpy()
-        con.execute(f"CREATE TABLE k AS SELECT p.h, p.d FROM p JOIN (SELECT h FROM p GROUP BY h "
-                    f"HAVING count(*) BETWEEN 2 AND {int(max_df)}) USING (h)")
+        con.register("k", postings)
         cross = ""
         if side is not None:
             con.register("sides", pd.DataFrame({"d": np.arange(len(side), dtype=np.int32), "s": side}))
@@ -172,15 +186,6 @@ def candidate_pairs(hashes: list[np.ndarray], *, max_df: int, min_shared: int,
         pairs = con.execute(
             f"SELECT x.d AS a, y.d AS b, count(*)::INTEGER AS shared FROM k x JOIN k y ON x.h = y.h AND x.d < y.d "
             f"{cross}GROUP BY x.d, y.d HAVING count(*) >= {int(min_shared)} ORDER BY a, b").df()
-        counts = {
-            "postings": int(con.execute("SELECT count(*) FROM p").fetchone()[0]),  # type: ignore[index]
-            "shingles": len(df["h"]),
-            "shingles_over_max_df": int((df["n"] > max_df).sum()),
-            "shingles_in_one_document": int((df["n"] == 1).sum()),
-        }
     finally:
         con.close()
-    hs = np.asarray(df["h"], dtype=np.int64).view(np.uint64)
-    order = np.argsort(hs, kind="stable")  # unsigned order for searchsorted (DuckDB sorted them as signed)
-    index = ShingleIndex(hs[order], np.asarray(df["n"], dtype=np.int64)[order])
     return pairs, index, counts
