@@ -317,3 +317,22 @@ def test_numbers_are_masked_and_rewording_is_a_change() -> None:
     assert [r["status"] for r in rows] == ["kept", "changed", "changed", "new"]
     assert rows[1]["numbers_only"] and not rows[2]["numbers_only"]
     assert rows[2]["diff"] == "[-坚决-]{+持续深入+}打好污染防治攻坚战。"
+
+
+# -- the notebook API -------------------------------------------------------------------------------------------
+def test_corpus_methods_plot_and_save(policy_db: Path, reports, tmp_path: Path) -> None:
+    from matplotlib.figure import Figure
+
+    import corpus_tool as ct
+
+    r = ct.Corpus(policy_db).reuse(**SIDES)
+    assert len(r.passages) > 0 and len(r.pairs) > 0 and len(r.issuers) > 0
+    assert isinstance(r.plot(), Figure) and isinstance(r.plot("heatmap"), Figure)
+    paths = r.to_files(tmp_path / "reuse.csv", graph_dir=tmp_path / "graph")
+    assert (tmp_path / "graph" / "issuers.gexf").exists() and len(paths) == 7
+    record = (tmp_path / "reuse.csv.run.json").read_text("utf-8")
+    assert "corpus-tool reuse" in record and "--sources" in record
+    c = ct.Corpus(reports[0]).compare("year = 2023", "year = 2024")
+    assert isinstance(c.plot(), Figure)
+    assert len(c.status("kept")) == int((c.table["status"] == "kept").sum()) > 0
+    assert "新质生产力" in set(c.terms["term"])

@@ -35,9 +35,10 @@ class PolicyMethods:
         from corpus_tool.api import _names
 
         names = _names(fields)
-        options = {"db": os.fspath(self.path), "n": n, "min_length": min_length,  # type: ignore[attr-defined]
+        # Keys are the CLI's option names: the run record's command line is the command a user would type.
+        options = {"db": os.fspath(self.path), "ngram": n, "min_length": min_length,  # type: ignore[attr-defined]
                    "min_similarity": min_similarity, "max_gap": max_gap, "max_df": max_df, "min_shared": min_shared,
-                   "boilerplate_docs": boilerplate_docs, "source_where": source_where, "target_where": target_where,
+                   "boilerplate_docs": boilerplate_docs, "sources": source_where, "targets": target_where,
                    "issuer_field": issuer_field, "fields": ",".join(names), "where": where,
                    "include_duplicates": include_duplicates}
         return self._policy("reuse", reuse_fn, options=options, need_tokens=False, n=n, min_length=min_length,

@@ -95,7 +95,7 @@ def reuse(db: str | Path | CorpusDB, *, n: int = 10, min_length: int = 30, min_s
                         f"passage: {', '.join(empty[:5])}{' …' if len(empty) > 5 else ''}")
     hashes = [shingle_hashes(t.codes(), n) for t in texts]
     cand, index, counts = candidate_pairs(hashes, max_df=max_df, min_shared=min_shared, side=side)
-    indexes = [DocIndex.build(h, max_repeat) for h in hashes]
+    indexes = [DocIndex.build(h, max_repeat, index) for h in hashes]
     del hashes  # positions are in the indexes; a passage's n-grams are hashed again from its text
     rows: list[dict[str, Any]] = []
     pair_rows: list[dict[str, Any]] = []

@@ -123,8 +123,10 @@ class DocIndex:
     order: np.ndarray
 
     @classmethod
-    def build(cls, h: np.ndarray, max_repeat: int = 10) -> DocIndex:
-        order = np.argsort(h, kind="stable")
+    def build(cls, h: np.ndarray, max_repeat: int = 10, shared: ShingleIndex | None = None) -> DocIndex:
+        """With ``shared``, only n-grams found in another document too (the only possible seeds) are indexed."""
+        keep = np.arange(len(h)) if shared is None else np.flatnonzero(shared.contains(h))
+        order = keep[np.argsort(h[keep], kind="stable")]
         hs = h[order]
         starts = np.flatnonzero(np.r_[True, hs[1:] != hs[:-1]]) if len(hs) else np.zeros(0, np.int64)
         counts = np.diff(np.r_[starts, len(hs)])
@@ -139,6 +141,12 @@ class ShingleIndex:
 
     hashes: np.ndarray  # sorted distinct hashes
     df: np.ndarray  # documents holding each
+
+    def contains(self, h: np.ndarray) -> np.ndarray:
+        if not len(self.hashes):
+            return np.zeros(len(h), bool)
+        idx = np.minimum(np.searchsorted(self.hashes, h), len(self.hashes) - 1)
+        return self.hashes[idx] == h
 
     def doc_frequency(self, h: np.ndarray) -> np.ndarray:
         if not len(self.hashes):
