@@ -336,3 +336,18 @@ def test_corpus_methods_plot_and_save(policy_db: Path, reports, tmp_path: Path) 
     assert isinstance(c.plot(), Figure)
     assert len(c.status("kept")) == int((c.table["status"] == "kept").sum()) > 0
     assert "新质生产力" in set(c.terms["term"])
+
+
+def test_passage_ends_snap_to_a_shared_boundary() -> None:
+    """Both documents end the paragraph before the copied one with 推进发展。: the exact match starts there, and the
+    passage is cut back to the copied paragraph (it would keep the coincidence with snap=0)."""
+    para = "支持企业建设工业互联网平台，推动研发设计、生产制造、经营管理等环节数字化改造，培育一批示范项目。"
+    a = _doc("a", "第一篇前文内容甲乙丙丁加快推进发展。", para, "后文完全不同的第一篇结尾。")
+    b = _doc("b", "第二篇另写的开头戊己庚辛加快推进发展。", para, "另一篇结尾也不相同啊。")
+    n = 8
+    ia, ib = DocIndex.build(shingle_hashes(a.codes(), n)), DocIndex.build(shingle_hashes(b.codes(), n))
+    snapped = align(a, b, ia, ib, n=n, min_length=30, min_similarity=0.8, max_gap=20, snap=10)
+    raw = align(a, b, ia, ib, n=n, min_length=30, min_similarity=0.8, max_gap=20, snap=0)
+    assert [a.text(p.a_start, p.a_end) for p in snapped] == [para]
+    assert [b.text(p.b_start, p.b_end) for p in snapped] == [para]
+    assert a.text(raw[0].a_start, raw[0].a_end) == "加快推进发展。\n" + para
