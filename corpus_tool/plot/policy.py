@@ -63,7 +63,12 @@ def plot_reuse_heatmap(pairs: pd.DataFrame, labels: dict[str, str], *, top: int 
     with cjk_context():
         fig, axes = new_figure(figsize=(max(6, 0.45 * len(cols) + 3), max(4, 0.35 * len(rows) + 2)))
         a = axes[0, 0]
-        im = a.imshow(m, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+        vmax = float(np.nanmax(m)) or 1.0  # the largest share sets the scale: typical shares are a few per cent
+        im = a.imshow(m, cmap="Blues", vmin=0, vmax=vmax, aspect="auto")
+        for (i, j), v in np.ndenumerate(m):
+            if not np.isnan(v):
+                a.text(j, i, f"{v:.0%}" if v >= 0.01 else f"{v:.1%}", ha="center", va="center", fontsize=6,
+                       color="white" if v > 0.6 * vmax else "#333333")
         a.set_xticks(range(len(cols)), [shorten(labels.get(c, c), 16) for c in cols], rotation=60, ha="right",
                      fontsize=7)
         a.set_yticks(range(len(rows)), [shorten(labels.get(c, c), 20) for c in rows], fontsize=7)
