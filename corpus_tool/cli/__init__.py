@@ -12,7 +12,7 @@ import typer
 from corpus_tool.cli.app import app
 
 # Command modules, in the order their commands appear in --help.
-_MODULES = ("ingest", "segment", "analyse", "topics", "meaning", "policy", "doctor")
+_MODULES = ("ingest", "segment", "analyse", "topics", "meaning", "policy", "reuse", "doctor")
 
 for _name in _MODULES:
     importlib.import_module(f"corpus_tool.cli.{_name}")

@@ -63,3 +63,29 @@ ZH_HEADERS.update({
 def zh_headers(columns: Iterable[str]) -> dict[str, str]:
     """Rename map for ``columns`` to Chinese; names without a translation (manifest fields) stay as they are."""
     return {c: ZH_HEADERS[c] for c in columns if c in ZH_HEADERS}
+
+
+# Text reuse and compare (corpus_tool/analyse/policy/reuse.py, compare.py).
+_SIDES = {"source": "来源", "target": "目标"}
+for _side, _zh in _SIDES.items():
+    ZH_HEADERS.update({
+        f"{_side}_doc_id": f"{_zh}文档编号", f"{_side}_text": f"{_zh}文本", f"{_side}_date": f"{_zh}日期",
+        f"{_side}_issuer": f"{_zh}发文机关", f"{_side}_title": f"{_zh}标题",
+        f"{_side}_para_start": f"{_zh}起始段落号", f"{_side}_offset_start": f"{_zh}起始字符位置",
+        f"{_side}_para_end": f"{_zh}结束段落号", f"{_side}_offset_end": f"{_zh}结束字符位置(不含)",
+        f"{_side}_chars": f"{_zh}文档复用字数", f"{_side}_share": f"{_zh}文档复用比例",
+        f"{_side}_documents": f"{_zh}文档数",
+    })
+ZH_HEADERS.update({
+    "direction": "方向", "length": "长度(字)", "docs_sharing": "共享文档数", "boilerplate": "套话",
+    "passages": "段落数", "boilerplate_passages": "套话段落数", "non_boilerplate_passages": "非套话段落数",
+    "target_share_non_boilerplate": "目标文档复用比例(不含套话)", "shared_shingles": "共享n-gram数",
+    "dedup_similarity": "去重相似度", "pairs": "文档对数", "partial_pairs": "部分复用文档对数",
+    "forwarded_pairs": "转发文档对数", "duplicate_pairs": "近似重复文档对数",
+    "status": "状态", "ratio": "相似度比", "numbers_only": "仅数字变化", "text_a": "第一版本句子",
+    "text_b": "第二版本句子", "diff": "差异", "doc_a": "第一版本文档", "para_a": "第一版本段落号",
+    "doc_b": "第二版本文档", "para_b": "第二版本段落号", "version": "版本", "kept": "保留句数",
+    "changed": "改写句数", "new": "新增句数", "dropped": "删去句数", "novelty_share": "新内容占比",
+    "dropped_share": "删去内容占比", "characters_a": "第一版本字数", "characters_b": "第二版本字数",
+    "share_a": "占第一版本比例", "share_b": "占第二版本比例", "count": "次数",
+})

@@ -272,6 +272,8 @@ def _analysis_en(command: str, p: dict[str, Any], r: dict[str, Any]) -> str:
     tf = f" ({tf})" if tf else ""
     if command == "topics":
         return _topics_en(p, r)
+    if command in ("reuse", "compare"):
+        return _reuse_en(p) if command == "reuse" else _compare_en(p)
     if command == "export":
         return (f"The table “{p.get('table')}” ({_n(r.get('rows'))} rows) was exported from the corpus database "
                 "as stored by corpus-tool. ")
@@ -338,6 +340,8 @@ def _analysis_zh(command: str, p: dict[str, Any], r: dict[str, Any]) -> str:
     tf = f"（{tf}）" if tf else ""
     if command == "topics":
         return _topics_zh(p, r)
+    if command in ("reuse", "compare"):
+        return _reuse_zh(p) if command == "reuse" else _compare_zh(p)
     if command == "export":
         return f"数据表“{p.get('table')}”（{_n(r.get('rows'))} 行）按 corpus-tool 存储的内容导出。"
     if command == "keywords":
@@ -495,6 +499,69 @@ def _trend_zh(p: dict[str, Any]) -> str:
 
 _POLICY_EN = {"strength": _strength_en, "crosscode": _crosscode_en, "trend": _trend_en}
 _POLICY_ZH = {"strength": _strength_zh, "crosscode": _crosscode_zh, "trend": _trend_zh}
+
+
+# -- text reuse and compare ---------------------------------------------------------------------------------------
+def _reuse_en(p: dict[str, Any]) -> str:
+    sides = (f" Only pairs between the documents matching “{p.get('source_where')}” and those matching "
+             f"“{p.get('target_where')}” were compared." if p.get("source_where") or p.get("target_where") else "")
+    return (f"Text reuse was found in the text fields {', '.join(p.get('fields') or [])}, with whitespace removed and "
+            f"full-width ASCII folded. Candidate document pairs came from an inverted index of {p.get('n')}-character "
+            f"shingles (character n-grams, not words, so that segmentation cannot split a match): a pair needed at "
+            f"least {p.get('min_shared')} shared distinct shingles, and shingles found in more than {p.get('max_df')} "
+            f"documents were not used to find candidates ({_n(p.get('candidate_pairs'))} candidate pairs of "
+            f"{_n(p.get('documents_compared'))} documents).{sides} Each candidate pair was aligned locally by seed "
+            f"and extend: shared shingles merged into exact runs, runs in the same order at most {p.get('max_gap')} "
+            f"characters apart in each document chained into one passage, passage ends moved back to a shared "
+            f"sentence or paragraph boundary within {p.get('snap')} characters; passages of at least "
+            f"{p.get('min_length')} characters with a similarity 2M/(a+b) of at least {p.get('min_similarity')} were "
+            f"kept ({_n(p.get('passages'))} passages in {_n(p.get('pairs_with_passages'))} pairs). The earlier "
+            "document (by date, compared at the precision both dates have) is the source; pairs with the same or "
+            "no date are reported as undirected and left out of the issuer network. Whole-document forwarding "
+            "(转发/印发/批转 of a document in the corpus) and near duplicates are marked apart from partial reuse. A "
+            f"passage shared by at least {p.get('boilerplate_docs')} documents (median over its shingles) is flagged "
+            "as boilerplate and weighted 1/(documents − 1). ")
+
+
+def _reuse_zh(p: dict[str, Any]) -> str:
+    sides = (f"仅比较符合“{p.get('source_where')}”与符合“{p.get('target_where')}”的两组文档之间的文档对。"
+             if p.get("source_where") or p.get("target_where") else "")
+    return (f"文本复用在文本字段 {'、'.join(p.get('fields') or [])} 上检测（去除空白，全角字母数字折为半角）。"
+            f"候选文档对由 {p.get('n')} 字的字符 n-gram（按字而非按词，避免分词差异拆散匹配）倒排索引得出："
+            f"至少共享 {p.get('min_shared')} 个不同的 n-gram，出现于超过 {p.get('max_df')} 篇文档的 n-gram 不用于"
+            f"寻找候选（{_n(p.get('documents_compared'))} 篇文档，{_n(p.get('candidate_pairs'))} 个候选对）。{sides}"
+            f"对每个候选对做局部对齐（种子扩展）：共享 n-gram 合并为完全相同的片段，在两篇文档中顺序一致且相距均不超过 "
+            f"{p.get('max_gap')} 字的片段连成一个段落，段落两端若在 {p.get('snap')} 字内遇到两篇共有的句末或段落边界则"
+            f"截至该处；保留长度不少于 {p.get('min_length')} 字、相似度 2M/(a+b) 不低于 {p.get('min_similarity')} 的"
+            f"段落（{_n(p.get('pairs_with_passages'))} 对文档中共 {_n(p.get('passages'))} 段）。日期较早的文档为来源"
+            "（按两者共有的日期精度比较）；日期相同或缺失的文档对标为无方向，不计入发文机关网络。全文转发（转发/印发/批转"
+            f"语料中的文档）与近似重复文档另行标注，与部分复用分开。被至少 {p.get('boilerplate_docs')} 篇文档共享"
+            "（按其 n-gram 的中位数计）的段落标为套话，权重为 1/(文档数 − 1)。")
+
+
+def _compare_en(p: dict[str, Any]) -> str:
+    base = ("the first version" if p.get("baseline") == "previous"
+            else "the first version and every document dated in an earlier year")
+    return (f"The versions “{p.get('a')}” ({_n(p.get('sentences_a'))} sentences) and “{p.get('b')}” "
+            f"({_n(p.get('sentences_b'))} sentences) were compared sentence by sentence (sentences end at 。！？；!?; "
+            "and at paragraph ends). Sentences were matched one to one: identical text as kept, then text identical "
+            "once numbers and dates were masked, then the most similar remaining pairs (difflib ratio, autojunk off, "
+            f"on the masked texts) of at least {p.get('ratio')} as changed; the rest are new or dropped "
+            f"({p.get('kept_sentences')} kept, {p.get('changed_sentences')} changed, {p.get('new_sentences')} new, "
+            f"{p.get('dropped_sentences')} dropped). New terms are stored tokens of at least {p.get('min_chars')} "
+            f"characters found in the second version and neither as a token nor as a string in {base} "
+            f"({p.get('baseline_documents')} documents); {_n(p.get('new_terms'))} terms. ")
+
+
+def _compare_zh(p: dict[str, Any]) -> str:
+    base = "第一个版本" if p.get("baseline") == "previous" else "第一个版本及更早年份的全部文档"
+    return (f"将“{p.get('a')}”（{_n(p.get('sentences_a'))} 句）与“{p.get('b')}”（{_n(p.get('sentences_b'))} 句）"
+            "逐句比较（句子以。！？；!?; 及段落结尾为界）。句子一一对应：先取文字完全相同者为保留，再取屏蔽数字与日期后"
+            f"相同者，再取其余句子中相似度（difflib ratio，关闭 autojunk，基于屏蔽后的文本）不低于 {p.get('ratio')} "
+            f"的最相似者为改写；其余为新增或删去（保留 {p.get('kept_sentences')}、改写 {p.get('changed_sentences')}、"
+            f"新增 {p.get('new_sentences')}、删去 {p.get('dropped_sentences')} 句）。新提法为第二个版本中至少 "
+            f"{p.get('min_chars')} 字、在{base}（{p.get('baseline_documents')} 篇）中既非词语也不作为字符串出现的"
+            f"已存词语，共 {_n(p.get('new_terms'))} 个。")
 
 
 # -- corpus and grouping -------------------------------------------------------------------------------------

@@ -218,7 +218,6 @@ def to_graph(nodes: pd.DataFrame, edges: pd.DataFrame) -> Any:
 def write_network(result: AnalysisResult, out_dir: str | Path, *, command_line: str | None = None) -> list[Path]:
     """Write ``nodes.csv``, ``edges.csv`` (the edge list), ``network.gexf`` and ``network.graphml`` (one pair
     per group with ``by``: ``network_<group>.gexf``), each with its run record; returns the paths."""
-    import networkx as nx
 
     from corpus_tool.export.runrecord import run_record, write_run_record
     from corpus_tool.export.save import save_result
@@ -239,18 +238,26 @@ def write_network(result: AnalysisResult, out_dir: str | Path, *, command_line: 
         e = edges if g is None else edges[edges[gcol] == g]
         graph = to_graph(n, e)
         stem = "network" if g is None else f"network_{g}"
-        gexf, graphml = out / f"{stem}.gexf", out / f"{stem}.graphml"
-        nx.write_gexf(graph, gexf)
-        _fix_gexf_date(gexf)
-        plain = graph.copy()
-        for _, d in plain.nodes(data=True):
-            d.pop("viz", None)
-        nx.write_graphml(plain, graphml)
+        gexf, graphml = write_graph(graph, out, stem)
         record = run_record("network", result.params, corpus=result.corpus, segmentation=result.segmentation,
                             seeds={"louvain_and_layout_seed": result.params.get("seed")}, command_line=command_line,
                             extra={"group": None if g is None else str(g), "nodes": len(n), "edges": len(e)})
         paths += [gexf, graphml, write_run_record(gexf, record, outputs=[gexf, graphml])]
     return paths
+
+
+def write_graph(graph: Any, out_dir: Path, stem: str) -> tuple[Path, Path]:
+    """Write ``<stem>.gexf`` (Gephi, with its ``viz`` attributes, a fixed date) and ``<stem>.graphml`` (without)."""
+    import networkx as nx
+
+    gexf, graphml = out_dir / f"{stem}.gexf", out_dir / f"{stem}.graphml"
+    nx.write_gexf(graph, gexf)
+    _fix_gexf_date(gexf)
+    plain = graph.copy()
+    for _, d in plain.nodes(data=True):
+        d.pop("viz", None)
+    nx.write_graphml(plain, graphml)
+    return gexf, graphml
 
 
 def _fix_gexf_date(path: Path) -> None:
