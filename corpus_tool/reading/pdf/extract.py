@@ -27,6 +27,7 @@ from corpus_tool.reading.model import Extracted, LogEntry, Table
 from corpus_tool.reading.pdf.blocks import block_log, build_blocks, compute_stats
 from corpus_tool.reading.pdf.chars import font_family
 from corpus_tool.reading.pdf.errors import BrokenPdfError, EncryptedPdfError, OcrUnavailableError
+from corpus_tool.reading.pdf.figures import Graphics
 from corpus_tool.reading.pdf.furniture import mark_furniture
 from corpus_tool.reading.pdf.info import pdf_meta
 from corpus_tool.reading.pdf.layout import PageText, image_cover, layout_page, short_rules
@@ -106,7 +107,12 @@ def extract_pdf(
         table.table_no = no
     if tables:
         on = sorted({t.page for t in tables if t.page is not None})
-        log.append(LogEntry("pdf_tables", len(tables), "ruled tables kept out of the text on pages " + _pages(on)))
+        log.append(LogEntry("pdf_tables", len(tables), "tables kept out of the text on pages " + _pages(on)))
+    unruled = [p for p in pages if p is not None and p.tables]
+    if unruled:
+        log.append(LogEntry("pdf_unruled_tables", sum(len(p.tables) for p in unruled),
+                            "tables without drawn borders (aligned numeric columns) on pages "
+                            + _pages([p.page_no for p in unruled])))
     if limit < n_pages:
         log.append(LogEntry("pdf_pages_truncated", n_pages - limit, f"read {limit} of {n_pages} pages"))
     if pages and all(p is None for p in pages):
@@ -175,7 +181,7 @@ def _read_page(
         log.append(LogEntry("pdf_page_error", 1, f"page {page_no}: {type(e).__name__}: {e}"))
         return None
     try:
-        chars, drawn, images = page.chars, page.lines + page.rects, page.images
+        chars, drawn, images, curves = page.chars, page.lines + page.rects, page.images, page.curves
     except Exception as e:
         page.close()
         fallback = _pdfium_chars(engines, page_no)
@@ -184,7 +190,7 @@ def _read_page(
             return None
         log.append(LogEntry("pdf_engine_fallback", 1, f"page {page_no}: pdfminer failed ({type(e).__name__}: "
                             f"{e}); read by PDFium (pdfminer 读取失败，由 PDFium 读取)"))
-        chars, drawn, images, engine = fallback, [], [], PDFIUM
+        chars, drawn, images, curves, engine = fallback, [], [], [], PDFIUM
     try:
         # the best reading first (every engine gives the same geometry), then its table cells out of the prose
         chars = _best_chars(chars, page_no, engines, engine)
@@ -194,8 +200,10 @@ def _read_page(
             chars = found.prose_chars
     finally:
         page.close()
-    text = layout_page(chars, width, height, page_no, short_rules(drawn, width, height))
+    graphics = Graphics.of(page_rects(drawn) + curves, images, width, height)
+    text = layout_page(chars, width, height, page_no, short_rules(drawn, width, height), graphics)
     text.image_cover = image_cover(images, width, height) if engine == PDFMINER else _cover(engines, page_no)
+    tables.extend(text.tables)  # unruled tables the layout found among the rows
     if found is not None:
         text.n_chars += found.table_chars  # the page's text layer includes its tables (scan and suspect checks)
         text.bad_chars += found.bad_chars
@@ -213,6 +221,11 @@ def _find_tables(page: Any, chars: list[dict[str, Any]], drawn: list[dict[str, A
     if found.not_searched:
         log.append(LogEntry("pdf_tables_not_searched", 1, f"page {page_no}: read as prose ({found.not_searched})"))
     return found
+
+
+def page_rects(drawn: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rectangles among the page's lines and rectangles (shapes that may frame a figure label)."""
+    return [o for o in drawn if o.get("object_type") == "rect"]
 
 
 def _cover(engines: _Engines, page_no: int) -> float:
@@ -350,6 +363,11 @@ def _triage(pages: list[PageText], unreadable: set[int], log: list[LogEntry]) ->
     ):
         if counts:
             log.append(LogEntry(step, sum(counts.values()), "pages " + _pages(list(counts))))
+    labels = [(p.page_no, t) for p in pages for t in p.figure_labels]
+    if labels:
+        shown = " | ".join(f"p{no}: {t}" for no, t in labels[:20]) + (" ……" if len(labels) > 20 else "")
+        log.append(LogEntry("pdf_figure_labels_left_out", len(labels),
+                            f"labels inside or beside figures, kept out of the text (图中标注，未收入正文): {shown}"))
     return scanned, suspect
 
 
