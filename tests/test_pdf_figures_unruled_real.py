@@ -116,3 +116,68 @@ def test_unruled_table_needs_numbers_and_shared_columns() -> None:
     assert rest == [] and len(tables) == 1 and tables[0].n_cols == 4
     words = [row(["第一条", "为了惩罚", "犯罪保护人民", "制定本法"], 100 + 15 * i) for i in range(4)]
     assert find_unruled_tables(words, 1)[1] == []  # aligned words without numbers are no table
+
+
+# ---------------------------------------------------------------- sideways pages
+
+W, H = 595.0, 842.0  # a portrait page with a landscape table on it
+
+
+def _unturn(x0: float, top: float, x1: float, bottom: float) -> dict[str, float]:
+    """A box of the upright (turned) frame as it lies on the displayed page (text running up)."""
+    return {"x0": top, "x1": bottom, "top": H - x1, "bottom": H - x0}
+
+
+def _sideways_text(text: str, x: float, base: float, size: float = 10.0) -> list[dict]:
+    out = []
+    for i, ch in enumerate(text):
+        box = _unturn(x + i * size, base - size, x + (i + 1) * size, base + 2)
+        out.append({**box, "text": ch, "size": size, "upright": False, "fontname": "ABCDEF+SimSun",
+                    "matrix": (0.0, size, -size, 0.0, base, H - x - i * size)})
+    return out
+
+
+def _sideways_rule(x0: float, top: float, x1: float, bottom: float) -> dict:
+    box = _unturn(x0, top, x1, bottom)
+    orientation = "v" if x1 - x0 > bottom - top else "h"  # horizontal in the turned frame: vertical here
+    return {**box, "width": box["x1"] - box["x0"], "height": box["bottom"] - box["top"],
+            "orientation": orientation, "object_type": "line"}
+
+
+def test_sideways_table_is_turned_and_read_as_cells() -> None:
+    from corpus_tool.reading.pdf.layout import layout_page
+    from corpus_tool.reading.pdf.sideways import UP, Turn, sideways_direction, turn_page
+    from corpus_tool.reading.pdf.tables import find_page_tables
+
+    xs, ys = [100.0, 200.0, 300.0, 400.0], [100.0, 125.0, 150.0]
+    rules = [_sideways_rule(xs[0], y, xs[-1], y) for y in ys] + [_sideways_rule(x, ys[0], x, ys[-1]) for x in xs]
+    cells = [("牌号", 110, 118), ("铝", 210, 118), ("钒", 310, 118), ("TC4", 110, 143), ("5.5~6.75", 210, 143),
+             ("3.5~4.5", 310, 143)]
+    chars = [c for text, x, base in cells for c in _sideways_text(text, x, base)]
+    chars += _sideways_text("表1 钛合金牌号和化学成分", 100, 80)
+    assert sideways_direction(chars) == UP
+    turned = turn_page(Turn(UP, W, H), chars, rules, rules, [], [])
+    assert (turned["width"], turned["height"]) == (H, W)
+    found = find_page_tables(turned["page"], turned["chars"], turned["drawn"], 5)
+    assert len(found.tables) == 1
+    grid = {(c.row, c.col): c.text for c in found.tables[0].cells}
+    assert grid == {(1, 1): "牌号", (1, 2): "铝", (1, 3): "钒", (2, 1): "TC4", (2, 2): "5.5~6.75", (2, 3): "3.5~4.5"}
+    page = layout_page(found.prose_chars, turned["width"], turned["height"], 5)
+    assert [ln.text.replace(" ", "") for ln in page.lines] == ["表1钛合金牌号和化学成分"]  # the caption, upright
+
+
+@pytest.fixture(scope="module")
+def gbt() -> Extracted:
+    return _extract("std_gbt3620.1-2016.pdf")
+
+
+def test_sideways_tables_in_unmapped_fonts_are_reported_not_stored(gbt: Extracted) -> None:
+    # pages 5-9 hold landscape composition tables set sideways in FzBookMaker fonts without a Unicode
+    # map: turned upright, their glyphs read as !"#$%… codes, so they are withheld and reported by page and font
+    steps = {e.step: e for e in gbt.log}
+    assert steps["pdf_sideways_unreadable"].detail.endswith("5,6,7,8,9")
+    assert "page 5:" in steps["pdf_unmapped_font_dropped"].detail
+    text = "".join(b.text for b in gbt.blocks if 5 <= b.page <= 9) + "".join(
+        c.text for t in gbt.tables if 5 <= (t.page or 0) <= 9 for c in t.cells)
+    assert not re.search(r'[!"#$%&]{2}', text), text[:200]
+    assert "钛及钛合金" in "".join(b.text for b in gbt.blocks)  # the upright pages are read as before

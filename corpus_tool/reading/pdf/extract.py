@@ -35,6 +35,7 @@ from corpus_tool.reading.pdf.ocr import ocr_page, ocr_problem
 from corpus_tool.reading.pdf.pdfium_chars import open_document, page_chars, page_image_cover
 from corpus_tool.reading.pdf.quality import Quality, assess, better, decode_legacy_cjk, sequential_code_fonts
 from corpus_tool.reading.pdf.safety import check_bytes, check_content_size
+from corpus_tool.reading.pdf.sideways import Turn, sideways_direction, turn_page, unmapped_fonts
 from corpus_tool.reading.pdf.tables import PageTables, find_page_tables
 
 SCANNED_MAX_CHARS = 10  # a page with fewer chars ...
@@ -56,6 +57,8 @@ class _Engines:
         self.unreadable: dict[int, str] = {}  # page -> reason
         self.dropped: dict[int, int] = {}  # page -> broken glyphs dropped from a readable page
         self.unmapped: dict[int, tuple[int, list[str]]] = {}  # page -> (glyphs, fonts) read as glyph numbers
+        self.turned: list[int] = []  # pages set sideways, read turned upright
+        self.sideways_unreadable: list[int] = []  # pages set sideways in fonts without a Unicode map
 
     def pdfium(self) -> Any:
         """The PDFium document, or None when PDFium cannot open the file either (reason kept)."""
@@ -194,8 +197,21 @@ def _read_page(
     try:
         # the best reading first (every engine gives the same geometry), then its table cells out of the prose
         chars = _best_chars(chars, page_no, engines, engine)
+        finder: Any = page
+        way = sideways_direction(chars) if engine == PDFMINER else None
+        if way is not None:  # a landscape table on a portrait page: read in the upright frame
+            turned = turn_page(Turn(way, width, height), chars, drawn, page.edges, images, curves)
+            readable = _withhold_unmapped(turned["chars"], page_no, engines)
+            if sideways_direction(readable, of_upright=True):
+                chars, drawn, images, curves = readable, turned["drawn"], turned["images"], turned["curves"]
+                finder, width, height = turned["page"], turned["width"], turned["height"]
+                engines.turned.append(page_no)
+            else:  # nothing readable was set sideways: the upright text is read as it stands
+                left = {id(r) for r in readable}
+                chars = [c for c, t in zip(chars, turned["chars"], strict=True) if id(t) in left]
+                engines.sideways_unreadable.append(page_no)
         if engine == PDFMINER:
-            found = _find_tables(page, chars, drawn, page_no, log)
+            found = _find_tables(finder, chars, drawn, page_no, log)
             tables.extend(found.tables)
             chars = found.prose_chars
     finally:
@@ -221,6 +237,17 @@ def _find_tables(page: Any, chars: list[dict[str, Any]], drawn: list[dict[str, A
     if found.not_searched:
         log.append(LogEntry("pdf_tables_not_searched", 1, f"page {page_no}: read as prose ({found.not_searched})"))
     return found
+
+
+def _withhold_unmapped(chars: list[dict[str, Any]], page_no: int, engines: _Engines) -> list[dict[str, Any]]:
+    """A turned page's glyphs of fonts without a Unicode map left out, counted with the page's others."""
+    fonts = unmapped_fonts(chars)
+    if not fonts:
+        return chars
+    kept = [c for c in chars if c.get("fontname", "") not in fonts]
+    n, names = engines.unmapped.get(page_no, (0, []))
+    engines.unmapped[page_no] = (n + len(chars) - len(kept), sorted(set(names) | {readable_font(f) for f in fonts}))
+    return kept
 
 
 def page_rects(drawn: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -333,6 +360,15 @@ def _log_engines(engines: _Engines, log: list[LogEntry]) -> None:
     if engines.dropped:
         log.append(LogEntry("pdf_broken_glyphs_dropped", sum(engines.dropped.values()),
                             f"(cid:N)/U+FFFD glyphs on pages {_pages(sorted(engines.dropped))}"))
+    if engines.turned:
+        log.append(LogEntry("pdf_sideways_read", len(engines.turned),
+                            "pages set sideways turned upright and read (横排页面已旋转后读取): "
+                            + _pages(engines.turned)))
+    if engines.sideways_unreadable:
+        log.append(LogEntry("pdf_sideways_unreadable", len(engines.sideways_unreadable),
+                            "pages set sideways in fonts without a Unicode map, text withheld (see "
+                            "pdf_unmapped_font_dropped; OCR needed) (横排页面字体无 Unicode 映射，未收录): "
+                            + _pages(engines.sideways_unreadable)))
     if engines.unmapped:
         where = "; ".join(f"page {no}: {n} ({', '.join(fonts)})" for no, (n, fonts) in sorted(engines.unmapped.items()))
         log.append(LogEntry("pdf_unmapped_font_dropped", sum(n for n, _ in engines.unmapped.values()),
