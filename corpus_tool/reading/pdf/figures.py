@@ -83,9 +83,10 @@ def _framed(box: Box, size: float, shapes: list[Box], others: list[Box]) -> bool
     return False
 
 
-def _on_image(box: Box, size: float, images: list[Box]) -> bool:
+def _on_image(box: Box, size: float, images: list[Box], beside: bool) -> bool:
+    """The box lies on an image, or (``beside``: a row of its own) at most a little off its edge."""
     x0, top, x1, bottom = box
-    cy, near = (top + bottom) / 2, NEAR_IMAGE * size
+    cy, near = (top + bottom) / 2, NEAR_IMAGE * size if beside else -0.5 * (x1 - x0)
     big = MIN_FIGURE * size
     return any(
         i0 - near <= x1 and x0 <= i1 + near and itop <= cy <= ibottom and i1 - i0 >= big and ibottom - itop >= big
@@ -93,10 +94,21 @@ def _on_image(box: Box, size: float, images: list[Box]) -> bool:
     )
 
 
+def _n_ink(row: Row) -> int:
+    return sum(1 for c in row.chars if not c.space)
+
+
+def _inside(row: Row, im: Box) -> bool:
+    cx, cy = (row.x0 + row.x1) / 2, (row.top + row.bottom) / 2
+    return im[0] <= cx <= im[2] and im[1] <= cy <= im[3]
+
+
 def take_figure_labels(rows: list[Row], graphics: Graphics, body_size: float) -> tuple[list[Row], list[str]]:
     """Take figure labels out of ``rows``; return the rows left (re-measured) and the labels' text."""
     if not graphics.shapes and not graphics.images:
         return rows, []
+    # an image with a line of running text on it is a background or a scanned strip, not a figure
+    images = [im for im in graphics.images if not any(_n_ink(r) > MAX_LABEL and _inside(r, im) for r in rows)]
     kept: list[Row] = []
     labels: list[str] = []
     for row in rows:
@@ -107,8 +119,11 @@ def take_figure_labels(rows: list[Row], graphics: Graphics, body_size: float) ->
             if len(part) > MAX_LABEL:
                 continue
             box, size = boxes[k], median([c.size for c in part])
+            if box[2] - box[0] > (len(part) + 2) * size:
+                continue  # spread out: a line whose other glyphs went elsewhere (a second font's run), not a label
             others = boxes[:k] + boxes[k + 1:]
-            if (others and _framed(box, size, graphics.shapes, others)) or _on_image(box, size, graphics.images):
+            if (others and _framed(box, size, graphics.shapes, others)) or _on_image(
+                    box, size, images, beside=not others):
                 out.update(id(c) for c in part)
                 labels.append("".join(c.text for c in part))
         if not out:
