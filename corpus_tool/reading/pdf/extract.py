@@ -366,9 +366,8 @@ def _log_engines(engines: _Engines, log: list[LogEntry]) -> None:
                             + _pages(engines.turned)))
     if engines.sideways_unreadable:
         log.append(LogEntry("pdf_sideways_unreadable", len(engines.sideways_unreadable),
-                            "pages set sideways in fonts without a Unicode map, text withheld (see "
-                            "pdf_unmapped_font_dropped; OCR needed) (横排页面字体无 Unicode 映射，未收录): "
-                            + _pages(engines.sideways_unreadable)))
+                            f"pages {_pages(engines.sideways_unreadable)} set sideways in fonts without a Unicode "
+                            "map: text withheld, OCR needed (横排页面字体无 Unicode 映射，未收录)"))
     if engines.unmapped:
         where = "; ".join(f"page {no}: {n} ({', '.join(fonts)})" for no, (n, fonts) in sorted(engines.unmapped.items()))
         log.append(LogEntry("pdf_unmapped_font_dropped", sum(n for n, _ in engines.unmapped.values()),
