@@ -88,16 +88,25 @@ def _columns(cells: list[list[list[Char]]]) -> list[tuple[float, float]]:
 
 
 def _grid(run: list[Row], cells: list[list[list[Char]]], page_no: int) -> Table:
+    """Cells at the columns they overlap (spanning several when wide); within a row no two cells share
+    a column: a cell left without a free column of its own joins the cell before it."""
     cols = _columns(cells)
     out: list[TableCell] = []
     for r, row in enumerate(cells, 1):
+        last = -1  # the last column taken in this row
         for cell in row:
             if not (text := cell_text(cell)):
                 continue
             x0, x1 = cell[0].x0, cell[-1].x1
             hit = [k for k, (a, b) in enumerate(cols) if a < x1 and x0 < b] or [
                 min(range(len(cols)), key=lambda k: abs((cols[k][0] + cols[k][1]) / 2 - (x0 + x1) / 2))]
-            out.append(TableCell(r, hit[0] + 1, text, 1, hit[-1] - hit[0] + 1))
+            first = max(hit[0], last + 1)
+            if first > hit[-1] and out and out[-1].row == r:
+                out[-1].text += " " + text
+                continue
+            first = min(first, len(cols) - 1)
+            last = max(hit[-1], first)
+            out.append(TableCell(r, first + 1, text, 1, last - first + 1))
     return Table(0, page_no, len(run), len(cols), out)
 
 
