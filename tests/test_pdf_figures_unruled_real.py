@@ -116,6 +116,8 @@ def test_unruled_table_needs_numbers_and_shared_columns() -> None:
     assert rest == [] and len(tables) == 1 and tables[0].n_cols == 4
     words = [row(["第一条", "为了惩罚", "犯罪保护人民", "制定本法"], 100 + 15 * i) for i in range(4)]
     assert find_unruled_tables(words, 1)[1] == []  # aligned words without numbers are no table
+    marks = [row(["3", "3", "3", "3"], 100 + 15 * i) for i in range(4)]  # a symbol font's bullets read as 3
+    assert find_unruled_tables(marks, 1)[1] == []
 
 
 # ---------------------------------------------------------------- sideways pages

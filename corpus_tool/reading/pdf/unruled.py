@@ -111,8 +111,9 @@ def _grid(run: list[Row], cells: list[list[list[Char]]], page_no: int) -> Table:
 
 
 def _is_numeric_run(cells: list[list[list[Char]]]) -> bool:
+    """Mostly numbers, and not one mark repeated (a grid of ticks whose row labels lie elsewhere)."""
     flat = [_text(c) for row in cells for c in row]
-    return sum(1 for t in flat if _NUMBER.fullmatch(t)) >= MIN_NUMERIC * len(flat)
+    return sum(1 for t in flat if _NUMBER.fullmatch(t)) >= MIN_NUMERIC * len(flat) and len(set(flat)) >= MIN_COLUMNS
 
 
 def find_unruled_tables(rows: list[Row], page_no: int) -> tuple[list[Row], list[Table]]:
