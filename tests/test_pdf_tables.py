@@ -17,7 +17,7 @@ from corpus_tool.store.db import CorpusDB
 from tests.conftest import shared_path
 
 FILES = ("std_anhui_land_use_2020_p1.pdf", "gov_putuo_gov_office_budget_2025.pdf", "report_byd_q1_2025.pdf",
-         "gov_beijing_work_report_2024.pdf")
+         "gov_beijing_work_report_2024.pdf", "report_broker_apparel_q3.pdf")
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +100,17 @@ def test_budget_and_report_tables(corpus: Path) -> None:
     assert "10,247,504,000.00" in cells[cells.page == 6].text.tolist()
 
 
+def test_unruled_table_is_stored_as_cells(corpus: Path) -> None:
+    cells, paras, log = _doc(corpus, "report_broker_apparel_q3.pdf")
+    forecast = cells[cells.page == 4]
+    first = forecast[forecast.text == "营业收入(百万元)"].iloc[0]
+    row = forecast[(forecast.table_no == first.table_no) & (forecast.row == first.row)].sort_values("col")
+    assert row.text.tolist() == ["营业收入(百万元)", "18,562", "21,528", "21,021", "22,776", "24,601"]
+    body = "\n".join(paras.text)
+    assert "18,562" not in body and "营业收入(百万元)" not in body
+    assert "pdf_unruled_tables" in set(log.step)
+
+
 def test_prose_pdf_has_no_tables(corpus: Path) -> None:
     cells, paras, log = _doc(corpus, "gov_beijing_work_report_2024.pdf")
     assert cells.empty and "pdf_tables" not in set(log.step) and len(paras) > 50
@@ -135,7 +146,7 @@ def test_cli_info_show_and_export(corpus: Path, tmp_path: Path) -> None:
         n_tables = store.con.execute("SELECT count(DISTINCT (doc_id, table_no)) FROM main.tables").fetchone()[0]
         anhui = store.con.execute("SELECT doc_id FROM files WHERE source_path LIKE '%anhui%'").fetchone()[0]
     info = runner.invoke(app, ["info", "--db", str(corpus)])
-    assert info.exit_code == 0 and f"表格 tables: {n_tables} in 3 documents" in info.output
+    assert info.exit_code == 0 and f"表格 tables: {n_tables} in 4 documents" in info.output
     show = runner.invoke(app, ["show", anhui, "--db", str(corpus)])
     assert show.exit_code == 0 and "表格 tables: 3" in show.output and "表 table 2: page 1, 11×8" in show.output
     out = tmp_path / "grid.xlsx"
@@ -193,7 +204,10 @@ def test_table_finder_failure_keeps_the_page(monkeypatch: pytest.MonkeyPatch) ->
     got = extract_module.extract_pdf(shared_path("data", "pdfs", "real", FILES[0]))
     errors = [e for e in got.log if e.step == "pdf_table_error"]
     assert len(errors) == 1 and "page 1" in errors[0].detail and "ValueError: bad edges" in errors[0].detail
-    assert not got.tables and "2.5000" in "\n".join(b.text for b in got.blocks)  # read as prose, not lost
+    # not lost: read as prose, or by the unruled detector from the layout's rows (its numbers still aligned)
+    cells = [c.text for t in got.tables for c in t.cells]
+    assert "2.5000" in "\n".join([b.text for b in got.blocks] + cells)
+    assert all(e.detail.startswith("tables without drawn borders") for e in got.log if e.step == "pdf_unruled_tables")
 
 
 # -- the subtle parts, on made-up chars ------------------------------------------------------------
@@ -277,3 +291,13 @@ def test_is_table_guards() -> None:
     chart = [["", "SAC", "", "ME", ""]] + [[""] * 5 for _ in range(7)]
     chart[3][1], chart[3][4] = "0.5", "1.0"
     assert not is_table(_grid(chart))  # gridlines of a chart with a few labels
+
+
+def test_a_box_drawn_twice_is_one_cell() -> None:
+    from corpus_tool.reading.pdf.tables import read_grid
+
+    boxes = _boxes(0, 0, [100, 100], [20, 20])
+    table, _ = read_grid(boxes + boxes[:1], _raw("项目", 5, 5) + _raw("金额", 105, 5) + _raw("合计", 5, 25), 1)
+    assert table is not None
+    assert sorted((c.row, c.col, c.text) for c in table.cells) == [(1, 1, "项目"), (1, 2, "金额"), (2, 1, "合计"),
+                                                                   (2, 2, "")]

@@ -80,3 +80,16 @@ def test_numbers_in_a_table_are_not_page_numbers() -> None:
         rows += ["智能车间建设类", str(i), "某某有限公司智能工厂项目", "已发布"]
     kept, log, _ = remove_page_furniture(rows)
     assert kept == rows and log == []
+
+
+def test_contents_that_are_the_whole_text_are_kept() -> None:
+    toc = [Block(TITLE, "目录", 1)]
+    for name, page, date in (("关于作战的原则", 1, "八月一日"), ("对国防问题的意见", 3, "八月四日"),
+                             ("同各方接洽的态度", 6, "八月十日")):
+        toc += [Block(PARA, f"{name}……………………{page}", 1), Block(PARA, f"（一九三七年{date}）", 1)]
+    out = build_structure(toc)
+    assert "关于作战的原则……………………1" in [u.text for u in out.units]
+    assert [e.step for e in out.log] == ["table_of_contents_kept"]
+    # beside real text the same contents go
+    body = [Block(HEADING, "关于作战的原则", 2)] + [Block(PARA, "正文说明了作战的各项原则和要求。" * 3, 2)] * 3
+    assert [e.step for e in build_structure(toc + body).log] == ["table_of_contents_removed"]

@@ -411,6 +411,8 @@ def _page_warnings(doc: Document, ocr: bool) -> list[str]:
         if entry.step == "pdf_rotated_text_dropped" and entry.count >= SIDEWAYS_REPORTED:
             out.append(f"{entry.count} glyphs set sideways (a rotated table or figure) were not read on "
                        f"{entry.detail} (横排旋转的文字未收录)")
+        elif entry.step == "pdf_sideways_unreadable":  # turned upright, but in fonts without a Unicode map
+            out.append(entry.detail)
     return out
 
 

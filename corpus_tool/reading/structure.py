@@ -347,14 +347,38 @@ def drop_dotted_contents(blocks: list[Block]) -> tuple[list[Block], LogEntry | N
     return [b for k, b in enumerate(blocks) if k not in drop], LogEntry("table_of_contents_removed", n, detail)
 
 
+TOC_KEEP_SHARE = 0.2  # contents whose removal leaves less than this share of the text are the text
+
+
+def _text_size(blocks: list[Block]) -> int:
+    """Letters, digits and Han characters: leaders and punctuation are not text to keep."""
+    return sum(ch.isalnum() for b in blocks for ch in b.text)
+
+
+def drop_contents(blocks: list[Block]) -> tuple[list[Block], list[LogEntry]]:
+    """Remove tables of contents (dotted leaders, then 目录 and its entries), unless that would leave
+    (nearly) nothing: a document that is a contents page (one page of a book, an index) keeps it as
+    its text, with a log entry saying so, and never becomes silently empty."""
+    kept, logs = blocks, []
+    for drop in (drop_dotted_contents, drop_table_of_contents):
+        kept, toc_log = drop(kept)
+        if toc_log is not None:
+            logs.append(toc_log)
+    if logs and _text_size(kept) < TOC_KEEP_SHARE * _text_size(blocks):
+        removed = sum(e.count for e in logs)
+        left = 100 * _text_size(kept) // max(_text_size(blocks), 1)
+        detail = (f"removing the contents would leave {left}% of the text: kept as the document's text "
+                  "(删除目录后几乎没有正文，目录保留为正文)")
+        return blocks, [LogEntry("table_of_contents_kept", removed, detail)]
+    return kept, logs
+
+
 def build_structure(blocks: list[Block]) -> Structured:
     """Assign roles to cleaned blocks and number everything in document order."""
     out = Structured()
     blocks = [b for b in blocks if b.text.strip()]
-    for drop in (drop_dotted_contents, drop_table_of_contents):
-        blocks, toc_log = drop(blocks)
-        if toc_log is not None:
-            out.log.append(toc_log)
+    blocks, toc_logs = drop_contents(blocks)
+    out.log.extend(toc_logs)
     blocks, joined = gather_front_fields(blocks)
     if joined:
         out.log.append(LogEntry("abstract_blocks_joined", joined, "abstract text broken over several blocks"))

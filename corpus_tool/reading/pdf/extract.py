@@ -27,6 +27,7 @@ from corpus_tool.reading.model import Extracted, LogEntry, Table
 from corpus_tool.reading.pdf.blocks import block_log, build_blocks, compute_stats
 from corpus_tool.reading.pdf.chars import font_family
 from corpus_tool.reading.pdf.errors import BrokenPdfError, EncryptedPdfError, OcrUnavailableError
+from corpus_tool.reading.pdf.figures import Graphics
 from corpus_tool.reading.pdf.furniture import mark_furniture
 from corpus_tool.reading.pdf.info import pdf_meta
 from corpus_tool.reading.pdf.layout import PageText, image_cover, layout_page, short_rules
@@ -34,6 +35,7 @@ from corpus_tool.reading.pdf.ocr import ocr_page, ocr_problem
 from corpus_tool.reading.pdf.pdfium_chars import open_document, page_chars, page_image_cover
 from corpus_tool.reading.pdf.quality import Quality, assess, better, decode_legacy_cjk, sequential_code_fonts
 from corpus_tool.reading.pdf.safety import check_bytes, check_content_size
+from corpus_tool.reading.pdf.sideways import Turn, sideways_direction, turn_page, unmapped_fonts
 from corpus_tool.reading.pdf.tables import PageTables, find_page_tables
 
 SCANNED_MAX_CHARS = 10  # a page with fewer chars ...
@@ -55,6 +57,8 @@ class _Engines:
         self.unreadable: dict[int, str] = {}  # page -> reason
         self.dropped: dict[int, int] = {}  # page -> broken glyphs dropped from a readable page
         self.unmapped: dict[int, tuple[int, list[str]]] = {}  # page -> (glyphs, fonts) read as glyph numbers
+        self.turned: list[int] = []  # pages set sideways, read turned upright
+        self.sideways_unreadable: list[int] = []  # pages set sideways in fonts without a Unicode map
 
     def pdfium(self) -> Any:
         """The PDFium document, or None when PDFium cannot open the file either (reason kept)."""
@@ -106,7 +110,12 @@ def extract_pdf(
         table.table_no = no
     if tables:
         on = sorted({t.page for t in tables if t.page is not None})
-        log.append(LogEntry("pdf_tables", len(tables), "ruled tables kept out of the text on pages " + _pages(on)))
+        log.append(LogEntry("pdf_tables", len(tables), "tables kept out of the text on pages " + _pages(on)))
+    unruled = [p for p in pages if p is not None and p.tables]
+    if unruled:
+        log.append(LogEntry("pdf_unruled_tables", sum(len(p.tables) for p in unruled),
+                            "tables without drawn borders (aligned numeric columns) on pages "
+                            + _pages([p.page_no for p in unruled])))
     if limit < n_pages:
         log.append(LogEntry("pdf_pages_truncated", n_pages - limit, f"read {limit} of {n_pages} pages"))
     if pages and all(p is None for p in pages):
@@ -175,7 +184,7 @@ def _read_page(
         log.append(LogEntry("pdf_page_error", 1, f"page {page_no}: {type(e).__name__}: {e}"))
         return None
     try:
-        chars, drawn, images = page.chars, page.lines + page.rects, page.images
+        chars, drawn, images, curves = page.chars, page.lines + page.rects, page.images, page.curves
     except Exception as e:
         page.close()
         fallback = _pdfium_chars(engines, page_no)
@@ -184,18 +193,33 @@ def _read_page(
             return None
         log.append(LogEntry("pdf_engine_fallback", 1, f"page {page_no}: pdfminer failed ({type(e).__name__}: "
                             f"{e}); read by PDFium (pdfminer 读取失败，由 PDFium 读取)"))
-        chars, drawn, images, engine = fallback, [], [], PDFIUM
+        chars, drawn, images, curves, engine = fallback, [], [], [], PDFIUM
     try:
         # the best reading first (every engine gives the same geometry), then its table cells out of the prose
         chars = _best_chars(chars, page_no, engines, engine)
+        finder: Any = page
+        way = sideways_direction(chars) if engine == PDFMINER else None
+        if way is not None:  # a landscape table on a portrait page: read in the upright frame
+            turned = turn_page(Turn(way, width, height), chars, drawn, page.edges, images, curves)
+            readable = _withhold_unmapped(turned["chars"], page_no, engines)
+            if sideways_direction(readable, of_upright=True):
+                chars, drawn, images, curves = readable, turned["drawn"], turned["images"], turned["curves"]
+                finder, width, height = turned["page"], turned["width"], turned["height"]
+                engines.turned.append(page_no)
+            else:  # nothing readable was set sideways: the upright text is read as it stands
+                left = {id(r) for r in readable}
+                chars = [c for c, t in zip(chars, turned["chars"], strict=True) if id(t) in left]
+                engines.sideways_unreadable.append(page_no)
         if engine == PDFMINER:
-            found = _find_tables(page, chars, drawn, page_no, log)
+            found = _find_tables(finder, chars, drawn, page_no, log)
             tables.extend(found.tables)
             chars = found.prose_chars
     finally:
         page.close()
-    text = layout_page(chars, width, height, page_no, short_rules(drawn, width, height))
+    graphics = Graphics.of(page_rects(drawn) + curves, images, width, height)
+    text = layout_page(chars, width, height, page_no, short_rules(drawn, width, height), graphics)
     text.image_cover = image_cover(images, width, height) if engine == PDFMINER else _cover(engines, page_no)
+    tables.extend(text.tables)  # unruled tables the layout found among the rows
     if found is not None:
         text.n_chars += found.table_chars  # the page's text layer includes its tables (scan and suspect checks)
         text.bad_chars += found.bad_chars
@@ -213,6 +237,22 @@ def _find_tables(page: Any, chars: list[dict[str, Any]], drawn: list[dict[str, A
     if found.not_searched:
         log.append(LogEntry("pdf_tables_not_searched", 1, f"page {page_no}: read as prose ({found.not_searched})"))
     return found
+
+
+def _withhold_unmapped(chars: list[dict[str, Any]], page_no: int, engines: _Engines) -> list[dict[str, Any]]:
+    """A turned page's glyphs of fonts without a Unicode map left out, counted with the page's others."""
+    fonts = unmapped_fonts(chars)
+    if not fonts:
+        return chars
+    kept = [c for c in chars if c.get("fontname", "") not in fonts]
+    n, names = engines.unmapped.get(page_no, (0, []))
+    engines.unmapped[page_no] = (n + len(chars) - len(kept), sorted(set(names) | {readable_font(f) for f in fonts}))
+    return kept
+
+
+def page_rects(drawn: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rectangles among the page's lines and rectangles (shapes that may frame a figure label)."""
+    return [o for o in drawn if o.get("object_type") == "rect"]
 
 
 def _cover(engines: _Engines, page_no: int) -> float:
@@ -320,6 +360,14 @@ def _log_engines(engines: _Engines, log: list[LogEntry]) -> None:
     if engines.dropped:
         log.append(LogEntry("pdf_broken_glyphs_dropped", sum(engines.dropped.values()),
                             f"(cid:N)/U+FFFD glyphs on pages {_pages(sorted(engines.dropped))}"))
+    if engines.turned:
+        log.append(LogEntry("pdf_sideways_read", len(engines.turned),
+                            "pages set sideways turned upright and read (横排页面已旋转后读取): "
+                            + _pages(engines.turned)))
+    if engines.sideways_unreadable:
+        log.append(LogEntry("pdf_sideways_unreadable", len(engines.sideways_unreadable),
+                            f"pages {_pages(engines.sideways_unreadable)} set sideways in fonts without a Unicode "
+                            "map: text withheld, OCR needed (横排页面字体无 Unicode 映射，未收录)"))
     if engines.unmapped:
         where = "; ".join(f"page {no}: {n} ({', '.join(fonts)})" for no, (n, fonts) in sorted(engines.unmapped.items()))
         log.append(LogEntry("pdf_unmapped_font_dropped", sum(n for n, _ in engines.unmapped.values()),
@@ -350,6 +398,11 @@ def _triage(pages: list[PageText], unreadable: set[int], log: list[LogEntry]) ->
     ):
         if counts:
             log.append(LogEntry(step, sum(counts.values()), "pages " + _pages(list(counts))))
+    labels = [(p.page_no, t) for p in pages for t in p.figure_labels]
+    if labels:
+        shown = " | ".join(f"p{no}: {t}" for no, t in labels[:20]) + (" ……" if len(labels) > 20 else "")
+        log.append(LogEntry("pdf_figure_labels_left_out", len(labels),
+                            f"labels inside or beside figures, kept out of the text (图中标注，未收入正文): {shown}"))
     return scanned, suspect
 
 

@@ -14,9 +14,12 @@ from itertools import pairwise
 from types import MappingProxyType
 from typing import Any
 
+from corpus_tool.reading.model import Table
 from corpus_tool.reading.pdf.chars import Char, is_bad_char, to_chars
 from corpus_tool.reading.pdf.columns import Band, find_bands, split_at
+from corpus_tool.reading.pdf.figures import Graphics, take_figure_labels
 from corpus_tool.reading.pdf.rows import SMALL_RATIO, Row, cluster_rows, font_drops, median, sort_dedupe
+from corpus_tool.reading.pdf.unruled import find_unruled_tables
 
 WIDE_GAP = 0.45  # gap (× size) between two CJK chars that reads as a space
 NARROW_GAP = 0.15  # the same between Latin letters, digits and punctuation
@@ -89,6 +92,8 @@ class PageText:
     ocr_text: str | None = None
     vertical: bool = False  # read as vertical columns (see .vertical): lines are in a quarter-turned frame
     interlinear: int = 0  # two-line interlinear notes (割注) read inline on a vertical page
+    figure_labels: list[str] = field(default_factory=list)  # labels inside or beside figures, left out
+    tables: list[Table] = field(default_factory=list)  # unruled tables found among the rows (see .unruled)
 
 
 # ---------------------------------------------------------------- lines
@@ -194,11 +199,13 @@ def layout_page(
     height: float,
     page_no: int,
     rules: list[tuple[float, float, float]] | None = None,
+    graphics: Graphics | None = None,
 ) -> PageText:
     """Chars of one page → lines in reading order (full-width bands cut the page into sections).
 
     Footnote lines (below one of the short ``rules``) are marked and put last, so a
-    footnote band never cuts a column in two.
+    footnote band never cuts a column in two. Labels of the figures in ``graphics`` (the page's
+    shapes and images) are left out of the lines and kept in ``figure_labels``.
     """
     from corpus_tool.reading.pdf.vertical import layout_vertical  # it builds on this module's Line/PageText
 
@@ -210,12 +217,15 @@ def layout_page(
     page.bad_chars = sum(1 for c in ink if is_bad_char(c.text))
     if not ink:
         return page
-    return _lay_out(page, chars, median([c.size for c in ink]))
+    return _lay_out(page, chars, median([c.size for c in ink]), graphics)
 
 
-def _lay_out(page: PageText, chars: list[Char], page_size: float) -> PageText:
+def _lay_out(page: PageText, chars: list[Char], page_size: float, graphics: Graphics | None = None) -> PageText:
     drops = font_drops([c for c in chars if not c.space])
     rows = sorted(cluster_rows(chars, drops), key=lambda r: r.top)
+    if graphics is not None:
+        rows, page.figure_labels = take_figure_labels(rows, graphics, page_size)
+    rows, page.tables = find_unruled_tables(rows, page.page_no)
     # footnotes below a rule are banded on their own: a note beside a column's last lines does not cut it off
     notes = [r for r in rows if _under_rule(r, page.rules, page_size)]
     bands = find_bands([r for r in rows if not _under_rule(r, page.rules, page_size)], page.width)

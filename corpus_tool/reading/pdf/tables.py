@@ -135,6 +135,8 @@ def read_grid(boxes: list[Box], raw: list[dict[str, Any]],
     owner: dict[tuple[int, int], int] = {}
     for x0, top, x1, bottom in sorted(boxes, key=lambda b: (round(b[1], 1), round(b[0], 1))):
         col, row = xs.index(round(x0, 1)), ys.index(round(top, 1))
+        if (row, col) in owner:
+            continue  # a box drawn again over a cell already read (or inside a merged one): one cell
         col_span = max(1, sum(1 for x in xs if x0 - 0.05 <= x < x1 - 0.5))
         row_span = max(1, sum(1 for y in ys if top - 0.05 <= y < bottom - 0.5))
         for r in range(row, row + row_span):
