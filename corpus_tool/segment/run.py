@@ -114,10 +114,13 @@ class ChunkSegmenter:
     def __call__(self, chunk: pa.RecordBatch) -> pa.RecordBatch:
         """Tokens of a chunk of paragraphs (columns of :data:`CHUNK_SCHEMA`) as a ``TOKEN_SCHEMA`` batch."""
         text_col = chunk.column(2)
-        texts = [t or "" for t in text_col.to_pylist()]
-        token_lists = self.segmenter.cut_batch(texts)
-        counts = np.fromiter(map(len, token_lists), np.int64, len(token_lists))
-        if self.lossless:
+        n_texts = len(text_col)
+        cut = self._cut_joined(text_col) if self.lossless else None
+        if cut is not None:
+            token_arr, which, starts = cut
+        elif self.lossless:  # the joined cut did not split at every line break: paragraph by paragraph
+            token_lists = self.segmenter.cut_batch([t or "" for t in text_col.to_pylist()])
+            counts = np.fromiter(map(len, token_lists), np.int64, len(token_lists))
             # jieba's tokens cover each text exactly, whitespace included: a token's offset is the running
             # sum of the lengths before it in its paragraph, computed for the whole chunk at once.
             token_arr = pa.array(list(chain.from_iterable(token_lists)), pa.string())
@@ -128,17 +131,18 @@ class ChunkSegmenter:
             first = np.cumsum(counts) - counts
             at = np.minimum(first, max(len(lens) - 1, 0))
             starts = before - np.repeat(before[at], counts) if len(lens) else lens
+            which = np.repeat(np.arange(n_texts), counts)
         else:  # other backends may drop or normalise whitespace: find each token in its text
             flat, st, cnt = [], [], []
-            for text, toks in zip(texts, token_lists, strict=True):
+            for text, toks in zip(texts := [t or "" for t in text_col.to_pylist()],
+                                  self.segmenter.cut_batch(texts), strict=True):
                 toks, offs = _align(text, toks)
                 flat += toks
                 st += offs
                 cnt.append(len(toks))
-            counts = np.asarray(cnt, np.int64)
             starts = np.asarray(st, np.int64)
             token_arr = pa.array(flat, pa.string())
-        which = np.repeat(np.arange(len(texts)), counts)
+            which = np.repeat(np.arange(n_texts), np.asarray(cnt, np.int64))
         # Token properties are computed once per distinct token of the chunk, then spread by index.
         encoded = pc.dictionary_encode(token_arr)
         distinct, index = encoded.dictionary, encoded.indices.to_numpy()
@@ -147,7 +151,7 @@ class ChunkSegmenter:
             keep = ~space
             token_arr, index = token_arr.filter(pa.array(keep)), index[keep]
             which, starts = which[keep], starts[keep]
-            counts = np.bincount(which, minlength=len(texts))
+        counts = np.bincount(which, minlength=n_texts)
         n = len(token_arr)
         first = np.repeat(np.cumsum(counts) - counts, counts)
         stop = pc.or_(pc.is_in(distinct, value_set=self.stop_values),
@@ -167,6 +171,55 @@ class ChunkSegmenter:
             pa.array(starts, pa.int32()),
             pa.array(is_stop, pa.bool_()),
         ], schema=TOKEN_SCHEMA)
+
+    def _cut_joined(self, text_col: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray] | None:
+        """The chunk's paragraphs cut as one text, joined by line breaks: one call into the tokenizer instead
+        of one per paragraph. Returns the tokens (line breaks included), each token's paragraph and its
+        offset in the paragraph; None when some line break did not come out as a token of its own (a
+        paragraph ending in "\r" makes "\r\n"), in which case the chunk is cut paragraph by paragraph.
+
+        jieba cuts each run of Han/ASCII characters on its own and yields other characters one at a time,
+        so a paragraph's tokens do not depend on the text around it once the line break before and after
+        it stand alone: what is checked here, for every paragraph.
+        """
+        texts = pc.fill_null(text_col, "")
+        plen = pc.utf8_length(texts).to_numpy(zero_copy_only=False).astype(np.int64) + 1  # + the line break
+        pstart = np.cumsum(plen) - plen
+        joined = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(texts)], pa.int32()), texts),
+                                "\n")[0].as_py()
+        toks = self.segmenter.cut_raw(joined)
+        token_arr = pa.array(toks, pa.string())
+        tstart, lens = _offsets(token_arr)
+        if int(lens.sum()) != len(joined):
+            raise RuntimeError(f"{self.settings.engine} tokens do not cover their paragraphs")
+        breaks = pstart[1:] - 1  # where the line breaks between paragraphs are
+        at = np.searchsorted(tstart, breaks)
+        if len(breaks) and not (at < len(tstart)).all():
+            return None
+        if not ((tstart[at] == breaks) & (lens[at] == 1)).all():
+            return None
+        which = np.searchsorted(pstart, tstart, side="right") - 1
+        flagged = self.segmenter.needs_fix(texts)
+        if flagged is not None and flagged.any():  # the engine splits a few tokens of these paragraphs again
+            inside = np.flatnonzero(flagged[which])
+            fixes = self.segmenter.fixes(token_arr.take(pa.array(inside)))
+            if fixes:
+                pieces: list[pa.Array] = []
+                done = 0
+                for i, parts in sorted(fixes.items()):
+                    at_token = int(inside[i])
+                    pieces += [token_arr.slice(done, at_token - done), pa.array(parts, pa.string())]
+                    done = at_token + 1
+                token_arr = pa.concat_arrays([*pieces, token_arr.slice(done)])
+                tstart, lens = _offsets(token_arr)
+                which = np.searchsorted(pstart, tstart, side="right") - 1
+        return token_arr, which, tstart - pstart[which]
+
+
+def _offsets(token_arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Each token's offset in the text the tokens cover, and its length."""
+    lens = pc.utf8_length(token_arr).to_numpy(zero_copy_only=False).astype(np.int64)
+    return np.cumsum(lens) - lens, lens
 
 
 def _align(text: str, toks: list[str]) -> tuple[list[str], list[int]]:
@@ -284,20 +337,45 @@ def _simplified(batch: pa.RecordBatch, converted: dict[str, int]) -> pa.RecordBa
     """
     from corpus_tool.reading.convert import to_simplified
 
-    ids, texts = batch.column(0).to_pylist(), batch.column(2).to_pylist()
-    out = []
-    changed = False
-    for doc_id, text in zip(ids, texts, strict=True):
-        if text and (new := to_simplified(text)) != text:
-            if len(new) != len(text):
-                new = "".join(t if len(t := to_simplified(c)) == 1 else c for c in text)
-            text, changed = new, True
-            converted[doc_id] = converted.get(doc_id, 0) + 1
-        out.append(text)
-    if not changed:
+    texts = batch.column(2)
+    new = _simplified_texts(texts, to_simplified)
+    if new is None:
         return batch
+    at = np.flatnonzero(pc.fill_null(pc.not_equal(new, texts), False).to_numpy(zero_copy_only=False))
+    if not len(at):
+        return batch
+    olds = texts.take(pa.array(at)).to_pylist()
+    news = new.take(pa.array(at)).to_pylist()
+    for k, (old, text) in enumerate(zip(olds, news, strict=True)):
+        if len(text) != len(old):
+            news[k] = "".join(t if len(t := to_simplified(c)) == 1 else c for c in old)
+    for doc_id in batch.column(0).take(pa.array(at)).to_pylist():
+        converted[doc_id] = converted.get(doc_id, 0) + 1
+    out = texts.to_pylist()
+    for i, text in zip(at.tolist(), news, strict=True):
+        out[i] = text
     return pa.RecordBatch.from_arrays([batch.column(0), batch.column(1), pa.array(out, pa.string())],
                                       schema=CHUNK_SCHEMA)
+
+
+def _simplified_texts(texts: pa.Array, convert: Callable[[str], str]) -> pa.Array | None:
+    """``convert`` applied to every text, in one call on the texts joined by a separator none of them holds
+    (OpenCC converts phrase by phrase and no phrase holds a control character, so the pieces come back
+    whole); None when nothing changes. Falls back to one call per text when the pieces do not match."""
+    filled = pc.fill_null(texts, "")
+    sep = next((c for c in ("\n", "\x1e", "\x1f", "\x1d") if not pc.any(pc.match_substring(filled, c)).as_py()),
+               None)
+    if sep is not None:
+        joined = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(filled)], pa.int32()), filled),
+                                sep)[0].as_py()
+        done = convert(joined) if joined else joined
+        if done == joined:
+            return None
+        pieces = done.split(sep)
+        if len(pieces) == len(filled):
+            return pa.array(pieces, pa.string())
+    out = [convert(t) if t else t for t in filled.to_pylist()]
+    return pa.array(out, pa.string())
 
 
 def segment_corpus(
