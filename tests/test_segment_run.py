@@ -159,14 +159,14 @@ def test_chunk_cut_joined_equals_paragraph_by_paragraph(spec: str, monkeypatch: 
 
         assert run._simplified_texts(chunk.column(2), to_simplified).to_pylist() == [
             to_simplified(t) if t else "" for t in texts]
-        converted: dict[str, int] = {}
-        chunk = run._simplified(chunk, converted)
+        raw = chunk
+        chunk = run._simplified(raw, {})
         # a "\r" before the joining line break makes "\r\n": that chunk is cut paragraph by paragraph
         assert (chunker._cut_joined(chunk.column(2)) is None) == any(t and t.endswith("\r") for t in texts[:-1])
-        joined = chunker(chunk)
+        joined, converted = chunker(raw)
         with monkeypatch.context() as m:
             m.setattr(run.ChunkSegmenter, "_cut_joined", lambda self, col: None)
-            alone = chunker(chunk)
+            alone, _ = chunker(raw)
         assert joined.to_pylist() == alone.to_pylist()
         assert converted and joined.num_rows > 40
         by_para = {}

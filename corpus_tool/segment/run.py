@@ -111,8 +111,15 @@ class ChunkSegmenter:
         self.stop_values = pa.array(sorted(stopword_set(settings.default_stopwords, settings.stopwords)),
                                     pa.string())
 
-    def __call__(self, chunk: pa.RecordBatch) -> pa.RecordBatch:
-        """Tokens of a chunk of paragraphs (columns of :data:`CHUNK_SCHEMA`) as a ``TOKEN_SCHEMA`` batch."""
+    def __call__(self, chunk: pa.RecordBatch) -> tuple[pa.RecordBatch, dict[str, int]]:
+        """Tokens of a chunk of paragraphs (columns of :data:`CHUNK_SCHEMA`) as a ``TOKEN_SCHEMA`` batch, and
+        the paragraphs given simplified characters per document (``to_simplified``; see :func:`_simplified`)."""
+        converted: dict[str, int] = {}
+        if self.settings.to_simplified:
+            chunk = _simplified(chunk, converted)
+        return self._tokens(chunk), converted
+
+    def _tokens(self, chunk: pa.RecordBatch) -> pa.RecordBatch:
         text_col = chunk.column(2)
         n_texts = len(text_col)
         cut = self._cut_joined(text_col) if self.lossless else None
@@ -249,7 +256,7 @@ class SegmentTask:
 
     settings: SegmentSettings
 
-    def __call__(self, chunk: pa.RecordBatch) -> pa.RecordBatch:
+    def __call__(self, chunk: pa.RecordBatch) -> tuple[pa.RecordBatch, dict[str, int]]:
         return _worker_segmenter(self.settings)(chunk)
 
 
@@ -288,11 +295,9 @@ def current_segmentation(db: str | Path | CorpusDB) -> CurrentSegmentation | Non
     return CurrentSegmentation(row[0], SegmentSettings.from_dict(json.loads(row[1])), row[2])
 
 
-def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int],
-            converted: dict[str, int] | None = None) -> Iterator[pa.RecordBatch]:
+def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int]) -> Iterator[pa.RecordBatch]:
     """Paragraphs in (doc_id, para_no) order as Arrow batches of about ``chunk_chars`` characters each:
-    a paragraph goes to the chunk in which it starts (chunk boundaries never change any token).
-    With ``converted`` (counts per document), traditional characters are given simplified (:func:`_simplified`)."""
+    a paragraph goes to the chunk in which it starts (chunk boundaries never change any token)."""
     cur = cdb.con.cursor()  # a second connection: the main one is writing tokens meanwhile
     try:
         reader = cur.sql(
@@ -302,9 +307,7 @@ def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int],
         part_id = -1
 
         def chunk(pieces: list[pa.RecordBatch]) -> pa.RecordBatch:
-            # converted chunk by chunk: a whole reader batch as Python strings would grow with the corpus
-            joined = pa.concat_batches(pieces)
-            return joined if converted is None else _simplified(joined, converted)
+            return pa.concat_batches(pieces)
 
         for batch in reader:
             batch = batch.cast(CHUNK_SCHEMA)
@@ -466,7 +469,7 @@ def _segment_into(cdb: CorpusDB, settings: SegmentSettings, where: str, engine: 
             con.execute("DELETE FROM tokens")
         # In this process the tokenizer is built here and dropped after the run; workers build and keep theirs
         task = ChunkSegmenter(settings) if engine.in_process else SegmentTask(settings)
-        _insert(con, engine.map(task, _chunks(cdb, where, chunk_chars, stats, converted)), summary, progress)
+        _insert(con, engine.map(task, _chunks(cdb, where, chunk_chars, stats)), summary, progress, converted)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -477,10 +480,12 @@ def _segment_into(cdb: CorpusDB, settings: SegmentSettings, where: str, engine: 
     summary.converted_paragraphs = sum((converted or {}).values())
 
 
-def _insert(con, batches: Iterator[pa.RecordBatch], summary: SegmentSummary,  # type: ignore[no-untyped-def]
-            progress: Callable[[int], None] | None) -> None:
-    """Store batches from a writer thread: DuckDB releases the GIL while inserting, so the next chunk is
-    segmented (or received from a worker) meanwhile. The queue is small, so memory stays bounded."""
+def _insert(con, results: Iterator[tuple[pa.RecordBatch, dict[str, int]]],  # type: ignore[no-untyped-def]
+            summary: SegmentSummary, progress: Callable[[int], None] | None,
+            converted: dict[str, int] | None) -> None:
+    """Store token batches from a writer thread: DuckDB releases the GIL while inserting, so the next chunk
+    is segmented (or received from a worker) meanwhile. The queue is small, so memory stays bounded.
+    ``converted`` sums the chunks' counts of paragraphs given simplified characters."""
     q: queue.Queue[pa.RecordBatch | None] = queue.Queue(maxsize=2)
     failed: list[BaseException] = []
 
@@ -498,9 +503,12 @@ def _insert(con, batches: Iterator[pa.RecordBatch], summary: SegmentSummary,  # 
     writer = threading.Thread(target=write, name="corpus-tool-token-writer", daemon=True)
     writer.start()
     try:
-        for batch in batches:
+        for batch, counts in results:
             if failed:
                 break
+            if converted is not None:
+                for doc_id, n in counts.items():
+                    converted[doc_id] = converted.get(doc_id, 0) + n
             if batch.num_rows:
                 q.put(batch)
                 summary.n_tokens += batch.num_rows
