@@ -211,12 +211,14 @@ class ChunkSegmenter:
             inside = np.flatnonzero(flagged[which])
             fixes = self.segmenter.fixes(token_arr.take(pa.array(inside)))
             if fixes:
+                order = sorted(fixes)
+                new = pa.array(list(chain.from_iterable(fixes[i] for i in order)), pa.string())
                 pieces: list[pa.Array] = []
-                done = 0
-                for i, parts in sorted(fixes.items()):
+                done = used = 0
+                for i in order:
                     at_token = int(inside[i])
-                    pieces += [token_arr.slice(done, at_token - done), pa.array(parts, pa.string())]
-                    done = at_token + 1
+                    pieces += [token_arr.slice(done, at_token - done), new.slice(used, len(fixes[i]))]
+                    done, used = at_token + 1, used + len(fixes[i])
                 token_arr = pa.concat_arrays([*pieces, token_arr.slice(done)])
                 tstart, lens = _offsets(token_arr)
                 which = np.searchsorted(pstart, tstart, side="right") - 1
