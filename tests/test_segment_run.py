@@ -144,28 +144,28 @@ EDGES = ["末尾回车\r", "\n开头换行", "  前后空格  ", "", None, "a-b"
 def test_chunk_cut_joined_equals_paragraph_by_paragraph(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import pyarrow as pa
 
-    import corpus_tool.segment.run as run
+    import corpus_tool.segment.chunks as chunks
 
     if spec != "jieba:python":
         pytest.importorskip("rjieba")
     settings = resolve(SegmentSettings.from_spec(spec, pos=True))
-    chunker = run.ChunkSegmenter(settings)
+    chunker = chunks.ChunkSegmenter(settings)
     for order in (EDGES, EDGES[::-1], [t for t in EDGES if t and "\r" not in t]):
         texts = [*order, *SMALL["a.txt"]]
         chunk = pa.RecordBatch.from_arrays(
             [pa.array([f"d{i % 3}" for i in range(len(texts))]), pa.array(range(len(texts)), pa.int32()),
-             pa.array(texts, pa.string())], schema=run.CHUNK_SCHEMA)
+             pa.array(texts, pa.string())], schema=chunks.CHUNK_SCHEMA)
         from corpus_tool.reading.convert import to_simplified
 
-        assert run._simplified_texts(chunk.column(2), to_simplified).to_pylist() == [
+        assert chunks._simplified_texts(chunk.column(2), to_simplified).to_pylist() == [
             to_simplified(t) if t else "" for t in texts]
         raw = chunk
-        chunk = run._simplified(raw, {})
+        chunk = chunks._simplified(raw, {})
         # a "\r" before the joining line break makes "\r\n": that chunk is cut paragraph by paragraph
         assert (chunker._cut_joined(chunk.column(2)) is None) == any(t and t.endswith("\r") for t in texts[:-1])
         joined, converted = chunker(raw)
         with monkeypatch.context() as m:
-            m.setattr(run.ChunkSegmenter, "_cut_joined", lambda self, col: None)
+            m.setattr(chunks.ChunkSegmenter, "_cut_joined", lambda self, col: None)
             alone, _ = chunker(raw)
         assert joined.to_pylist() == alone.to_pylist()
         assert converted and joined.num_rows > 40
