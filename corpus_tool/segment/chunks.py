@@ -129,10 +129,11 @@ class ChunkSegmenter:
         joined = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(texts)], pa.int32()), texts),
                                 "\n")[0].as_py()
         toks = self.segmenter.cut_raw(joined)
-        token_arr = pa.array(toks, pa.string())
-        tstart, lens = _offsets(token_arr)
+        lens = np.fromiter(map(len, toks), np.int64, len(toks))
         if int(lens.sum()) != len(joined):
             raise RuntimeError(f"{self.settings.engine} tokens do not cover their paragraphs")
+        tstart = np.cumsum(lens) - lens
+        token_arr = _slices(joined, tstart, lens)
         breaks = pstart[1:] - 1  # where the line breaks between paragraphs are
         at = np.searchsorted(tstart, breaks)
         if len(breaks) and not (at < len(tstart)).all():
@@ -157,6 +158,19 @@ class ChunkSegmenter:
                 tstart, lens = _offsets(token_arr)
                 which = np.searchsorted(pstart, tstart, side="right") - 1
         return token_arr, which, tstart - pstart[which]
+
+
+def _slices(text: str, starts: np.ndarray, lens: np.ndarray) -> pa.Array:
+    """The pieces ``text[start:start + len]`` (which tile ``text``) as an Arrow string array, built from
+    ``text``'s UTF-8 bytes and the pieces' byte offsets: no Python string per piece goes into Arrow."""
+    data = text.encode("utf-8")
+    if len(data) == len(text):  # ASCII: character offsets are byte offsets
+        at = np.append(starts, len(text))
+    else:
+        points = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+        width = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
+        at = np.concatenate([[0], np.cumsum(width)])[np.append(starts, len(text))]
+    return pa.StringArray.from_buffers(len(starts), pa.py_buffer(at.astype(np.int32)), pa.py_buffer(data))
 
 
 def _offsets(token_arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
