@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -119,12 +120,14 @@ def main() -> int:
                   file=sys.stderr, flush=True)
         made = json.loads((folder / "DONE").read_text())
         db = args.work / f"corpus_{size}mb.duckdb"
+        load_start = _load()
         run = subprocess.run([sys.executable, __file__, "--measure", str(folder), "--db", str(db),
                               "--jobs", str(args.jobs)], capture_output=True, text=True, check=False)
         if run.returncode != 0:
             print(run.stderr, file=sys.stderr)
             return 1
-        figures = {"bytes": made["bytes"], **json.loads(run.stdout.strip().splitlines()[-1])}
+        figures = {"bytes": made["bytes"], **json.loads(run.stdout.strip().splitlines()[-1]),
+                   "load_start": load_start, "load_end": _load()}
         results["sizes"][size] = figures
         print(f"{size} MB: {json.dumps(figures)}", file=sys.stderr, flush=True)
         if args.json:
@@ -134,6 +137,14 @@ def main() -> int:
             db.unlink(missing_ok=True)
     print(report(results))
     return 0
+
+
+def _load() -> float | None:
+    """The 1-minute load average (other processes sharing the cores make every time longer)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (OSError, AttributeError):
+        return None
 
 
 def report(results: dict[str, Any]) -> str:
@@ -151,14 +162,16 @@ def report(results: dict[str, Any]) -> str:
         rows.append([f"{int(size):,} MB", f"{r['files']:,}", f"{r['chars'] / 1e6:,.0f} M",
                      f"{r['tokens'] / 1e6:,.0f} M", f"{r['ingest_s']:,.0f} s", f"{r['segment_s']:,.0f} s",
                      f"{total / 60:,.1f} min",
-                     f"{r['bytes'] / MB / total:.2f} MB/s", f"{per_mb / first:.2f}",
-                     f"{main:,.0f} MB", f"{child:,.0f} MB", f"{family:,.0f} MB"])
+                     f"{r['bytes'] / MB / total:.2f} MB/s", f"{per_mb:.2f} s", f"{per_mb / first:.2f}",
+                     f"{main:,.0f} MB", f"{child:,.0f} MB", f"{family:,.0f} MB",
+                     f"{r.get('load_start')} → {r.get('load_end')}"])
     m = results["machine"]
     head = (f"{m['date']}; {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; load {m['load_1min']} at "
-            f"start; --jobs {results['jobs']}\n\n")
+            f"start; Python {m['python']}; {m['platform']}; --jobs {results['jobs']}\n\n")
     return head + markdown_table(
-        ["size", "files", "chars", "tokens", "ingest", "segment", "total", "throughput", "time/MB vs first",
-         "peak RSS main", "peak RSS worker", "peak RSS all"], rows)
+        ["size", "files", "chars", "tokens", "ingest", "segment", "total", "throughput", "time per MB",
+         "time/MB vs first", "peak RSS main", "peak RSS worker", "peak RSS all", "load (1 min) start → end"],
+        rows)
 
 
 if __name__ == "__main__":

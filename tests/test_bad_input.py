@@ -273,6 +273,40 @@ def test_a_stuck_parser_is_stopped_by_the_time_limit(zoo: dict[str, Path], tmp_p
     assert limited < full, (limited, full)
 
 
+def _stubborn(seconds: float) -> str:
+    """Python code that never returns by itself and swallows every Exception, as a parser's page loop may."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            sum(range(1000))
+        except Exception:  # on purpose: the time limit must get through this
+            pass
+    return "done"
+
+
+def test_a_single_file_is_read_in_this_process_under_the_time_limit(
+        zoo: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    from corpus_tool.parallel import PoolEngine, SerialEngine, TaskTimeout
+
+    engine = SerialEngine(alarm=True)
+    started = time.monotonic()
+    out = list(engine.map(_stubborn, [600.0, 0.0], timeout=1.0, on_error=lambda item, exc: exc))
+    assert isinstance(out[0], TaskTimeout) and out[1] == "done"
+    assert time.monotonic() - started < 30  # not the 600 s the stuck item would take
+    assert multiprocessing.active_children() == []
+
+    def no_workers(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker process was started for one file")
+
+    monkeypatch.setattr(PoolEngine, "map", no_workers)
+    good = str(zoo["good_txt"])
+    for jobs in (1, 2):
+        results = list(read_files([(good, good)], IngestOptions(timeout=60.0), jobs=jobs))
+        assert results[0].error is None and results[0].documents
+
+
 def test_a_huge_line_costs_bounded_memory(zoo: dict[str, Path], tmp_path: Path) -> None:
     tracemalloc.start()
     try:

@@ -133,6 +133,50 @@ def test_jobs_give_identical_tokens(tmp_path: Path) -> None:
     assert _tokens(a) == _tokens(b) and len(_tokens(a)) == s1.n_tokens == s2.n_tokens
 
 
+# Paragraph ends and starts where cutting the joined chunk could differ from cutting each paragraph alone:
+# "\r" before the joining line break, spaces and line breaks at either end or inside, empty and missing
+# texts, ASCII runs (the compat engine's fix), traditional characters and a phrase OpenCC changes in length.
+EDGES = ["末尾回车\r", "\n开头换行", "  前后空格  ", "", None, "a-b", "c.d 2011-2015年", "段内\n换行\r\n再换",
+         "我們發展經濟", "乾坤", "x", "2.5%-3%", "zsgx.mohrss.gov.cn", "\x1e记录分隔符", "一\u3000二"]
+
+
+@pytest.mark.parametrize("spec", ["jieba", "jieba:python", "rjieba"])
+def test_chunk_cut_joined_equals_paragraph_by_paragraph(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow as pa
+
+    import corpus_tool.segment.chunks as chunks
+
+    if spec != "jieba:python":
+        pytest.importorskip("rjieba")
+    settings = resolve(SegmentSettings.from_spec(spec, pos=True))
+    chunker = chunks.ChunkSegmenter(settings)
+    for order in (EDGES, EDGES[::-1], [t for t in EDGES if t and "\r" not in t]):
+        texts = [*order, *SMALL["a.txt"]]
+        chunk = pa.RecordBatch.from_arrays(
+            [pa.array([f"d{i % 3}" for i in range(len(texts))]), pa.array(range(len(texts)), pa.int32()),
+             pa.array(texts, pa.string())], schema=chunks.CHUNK_SCHEMA)
+        from corpus_tool.reading.convert import to_simplified
+
+        assert chunks._simplified_texts(chunk.column(2), to_simplified).to_pylist() == [
+            to_simplified(t) if t else "" for t in texts]
+        raw = chunk
+        chunk = chunks._simplified(raw, {})
+        # a "\r" before the joining line break makes "\r\n": that chunk is cut paragraph by paragraph
+        assert (chunker._cut_joined(chunk.column(2)) is None) == any(t and t.endswith("\r") for t in texts[:-1])
+        joined, converted = chunker(raw)
+        with monkeypatch.context() as m:
+            m.setattr(chunks.ChunkSegmenter, "_cut_joined", lambda self, col: None)
+            alone, _ = chunker(raw)
+        assert joined.to_pylist() == alone.to_pylist()
+        assert converted and joined.num_rows > 40
+        by_para = {}
+        for row in joined.to_pylist():  # offsets point into the (converted) paragraph text
+            text = chunk.column(2)[row["para_no"]].as_py()
+            assert text[row["start"]:row["start"] + len(row["token"])] == row["token"]
+            by_para[row["para_no"]] = by_para.get(row["para_no"], "") + row["token"]
+        assert by_para[texts.index("我們發展經濟")] == "我们发展经济"
+
+
 def test_failed_run_keeps_previous_segmentation(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = segment_corpus(small_db, SegmentSettings())
     before = _tokens(small_db)

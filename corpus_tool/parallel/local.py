@@ -27,25 +27,64 @@ class SerialEngine(Engine):
     """Runs every item in the calling process, one after the other.
 
     A time limit needs a process that can be stopped: with ``timeout``, items run in one worker
-    process instead (see :class:`PoolEngine`).
+    process instead (see :class:`PoolEngine`), which also keeps a crash or the memory limit
+    (``initializer``) away from the calling process. With ``alarm=True`` (for a single item, where a worker's
+    start-up would cost more than the item) the limit is a timer signal in this process instead, where
+    the platform has one (POSIX, main thread): it stops Python code, not a call stuck inside a C library,
+    and the ``initializer`` is not run here.
     """
 
     name = "local"
     in_process = True
 
+    def __init__(self, *, alarm: bool = False) -> None:
+        self.alarm = alarm
+
     def map(self, fn: Callable[[T], R], items: Iterable[T], *, timeout: float | None = None,
             on_error: OnError | None = None, initializer: Callable[..., None] | None = None,
             initargs: tuple[Any, ...] = ()) -> Iterator[R]:
-        if timeout is not None:
+        if timeout is not None and not (self.alarm and _has_timer()):
             yield from PoolEngine(1).map(fn, items, timeout=timeout, on_error=on_error,
                                          initializer=initializer, initargs=initargs)
             return
         for item in items:
             try:
-                result = fn(item)
+                result = fn(item) if timeout is None else _within(timeout, fn, item)
             except Exception as exc:
                 result = handle_failure(item, exc, on_error)
             yield result
+
+
+class _TimeUp(BaseException):
+    """Raised by the timer signal: a BaseException, so that no ``except Exception`` of the item's code
+    (a page that fails is recorded and skipped) swallows it."""
+
+
+def _has_timer() -> bool:
+    import signal
+    import threading
+
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def _within(seconds: float, fn: Callable[[T], R], item: T) -> R:
+    """``fn(item)`` in this process, stopped with :class:`TaskTimeout` after ``seconds``."""
+    import signal
+
+    def time_up(signum: int, frame: object) -> None:
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, time_up)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)  # again every 0.5 s, should a bare except swallow it
+        try:
+            return fn(item)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _TimeUp:
+        raise TaskTimeout(seconds) from None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
 
 
 class PoolEngine(Engine):

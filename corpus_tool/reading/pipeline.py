@@ -171,14 +171,19 @@ def read_files(todo: list[tuple[str, str]], options: IngestOptions, jobs: int = 
 
     Each file runs under ``options.timeout`` seconds: a stuck parser's worker is killed (pebble
     restarts it; on Dask the worker is restarted, see :mod:`corpus_tool.parallel.cluster`) and the
-    file is reported. Without a time limit and with one job, files are read in this process.
+    file is reported. Without a time limit and with one job, files are read in this process; so is a
+    single file, under a timer signal instead of a worker (POSIX; elsewhere it gets a worker).
     """
     if not todo:
         return
-    from corpus_tool.parallel import make_engine
+    from corpus_tool.parallel import SerialEngine, make_engine
 
     own = engine is None
     engine = engine or make_engine("local", jobs=jobs)
+    if len(todo) == 1 and engine.name == "local":
+        # One file: no worker process (its start-up and imports cost more than most files); the time limit
+        # is then a timer in this process where the platform has one (see SerialEngine).
+        engine = SerialEngine(alarm=True)
     try:
         if engine.name == "dask":  # workers may run elsewhere: they open absolute paths, results keep todo's
             results = engine.map(partial(_read_as, options=options),

@@ -17,6 +17,11 @@ from __future__ import annotations
 import logging
 import re
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from corpus_tool.segment.base import SegmenterError, SegmentSettings
 from corpus_tool.segment.lexicon import DictEntry
@@ -75,11 +80,38 @@ def python_tokenizer(entries: list[DictEntry]):  # -> jieba.Tokenizer
     return tok
 
 
-def rust_tokenizer(entries: list[DictEntry]):  # -> rjieba.Jieba
-    """A fresh ``rjieba.Jieba`` with the default dictionary plus ``entries`` (rjieba has no load_userdict)."""
+def _rjieba_class():  # -> type[rjieba.Jieba]
+    """rjieba's ``Jieba`` class. Importing the ``rjieba`` package builds a module-level default tokenizer
+    (its whole dictionary, about a fifth of a second) that this backend never uses, so the compiled module
+    is loaded on its own when the package is not imported yet."""
+    import sys
+
+    if "rjieba" not in sys.modules:
+        import importlib.machinery
+        import importlib.util
+
+        try:
+            spec = importlib.util.find_spec("rjieba")
+            for folder in (spec.submodule_search_locations or []) if spec else []:
+                for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                    path = Path(folder) / f"rjieba{suffix}"
+                    if path.is_file():
+                        loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", str(path))
+                        ext = importlib.util.spec_from_loader("rjieba.rjieba", loader)
+                        if ext is not None:
+                            module = importlib.util.module_from_spec(ext)
+                            loader.exec_module(module)
+                            return module.Jieba
+        except (ImportError, OSError, AttributeError):
+            pass  # an unusual installation: the package's own import below
     import rjieba
 
-    tok = rjieba.Jieba()
+    return rjieba.Jieba
+
+
+def rust_tokenizer(entries: list[DictEntry]):  # -> rjieba.Jieba
+    """A fresh ``rjieba.Jieba`` with the default dictionary plus ``entries`` (rjieba has no load_userdict)."""
+    tok = _rjieba_class()()
     for e in entries:
         if not _skip(e, tok.has_word(e.word)):
             tok.add_word(e.word, e.freq, e.tag)
@@ -105,6 +137,34 @@ class JiebaSegmenter:
         if self._compat and _ASCII_JOIN.search(text):
             return self._jieba_split(toks)
         return toks
+
+    def cut_raw(self, text: str) -> list[str]:
+        """The engine's own tokens of ``text``, before :meth:`fix`: what :meth:`cut` gives for a paragraph
+        that :meth:`needs_fix` does not flag. Cutting paragraphs joined by a line break gives each
+        paragraph's tokens with the line break as a token between them (jieba and jieba-rs cut Han and
+        ASCII runs, which never hold a line break, one by one); the caller checks that it did."""
+        if self.engine == "jieba":
+            return self._py.lcut(text, HMM=self.hmm)
+        return self._rs.cut(text, self.hmm)
+
+    def needs_fix(self, texts: pa.Array) -> np.ndarray | None:
+        """Which paragraphs' :meth:`cut_raw` tokens must go through :meth:`fix` (None: none ever do)."""
+        if self.engine != "rjieba-compat":
+            return None
+        return pc.fill_null(pc.match_substring_regex(texts, _ASCII_JOIN.pattern), False).to_numpy(
+            zero_copy_only=False)
+
+    def fixes(self, tokens: pa.Array) -> dict[int, list[str]]:
+        """Tokens of flagged paragraphs that :meth:`cut` splits again: {index in ``tokens``: the pieces}."""
+        # Arrow narrows to the few tokens that can match (it allows a final line break, as Python's "$" does)
+        maybe = pc.and_(pc.greater(pc.utf8_length(tokens), 1),
+                        pc.match_substring_regex(tokens, _JOINED_TOKEN.pattern[:-1] + r"\n?$"))
+        out: dict[int, list[str]] = {}
+        at = np.flatnonzero(pc.fill_null(maybe, False).to_numpy(zero_copy_only=False))
+        for i, t in zip(at.tolist(), tokens.take(pa.array(at)).to_pylist(), strict=True):
+            if _JOINED_TOKEN.match(t) and not self._rs.has_word(t):
+                out[i] = [x for x in _JIEBA_SKIP.split(t) if x]
+        return out
 
     def _jieba_split(self, toks: list[str]) -> list[str]:
         out: list[str] = []

@@ -3,10 +3,12 @@
 Paragraphs are read in ``(doc_id, para_no)`` order as Arrow batches and cut into chunks of about
 ``chunk_chars`` characters. An engine (:mod:`corpus_tool.parallel`) maps the tokenizer over the chunks: in
 this process, in spawned worker processes (``jobs > 1``; same behaviour on Linux, macOS and Windows) or on a
-Dask cluster, each worker building its own tokenizer from the settings. Workers return finished Arrow token
-batches, so this process only inserts them, in chunk order, from a writer thread while the next chunks are
-cut. A paragraph's tokens never depend on its chunk or worker, so every engine and ``jobs`` gives the same
-rows. Tokens go in inside one transaction: an interrupted run leaves the previous segmentation in place.
+Dask cluster, each worker building its own tokenizer from the settings (:mod:`corpus_tool.segment.chunks`,
+which imports neither DuckDB nor the engines). Workers convert traditional characters, cut whole chunks and
+return finished Arrow token batches, so this process only inserts them, in chunk order, from a writer thread
+while the next chunks are cut. A paragraph's tokens never depend on its chunk or worker, so every engine and
+``jobs`` gives the same rows. Tokens go in inside one transaction: an interrupted run leaves the previous
+segmentation in place.
 """
 
 from __future__ import annotations
@@ -17,10 +19,9 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
-from itertools import chain, pairwise
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -29,24 +30,13 @@ import pyarrow.compute as pc
 
 from corpus_tool.parallel import Engine, make_engine
 from corpus_tool.parallel.memory import limit_database_memory
-from corpus_tool.segment.base import (
-    Segmenter,
-    SegmenterError,
-    SegmentSettings,
-    check_word_files,
-    dictionary_entries,
-)
-from corpus_tool.segment.build import build_segmenter, resolve
-from corpus_tool.segment.stopwords import CONTENT_PATTERN, stopword_set
+from corpus_tool.segment.base import SegmentSettings, check_word_files
+from corpus_tool.segment.build import resolve
+from corpus_tool.segment.chunks import CHUNK_SCHEMA, TOKEN_SCHEMA, ChunkSegmenter, SegmentTask
 from corpus_tool.store.db import CorpusDB
 
-TOKEN_SCHEMA = pa.schema([
-    ("doc_id", pa.dictionary(pa.int32(), pa.string())), ("para_no", pa.int32()), ("position", pa.int32()),
-    ("token", pa.string()), ("pos", pa.string()), ("start", pa.int32()), ("is_stop", pa.bool_()),
-])
-
-# A chunk of paragraphs as read from the database: doc_id (string), para_no (int32), text (string).
-CHUNK_SCHEMA = pa.schema([("doc_id", pa.string()), ("para_no", pa.int32()), ("text", pa.string())])
+__all__ = ["CHUNK_SCHEMA", "TOKEN_SCHEMA", "ChunkSegmenter", "CurrentSegmentation", "SegmentSummary",
+           "SegmentTask", "current_segmentation", "segment_corpus"]
 
 
 @dataclass(frozen=True)
@@ -96,124 +86,6 @@ class SegmentSummary:
         }
 
 
-class ChunkSegmenter:
-    """Turns a chunk of paragraphs into a token batch: tokenizer, POS tagger and stopword set in one place."""
-
-    def __init__(self, settings: SegmentSettings) -> None:
-        self.settings = settings
-        self.segmenter: Segmenter = build_segmenter(settings)
-        self.tagger = None
-        if settings.pos:
-            from corpus_tool.segment.pos import DictTagger
-
-            self.tagger = DictTagger(dictionary_entries(settings))
-        self.lossless = settings.segmenter == "jieba"  # jieba never drops or changes a character
-        self.stop_values = pa.array(sorted(stopword_set(settings.default_stopwords, settings.stopwords)),
-                                    pa.string())
-
-    def __call__(self, chunk: pa.RecordBatch) -> pa.RecordBatch:
-        """Tokens of a chunk of paragraphs (columns of :data:`CHUNK_SCHEMA`) as a ``TOKEN_SCHEMA`` batch."""
-        text_col = chunk.column(2)
-        texts = [t or "" for t in text_col.to_pylist()]
-        token_lists = self.segmenter.cut_batch(texts)
-        counts = np.fromiter(map(len, token_lists), np.int64, len(token_lists))
-        if self.lossless:
-            # jieba's tokens cover each text exactly, whitespace included: a token's offset is the running
-            # sum of the lengths before it in its paragraph, computed for the whole chunk at once.
-            token_arr = pa.array(list(chain.from_iterable(token_lists)), pa.string())
-            lens = pc.utf8_length(token_arr).to_numpy().astype(np.int64)
-            if int(lens.sum()) != int(pc.sum(pc.utf8_length(text_col)).as_py() or 0):
-                raise RuntimeError(f"{self.settings.engine} tokens do not cover their paragraphs")
-            before = np.cumsum(lens) - lens
-            first = np.cumsum(counts) - counts
-            at = np.minimum(first, max(len(lens) - 1, 0))
-            starts = before - np.repeat(before[at], counts) if len(lens) else lens
-        else:  # other backends may drop or normalise whitespace: find each token in its text
-            flat, st, cnt = [], [], []
-            for text, toks in zip(texts, token_lists, strict=True):
-                toks, offs = _align(text, toks)
-                flat += toks
-                st += offs
-                cnt.append(len(toks))
-            counts = np.asarray(cnt, np.int64)
-            starts = np.asarray(st, np.int64)
-            token_arr = pa.array(flat, pa.string())
-        which = np.repeat(np.arange(len(texts)), counts)
-        # Token properties are computed once per distinct token of the chunk, then spread by index.
-        encoded = pc.dictionary_encode(token_arr)
-        distinct, index = encoded.dictionary, encoded.indices.to_numpy()
-        space = pc.utf8_is_space(distinct).to_numpy(zero_copy_only=False)[index]
-        if space.any():  # whitespace tokens are not stored; offsets keep the text recoverable
-            keep = ~space
-            token_arr, index = token_arr.filter(pa.array(keep)), index[keep]
-            which, starts = which[keep], starts[keep]
-            counts = np.bincount(which, minlength=len(texts))
-        n = len(token_arr)
-        first = np.repeat(np.cumsum(counts) - counts, counts)
-        stop = pc.or_(pc.is_in(distinct, value_set=self.stop_values),
-                      pc.invert(pc.match_substring_regex(distinct, CONTENT_PATTERN)))
-        is_stop = stop.to_numpy(zero_copy_only=False)[index]
-        pos = (pa.array(self.tagger.tag_all(distinct.to_pylist()), pa.string()).take(pa.array(index))
-               if self.tagger else pa.nulls(n, pa.string()))  # tags are context-free: one lookup per type
-        docs = pc.dictionary_encode(chunk.column(0))
-        return pa.RecordBatch.from_arrays([
-            # doc_id as a dictionary array: no per-token string copies; DuckDB decodes it on insert
-            pa.DictionaryArray.from_arrays(pa.array(docs.indices.to_numpy()[which], pa.int32()),
-                                           docs.dictionary),
-            chunk.column(1).take(pa.array(which)),
-            pa.array(np.arange(n, dtype=np.int64) - first, pa.int32()),
-            token_arr,
-            pos,
-            pa.array(starts, pa.int32()),
-            pa.array(is_stop, pa.bool_()),
-        ], schema=TOKEN_SCHEMA)
-
-
-def _align(text: str, toks: list[str]) -> tuple[list[str], list[int]]:
-    """Character offsets of tokens in ``text``, dropping whitespace tokens (for backends that drop or
-    normalise spaces, and for texts with spaces)."""
-    out: list[str] = []
-    starts: list[int] = []
-    at = 0
-    for t in toks:
-        if not t or t.isspace():
-            at += len(t) if text.startswith(t, at) else 0
-            continue
-        i = text.find(t, at)
-        if i < 0:
-            raise ValueError(f"segmenter returned {t!r}, which is not in the paragraph after offset {at}")
-        out.append(t)
-        starts.append(i)
-        at = i + len(t)
-    return out, starts
-
-
-# -- workers ------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SegmentTask:
-    """What a worker process (local pool or Dask) runs on a chunk: small and picklable; the tokenizer it
-    needs is built once per process from the settings."""
-
-    settings: SegmentSettings
-
-    def __call__(self, chunk: pa.RecordBatch) -> pa.RecordBatch:
-        return _worker_segmenter(self.settings)(chunk)
-
-
-@lru_cache(maxsize=2)
-def _worker_segmenter(settings: SegmentSettings) -> ChunkSegmenter:
-    """This worker's tokenizer for ``settings``, after checking it would cut exactly as the caller's."""
-    here = resolve(replace(settings, engine="", engine_version="", file_hashes=()))
-    if (here.engine_version, here.file_hashes) != (settings.engine_version, settings.file_hashes):
-        raise SegmenterError(
-            "a worker would segment differently (worker 的分词环境与本机不同): "
-            f"engine {here.engine_version!r} vs {settings.engine_version!r}, word files "
-            f"{here.file_hashes} vs {settings.file_hashes}; install the same versions and make dictionary "
-            "and stopword files readable at the same paths on every worker"
-        )
-    return ChunkSegmenter(settings)
-
-
 # -- reading and writing the database -------------------------------------------------------------------
 def current_segmentation(db: str | Path | CorpusDB) -> CurrentSegmentation | None:
     """The current segmentation of a corpus database (its seg_id and settings), or None if never segmented.
@@ -235,11 +107,9 @@ def current_segmentation(db: str | Path | CorpusDB) -> CurrentSegmentation | Non
     return CurrentSegmentation(row[0], SegmentSettings.from_dict(json.loads(row[1])), row[2])
 
 
-def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int],
-            converted: dict[str, int] | None = None) -> Iterator[pa.RecordBatch]:
+def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int]) -> Iterator[pa.RecordBatch]:
     """Paragraphs in (doc_id, para_no) order as Arrow batches of about ``chunk_chars`` characters each:
-    a paragraph goes to the chunk in which it starts (chunk boundaries never change any token).
-    With ``converted`` (counts per document), traditional characters are given simplified (:func:`_simplified`)."""
+    a paragraph goes to the chunk in which it starts (chunk boundaries never change any token)."""
     cur = cdb.con.cursor()  # a second connection: the main one is writing tokens meanwhile
     try:
         reader = cur.sql(
@@ -249,9 +119,7 @@ def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int],
         part_id = -1
 
         def chunk(pieces: list[pa.RecordBatch]) -> pa.RecordBatch:
-            # converted chunk by chunk: a whole reader batch as Python strings would grow with the corpus
-            joined = pa.concat_batches(pieces)
-            return joined if converted is None else _simplified(joined, converted)
+            return pa.concat_batches(pieces)
 
         for batch in reader:
             batch = batch.cast(CHUNK_SCHEMA)
@@ -270,34 +138,6 @@ def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int],
             yield chunk(parts)
     finally:
         cur.close()
-
-
-def _simplified(batch: pa.RecordBatch, converted: dict[str, int]) -> pa.RecordBatch:
-    """The batch with traditional characters in simplified ones (OpenCC t2s), wherever they are.
-
-    Not only in the documents detected at ingest as traditional: a simplified report may quote or
-    mix in traditional passages (Wikisource's 1957 report) or carry a stray 我們. OpenCC's phrase
-    tables keep words that simplified text writes with these characters (乾坤, 瞭望, 狼藉), and
-    paragraphs it does not change stay as they are. ``converted`` counts the paragraphs converted
-    per document. Token offsets must still point into the stored paragraph: a phrase conversion
-    that changes the length (rare) falls back to character by character.
-    """
-    from corpus_tool.reading.convert import to_simplified
-
-    ids, texts = batch.column(0).to_pylist(), batch.column(2).to_pylist()
-    out = []
-    changed = False
-    for doc_id, text in zip(ids, texts, strict=True):
-        if text and (new := to_simplified(text)) != text:
-            if len(new) != len(text):
-                new = "".join(t if len(t := to_simplified(c)) == 1 else c for c in text)
-            text, changed = new, True
-            converted[doc_id] = converted.get(doc_id, 0) + 1
-        out.append(text)
-    if not changed:
-        return batch
-    return pa.RecordBatch.from_arrays([batch.column(0), batch.column(1), pa.array(out, pa.string())],
-                                      schema=CHUNK_SCHEMA)
 
 
 def segment_corpus(
@@ -388,7 +228,7 @@ def _segment_into(cdb: CorpusDB, settings: SegmentSettings, where: str, engine: 
             con.execute("DELETE FROM tokens")
         # In this process the tokenizer is built here and dropped after the run; workers build and keep theirs
         task = ChunkSegmenter(settings) if engine.in_process else SegmentTask(settings)
-        _insert(con, engine.map(task, _chunks(cdb, where, chunk_chars, stats, converted)), summary, progress)
+        _insert(con, engine.map(task, _chunks(cdb, where, chunk_chars, stats)), summary, progress, converted)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -399,10 +239,12 @@ def _segment_into(cdb: CorpusDB, settings: SegmentSettings, where: str, engine: 
     summary.converted_paragraphs = sum((converted or {}).values())
 
 
-def _insert(con, batches: Iterator[pa.RecordBatch], summary: SegmentSummary,  # type: ignore[no-untyped-def]
-            progress: Callable[[int], None] | None) -> None:
-    """Store batches from a writer thread: DuckDB releases the GIL while inserting, so the next chunk is
-    segmented (or received from a worker) meanwhile. The queue is small, so memory stays bounded."""
+def _insert(con, results: Iterator[tuple[pa.RecordBatch, dict[str, int]]],  # type: ignore[no-untyped-def]
+            summary: SegmentSummary, progress: Callable[[int], None] | None,
+            converted: dict[str, int] | None) -> None:
+    """Store token batches from a writer thread: DuckDB releases the GIL while inserting, so the next chunk
+    is segmented (or received from a worker) meanwhile. The queue is small, so memory stays bounded.
+    ``converted`` sums the chunks' counts of paragraphs given simplified characters."""
     q: queue.Queue[pa.RecordBatch | None] = queue.Queue(maxsize=2)
     failed: list[BaseException] = []
 
@@ -420,9 +262,12 @@ def _insert(con, batches: Iterator[pa.RecordBatch], summary: SegmentSummary,  # 
     writer = threading.Thread(target=write, name="corpus-tool-token-writer", daemon=True)
     writer.start()
     try:
-        for batch in batches:
+        for batch, counts in results:
             if failed:
                 break
+            if converted is not None:
+                for doc_id, n in counts.items():
+                    converted[doc_id] = converted.get(doc_id, 0) + n
             if batch.num_rows:
                 q.put(batch)
                 summary.n_tokens += batch.num_rows

@@ -1,0 +1,277 @@
+"""Turning a chunk of paragraphs into a token batch, in whichever process runs it (this one or a worker).
+
+:class:`ChunkSegmenter` holds the tokenizer, POS tagger and stopword set; :class:`SegmentTask` is what
+a worker process receives (the settings only: it builds its own tokenizer once). Kept apart from
+:mod:`corpus_tool.segment.run`, which reads and writes the database, so that a worker imports neither
+DuckDB nor the engines: a spawned worker starts sooner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import chain
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from corpus_tool.segment.base import Segmenter, SegmenterError, SegmentSettings, dictionary_entries
+from corpus_tool.segment.build import build_segmenter, resolve
+from corpus_tool.segment.stopwords import CONTENT_PATTERN, stopword_set
+
+TOKEN_SCHEMA = pa.schema([
+    ("doc_id", pa.dictionary(pa.int32(), pa.string())), ("para_no", pa.int32()), ("position", pa.int32()),
+    ("token", pa.string()), ("pos", pa.string()), ("start", pa.int32()), ("is_stop", pa.bool_()),
+])
+
+# A chunk of paragraphs as read from the database: doc_id (string), para_no (int32), text (string).
+CHUNK_SCHEMA = pa.schema([("doc_id", pa.string()), ("para_no", pa.int32()), ("text", pa.string())])
+
+
+class ChunkSegmenter:
+    """Turns a chunk of paragraphs into a token batch: tokenizer, POS tagger and stopword set in one place."""
+
+    def __init__(self, settings: SegmentSettings) -> None:
+        self.settings = settings
+        self.segmenter: Segmenter = build_segmenter(settings)
+        self.tagger = None
+        if settings.pos:
+            from corpus_tool.segment.pos import DictTagger
+
+            self.tagger = DictTagger(dictionary_entries(settings))
+        self.lossless = settings.segmenter == "jieba"  # jieba never drops or changes a character
+        self.stop_values = pa.array(sorted(stopword_set(settings.default_stopwords, settings.stopwords)),
+                                    pa.string())
+
+    def __call__(self, chunk: pa.RecordBatch) -> tuple[pa.RecordBatch, dict[str, int]]:
+        """Tokens of a chunk of paragraphs (columns of :data:`CHUNK_SCHEMA`) as a ``TOKEN_SCHEMA`` batch, and
+        the paragraphs given simplified characters per document (``to_simplified``; see :func:`_simplified`)."""
+        converted: dict[str, int] = {}
+        if self.settings.to_simplified:
+            chunk = _simplified(chunk, converted)
+        return self._tokens(chunk), converted
+
+    def _tokens(self, chunk: pa.RecordBatch) -> pa.RecordBatch:
+        text_col = chunk.column(2)
+        n_texts = len(text_col)
+        cut = self._cut_joined(text_col) if self.lossless else None
+        if cut is not None:
+            token_arr, which, starts = cut
+        elif self.lossless:  # the joined cut did not split at every line break: paragraph by paragraph
+            token_lists = self.segmenter.cut_batch([t or "" for t in text_col.to_pylist()])
+            counts = np.fromiter(map(len, token_lists), np.int64, len(token_lists))
+            # jieba's tokens cover each text exactly, whitespace included: a token's offset is the running
+            # sum of the lengths before it in its paragraph, computed for the whole chunk at once.
+            token_arr = pa.array(list(chain.from_iterable(token_lists)), pa.string())
+            lens = pc.utf8_length(token_arr).to_numpy().astype(np.int64)
+            if int(lens.sum()) != int(pc.sum(pc.utf8_length(text_col)).as_py() or 0):
+                raise RuntimeError(f"{self.settings.engine} tokens do not cover their paragraphs")
+            before = np.cumsum(lens) - lens
+            first = np.cumsum(counts) - counts
+            at = np.minimum(first, max(len(lens) - 1, 0))
+            starts = before - np.repeat(before[at], counts) if len(lens) else lens
+            which = np.repeat(np.arange(n_texts), counts)
+        else:  # other backends may drop or normalise whitespace: find each token in its text
+            flat, st, cnt = [], [], []
+            for text, toks in zip(texts := [t or "" for t in text_col.to_pylist()],
+                                  self.segmenter.cut_batch(texts), strict=True):
+                toks, offs = _align(text, toks)
+                flat += toks
+                st += offs
+                cnt.append(len(toks))
+            starts = np.asarray(st, np.int64)
+            token_arr = pa.array(flat, pa.string())
+            which = np.repeat(np.arange(n_texts), np.asarray(cnt, np.int64))
+        # Token properties are computed once per distinct token of the chunk, then spread by index.
+        encoded = pc.dictionary_encode(token_arr)
+        distinct, index = encoded.dictionary, encoded.indices.to_numpy()
+        space = pc.utf8_is_space(distinct).to_numpy(zero_copy_only=False)[index]
+        if space.any():  # whitespace tokens are not stored; offsets keep the text recoverable
+            keep = ~space
+            token_arr, index = token_arr.filter(pa.array(keep)), index[keep]
+            which, starts = which[keep], starts[keep]
+        counts = np.bincount(which, minlength=n_texts)
+        n = len(token_arr)
+        first = np.repeat(np.cumsum(counts) - counts, counts)
+        stop = pc.or_(pc.is_in(distinct, value_set=self.stop_values),
+                      pc.invert(pc.match_substring_regex(distinct, CONTENT_PATTERN)))
+        is_stop = stop.to_numpy(zero_copy_only=False)[index]
+        pos = (pa.array(self.tagger.tag_all(distinct.to_pylist()), pa.string()).take(pa.array(index))
+               if self.tagger else pa.nulls(n, pa.string()))  # tags are context-free: one lookup per type
+        docs = pc.dictionary_encode(chunk.column(0))
+        return pa.RecordBatch.from_arrays([
+            # doc_id as a dictionary array: no per-token string copies; DuckDB decodes it on insert
+            pa.DictionaryArray.from_arrays(pa.array(docs.indices.to_numpy()[which], pa.int32()),
+                                           docs.dictionary),
+            chunk.column(1).take(pa.array(which)),
+            pa.array(np.arange(n, dtype=np.int64) - first, pa.int32()),
+            token_arr,
+            pos,
+            pa.array(starts, pa.int32()),
+            pa.array(is_stop, pa.bool_()),
+        ], schema=TOKEN_SCHEMA)
+
+    def _cut_joined(self, text_col: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray] | None:
+        """The chunk's paragraphs cut as one text, joined by line breaks: one call into the tokenizer instead
+        of one per paragraph. Returns the tokens (line breaks included), each token's paragraph and its
+        offset in the paragraph; None when some line break did not come out as a token of its own (a
+        paragraph ending in "\r" makes "\r\n"), in which case the chunk is cut paragraph by paragraph.
+
+        jieba cuts each run of Han/ASCII characters on its own and yields other characters one at a time,
+        so a paragraph's tokens do not depend on the text around it once the line break before and after
+        it stand alone: what is checked here, for every paragraph.
+        """
+        texts = pc.fill_null(text_col, "")
+        plen = pc.utf8_length(texts).to_numpy(zero_copy_only=False).astype(np.int64) + 1  # + the line break
+        pstart = np.cumsum(plen) - plen
+        joined = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(texts)], pa.int32()), texts),
+                                "\n")[0].as_py()
+        toks = self.segmenter.cut_raw(joined)
+        lens = np.fromiter(map(len, toks), np.int64, len(toks))
+        if int(lens.sum()) != len(joined):
+            raise RuntimeError(f"{self.settings.engine} tokens do not cover their paragraphs")
+        tstart = np.cumsum(lens) - lens
+        token_arr = _slices(joined, tstart, lens)
+        breaks = pstart[1:] - 1  # where the line breaks between paragraphs are
+        at = np.searchsorted(tstart, breaks)
+        if len(breaks) and not (at < len(tstart)).all():
+            return None
+        if not ((tstart[at] == breaks) & (lens[at] == 1)).all():
+            return None
+        which = np.searchsorted(pstart, tstart, side="right") - 1
+        flagged = self.segmenter.needs_fix(texts)
+        if flagged is not None and flagged.any():  # the engine splits a few tokens of these paragraphs again
+            inside = np.flatnonzero(flagged[which])
+            fixes = self.segmenter.fixes(token_arr.take(pa.array(inside)))
+            if fixes:
+                order = sorted(fixes)
+                new = pa.array(list(chain.from_iterable(fixes[i] for i in order)), pa.string())
+                pieces: list[pa.Array] = []
+                done = used = 0
+                for i in order:
+                    at_token = int(inside[i])
+                    pieces += [token_arr.slice(done, at_token - done), new.slice(used, len(fixes[i]))]
+                    done, used = at_token + 1, used + len(fixes[i])
+                token_arr = pa.concat_arrays([*pieces, token_arr.slice(done)])
+                tstart, lens = _offsets(token_arr)
+                which = np.searchsorted(pstart, tstart, side="right") - 1
+        return token_arr, which, tstart - pstart[which]
+
+
+def _slices(text: str, starts: np.ndarray, lens: np.ndarray) -> pa.Array:
+    """The pieces ``text[start:start + len]`` (which tile ``text``) as an Arrow string array, built from
+    ``text``'s UTF-8 bytes and the pieces' byte offsets: no Python string per piece goes into Arrow."""
+    data = text.encode("utf-8")
+    if len(data) == len(text):  # ASCII: character offsets are byte offsets
+        at = np.append(starts, len(text))
+    else:
+        points = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+        width = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
+        at = np.concatenate([[0], np.cumsum(width)])[np.append(starts, len(text))]
+    return pa.StringArray.from_buffers(len(starts), pa.py_buffer(at.astype(np.int32)), pa.py_buffer(data))
+
+
+def _offsets(token_arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Each token's offset in the text the tokens cover, and its length."""
+    lens = pc.utf8_length(token_arr).to_numpy(zero_copy_only=False).astype(np.int64)
+    return np.cumsum(lens) - lens, lens
+
+
+def _align(text: str, toks: list[str]) -> tuple[list[str], list[int]]:
+    """Character offsets of tokens in ``text``, dropping whitespace tokens (for backends that drop or
+    normalise spaces, and for texts with spaces)."""
+    out: list[str] = []
+    starts: list[int] = []
+    at = 0
+    for t in toks:
+        if not t or t.isspace():
+            at += len(t) if text.startswith(t, at) else 0
+            continue
+        i = text.find(t, at)
+        if i < 0:
+            raise ValueError(f"segmenter returned {t!r}, which is not in the paragraph after offset {at}")
+        out.append(t)
+        starts.append(i)
+        at = i + len(t)
+    return out, starts
+
+
+# -- workers ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SegmentTask:
+    """What a worker process (local pool or Dask) runs on a chunk: small and picklable; the tokenizer it
+    needs is built once per process from the settings."""
+
+    settings: SegmentSettings
+
+    def __call__(self, chunk: pa.RecordBatch) -> tuple[pa.RecordBatch, dict[str, int]]:
+        return _worker_segmenter(self.settings)(chunk)
+
+
+@lru_cache(maxsize=2)
+def _worker_segmenter(settings: SegmentSettings) -> ChunkSegmenter:
+    """This worker's tokenizer for ``settings``, after checking it would cut exactly as the caller's."""
+    here = resolve(replace(settings, engine="", engine_version="", file_hashes=()))
+    if (here.engine_version, here.file_hashes) != (settings.engine_version, settings.file_hashes):
+        raise SegmenterError(
+            "a worker would segment differently (worker 的分词环境与本机不同): "
+            f"engine {here.engine_version!r} vs {settings.engine_version!r}, word files "
+            f"{here.file_hashes} vs {settings.file_hashes}; install the same versions and make dictionary "
+            "and stopword files readable at the same paths on every worker"
+        )
+    return ChunkSegmenter(settings)
+
+
+def _simplified(batch: pa.RecordBatch, converted: dict[str, int]) -> pa.RecordBatch:
+    """The batch with traditional characters in simplified ones (OpenCC t2s), wherever they are.
+
+    Not only in the documents detected at ingest as traditional: a simplified report may quote or
+    mix in traditional passages (Wikisource's 1957 report) or carry a stray 我們. OpenCC's phrase
+    tables keep words that simplified text writes with these characters (乾坤, 瞭望, 狼藉), and
+    paragraphs it does not change stay as they are. ``converted`` counts the paragraphs converted
+    per document. Token offsets must still point into the stored paragraph: a phrase conversion
+    that changes the length (rare) falls back to character by character.
+    """
+    from corpus_tool.reading.convert import to_simplified
+
+    texts = batch.column(2)
+    new = _simplified_texts(texts, to_simplified)
+    if new is None:
+        return batch
+    at = np.flatnonzero(pc.fill_null(pc.not_equal(new, texts), False).to_numpy(zero_copy_only=False))
+    if not len(at):
+        return batch
+    olds = texts.take(pa.array(at)).to_pylist()
+    news = new.take(pa.array(at)).to_pylist()
+    for k, (old, text) in enumerate(zip(olds, news, strict=True)):
+        if len(text) != len(old):
+            news[k] = "".join(t if len(t := to_simplified(c)) == 1 else c for c in old)
+    for doc_id in batch.column(0).take(pa.array(at)).to_pylist():
+        converted[doc_id] = converted.get(doc_id, 0) + 1
+    out = texts.to_pylist()
+    for i, text in zip(at.tolist(), news, strict=True):
+        out[i] = text
+    return pa.RecordBatch.from_arrays([batch.column(0), batch.column(1), pa.array(out, pa.string())],
+                                      schema=CHUNK_SCHEMA)
+
+
+def _simplified_texts(texts: pa.Array, convert: Callable[[str], str]) -> pa.Array | None:
+    """``convert`` applied to every text, in one call on the texts joined by a separator none of them holds
+    (OpenCC converts phrase by phrase and no phrase holds a control character, so the pieces come back
+    whole); None when nothing changes. Falls back to one call per text when the pieces do not match."""
+    filled = pc.fill_null(texts, "")
+    sep = next((c for c in ("\n", "\x1e", "\x1f", "\x1d") if not pc.any(pc.match_substring(filled, c)).as_py()),
+               None)
+    if sep is not None:
+        joined = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(filled)], pa.int32()), filled),
+                                sep)[0].as_py()
+        done = convert(joined) if joined else joined
+        if done == joined:
+            return None
+        pieces = done.split(sep)
+        if len(pieces) == len(filled):
+            return pa.array(pieces, pa.string())
+    out = [convert(t) if t else t for t in filled.to_pylist()]
+    return pa.array(out, pa.string())
