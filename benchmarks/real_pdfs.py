@@ -69,7 +69,8 @@ _ARTIFACTS = {
     "vert": re.compile("[\ufe10-\ufe19\ufe30-\ufe4f]"),
 }
 REPORTED = ("pdf_scanned_page", "pdf_suspect_text_layer", "pdf_vertical_text", "pdf_ocr", "pdf_unreadable_page",
-            "pdf_unmapped_font_dropped", "pdf_rotated_text_dropped", "pdf_engine_fallback")
+            "pdf_unmapped_font_dropped", "pdf_rotated_text_dropped", "pdf_engine_fallback",
+            "pdf_unmapped_symbols_dropped")
 
 
 def _digits(text: str) -> str:

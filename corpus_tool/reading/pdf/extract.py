@@ -34,6 +34,7 @@ from corpus_tool.reading.pdf.ocr import ocr_page, ocr_problem
 from corpus_tool.reading.pdf.pdfium_chars import open_document, page_chars, page_image_cover
 from corpus_tool.reading.pdf.quality import Quality, assess, better, decode_legacy_cjk, sequential_code_fonts
 from corpus_tool.reading.pdf.safety import check_bytes, check_content_size
+from corpus_tool.reading.pdf.symbols import FontNote, SymbolReport, map_symbols, page_font_notes
 from corpus_tool.reading.pdf.tables import PageTables, find_page_tables
 
 SCANNED_MAX_CHARS = 10  # a page with fewer chars ...
@@ -55,6 +56,7 @@ class _Engines:
         self.unreadable: dict[int, str] = {}  # page -> reason
         self.dropped: dict[int, int] = {}  # page -> broken glyphs dropped from a readable page
         self.unmapped: dict[int, tuple[int, list[str]]] = {}  # page -> (glyphs, fonts) read as glyph numbers
+        self.symbols: dict[int, SymbolReport] = {}  # page -> symbol glyphs mapped / withheld
 
     def pdfium(self) -> Any:
         """The PDFium document, or None when PDFium cannot open the file either (reason kept)."""
@@ -167,6 +169,7 @@ def _read_page(
     """
     engine = PDFMINER
     found: PageTables | None = None
+    notes: dict[str, FontNote] = {}
     try:
         width, height = float(page.width), float(page.height)
         check_content_size(page.page_obj)
@@ -176,6 +179,7 @@ def _read_page(
         return None
     try:
         chars, drawn, images = page.chars, page.lines + page.rects, page.images
+        notes = page_font_notes(page.page_obj)
     except Exception as e:
         page.close()
         fallback = _pdfium_chars(engines, page_no)
@@ -187,7 +191,7 @@ def _read_page(
         chars, drawn, images, engine = fallback, [], [], PDFIUM
     try:
         # the best reading first (every engine gives the same geometry), then its table cells out of the prose
-        chars = _best_chars(chars, page_no, engines, engine)
+        chars = _best_chars(chars, page_no, engines, engine, notes)
         if engine == PDFMINER:
             found = _find_tables(page, chars, drawn, page_no, log)
             tables.extend(found.tables)
@@ -238,13 +242,18 @@ def _read_pdfium_page(engines: _Engines, page_no: int, log: list[LogEntry]) -> P
 
 
 def _best_chars(
-    chars: list[dict[str, Any]], page_no: int, engines: _Engines, engine: str = PDFMINER
+    chars: list[dict[str, Any]], page_no: int, engines: _Engines, engine: str = PDFMINER,
+    notes: dict[str, FontNote] | None = None,
 ) -> list[dict[str, Any]]:
     """``engine``'s chars, unless the page has garbage and another reading is better by :func:`assess`.
 
     Only pages with garbage pay for a second reading. PDFium comes before the decoder, so on a
-    tie a real engine's reading wins over the heuristic one.
+    tie a real engine's reading wins over the heuristic one. Symbol-font codes are read in their
+    font's encoding first (:mod:`.symbols`; ``notes`` are pdfminer's font resources of the page):
+    PDFium decodes Symbol fonts itself, so only fonts whose glyph names are unusable apply to it.
     """
+    notes = notes or {}
+    chars, symbols = map_symbols(chars, notes if engine == PDFMINER else _names_unusable(notes))
     quality = assess(chars)
     if quality.needs_second_look:
         candidates: list[tuple[str, Any]] = []
@@ -256,10 +265,19 @@ def _best_chars(
             other = read()
             if other is None:
                 continue
+            other_symbols = symbols
+            if name == PDFIUM:
+                other, other_symbols = map_symbols(other, _names_unusable(notes))
             other_quality = assess(other)
             if better(quality, other_quality):
-                chars, quality, engine = other, other_quality, name
+                chars, quality, engine, symbols = other, other_quality, name, other_symbols
+    if symbols.mapped or symbols.withheld:
+        engines.symbols[page_no] = symbols
     return _keep_readable(chars, quality, engine, page_no, engines)
+
+
+def _names_unusable(notes: dict[str, FontNote]) -> dict[str, FontNote]:
+    return {name: note for name, note in notes.items() if note.stock_names}
 
 
 def _pdfium_chars(engines: _Engines, page_no: int) -> list[dict[str, Any]] | None:
@@ -320,6 +338,18 @@ def _log_engines(engines: _Engines, log: list[LogEntry]) -> None:
     if engines.dropped:
         log.append(LogEntry("pdf_broken_glyphs_dropped", sum(engines.dropped.values()),
                             f"(cid:N)/U+FFFD glyphs on pages {_pages(sorted(engines.dropped))}"))
+    mapped = {no: r.mapped for no, r in sorted(engines.symbols.items()) if r.mapped}
+    if mapped:
+        log.append(LogEntry("pdf_symbols_mapped", sum(mapped.values()), "symbol/dingbat font codes read in the "
+                            f"font's own encoding (符号字体按其编码转换) on pages {_pages(list(mapped))}"))
+    withheld = {no: r.withheld for no, r in sorted(engines.symbols.items()) if r.withheld}
+    if withheld:
+        where = "; ".join(f"page {no}: " + ", ".join(f"{n} ({font})" for font, n in sorted(c.items()))
+                          for no, c in withheld.items())
+        log.append(LogEntry("pdf_unmapped_symbols_dropped", sum(sum(c.values()) for c in withheld.values()),
+                            "symbol glyphs whose font gives no usable Unicode (private-use codes of unknown "
+                            "fonts, fonts whose glyph names are a stock table), withheld "
+                            f"(符号字形无可靠 Unicode，未收录): {where}"))
     if engines.unmapped:
         where = "; ".join(f"page {no}: {n} ({', '.join(fonts)})" for no, (n, fonts) in sorted(engines.unmapped.items()))
         log.append(LogEntry("pdf_unmapped_font_dropped", sum(n for n, _ in engines.unmapped.values()),
