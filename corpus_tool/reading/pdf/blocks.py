@@ -40,7 +40,7 @@ _ITEM_RE = re.compile(
 _OPEN_END = re.compile("[\u3400-\u4dbf\u4e00-\u9fff，、,\ufe10\ufe11]\\s*$")  # a line stopped mid-sentence
 # a full sentence with more text after it: a paragraph's line, never a heading
 _INNER_STOP = re.compile(r"[。！？\ufe12\ufe15\ufe16].*[^\s”’」』）)》】\ufe42\ufe44\ufe36\ufe3e\ufe3c]")
-FLOW_SKIP = frozenset({"header", "footer", "page_number", "footnote"})
+FLOW_SKIP = frozenset({"header", "footer", "page_number", "footnote", "formula"})  # formula: see formulas.py
 
 
 @dataclass
@@ -573,12 +573,15 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
     first_page = next((p.page_no for p in pages if p.lines), 0)
     b = _Builder()
     seen_heading = False
+    refs = _References()
     for page in pages:
         if page.ocr_text is not None:
             b.flush()
             b.blocks.extend(Block(PARA, t, page.page_no) for t in ocr_paragraphs(page.ocr_text))
         for line in page.lines:
             if line.role in FLOW_SKIP:
+                continue
+            if refs.active and not line.role and refs.take(b, line, stats):
                 continue
             if line.role == "title":
                 _add(b, TITLE, line, b.kind == TITLE)
@@ -598,10 +601,51 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
             else:
                 front = page.page_no == first_page and not seen_heading and FRONT_LABEL_RE.match(line.text.strip())
                 b.start(FRONT if front else PARA, line)
+            if b.kind == HEADING and len(b.cur) == 1 and b.cur[0] is line:
+                refs.opened_by(line.text)
         b.footnotes(notes[page.page_no])
     b.flush()
     _set_levels(b.blocks, b.heading_kinds)
     return b.blocks
+
+
+# a reference list's heading, and the number opening one of its items: [12], ［12］, 12. , 12 Author
+_REFS_LABEL_RE = re.compile(
+    r"^\s*(?:参\s*考\s*文\s*献|references|bibliography|参考资料)\s*(?:[(（][^)）]*[)）])?\s*[:：]?\s*$", re.IGNORECASE)
+_REF_ITEM_RE = re.compile(r"^\s*(?:[\[［](\d{1,3})[\]］]|(\d{1,3})[.、]\s|(\d{1,3})\s+(?=[A-Z\u4e00-\u9fff]))")
+REFS_HEADING_MAX = 12  # inside a reference list, only a short line (作者简介, 附录, 致谢) is a heading that ends it
+
+
+@dataclass
+class _References:
+    """The reference list after a 参考文献 / References heading: one paragraph per numbered item.
+
+    Its lines are set close together whatever the items, so spacing cannot cut them; the item numbers
+    can, when they count up one by one ([1] [2] …, a page number or a year never does).
+    """
+
+    active: bool = False
+    last: int = 0
+
+    def opened_by(self, heading: str) -> None:
+        self.active, self.last = bool(_REFS_LABEL_RE.match(heading)), 0
+
+    def take(self, b: _Builder, line: Line, stats: DocStats) -> bool:
+        """Put ``line`` into the list (a new item or the open one's next line); False when it ends the list."""
+        m = _REF_ITEM_RE.match(line.text)
+        number = int(next(g for g in m.groups() if g)) if m else None
+        if number is not None and number == self.last + 1:
+            self.last = number
+            b.start(PARA, line)
+            return True
+        if len(line.text.strip()) <= REFS_HEADING_MAX and heading_kind(line, stats) is not None:
+            self.active = False
+            return False
+        if b.kind == PARA and b.cur:
+            b.cur.append(line)
+        else:
+            b.start(PARA, line)
+        return True
 
 
 def is_contents_label(text: str) -> bool:

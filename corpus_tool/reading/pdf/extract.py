@@ -27,6 +27,7 @@ from corpus_tool.reading.model import Extracted, LogEntry, Table
 from corpus_tool.reading.pdf.blocks import block_log, build_blocks, compute_stats
 from corpus_tool.reading.pdf.chars import font_family
 from corpus_tool.reading.pdf.errors import BrokenPdfError, EncryptedPdfError, OcrUnavailableError
+from corpus_tool.reading.pdf.formulas import mark_formulas
 from corpus_tool.reading.pdf.furniture import mark_furniture
 from corpus_tool.reading.pdf.info import pdf_meta
 from corpus_tool.reading.pdf.layout import PageText, image_cover, layout_page, short_rules
@@ -123,6 +124,7 @@ def extract_pdf(
         if ocr and (scanned or unreadable) else []
     )
     log.extend(mark_furniture(read))
+    log.extend(mark_formulas(read))
     blocks = build_blocks(read, compute_stats(read))
     log.extend(block_log(read, blocks))
     return Extracted(
