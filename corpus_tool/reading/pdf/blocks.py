@@ -638,6 +638,9 @@ class _References:
             self.last = number
             b.start(PARA, line)
             return True
+        if not self.last:  # the list does not open with item 1 (author-year style): the usual rules cut it
+            self.active = False
+            return False
         if len(line.text.strip()) <= REFS_HEADING_MAX and heading_kind(line, stats) is not None:
             self.active = False
             return False
