@@ -29,11 +29,20 @@ def test_symbol_font_read_through_standard_encoding_is_mapped_back():
     assert report.mapped == 2 and not report.withheld
 
 
+def test_wingdings_truetype_read_as_winansi_letters_is_mapped_or_withheld():
+    """A Wingdings TrueType font without a ToUnicode map: pdfminer gives ``l`` for the bullet ●."""
+    chars, report = map_symbols([_char("l", "Wingdings"), _char("D", "Wingdings")],
+                                {"Wingdings": FontNote(standard_decoded="WinAnsiEncoding")})
+    assert [c["text"] for c in chars] == ["●"]  # no Unicode dingbat known for 0x44: withheld, not a "D"
+    assert report.withheld == {"Wingdings": 1}
+
+
 def test_private_use_codes_mapped_by_font_or_withheld_and_counted():
     chars, report = map_symbols([_char("\uf052", "ABCDEE+Wingdings 2"), _char("\uf075", "Wingdings-Regular"),
                                  _char("\uf044", "SymbolMT"), _char("\uf8f1", "CMEX10"),
-                                 _char("\ue123", "ABCDEE+SomeFont"), _char("是", "ABCDEE+宋体")], {})
-    assert [c["text"] for c in chars] == ["☑", "◆", "Δ", "⎧", "是"]
+                                 _char("\uf0b7", "ABCDEE+SomeFont"), _char("是", "ABCDEE+宋体"),
+                                 _char("\ue81f", "FZSSK--GBK1-0")], {})
+    assert [c["text"] for c in chars] == ["☑", "◆", "Δ", "⎧", "是", "\ue81f"]  # a CJK font's PUA goes to repair
     assert report.withheld == {"SomeFont": 1}
 
 
@@ -121,3 +130,11 @@ def test_control_reference_list_one_paragraph_per_item(control):
     assert all(len(re.findall(r"\[\d+\] [A-Z\u4e00-\u9fff]", p)) == 1 for p in items)
     fifteen = next(p for p in items if p.startswith("[15]"))
     assert "Annual Review of Control" in fifteen and "411-444" in fifteen  # its lines stay together
+
+
+def test_control_body_size_by_set_width_keeps_body_out_of_headings(control):
+    """The English abstract and references (9 pt, many letters) must not outweigh the Chinese body
+    (10.3 pt): counted by set width, the body is body and its lines are no headings."""
+    headings = [b.text for b in control.blocks if b.kind == "heading"]
+    assert "3.1 实验初始化设置" in headings and "参考文献(References)" in headings
+    assert not any(len(h) > 40 for h in headings)

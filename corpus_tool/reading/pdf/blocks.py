@@ -9,6 +9,7 @@ when the page ends, so a paragraph running over a page break stays one block.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -76,14 +77,18 @@ def compute_stats(pages: list[PageText]) -> DocStats:
     lines = [ln for p in pages for ln in p.lines if not ln.role and not ln.marker_only]
     if not lines:
         return DocStats(0.0, "", 0.0)
+    # text is measured by its set width (a Han character is two Latin letters wide): counted in characters,
+    # an article's English abstract and references outweigh its Chinese body set a size larger
     sizes: Counter[float] = Counter()
-    for ln in lines:
-        sizes[round(ln.size * 2) / 2] += len(ln.text)
+    amounts = [_set_width(ln.text) for ln in lines]
+    for ln, amount in zip(lines, amounts, strict=True):
+        sizes[round(ln.size * 2) / 2] += amount
     body_size = sizes.most_common(1)[0][0]
-    body = [ln for ln in lines if abs(ln.size - body_size) < 0.6]
     fonts: Counter[str] = Counter()
-    for ln in body:
-        fonts[ln.font] += len(ln.text)
+    for ln, amount in zip(lines, amounts, strict=True):
+        if abs(ln.size - body_size) < 0.6:
+            fonts[ln.font] += amount
+    body = [ln for ln in lines if abs(ln.size - body_size) < 0.6]
     dys = sorted(ln.dy for ln in body if ln.dy is not None and 0 < ln.dy < 3 * body_size)
     pitch = dys[len(dys) // 2] if dys else 1.2 * body_size
     stats = DocStats(body_size, fonts.most_common(1)[0][0], pitch,
@@ -91,6 +96,11 @@ def compute_stats(pages: list[PageText]) -> DocStats:
     _column_edges(body, stats)
     _column_pitches(pages, body_size, stats)
     return stats
+
+
+def _set_width(text: str) -> int:
+    """Width of ``text`` in half-em cells: wide (CJK) characters two, others one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _column_pitches(pages: list[PageText], body_size: float, stats: DocStats) -> None:
@@ -402,8 +412,11 @@ def _larger(line: Line, stats: DocStats) -> bool:
     return line.size >= 1.05 * stats.body_size and line.size - stats.body_size >= 0.4
 
 
-def _distinct_font(line: Line, stats: DocStats) -> bool:
-    return line.font != stats.body_font and line.font_share >= 0.8
+def _distinct_font(line: Line, stats: DocStats, share: float = 0.8) -> bool:
+    return line.font != stats.body_font and line.font_share >= share
+
+
+NUMBERED_FONT_SHARE = 0.5  # a numbered heading's number is often set in a Latin font: "3.1 " of "3.1 实验设置"
 
 
 def heading_kind(line: Line, stats: DocStats) -> str | None:
@@ -420,6 +433,8 @@ def heading_kind(line: Line, stats: DocStats) -> str | None:
     short = line.x1 < right - 2 * line.size
     centred = _centred(line, left, right)
     kind = pattern_kind(t)
+    if kind and not styled:
+        styled = _distinct_font(line, stats, NUMBERED_FONT_SHARE)
     if kind == "arabic":
         return kind if styled and short else None
     if kind and (short or styled):
@@ -593,6 +608,8 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
                 b.cur.append(line)
             elif is_contents_label(line.text):  # 目录 on its own opens the contents, whatever came before
                 b.start(HEADING, line)  # it (the structure step removes and logs the contents)
+            elif _REFS_LABEL_RE.match(line.text):  # 参考文献 / References opens the reference list, in any style
+                b.start(HEADING, line)
             elif (hk := heading_kind(line, stats)) is not None and not (hk == "" and _runs_on(b, line, stats)):
                 b.start(HEADING, line, hk)
                 seen_heading = True

@@ -2,10 +2,10 @@
 
 Three ways a symbol glyph reaches the text wrongly, each fixed per font:
 
-- a simple font named Symbol (or a dingbat font) without ``/Encoding`` or a ToUnicode map, not embedded:
-  pdfminer decodes its codes with StandardEncoding (WinAnsi for TrueType), so Δ (0x44) comes out
-  as ``D`` and α as ``a``. The code is recovered by inverting that encoding and read again in the
-  font's own (Adobe Symbol) encoding;
+- a simple font named Symbol or Wingdings without ``/Encoding`` or a ToUnicode map (a Type 1 not
+  embedded, or any TrueType): pdfminer decodes its codes with StandardEncoding (WinAnsi for TrueType),
+  so Δ (0x44) comes out as ``D``, α as ``a`` and a Wingdings bullet as ``l``. The code is recovered
+  by inverting that encoding and read again in the font's own (Symbol, Wingdings) encoding;
 - private-use code points U+F020–U+F0FF: a symbolic TrueType font's (3,0) cmap (Symbol, Wingdings)
   put its one-byte code in the PUA; the code is ``cp - 0xF000`` in the font's encoding (☑ for
   Wingdings 2's 0x52); U+F8E5–U+F8FE are Adobe's bracket and brace pieces in any font;
@@ -14,8 +14,9 @@ Three ways a symbol glyph reaches the text wrongly, each fixed per font:
   ``cajcd-fnt*`` draw ``*`` at the code named ``three`` and Δ at the one named ``existential``): its
   names say nothing about its pictures, so its glyphs are withheld and reported, never stored.
 
-What cannot be mapped (a PUA code of an unknown font, a dingbat without a Unicode equivalent) is
-withheld and counted by font, for the log.
+What cannot be mapped (a U+F0xx code of an unknown non-CJK font, a dingbat without a Unicode equivalent)
+is withheld and counted by font, for the log. Other private-use code points (a CJK font's rare Han) go on
+to the repair step, which maps the known ones and counts the rest.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pdfminer.latin_enc import ENCODING
 from pdfminer.pdftypes import resolve1
 
 from corpus_tool.reading.pdf.chars import font_family
+from corpus_tool.reading.pdf.quality import is_cjk_font
 
 # Adobe Symbol encoding (PDF 32000 Annex D.5), code → Unicode; codes without a Unicode glyph are left out.
 _SYMBOL_ROWS = {
@@ -105,9 +107,12 @@ def _note(spec: Any) -> tuple[str, FontNote | None]:
         return name, None
     desc = resolve1(spec.get("FontDescriptor")) or {}
     embedded = any(k in desc for k in ("FontFile", "FontFile2", "FontFile3"))
-    if "Encoding" not in spec and not embedded and table_for(font_family(name)) is SYMBOL:
+    table = table_for(font_family(name))
+    # pdfminer's Latin default applies to a Type 1 font it has no program of, and to every TrueType font
+    # (whose symbolic cmap holds the font's own codes)
+    if "Encoding" not in spec and table is not None and (not embedded or subtype == "TrueType"):
         return name, FontNote(standard_decoded="WinAnsiEncoding" if subtype == "TrueType" else "StandardEncoding")
-    if "Encoding" not in spec and "FontFile" in desc and table_for(font_family(name)) is None:
+    if "Encoding" not in spec and "FontFile" in desc and table is None:
         if _impossible_metrics(desc) and _stock_symbol_names(resolve1(desc["FontFile"])):
             return name, FontNote(stock_names=True)
     return name, None
@@ -188,16 +193,24 @@ def _mapped(text: str, font: str, note: FontNote | None) -> str | None:
         return text
     cp = ord(text)
     if 0xE000 <= cp <= 0xF8FF:
+        table = table_for(font_family(font))
+        if table is not None:
+            return table.get(cp - 0xF000) if 0xF020 <= cp <= 0xF0FF else None
+        if is_cjk_font(font):  # a CJK font's private-use Han (Founder's): the repair step maps or counts them
+            return text
         if cp in ADOBE_PIECES:
             return ADOBE_PIECES[cp]
-        table = table_for(font_family(font))
-        if table is None or not 0xF020 <= cp <= 0xF0FF:
-            return None
-        return table.get(cp - 0xF000)
+        # a symbolic font's one-byte code moved to U+F0xx by its cmap; other private-use code points are
+        # left for the repair step, which maps the known ones and counts the rest
+        return None if 0xF000 <= cp <= 0xF0FF else text
     if note is not None and note.standard_decoded:
         inverse = _INVERSE.get(note.standard_decoded)
         if inverse is None:
             inverse = _INVERSE[note.standard_decoded] = _inverse(note.standard_decoded)
         code = inverse.get(text)
-        return SYMBOL.get(code, text) if code is not None else text
+        table = table_for(font_family(font)) or SYMBOL
+        if code is None or text.isspace():
+            return text
+        # a Symbol code without a Unicode glyph keeps its text; a dingbat font has no letters at all
+        return table.get(code, text if table is SYMBOL else None)
     return text
