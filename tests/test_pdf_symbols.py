@@ -138,3 +138,13 @@ def test_control_body_size_by_set_width_keeps_body_out_of_headings(control):
     headings = [b.text for b in control.blocks if b.kind == "heading"]
     assert "3.1 实验初始化设置" in headings and "参考文献(References)" in headings
     assert not any(len(h) > 40 for h in headings)
+
+
+def test_decorative_bullet_dropped_at_an_item_start_check_boxes_kept():
+    from corpus_tool.reading.repair import CleaningLog, clean_text
+
+    log = CleaningLog()
+    assert clean_text("◆ 可記錄需量值(每15分鐘)。", log) == "可記錄需量值(每15分鐘)。"
+    assert clean_text("□是 ☑否", log) == "□是 ☑否"
+    assert clean_text("二○二四年", log) == "二○二四年"
+    assert [(e.step, e.count) for e in log.entries()] == [("list_bullets", 1)]
