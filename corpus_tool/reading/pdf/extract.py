@@ -273,9 +273,10 @@ def _best_chars(
             other_quality = assess(other)
             if better(quality, other_quality):
                 chars, quality, engine, symbols = other, other_quality, name, other_symbols
-    if symbols.mapped or symbols.withheld:
-        engines.symbols[page_no] = symbols
-    return _keep_readable(chars, quality, engine, page_no, engines)
+    kept = _keep_readable(chars, quality, engine, page_no, engines)
+    if (symbols.mapped or symbols.withheld) and page_no not in engines.unreadable:  # a withheld page is logged
+        engines.symbols[page_no] = symbols  # as unreadable, all its glyphs with it
+    return kept
 
 
 def _names_unusable(notes: dict[str, FontNote]) -> dict[str, FontNote]:
