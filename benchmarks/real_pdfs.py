@@ -70,7 +70,7 @@ _ARTIFACTS = {
 }
 REPORTED = ("pdf_scanned_page", "pdf_suspect_text_layer", "pdf_vertical_text", "pdf_ocr", "pdf_unreadable_page",
             "pdf_unmapped_font_dropped", "pdf_rotated_text_dropped", "pdf_engine_fallback",
-            "pdf_sideways_read")
+            "pdf_sideways_read", "pdf_unmapped_symbols_dropped")
 
 
 def _digits(text: str) -> str:

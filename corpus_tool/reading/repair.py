@@ -189,6 +189,24 @@ def fix_private_use(text: str) -> tuple[str, Counter[str]]:
     return _PUA_RE.sub(rep, text), counts
 
 
+# -- decorative list bullets -------------------------------------------------------------------------
+# A bullet opening a list item is decoration (the item is already a paragraph of its own); check boxes
+# (□ ☑ ☒) carry an answer and stay, and so do ○ (written for 〇 in 二○二四年) and · (a name separator).
+_BULLET_RE = re.compile("^([•●◆◇■▪▸►▶➢➤❖◦])[ \t\u3000]*(?=\\S)")
+
+
+def drop_list_bullets(text: str) -> tuple[str, Counter[str]]:
+    """Remove a decorative bullet opening a block, before the item's text; count them. A bullet inside a
+    block stays: it is all that shows where two items run together."""
+    counts: Counter[str] = Counter()
+
+    def rep(m: re.Match[str]) -> str:
+        counts[f"{m.group(1)} removed"] += 1
+        return ""
+
+    return _BULLET_RE.sub(rep, text), counts
+
+
 # -- vertical presentation forms ---------------------------------------------------------------------
 # The forms vertical typesetting draws (︻一︼ ﹁…﹂ ︵…︶): the text they stand for is the ordinary
 # full-width mark. An explicit table, because NFKC would turn ︵︶︐︓︔︕︖ into ASCII and ︙ into "...".
@@ -439,6 +457,7 @@ CHAR_REPAIRS: list[tuple[str, Repair]] = [
 ]
 # Repairs of a block of text (a paragraph, a heading) once the layout step has found it.
 BLOCK_REPAIRS: list[tuple[str, Repair]] = [
+    ("list_bullets", drop_list_bullets),
     ("hyphenated_wraps", join_hyphenated),
     ("line_wraps", join_wrapped_lines),
     ("lookalike_punct", fix_lookalike_punct),  # again: a wrap may have hidden the CJK neighbour

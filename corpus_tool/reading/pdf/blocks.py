@@ -9,6 +9,7 @@ when the page ends, so a paragraph running over a page break stays one block.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -40,7 +41,7 @@ _ITEM_RE = re.compile(
 _OPEN_END = re.compile("[\u3400-\u4dbf\u4e00-\u9fff，、,\ufe10\ufe11]\\s*$")  # a line stopped mid-sentence
 # a full sentence with more text after it: a paragraph's line, never a heading
 _INNER_STOP = re.compile(r"[。！？\ufe12\ufe15\ufe16].*[^\s”’」』）)》】\ufe42\ufe44\ufe36\ufe3e\ufe3c]")
-FLOW_SKIP = frozenset({"header", "footer", "page_number", "footnote"})
+FLOW_SKIP = frozenset({"header", "footer", "page_number", "footnote", "formula"})  # formula: see formulas.py
 
 
 @dataclass
@@ -76,14 +77,18 @@ def compute_stats(pages: list[PageText]) -> DocStats:
     lines = [ln for p in pages for ln in p.lines if not ln.role and not ln.marker_only]
     if not lines:
         return DocStats(0.0, "", 0.0)
+    # text is measured by its set width (a Han character is two Latin letters wide): counted in characters,
+    # an article's English abstract and references outweigh its Chinese body set a size larger
     sizes: Counter[float] = Counter()
-    for ln in lines:
-        sizes[round(ln.size * 2) / 2] += len(ln.text)
+    amounts = [_set_width(ln.text) for ln in lines]
+    for ln, amount in zip(lines, amounts, strict=True):
+        sizes[round(ln.size * 2) / 2] += amount
     body_size = sizes.most_common(1)[0][0]
-    body = [ln for ln in lines if abs(ln.size - body_size) < 0.6]
     fonts: Counter[str] = Counter()
-    for ln in body:
-        fonts[ln.font] += len(ln.text)
+    for ln, amount in zip(lines, amounts, strict=True):
+        if abs(ln.size - body_size) < 0.6:
+            fonts[ln.font] += amount
+    body = [ln for ln in lines if abs(ln.size - body_size) < 0.6]
     dys = sorted(ln.dy for ln in body if ln.dy is not None and 0 < ln.dy < 3 * body_size)
     pitch = dys[len(dys) // 2] if dys else 1.2 * body_size
     stats = DocStats(body_size, fonts.most_common(1)[0][0], pitch,
@@ -91,6 +96,11 @@ def compute_stats(pages: list[PageText]) -> DocStats:
     _column_edges(body, stats)
     _column_pitches(pages, body_size, stats)
     return stats
+
+
+def _set_width(text: str) -> int:
+    """Width of ``text`` in half-em cells: wide (CJK) characters two, others one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _column_pitches(pages: list[PageText], body_size: float, stats: DocStats) -> None:
@@ -402,8 +412,11 @@ def _larger(line: Line, stats: DocStats) -> bool:
     return line.size >= 1.05 * stats.body_size and line.size - stats.body_size >= 0.4
 
 
-def _distinct_font(line: Line, stats: DocStats) -> bool:
-    return line.font != stats.body_font and line.font_share >= 0.8
+def _distinct_font(line: Line, stats: DocStats, share: float = 0.8) -> bool:
+    return line.font != stats.body_font and line.font_share >= share
+
+
+NUMBERED_FONT_SHARE = 0.5  # a numbered heading's number is often set in a Latin font: "3.1 " of "3.1 实验设置"
 
 
 def heading_kind(line: Line, stats: DocStats) -> str | None:
@@ -420,6 +433,8 @@ def heading_kind(line: Line, stats: DocStats) -> str | None:
     short = line.x1 < right - 2 * line.size
     centred = _centred(line, left, right)
     kind = pattern_kind(t)
+    if kind and not styled:
+        styled = _distinct_font(line, stats, NUMBERED_FONT_SHARE)
     if kind == "arabic":
         return kind if styled and short else None
     if kind and (short or styled):
@@ -573,12 +588,15 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
     first_page = next((p.page_no for p in pages if p.lines), 0)
     b = _Builder()
     seen_heading = False
+    refs = _References()
     for page in pages:
         if page.ocr_text is not None:
             b.flush()
             b.blocks.extend(Block(PARA, t, page.page_no) for t in ocr_paragraphs(page.ocr_text))
         for line in page.lines:
             if line.role in FLOW_SKIP:
+                continue
+            if refs.active and not line.role and refs.take(b, line, stats):
                 continue
             if line.role == "title":
                 _add(b, TITLE, line, b.kind == TITLE)
@@ -590,6 +608,8 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
                 b.cur.append(line)
             elif is_contents_label(line.text):  # 目录 on its own opens the contents, whatever came before
                 b.start(HEADING, line)  # it (the structure step removes and logs the contents)
+            elif _REFS_LABEL_RE.match(line.text):  # 参考文献 / References opens the reference list, in any style
+                b.start(HEADING, line)
             elif (hk := heading_kind(line, stats)) is not None and not (hk == "" and _runs_on(b, line, stats)):
                 b.start(HEADING, line, hk)
                 seen_heading = True
@@ -598,10 +618,54 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
             else:
                 front = page.page_no == first_page and not seen_heading and FRONT_LABEL_RE.match(line.text.strip())
                 b.start(FRONT if front else PARA, line)
+            if b.kind == HEADING and len(b.cur) == 1 and b.cur[0] is line:
+                refs.opened_by(line.text)
         b.footnotes(notes[page.page_no])
     b.flush()
     _set_levels(b.blocks, b.heading_kinds)
     return b.blocks
+
+
+# a reference list's heading, and the number opening one of its items: [12], ［12］, 12. , 12 Author
+_REFS_LABEL_RE = re.compile(
+    r"^\s*(?:参\s*考\s*文\s*献|references|bibliography|参考资料)\s*(?:[(（][^)）]*[)）])?\s*[:：]?\s*$", re.IGNORECASE)
+_REF_ITEM_RE = re.compile(r"^\s*(?:[\[［](\d{1,3})[\]］]|(\d{1,3})[.、]\s|(\d{1,3})\s+(?=[A-Z\u4e00-\u9fff]))")
+REFS_HEADING_MAX = 12  # inside a reference list, only a short line (作者简介, 附录, 致谢) is a heading that ends it
+
+
+@dataclass
+class _References:
+    """The reference list after a 参考文献 / References heading: one paragraph per numbered item.
+
+    Its lines are set close together whatever the items, so spacing cannot cut them; the item numbers
+    can, when they count up one by one ([1] [2] …, a page number or a year never does).
+    """
+
+    active: bool = False
+    last: int = 0
+
+    def opened_by(self, heading: str) -> None:
+        self.active, self.last = bool(_REFS_LABEL_RE.match(heading)), 0
+
+    def take(self, b: _Builder, line: Line, stats: DocStats) -> bool:
+        """Put ``line`` into the list (a new item or the open one's next line); False when it ends the list."""
+        m = _REF_ITEM_RE.match(line.text)
+        number = int(next(g for g in m.groups() if g)) if m else None
+        if number is not None and number == self.last + 1:
+            self.last = number
+            b.start(PARA, line)
+            return True
+        if not self.last:  # the list does not open with item 1 (author-year style): the usual rules cut it
+            self.active = False
+            return False
+        if len(line.text.strip()) <= REFS_HEADING_MAX and heading_kind(line, stats) is not None:
+            self.active = False
+            return False
+        if b.kind == PARA and b.cur:
+            b.cur.append(line)
+        else:
+            b.start(PARA, line)
+        return True
 
 
 def is_contents_label(text: str) -> bool:

@@ -28,6 +28,7 @@ from corpus_tool.reading.pdf.blocks import block_log, build_blocks, compute_stat
 from corpus_tool.reading.pdf.chars import font_family
 from corpus_tool.reading.pdf.errors import BrokenPdfError, EncryptedPdfError, OcrUnavailableError
 from corpus_tool.reading.pdf.figures import Graphics
+from corpus_tool.reading.pdf.formulas import mark_formulas
 from corpus_tool.reading.pdf.furniture import mark_furniture
 from corpus_tool.reading.pdf.info import pdf_meta
 from corpus_tool.reading.pdf.layout import PageText, image_cover, layout_page, short_rules
@@ -36,6 +37,7 @@ from corpus_tool.reading.pdf.pdfium_chars import open_document, page_chars, page
 from corpus_tool.reading.pdf.quality import Quality, assess, better, decode_legacy_cjk, sequential_code_fonts
 from corpus_tool.reading.pdf.safety import check_bytes, check_content_size
 from corpus_tool.reading.pdf.sideways import Turn, sideways_direction, turn_page, unmapped_fonts
+from corpus_tool.reading.pdf.symbols import FontNote, SymbolReport, map_symbols, page_font_notes
 from corpus_tool.reading.pdf.tables import PageTables, find_page_tables
 
 SCANNED_MAX_CHARS = 10  # a page with fewer chars ...
@@ -59,6 +61,7 @@ class _Engines:
         self.unmapped: dict[int, tuple[int, list[str]]] = {}  # page -> (glyphs, fonts) read as glyph numbers
         self.turned: list[int] = []  # pages set sideways, read turned upright
         self.sideways_unreadable: list[int] = []  # pages set sideways in fonts without a Unicode map
+        self.symbols: dict[int, SymbolReport] = {}  # page -> symbol glyphs mapped / withheld
 
     def pdfium(self) -> Any:
         """The PDFium document, or None when PDFium cannot open the file either (reason kept)."""
@@ -130,6 +133,7 @@ def extract_pdf(
         if ocr and (scanned or unreadable) else []
     )
     log.extend(mark_furniture(read))
+    log.extend(mark_formulas(read))
     blocks = build_blocks(read, compute_stats(read))
     log.extend(block_log(read, blocks))
     return Extracted(
@@ -176,6 +180,7 @@ def _read_page(
     """
     engine = PDFMINER
     found: PageTables | None = None
+    notes: dict[str, FontNote] = {}
     try:
         width, height = float(page.width), float(page.height)
         check_content_size(page.page_obj)
@@ -185,6 +190,7 @@ def _read_page(
         return None
     try:
         chars, drawn, images, curves = page.chars, page.lines + page.rects, page.images, page.curves
+        notes = page_font_notes(page.page_obj)
     except Exception as e:
         page.close()
         fallback = _pdfium_chars(engines, page_no)
@@ -196,7 +202,7 @@ def _read_page(
         chars, drawn, images, curves, engine = fallback, [], [], [], PDFIUM
     try:
         # the best reading first (every engine gives the same geometry), then its table cells out of the prose
-        chars = _best_chars(chars, page_no, engines, engine)
+        chars = _best_chars(chars, page_no, engines, engine, notes)
         finder: Any = page
         way = sideways_direction(chars) if engine == PDFMINER else None
         if way is not None:  # a landscape table on a portrait page: read in the upright frame
@@ -278,13 +284,18 @@ def _read_pdfium_page(engines: _Engines, page_no: int, log: list[LogEntry]) -> P
 
 
 def _best_chars(
-    chars: list[dict[str, Any]], page_no: int, engines: _Engines, engine: str = PDFMINER
+    chars: list[dict[str, Any]], page_no: int, engines: _Engines, engine: str = PDFMINER,
+    notes: dict[str, FontNote] | None = None,
 ) -> list[dict[str, Any]]:
     """``engine``'s chars, unless the page has garbage and another reading is better by :func:`assess`.
 
     Only pages with garbage pay for a second reading. PDFium comes before the decoder, so on a
-    tie a real engine's reading wins over the heuristic one.
+    tie a real engine's reading wins over the heuristic one. Symbol-font codes are read in their
+    font's encoding first (:mod:`.symbols`; ``notes`` are pdfminer's font resources of the page):
+    PDFium decodes Symbol fonts itself, so only fonts whose glyph names are unusable apply to it.
     """
+    notes = notes or {}
+    chars, symbols = map_symbols(chars, notes if engine == PDFMINER else _names_unusable(notes))
     quality = assess(chars)
     if quality.needs_second_look:
         candidates: list[tuple[str, Any]] = []
@@ -296,10 +307,20 @@ def _best_chars(
             other = read()
             if other is None:
                 continue
+            other_symbols = symbols
+            if name == PDFIUM:
+                other, other_symbols = map_symbols(other, _names_unusable(notes))
             other_quality = assess(other)
             if better(quality, other_quality):
-                chars, quality, engine = other, other_quality, name
-    return _keep_readable(chars, quality, engine, page_no, engines)
+                chars, quality, engine, symbols = other, other_quality, name, other_symbols
+    kept = _keep_readable(chars, quality, engine, page_no, engines)
+    if (symbols.mapped or symbols.withheld) and page_no not in engines.unreadable:  # a withheld page is logged
+        engines.symbols[page_no] = symbols  # as unreadable, all its glyphs with it
+    return kept
+
+
+def _names_unusable(notes: dict[str, FontNote]) -> dict[str, FontNote]:
+    return {name: note for name, note in notes.items() if note.stock_names}
 
 
 def _pdfium_chars(engines: _Engines, page_no: int) -> list[dict[str, Any]] | None:
@@ -368,6 +389,18 @@ def _log_engines(engines: _Engines, log: list[LogEntry]) -> None:
         log.append(LogEntry("pdf_sideways_unreadable", len(engines.sideways_unreadable),
                             f"pages {_pages(engines.sideways_unreadable)} set sideways in fonts without a Unicode "
                             "map: text withheld, OCR needed (横排页面字体无 Unicode 映射，未收录)"))
+    mapped = {no: r.mapped for no, r in sorted(engines.symbols.items()) if r.mapped}
+    if mapped:
+        log.append(LogEntry("pdf_symbols_mapped", sum(mapped.values()), "symbol/dingbat font codes read in the "
+                            f"font's own encoding (符号字体按其编码转换) on pages {_pages(list(mapped))}"))
+    withheld = {no: r.withheld for no, r in sorted(engines.symbols.items()) if r.withheld}
+    if withheld:
+        where = "; ".join(f"page {no}: " + ", ".join(f"{n} ({font})" for font, n in sorted(c.items()))
+                          for no, c in withheld.items())
+        log.append(LogEntry("pdf_unmapped_symbols_dropped", sum(sum(c.values()) for c in withheld.values()),
+                            "symbol glyphs whose font gives no usable Unicode (private-use codes of unknown "
+                            "fonts, fonts whose glyph names are a stock table), withheld "
+                            f"(符号字形无可靠 Unicode，未收录): {where}"))
     if engines.unmapped:
         where = "; ".join(f"page {no}: {n} ({', '.join(fonts)})" for no, (n, fonts) in sorted(engines.unmapped.items()))
         log.append(LogEntry("pdf_unmapped_font_dropped", sum(n for n, _ in engines.unmapped.values()),
