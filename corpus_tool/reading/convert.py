@@ -10,6 +10,8 @@ import functools
 import re
 from collections import Counter
 
+from corpus_tool.reading.textstats import count_changed
+
 SIMPLIFIED = "simplified"
 TRADITIONAL = "traditional"
 MIXED = "mixed"
@@ -40,7 +42,7 @@ def to_traditional(text: str) -> str:
 def _changed(a: str, b: str) -> int:
     """How many characters of ``a`` a conversion replaced (multiset difference: phrases may move)."""
     if len(a) == len(b):
-        return sum(1 for x, y in zip(a, b, strict=True) if x != y)
+        return count_changed(a, b)
     return sum((Counter(a) - Counter(b)).values())
 
 
@@ -55,6 +57,8 @@ def detect_script(text: str) -> str | None:
     if len(han) < _MIN_HAN:
         return None
     trad_only = _changed(han, to_simplified(han))
+    if trad_only == 0:
+        return SIMPLIFIED  # no traditional-only character: simplified (or shared) whatever s2t finds
     simp_only = _changed(han, to_traditional(han))
     if trad_only + simp_only == 0:
         return SIMPLIFIED  # only shared characters: written the same either way

@@ -15,6 +15,7 @@ the number of workers that read them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -58,15 +59,39 @@ def _shingle_hashes(text: str) -> np.ndarray:
     return np.unique(h & np.uint64(0xFFFFFFFF))
 
 
-def signature(text: str) -> tuple[bytes, int]:
-    """MinHash signature of a document's text (already joined) and its number of distinct shingles."""
+@functools.cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine permutations for (NUM_PERM, SEED, SCHEME): h → a·h + b mod 2³², as columns."""
     from datasketch import MinHash
 
+    a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    return a.astype(np.uint32), b.astype(np.uint32)
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser, which datasketch applies to every value before the permutations."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def signature(text: str) -> tuple[bytes, int]:
+    """MinHash signature of a document's text (already joined) and its number of distinct shingles.
+
+    The values of datasketch's ``MinHash(num_perm=128, seed=1, scheme="affine32", hashfunc=int)`` updated
+    with every shingle hash, computed in numpy on whole blocks of shingles instead of one Python int each.
+    """
     hashes = _shingle_hashes(normalise(text))
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, scheme=SCHEME)
-    for start in range(0, len(hashes), _CHUNK):  # bounded memory: n × NUM_PERM per chunk
-        m.update_batch(hashes[start:start + _CHUNK].tolist())
-    return np.asarray(m.hashvalues).astype("<u4").tobytes(), len(hashes)
+    a, b = _permutations()
+    values = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+    mixed = _fmix32(hashes.astype(np.uint32))
+    with np.errstate(over="ignore"):
+        for start in range(0, len(mixed), _CHUNK):  # bounded memory: n × NUM_PERM per chunk
+            block = mixed[start:start + _CHUNK, None] * a + b
+            values = np.minimum(values, block.min(axis=0))
+    return values.astype("<u4").tobytes(), len(hashes)
 
 
 @dataclass(frozen=True)
