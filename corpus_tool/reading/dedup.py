@@ -32,7 +32,6 @@ DEFAULT_THRESHOLD = 0.7
 SAME_NUMBER_THRESHOLD = 0.4
 MIN_SHINGLES = 30  # shorter texts (stubs, one-line notices) are not compared
 _KEEP_RE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffa-z]+")
-_CHUNK = 20_000
 
 
 def normalise(text: str) -> str:
@@ -86,11 +85,13 @@ def signature(text: str) -> tuple[bytes, int]:
     hashes = _shingle_hashes(normalise(text))
     a, b = _permutations()
     values = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
-    mixed = _fmix32(hashes.astype(np.uint32))
-    with np.errstate(over="ignore"):
-        for start in range(0, len(mixed), _CHUNK):  # bounded memory: n × NUM_PERM per chunk
-            block = mixed[start:start + _CHUNK, None] * a + b
-            values = np.minimum(values, block.min(axis=0))
+    if len(hashes):
+        mixed = _fmix32(hashes.astype(np.uint32))
+        permuted = np.empty_like(mixed)  # one permutation at a time: memory n, not n × NUM_PERM
+        for i in range(NUM_PERM):  # uint32 arithmetic wraps: mod 2³² as datasketch's affine32
+            np.multiply(mixed, a[i], out=permuted)
+            np.add(permuted, b[i], out=permuted)
+            values[i] = permuted.min()
     return values.astype("<u4").tobytes(), len(hashes)
 
 
