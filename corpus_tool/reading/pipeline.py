@@ -288,10 +288,12 @@ def ingest_paths(
             rows[key] = (stat.st_size, stat.st_mtime, digest, settings)
             todo.append(key)
 
+        writer = _BatchWriter(store, summary)
         for i, result in enumerate(read_files([(opened[k], k) for k in todo], options, jobs, engine), 1):
             if progress is not None:
                 progress(i, len(todo), result.path)
             if result.error is not None:
+                writer.flush()  # the database sees the files in the order they were read
                 _, _, digest, settings = rows[result.path]
                 _fail(store, summary, result.path, *result.error, file_hash=digest, settings=settings)
                 if strict:
@@ -302,9 +304,7 @@ def ingest_paths(
                 found = manifests.lookup(result.path)
                 if found is not None:
                     apply_manifest(doc, found[0], found[1], found[2].path_column, row_label(found[2], found[3]))
-            new = store.write_file(result.path, result.documents, rows[result.path])
-            summary.ingested += new
-            summary.duplicates += len(result.documents) - new
+            writer.add(result.path, result.documents, rows[result.path])
             for doc in result.documents:
                 summary.pages += doc.n_pages
                 summary.characters += doc.n_chars
@@ -312,6 +312,7 @@ def ingest_paths(
                 summary.tables += len(doc.tables)
                 summary.unreadable_pages += len(doc.unreadable_pages)
                 summary.warnings.extend((result.path, w) for w in _page_warnings(doc, options.ocr))
+        writer.flush()
         if not summary.aborted:
             summary.near_duplicates = link_corpus(store, options.near_duplicate_threshold)
         if manifests.manifests:
@@ -325,6 +326,37 @@ def ingest_paths(
         if owns:
             store.close()
     return summary
+
+
+class _BatchWriter:
+    """Files read, stored many at a time: one transaction and one insert per table for a batch.
+
+    A batch is all or nothing, so a run killed while writing leaves whole files, and the re-run reads
+    the files of the lost batch again. A batch is bounded by its characters, so that the memory of the
+    writing process does not grow with the corpus.
+    """
+
+    MAX_FILES = 200
+    MAX_CHARS = 100_000
+
+    def __init__(self, store: CorpusDB, summary: IngestSummary) -> None:
+        self.store, self.summary = store, summary
+        self.pending: list[tuple[str, list[Document], tuple[int, float, str, str]]] = []
+        self.chars = 0
+
+    def add(self, path: str, docs: list[Document], row: tuple[int, float, str, str]) -> None:
+        self.pending.append((path, docs, row))
+        self.chars += sum(d.n_chars for d in docs)
+        if len(self.pending) >= self.MAX_FILES or self.chars >= self.MAX_CHARS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        for (_, docs, _), new in zip(self.pending, self.store.write_files(self.pending), strict=True):
+            self.summary.ingested += new
+            self.summary.duplicates += len(docs) - new
+        self.pending, self.chars = [], 0
 
 
 # -- links over the whole corpus -------------------------------------------------------------------
