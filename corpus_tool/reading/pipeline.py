@@ -368,22 +368,19 @@ def link_corpus(store: CorpusDB, threshold: float) -> int:
     """
     import pyarrow as pa
 
-    from corpus_tool.reading.dedup import Candidate, find_near_duplicates
+    from corpus_tool.reading.dedup import near_duplicates_in_database
 
-    rows = store.con.execute(
-        "SELECT d.doc_id, d.n_chars, d.year, d.doc_number, d.title, s.minhash, s.n_shingles "
-        "FROM documents d LEFT JOIN signatures s USING (doc_id) ORDER BY d.doc_id"
-    ).fetchall()
     h = hashlib.sha256(f"threshold={threshold}\n".encode())
-    for doc_id, _, year, number, title, *_ in rows:
-        h.update(f"{doc_id}|{year}|{number}|{title}\n".encode())
+    reader = store.con.sql("SELECT doc_id, year, doc_number, title FROM documents ORDER BY doc_id").to_arrow_reader(
+        8192)
+    for batch in reader:  # a batch of documents at a time: memory does not grow with the corpus
+        for doc_id, year, number, title in zip(*(batch.column(i).to_pylist() for i in range(4)), strict=True):
+            h.update(f"{doc_id}|{year}|{number}|{title}\n".encode())
     state = h.hexdigest()
     if store.get_meta("links_state") == state:
         return (store.con.execute("SELECT count(*) FROM documents WHERE canonical_id IS NOT NULL").fetchone()
                 or (0,))[0]
-    candidates = [Candidate(doc_id, bytes(sig), n_sh or 0, n_chars or 0, year, number)
-                  for doc_id, n_chars, year, number, _, sig, n_sh in rows if sig is not None]
-    links = find_near_duplicates(candidates, threshold)
+    links = near_duplicates_in_database(store.con, threshold)
     link_table = pa.table({  # noqa: F841 - read by DuckDB below
         "doc_id": list(links), "canonical_id": [v[0] for v in links.values()],
         "similarity": [v[1] for v in links.values()],
