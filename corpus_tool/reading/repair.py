@@ -452,6 +452,32 @@ CHAR_REPAIRS: list[tuple[str, Repair]] = [
     ("fullwidth_alnum", fix_fullwidth_alnum),
     ("lookalike_punct", fix_lookalike_punct),
 ]
+# What each repair needs in a text to change anything: a text without it is passed over with one scan in C
+# (most blocks have no full-width digit, no ASCII mark after CJK, no space), not a call that finds nothing.
+_NEEDS: dict[Repair, re.Pattern[str]] = {
+    fix_private_use: _PUA_RE,
+    fix_glyph_variants: _VARIANT_RE,
+    fix_vertical_forms: _VERTICAL_RE,
+    fix_fullwidth_alnum: _FULLWIDTH_RE,
+    fix_lookalike_punct: _LOOKALIKE_MARKS_RE,
+    join_hyphenated: re.compile("-\n"),
+    join_wrapped_lines: re.compile("\n"),
+    join_spaced_digits: re.compile("[ \u3000\u00a0．]"),
+    remove_cjk_spaces: _ANY_SPACE_RE,
+    normalize_citation_markers: re.compile(r"\["),
+}
+
+
+def _apply(repairs: list[tuple[str, Repair]], text: str, log: CleaningLog) -> str:
+    for step, repair in repairs:
+        needs = _NEEDS.get(repair)
+        if needs is not None and not needs.search(text):
+            continue
+        text, changes = repair(text)
+        log.add(step, changes)
+    return text
+
+
 # Repairs of a block of text (a paragraph, a heading) once the layout step has found it.
 BLOCK_REPAIRS: list[tuple[str, Repair]] = [
     ("hyphenated_wraps", join_hyphenated),
@@ -471,10 +497,7 @@ def repair_chars(text: str, log: CleaningLog | None = None, *, gbk: bool | None 
     if gbk:
         text, changes = fix_gbk_as_unicode(text)
         log.add("gbk_as_unicode", changes)
-    for step, repair in CHAR_REPAIRS:
-        text, changes = repair(text)
-        log.add(step, changes)
-    return text
+    return _apply(CHAR_REPAIRS, text, log)
 
 
 def clean_text(text: str, log: CleaningLog | None = None, *, gbk: bool | None = None) -> str:
@@ -485,7 +508,4 @@ def clean_text(text: str, log: CleaningLog | None = None, *, gbk: bool | None = 
     """
     log = log if log is not None else CleaningLog()
     text = repair_chars(text, log, gbk=gbk)
-    for step, repair in BLOCK_REPAIRS:
-        text, changes = repair(text)
-        log.add(step, changes)
-    return text.strip()
+    return _apply(BLOCK_REPAIRS, text, log).strip()

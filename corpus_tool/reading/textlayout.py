@@ -105,15 +105,16 @@ def remove_page_furniture(lines: list[str]) -> tuple[list[str], list[LogEntry], 
                 j += step
     folded: Counter[str] = Counter()
     folded_near: Counter[str] = Counter()
+    keys = {}  # line number → the line with its digits folded, for the lines that are not blank
     for i, line in enumerate(out):
         if line.strip():
-            key = _DIGITS_RE.sub("#", line.strip(" \t\u3000"))
+            keys[i] = key = _DIGITS_RE.sub("#", line.strip(" \t\u3000"))
             folded[key] += 1
             folded_near[key] += i in near_page
     headers: Counter[str] = Counter()
-    for i, line in enumerate(out):
-        key = _DIGITS_RE.sub("#", line.strip(" \t\u3000"))
-        if (line.strip() and folded[key] >= 3 and folded_near[key] >= max(2, folded[key] / 2)
+    for i, key in keys.items():
+        line = out[i]
+        if (folded[key] >= 3 and folded_near[key] >= max(2, folded[key] / 2)
                 and is_header_candidate(line) and len(key) >= 4):
             headers[line.strip(" \t\u3000")] += 1
             out[i] = ""

@@ -3,11 +3,13 @@ per character: the reading step measures every line of every document."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 _SPACE_RE = re.compile(r"\s+")  # the characters str.isspace() accepts (sre uses the same Unicode table)
 
 
+@functools.lru_cache(maxsize=8192)  # the layout step measures the same lines again and again
 def visible_width(text: str) -> float:
     """Length as the page measured it, spaces left out: ASCII letters and digits take half a CJK cell.
 
