@@ -42,6 +42,7 @@ class CorpusDB:
 
     def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        self._column_cache: dict[str, list[str]] = {}
         self.con = connect(self.path, read_only=read_only)
         if read_only and self._stored_version() != SCHEMA_VERSION:
             self._upgrade_then_reopen()
@@ -287,11 +288,11 @@ class CorpusDB:
 
     def _columns(self, table: str) -> list[str]:
         """A table's column names, looked up once per connection (the schema does not change while open)."""
-        cache = self.__dict__.setdefault("_column_cache", {})
-        if table not in cache:
+        if table not in self._column_cache:
             # from a query: `DESCRIBE tables` would list the database's tables instead
-            cache[table] = [d[0] for d in self.con.execute(f"SELECT * FROM main.{table} LIMIT 0").description]
-        return cache[table]
+            self._column_cache[table] = [d[0] for d in
+                                         self.con.execute(f"SELECT * FROM main.{table} LIMIT 0").description]
+        return self._column_cache[table]
 
     def write_error(self, source_path: str, error: str, detail: str, file_hash: str | None = None,
                     settings: str = "") -> None:
