@@ -10,11 +10,13 @@ import functools
 import re
 from collections import Counter
 
+from corpus_tool.reading.textstats import count_changed
+
 SIMPLIFIED = "simplified"
 TRADITIONAL = "traditional"
 MIXED = "mixed"
 
-_HAN_RE = re.compile("[\u4e00-\u9fff]")
+_NOT_HAN_RE = re.compile("[^\u4e00-\u9fff]+")
 # Below this many Han characters the script is not decided.
 _MIN_HAN = 20
 _SAMPLE_CHARS = 200_000
@@ -40,7 +42,7 @@ def to_traditional(text: str) -> str:
 def _changed(a: str, b: str) -> int:
     """How many characters of ``a`` a conversion replaced (multiset difference: phrases may move)."""
     if len(a) == len(b):
-        return sum(1 for x, y in zip(a, b, strict=True) if x != y)
+        return count_changed(a, b)
     return sum((Counter(a) - Counter(b)).values())
 
 
@@ -51,10 +53,12 @@ def detect_script(text: str) -> str | None:
     Most characters (人, 大, 中 ...) are shared and count for neither.
     """
     sample = text[:_SAMPLE_CHARS]
-    han = "".join(_HAN_RE.findall(sample))
+    han = _NOT_HAN_RE.sub("", sample)  # the Han characters, in one pass in C
     if len(han) < _MIN_HAN:
         return None
     trad_only = _changed(han, to_simplified(han))
+    if trad_only == 0:
+        return SIMPLIFIED  # no traditional-only character: simplified (or shared) whatever s2t finds
     simp_only = _changed(han, to_traditional(han))
     if trad_only + simp_only == 0:
         return SIMPLIFIED  # only shared characters: written the same either way

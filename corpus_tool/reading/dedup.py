@@ -15,13 +15,18 @@ the number of workers that read them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from corpus_tool.reading.convert import to_simplified
+
+if TYPE_CHECKING:
+    import duckdb
 
 NUM_PERM = 128
 SHINGLE = 5
@@ -31,7 +36,6 @@ DEFAULT_THRESHOLD = 0.7
 SAME_NUMBER_THRESHOLD = 0.4
 MIN_SHINGLES = 30  # shorter texts (stubs, one-line notices) are not compared
 _KEEP_RE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffa-z]+")
-_CHUNK = 20_000
 
 
 def normalise(text: str) -> str:
@@ -55,18 +59,45 @@ def _shingle_hashes(text: str) -> np.ndarray:
         h ^= h >> np.uint64(29)
         h *= np.uint64(0xBF58476D1CE4E5B9)
         h ^= h >> np.uint64(32)
-    return np.unique(h & np.uint64(0xFFFFFFFF))
+    h = np.sort(h & np.uint64(0xFFFFFFFF))  # distinct by sort: numpy's hash-based np.unique is far slower
+    return h[np.concatenate(([True], h[1:] != h[:-1]))]
+
+
+@functools.cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine permutations for (NUM_PERM, SEED, SCHEME): h → a·h + b mod 2³², as columns."""
+    from datasketch import MinHash
+
+    a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    return a.astype(np.uint32), b.astype(np.uint32)
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser, which datasketch applies to every value before the permutations."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
 
 
 def signature(text: str) -> tuple[bytes, int]:
-    """MinHash signature of a document's text (already joined) and its number of distinct shingles."""
-    from datasketch import MinHash
+    """MinHash signature of a document's text (already joined) and its number of distinct shingles.
 
+    The values of datasketch's ``MinHash(num_perm=128, seed=1, scheme="affine32", hashfunc=int)`` updated
+    with every shingle hash, computed in numpy on whole blocks of shingles instead of one Python int each.
+    """
     hashes = _shingle_hashes(normalise(text))
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, scheme=SCHEME)
-    for start in range(0, len(hashes), _CHUNK):  # bounded memory: n × NUM_PERM per chunk
-        m.update_batch(hashes[start:start + _CHUNK].tolist())
-    return np.asarray(m.hashvalues).astype("<u4").tobytes(), len(hashes)
+    a, b = _permutations()
+    values = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+    if len(hashes):
+        mixed = _fmix32(hashes.astype(np.uint32))
+        permuted = np.empty_like(mixed)  # one permutation at a time: memory n, not n × NUM_PERM
+        for i in range(NUM_PERM):  # uint32 arithmetic wraps: mod 2³² as datasketch's affine32
+            np.multiply(mixed, a[i], out=permuted)
+            np.add(permuted, b[i], out=permuted)
+            values[i] = permuted.min()
+    return values.astype("<u4").tobytes(), len(hashes)
 
 
 @dataclass(frozen=True)
@@ -129,4 +160,91 @@ def find_near_duplicates(docs: Iterable[Candidate], threshold: float = DEFAULT_T
                 canonical_by_number.setdefault(d.doc_number, []).append(d.doc_id)
         else:
             out[d.doc_id] = (best[1], round(best[0], 4))
+    return out
+
+
+def _lsh_bands(threshold: float) -> tuple[int, int]:
+    """datasketch's band count and rows per band for an LSH index at ``threshold`` (128 permutations)."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+_BATCH = 8192  # signatures (or candidate pairs) per Arrow batch: 4 MB of signatures
+
+
+def near_duplicates_in_database(con: duckdb.DuckDBPyConnection, threshold: float = DEFAULT_THRESHOLD,
+                                same_number_threshold: float = SAME_NUMBER_THRESHOLD
+                                ) -> dict[str, tuple[str, float]]:
+    """The links of :func:`find_near_duplicates` over the ``documents`` and ``signatures`` tables of ``con``,
+    with the LSH index in the database: the band keys of every signature in a table, the candidate pairs
+    by a self-join on them (and on the 发文字号), their similarity computed there too; Python reads only
+    the pairs similar enough to link, in the order the documents are matched (longest first).
+
+    Python holds one batch of signatures at a time and the links found, never a row per document.
+    """
+    import pyarrow as pa
+
+    bands, rows = _lsh_bands(threshold)
+    hs = [f"h{i}" for i in range(NUM_PERM)]
+    for table in ("dedup_docs", "dedup_bands", "dedup_sigs"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(
+        "CREATE TEMP TABLE dedup_docs AS SELECT row_number() OVER (ORDER BY coalesce(d.n_chars, 0) DESC, d.doc_id) "
+        "  AS rank, d.doc_id, d.year, nullif(d.doc_number, '') AS doc_number, s.minhash "
+        "FROM documents d JOIN signatures s USING (doc_id) "
+        f"WHERE s.minhash IS NOT NULL AND coalesce(s.n_shingles, 0) >= {int(MIN_SHINGLES)}")
+    con.execute("CREATE TEMP TABLE dedup_bands (rank BIGINT, band INTEGER, key BLOB)")
+    con.execute(f"CREATE TEMP TABLE dedup_sigs (rank BIGINT, {', '.join(f'{h} UINTEGER' for h in hs)})")
+    key_type = pa.binary(4 * rows)
+    n_docs = con.execute("SELECT count(*) FROM dedup_docs").fetchall()[0][0]
+    for first in range(1, n_docs + 1, _BATCH):  # ranks are 1..n: one batch of signatures at a time
+        batch = con.sql(f"SELECT rank, minhash FROM dedup_docs WHERE rank >= {first} AND rank < {first + _BATCH} "
+                        "ORDER BY rank").to_arrow_table()
+        ranks = batch.column(0).to_numpy()
+        sigs = np.frombuffer(b"".join(batch.column(1).to_pylist()), dtype="<u4").reshape(-1, NUM_PERM)
+        values = pa.table({"rank": ranks, **{h: sigs[:, i] for i, h in enumerate(hs)}})  # noqa: F841
+        con.execute("INSERT INTO dedup_sigs SELECT * FROM values")
+        for band in range(bands):
+            keys = np.ascontiguousarray(sigs[:, band * rows:(band + 1) * rows])
+            chunk = pa.table({  # noqa: F841 - read by DuckDB below
+                "rank": ranks, "band": np.full(len(ranks), band, dtype=np.int32),
+                "key": pa.FixedSizeBinaryArray.from_buffers(key_type, len(ranks), [None, pa.py_buffer(keys)])})
+            con.execute("INSERT INTO dedup_bands SELECT rank, band, key::BLOB FROM chunk")
+    equal = " + ".join(f"(x.{h} = y.{h})::INTEGER" for h in hs)
+    lowered = min(threshold, same_number_threshold)
+    result = con.execute(
+        "WITH candidates AS ("
+        "  SELECT a.rank AS a, b.rank AS b FROM dedup_bands a JOIN dedup_bands b"
+        "    ON a.band = b.band AND a.key = b.key AND b.rank < a.rank"
+        "  UNION SELECT a.rank, b.rank FROM dedup_docs a JOIN dedup_docs b"
+        "    ON a.doc_number = b.doc_number AND b.rank < a.rank), "
+        "compatible AS ("
+        "  SELECT c.a, c.b, a.doc_id AS doc_id, b.doc_id AS other, "
+        "    coalesce(a.doc_number = b.doc_number, false) AS same_number "
+        "  FROM candidates c JOIN dedup_docs a ON a.rank = c.a JOIN dedup_docs b ON b.rank = c.b "
+        "  WHERE NOT coalesce(a.year <> b.year, false) AND NOT coalesce(a.doc_number <> b.doc_number, false)), "
+        f"scored AS (SELECT p.*, {equal} AS equal FROM compatible p "
+        "  JOIN dedup_sigs x ON x.rank = p.a JOIN dedup_sigs y ON y.rank = p.b) "
+        f"SELECT doc_id, other, equal FROM scored "
+        f"WHERE equal / {float(NUM_PERM)!r} >= CASE WHEN same_number THEN {lowered!r} ELSE {float(threshold)!r} END "
+        "ORDER BY a, other")
+    out: dict[str, tuple[str, float]] = {}
+    current, best = None, None  # the document being matched, and (similarity, canonical) so far
+    pairs = (pair for chunk in iter(lambda: result.fetchmany(_BATCH), []) for pair in chunk)
+    for doc_id, other, n_equal in pairs:  # only pairs that would link: a few per near duplicate
+        if doc_id != current:
+            if current is not None and best is not None:
+                out[current] = (best[1], round(best[0], 4))
+            current, best = doc_id, None
+        sim = n_equal / float(NUM_PERM)  # as datasketch's jaccard
+        if other in out:  # linked itself: only canonical documents are matched against
+            continue
+        if best is None or sim > best[0]:  # pairs come by other doc_id: the smallest wins a tie
+            best = (sim, other)
+    if current is not None and best is not None:
+        out[current] = (best[1], round(best[0], 4))
+    for table in ("dedup_docs", "dedup_bands", "dedup_sigs"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     return out

@@ -293,10 +293,12 @@ def ingest_paths(
             rows[key] = (stat.st_size, stat.st_mtime, digest, settings)
             todo.append(key)
 
+        writer = _BatchWriter(store, summary)
         for i, result in enumerate(read_files([(opened[k], k) for k in todo], options, jobs, engine), 1):
             if progress is not None:
                 progress(i, len(todo), result.path)
             if result.error is not None:
+                writer.flush()  # the database sees the files in the order they were read
                 _, _, digest, settings = rows[result.path]
                 _fail(store, summary, result.path, *result.error, file_hash=digest, settings=settings)
                 if strict:
@@ -307,9 +309,7 @@ def ingest_paths(
                 found = manifests.lookup(result.path)
                 if found is not None:
                     apply_manifest(doc, found[0], found[1], found[2].path_column, row_label(found[2], found[3]))
-            new = store.write_file(result.path, result.documents, rows[result.path])
-            summary.ingested += new
-            summary.duplicates += len(result.documents) - new
+            writer.add(result.path, result.documents, rows[result.path])
             for doc in result.documents:
                 summary.pages += doc.n_pages
                 summary.characters += doc.n_chars
@@ -317,6 +317,7 @@ def ingest_paths(
                 summary.tables += len(doc.tables)
                 summary.unreadable_pages += len(doc.unreadable_pages)
                 summary.warnings.extend((result.path, w) for w in _page_warnings(doc, options.ocr))
+        writer.flush()
         if not summary.aborted:
             summary.near_duplicates = link_corpus(store, options.near_duplicate_threshold)
         if manifests.manifests:
@@ -332,6 +333,37 @@ def ingest_paths(
     return summary
 
 
+class _BatchWriter:
+    """Files read, stored many at a time: one transaction and one insert per table for a batch.
+
+    A batch is all or nothing, so a run killed while writing leaves whole files, and the re-run reads
+    the files of the lost batch again. A batch is bounded by its characters, so that the memory of the
+    writing process does not grow with the corpus.
+    """
+
+    MAX_FILES = 200
+    MAX_CHARS = 100_000
+
+    def __init__(self, store: CorpusDB, summary: IngestSummary) -> None:
+        self.store, self.summary = store, summary
+        self.pending: list[tuple[str, list[Document], tuple[int, float, str, str]]] = []
+        self.chars = 0
+
+    def add(self, path: str, docs: list[Document], row: tuple[int, float, str, str]) -> None:
+        self.pending.append((path, docs, row))
+        self.chars += sum(d.n_chars for d in docs)
+        if len(self.pending) >= self.MAX_FILES or self.chars >= self.MAX_CHARS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        for (_, docs, _), new in zip(self.pending, self.store.write_files(self.pending), strict=True):
+            self.summary.ingested += new
+            self.summary.duplicates += len(docs) - new
+        self.pending, self.chars = [], 0
+
+
 # -- links over the whole corpus -------------------------------------------------------------------
 def link_corpus(store: CorpusDB, threshold: float) -> int:
     """Link near duplicates to their canonical document and forwarded documents to their targets.
@@ -341,22 +373,19 @@ def link_corpus(store: CorpusDB, threshold: float) -> int:
     """
     import pyarrow as pa
 
-    from corpus_tool.reading.dedup import Candidate, find_near_duplicates
+    from corpus_tool.reading.dedup import near_duplicates_in_database
 
-    rows = store.con.execute(
-        "SELECT d.doc_id, d.n_chars, d.year, d.doc_number, d.title, s.minhash, s.n_shingles "
-        "FROM documents d LEFT JOIN signatures s USING (doc_id) ORDER BY d.doc_id"
-    ).fetchall()
     h = hashlib.sha256(f"threshold={threshold}\n".encode())
-    for doc_id, _, year, number, title, *_ in rows:
-        h.update(f"{doc_id}|{year}|{number}|{title}\n".encode())
+    reader = store.con.sql("SELECT doc_id, year, doc_number, title FROM documents ORDER BY doc_id").to_arrow_reader(
+        8192)
+    for batch in reader:  # a batch of documents at a time: memory does not grow with the corpus
+        for doc_id, year, number, title in zip(*(batch.column(i).to_pylist() for i in range(4)), strict=True):
+            h.update(f"{doc_id}|{year}|{number}|{title}\n".encode())
     state = h.hexdigest()
     if store.get_meta("links_state") == state:
         return (store.con.execute("SELECT count(*) FROM documents WHERE canonical_id IS NOT NULL").fetchone()
                 or (0,))[0]
-    candidates = [Candidate(doc_id, bytes(sig), n_sh or 0, n_chars or 0, year, number)
-                  for doc_id, n_chars, year, number, _, sig, n_sh in rows if sig is not None]
-    links = find_near_duplicates(candidates, threshold)
+    links = near_duplicates_in_database(store.con, threshold)
     link_table = pa.table({  # noqa: F841 - read by DuckDB below
         "doc_id": list(links), "canonical_id": [v[0] for v in links.values()],
         "similarity": [v[1] for v in links.values()],

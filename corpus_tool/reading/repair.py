@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from corpus_tool.reading.model import LogEntry
+from corpus_tool.reading.textstats import count_not_space, visible_width
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 # CJK punctuation that may touch Han text with no space between.
@@ -64,7 +65,7 @@ def fix_gbk_as_unicode(text: str) -> tuple[str, Counter[str]]:
 
 def han_ratio(text: str) -> float:
     """Share of Han characters among non-space characters."""
-    visible = sum(1 for ch in text if not ch.isspace())
+    visible = count_not_space(text)
     return len(_HAN_RE.findall(text)) / visible if visible else 0.0
 
 
@@ -87,6 +88,7 @@ _LOOKALIKE_RE = re.compile(f"(?<={CJK})[ \t]*(?:[:?;!,][ \t]*)*[:?;!,]")
 _GUILLEMET_PAIR_RE = re.compile(f"«([^«»\n]{{0,200}}?[{HAN}][^«»\n]{{0,200}}?)»")
 _GUILLEMET_OPEN_RE = re.compile(f"«+(?=[ \t]*{CJK})")
 _GUILLEMET_CLOSE_RE = re.compile(f"(?<={CJK})»+")
+_LOOKALIKE_MARKS_RE = re.compile("[:?;!,«»]")  # what the passes below change
 
 
 def fix_lookalike_punct(text: str) -> tuple[str, Counter[str]]:
@@ -95,6 +97,8 @@ def fix_lookalike_punct(text: str) -> tuple[str, Counter[str]]:
     Repeated until nothing changes: each conversion can give the next mark its CJK neighbour.
     """
     counts: Counter[str] = Counter()
+    if not _LOOKALIKE_MARKS_RE.search(text):  # one scan instead of four passes that find nothing
+        return text, counts
     for _ in range(8):
         text, changes = _lookalike_pass(text)
         if not changes:
@@ -257,8 +261,7 @@ _TOKEN_CHARS = re.compile(r"[A-Za-z0-9.]")
 _CJK_CHAR_RE = re.compile(CJK)
 
 
-def _visible_width(text: str) -> float:
-    return sum(0.5 if ch.isascii() else 1.0 for ch in text if not ch.isspace())
+_visible_width = visible_width
 
 
 def _number_cut_by_break(s: str, start: int, end: int, full_width: float) -> bool:
@@ -297,6 +300,8 @@ def join_wrapped_lines(text: str) -> tuple[str, Counter[str]]:
     is joined without a space when it stands in CJK text: a space there would split one number.
     """
     counts: Counter[str] = Counter()
+    if "\n" not in text:
+        return text, counts
     full_width = max((_visible_width(line) for line in text.split("\n")), default=0.0) if "\n" in text else 0.0
 
     def rep(m: re.Match[str]) -> str:
@@ -323,6 +328,8 @@ _HYPHEN_WRAP_RE = re.compile(r"(?<=[a-z])-\n[ \t]*(?=[a-z])")
 
 def join_hyphenated(text: str) -> tuple[str, Counter[str]]:
     """``inter-\\nnational`` → ``international`` (only lower-case letters on both sides)."""
+    if "-\n" not in text:
+        return text, Counter()
     text, n = _HYPHEN_WRAP_RE.subn("", text)
     return text, Counter({"hyphenated line breaks joined": n} if n else {})
 
@@ -340,12 +347,15 @@ _SPACED_DIGITS_RE = re.compile(
 _SPACED_LONG_RE = re.compile(r"(?<![0-9A-Za-z.．])(\d(?:[ \u3000\u00a0]\d){2,})[ \u3000]?(?=[\u4e00-\u9fff])")
 _SPACE_BEFORE_PERCENT_RE = re.compile(r"(?<=\d)[ \u3000\u00a0](?=[%％‰])")  # 8 % → 8%
 _FULLWIDTH_DECIMAL_RE = re.compile(r"(?<=\d)．(?=\d)")
+_DIGIT_SPACE_RE = re.compile("[ \u3000\u00a0]")  # the spaces the patterns above remove
 
 
 def join_spaced_digits(text: str) -> tuple[str, Counter[str]]:
     """``1 9 9 8 年`` → ``1998年``, ``2 2 ．4 万件`` → ``22.4万件``, ``1 0 ．0 6 ‰`` → ``10.06‰``,
     ``1 3 0 0公里`` → ``1300公里``, ``8 %`` → ``8%``; a full-width decimal point between digits → ``.``."""
     counts: Counter[str] = Counter()
+    if not _DIGIT_SPACE_RE.search(text) and "．" not in text:
+        return text, counts
 
     def rep(m: re.Match[str]) -> str:
         whole = re.sub(r"[ \u3000\u00a0]", "", m.group(1))
@@ -371,6 +381,7 @@ _SPACE_CJK_CJK = re.compile(f"(?<={CJK}){_SPACE}(?={CJK})")
 _SPACE_CJK_LATIN = re.compile(f"(?<={CJK}){_SPACE}(?=[A-Za-z0-9\\[（(])")
 _SPACE_LATIN_CJK = re.compile(f"(?<=[A-Za-z0-9\\]%）)]){_SPACE}(?={CJK})")
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\ufeff]")
+_ANY_SPACE_RE = re.compile("[ \t\u3000\u00a0\u200b\u200c\u200d\ufeff]")  # what remove_cjk_spaces removes
 _NUMBERED_PREFIX_RE = re.compile(
     "^(第[一二三四五六七八九十百千零〇两0-9]+[条章节编])[ \t\u3000\u00a0]+(?=[^ \t\u3000\u00a0])"
 )
@@ -383,6 +394,8 @@ def remove_cjk_spaces(text: str) -> tuple[str, Counter[str]]:
     Latin words or numbers stay.
     """
     counts: Counter[str] = Counter()
+    if not _ANY_SPACE_RE.search(text):
+        return text, counts
     text, n = _ZERO_WIDTH_RE.subn("", text)
     if n:
         counts["zero-width characters removed"] += n
@@ -417,6 +430,8 @@ def normalize_citation_markers(text: str) -> tuple[str, Counter[str]]:
     Canonical markers are later moved out of the text into the citations table.
     """
     counts: Counter[str] = Counter()
+    if "[" not in text:
+        return text, counts
 
     def rep(m: re.Match[str]) -> str:
         counts["citation markers normalised"] += 1
@@ -455,6 +470,32 @@ CHAR_REPAIRS: list[tuple[str, Repair]] = [
     ("fullwidth_alnum", fix_fullwidth_alnum),
     ("lookalike_punct", fix_lookalike_punct),
 ]
+# What each repair needs in a text to change anything: a text without it is passed over with one scan in C
+# (most blocks have no full-width digit, no ASCII mark after CJK, no space), not a call that finds nothing.
+_NEEDS: dict[Repair, re.Pattern[str]] = {
+    fix_private_use: _PUA_RE,
+    fix_glyph_variants: _VARIANT_RE,
+    fix_vertical_forms: _VERTICAL_RE,
+    fix_fullwidth_alnum: _FULLWIDTH_RE,
+    fix_lookalike_punct: _LOOKALIKE_MARKS_RE,
+    join_hyphenated: re.compile("-\n"),
+    join_wrapped_lines: re.compile("\n"),
+    join_spaced_digits: re.compile("[ \u3000\u00a0．]"),
+    remove_cjk_spaces: _ANY_SPACE_RE,
+    normalize_citation_markers: re.compile(r"\["),
+}
+
+
+def _apply(repairs: list[tuple[str, Repair]], text: str, log: CleaningLog) -> str:
+    for step, repair in repairs:
+        needs = _NEEDS.get(repair)
+        if needs is not None and not needs.search(text):
+            continue
+        text, changes = repair(text)
+        log.add(step, changes)
+    return text
+
+
 # Repairs of a block of text (a paragraph, a heading) once the layout step has found it.
 BLOCK_REPAIRS: list[tuple[str, Repair]] = [
     ("list_bullets", drop_list_bullets),
@@ -475,10 +516,7 @@ def repair_chars(text: str, log: CleaningLog | None = None, *, gbk: bool | None 
     if gbk:
         text, changes = fix_gbk_as_unicode(text)
         log.add("gbk_as_unicode", changes)
-    for step, repair in CHAR_REPAIRS:
-        text, changes = repair(text)
-        log.add(step, changes)
-    return text
+    return _apply(CHAR_REPAIRS, text, log)
 
 
 def clean_text(text: str, log: CleaningLog | None = None, *, gbk: bool | None = None) -> str:
@@ -489,7 +527,4 @@ def clean_text(text: str, log: CleaningLog | None = None, *, gbk: bool | None = 
     """
     log = log if log is not None else CleaningLog()
     text = repair_chars(text, log, gbk=gbk)
-    for step, repair in BLOCK_REPAIRS:
-        text, changes = repair(text)
-        log.add(step, changes)
-    return text.strip()
+    return _apply(BLOCK_REPAIRS, text, log).strip()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from corpus_tool.reading.model import RAW, Block, Extracted, LogEntry
+from corpus_tool.reading.textstats import count_in_ranges
 
 CHUNK = 1 << 20
 SAMPLE = 1 << 18
@@ -28,13 +29,19 @@ class TooLongError(ValueError):
     """The text is longer than the configured limit (``--max-chars``)."""
 
 
+_PLAUSIBLE = ((" ", "~"), ("\n", "\n"), ("\r", "\r"), ("\t", "\t"), ("\u4e00", "\u9fff"), ("\u3000", "\u303f"),
+              ("\uff00", "\uffef"), ("\u2010", "\u2027"))
+_COMMON_CJK = (("\u4e00", "\u9fa5"),)
+_RARE_CJK = (("\u3400", "\u4dbf"), ("\ue000", "\uf8ff"))
+# Every byte value but the control bytes that mark binary content (tab, newlines, form feed, escape are text).
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 32 and b not in (9, 10, 12, 13, 27)))
+
+
 def _plausible_share(text: str) -> float:
     """Share of characters a real text is made of: ASCII, CJK, CJK punctuation, full-width forms."""
     if not text:
         return 0.0
-    good = sum(1 for ch in text if (" " <= ch <= "~") or ch in "\n\r\t" or "\u4e00" <= ch <= "\u9fff"
-               or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or "\u2010" <= ch <= "\u2027")
-    return good / len(text)
+    return count_in_ranges(text, _PLAUSIBLE) / len(text)
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -61,7 +68,7 @@ def _looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in sample and _utf16_without_bom(sample) is not None:
         return False
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(sample.translate(None, _NOT_CONTROL))  # the control bytes are what is left
     return controls > BINARY_SHARE * len(sample)
 
 
@@ -69,32 +76,36 @@ def _cjk_score(text: str, name: str) -> float:
     """Share of common CJK characters: GB18030 decodes Big5 bytes into rare characters."""
     if not text:
         return 0.0
-    common = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fa5")
-    rare = sum(1 for ch in text if "\u3400" <= ch <= "\u4dbf" or "\ue000" <= ch <= "\uf8ff")
+    common = count_in_ranges(text, _COMMON_CJK)
+    rare = count_in_ranges(text, _RARE_CJK)
     bonus = 0.001 if name == "gb18030" else 0.0  # tie → mainland encoding
     return (common - 5 * rare) / len(text) + bonus
 
 
-def _candidates(sample: bytes, at_eof: bool) -> list[str]:
-    """Encodings to try, most likely first, judged from the first bytes of the file."""
+def _candidates(sample: bytes, at_eof: bool) -> Iterator[str]:
+    """Encodings to try, most likely first, judged from the first bytes of the file.
+
+    A generator: the Chinese legacy encodings are scored only when UTF-8 has failed.
+    """
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                       (codecs.BOM_UTF16_BE, "utf-16")):
         if sample.startswith(bom):
-            return [name]
+            yield name
+            return
     if _looks_binary(sample):
         raise DecodeError("binary content, not text (二进制内容，不是文本)")
-    names = ["utf-8"]
     utf16 = _utf16_without_bom(sample) if b"\x00" in sample else None
     if utf16 is not None:  # a stray NUL in UTF-8 text does not read as plausible UTF-16
-        return [utf16]
+        yield utf16
+        return
+    yield "utf-8"
     scored = []
     for name in ("gb18030", "big5"):
         # A multi-byte character may be cut at the end of the sample: ignore that tail.
         text = codecs.getincrementaldecoder(name)("replace").decode(sample, final=at_eof)
         penalty = text.count("\ufffd") * 10
         scored.append((_cjk_score(text, name) - penalty / max(len(text), 1), name))
-    names += [name for _, name in sorted(scored, reverse=True)]
-    return names
+    yield from (name for _, name in sorted(scored, reverse=True))
 
 
 def _decode_stream(fh: BinaryIO, encoding: str, max_chars: int | None) -> Iterator[str]:

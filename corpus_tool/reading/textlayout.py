@@ -15,11 +15,13 @@ from dataclasses import dataclass
 
 from corpus_tool.reading.headings import heading_scheme, is_article
 from corpus_tool.reading.model import FOOTNOTE, FRONT, HEADING, PARA, Block, LogEntry
+from corpus_tool.reading.textstats import visible_width
 
 _PAGE_NUMBER_RE = re.compile(
     r"^[\s\u3000]*(?:[-—–·•]\s*\d{1,4}\s*[-—–·•]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[/／共]\s*\d{1,4}\s*页?)?"
     r"|\d{1,4}\s*[/／]\s*\d{1,4})[\s\u3000]*$"
 )
+_DIGITS_RE = re.compile(r"\d+")
 _END_PUNCT = "。！？!?；;…"
 _CLOSERS = "”’」』）)》】"
 _INDENT_RE = re.compile(r"^(?:\u3000|[ \t]{2,}|[ \t]*\u3000)")
@@ -55,9 +57,7 @@ def ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in _END_PUNCT
 
 
-def _visible_len(text: str) -> float:
-    """Length as the page measured it: ASCII letters and digits take half a CJK cell."""
-    return sum(0.5 if ch.isascii() else 1.0 for ch in text if not ch.isspace())
+_visible_len = visible_width  # length as the page measured it: ASCII letters and digits take half a CJK cell
 
 
 def remove_page_furniture(lines: list[str]) -> tuple[list[str], list[LogEntry], list[str]]:
@@ -105,15 +105,16 @@ def remove_page_furniture(lines: list[str]) -> tuple[list[str], list[LogEntry], 
                 j += step
     folded: Counter[str] = Counter()
     folded_near: Counter[str] = Counter()
+    keys = {}  # line number → the line with its digits folded, for the lines that are not blank
     for i, line in enumerate(out):
         if line.strip():
-            key = re.sub(r"\d+", "#", line.strip(" \t\u3000"))
+            keys[i] = key = _DIGITS_RE.sub("#", line.strip(" \t\u3000"))
             folded[key] += 1
             folded_near[key] += i in near_page
     headers: Counter[str] = Counter()
-    for i, line in enumerate(out):
-        key = re.sub(r"\d+", "#", line.strip(" \t\u3000"))
-        if (line.strip() and folded[key] >= 3 and folded_near[key] >= max(2, folded[key] / 2)
+    for i, key in keys.items():
+        line = out[i]
+        if (folded[key] >= 3 and folded_near[key] >= max(2, folded[key] / 2)
                 and is_header_candidate(line) and len(key) >= 4):
             headers[line.strip(" \t\u3000")] += 1
             out[i] = ""

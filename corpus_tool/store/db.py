@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,7 @@ class CorpusDB:
 
     def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        self._column_cache: dict[str, list[str]] = {}
         self.con = connect(self.path, read_only=read_only)
         if read_only and self._stored_version() != SCHEMA_VERSION:
             self._upgrade_then_reopen()
@@ -181,24 +183,116 @@ class CorpusDB:
         stored (an exact duplicate) is not stored again: the file's path is added to it.
         Returns how many documents were new.
         """
+        return self.write_files([(file_path, docs, file_row)])[0]
+
+    def write_files(self, batch: list[tuple[str, list[Document], FileRow]]) -> list[int]:
+        """Store many files in one transaction, all or nothing; per file, how many documents were new.
+
+        The result is what :meth:`write_file` gives called once per file in this order; the rows of
+        consecutive files that were never stored before go in with one Arrow insert per table (the cost
+        of writing is the number of statements, not the rows). A file stored before is replaced on its
+        own, in its place in the order, because removing its previous version may touch the others.
+        """
+        counts: list[int] = []
+        with self.transaction() as con:
+            stored = self._lookup(con, batch)
+            if not stored.files:  # the usual case: new files, written together
+                return self._write_new_files(con, batch, stored)
+            group: list[tuple[str, list[Document], FileRow]] = []
+            for item in batch:
+                if item[0] in stored.files:
+                    counts += self._write_new_files(con, group)
+                    group = []
+                    counts.append(self._replace_file(con, *item))
+                else:
+                    group.append(item)
+            counts += self._write_new_files(con, group)
+        return counts
+
+    def _lookup(self, con: duckdb.DuckDBPyConnection, batch: list[tuple[str, list[Document], FileRow]]) -> _Stored:
+        """What the database already holds of a batch, in one query: its files, documents and errors."""
+        import pyarrow as pa
+
+        paths = pa.table({"path": pa.array([path for path, _, _ in batch], pa.string())})  # noqa: F841
+        ids = pa.table({"doc_id": pa.array(sorted({d.doc_id for _, docs, _ in batch for d in docs}),  # noqa: F841
+                                           pa.string())})
+        found = _Stored(set(), set(), set())
+        for kind, key in con.execute(
+                "SELECT DISTINCT 'file', coalesce(f.file_path, f.source_path) FROM files f "
+                "  JOIN paths p ON coalesce(f.file_path, f.source_path) = p.path "
+                "UNION ALL SELECT 'doc', d.doc_id FROM documents d JOIN ids USING (doc_id) "
+                "UNION ALL SELECT DISTINCT 'error', e.source_path FROM errors e JOIN paths p ON e.source_path = p.path"
+        ).fetchall():
+            {"file": found.files, "doc": found.docs, "error": found.errors}[kind].add(key)
+        return found
+
+    def _replace_file(self, con: duckdb.DuckDBPyConnection, file_path: str, docs: list[Document],
+                      file_row: FileRow) -> int:
+        """One file whose earlier version is stored: forget it, then store this one."""
         size, mtime, file_hash, settings = file_row
         new = 0
-        with self.transaction() as con:
-            self._forget_file(con, file_path)
-            for doc in docs:
-                if self.has_document(doc.doc_id):
-                    con.execute("UPDATE documents SET source_path = ? WHERE doc_id = ? AND source_path > ?",
-                                [doc.source_path, doc.doc_id, doc.source_path])
-                else:
-                    self._insert_document(con, doc)
-                    new += 1
-                con.execute(
-                    "INSERT OR REPLACE INTO files (source_path, doc_id, size, mtime, file_hash, file_path, settings) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [doc.source_path, doc.doc_id, size, mtime, file_hash, file_path, settings],
-                )
-            con.execute("DELETE FROM errors WHERE source_path = ?", [file_path])
+        self._forget_file(con, file_path)
+        for doc in docs:
+            if self.has_document(doc.doc_id):
+                con.execute("UPDATE documents SET source_path = ? WHERE doc_id = ? AND source_path > ?",
+                            [doc.source_path, doc.doc_id, doc.source_path])
+            else:
+                rows = _RowBatch()
+                rows.add_document(doc)
+                rows.insert(con, self._columns)
+                new += 1
+            con.execute(
+                "INSERT OR REPLACE INTO files (source_path, doc_id, size, mtime, file_hash, file_path, settings) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [doc.source_path, doc.doc_id, size, mtime, file_hash, file_path, settings],
+            )
+        con.execute("DELETE FROM errors WHERE source_path = ?", [file_path])
         return new
+
+    def _write_new_files(self, con: duckdb.DuckDBPyConnection, group: list[tuple[str, list[Document], FileRow]],
+                         stored: _Stored | None = None) -> list[int]:
+        """Files with nothing stored under their paths: every table's rows in one insert."""
+        import pyarrow as pa
+
+        if not group:
+            return []
+        stored = stored or self._lookup(con, group)
+        rows = _RowBatch()
+        first_path: dict[str, str] = {}  # doc_id → the smallest path of a copy already stored
+        counts = []
+        for file_path, docs, (size, mtime, file_hash, settings) in group:
+            new = 0
+            for doc in docs:
+                if doc.doc_id in rows.documents:  # a copy earlier in this batch: keep the smallest path
+                    row = rows.documents[doc.doc_id]
+                    row["source_path"] = min(row["source_path"], doc.source_path)
+                elif doc.doc_id in stored.docs:
+                    first_path[doc.doc_id] = min(first_path.get(doc.doc_id, doc.source_path), doc.source_path)
+                else:
+                    rows.add_document(doc)
+                    new += 1
+                rows.add("files", (doc.source_path, doc.doc_id, size, mtime, file_hash, file_path, settings))
+            counts.append(new)
+        for doc_id, path in sorted(first_path.items()):
+            con.execute("UPDATE documents SET source_path = ? WHERE doc_id = ? AND source_path > ?",
+                        [path, doc_id, path])
+        try:
+            rows.insert(con, self._columns)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # values of one column typed differently by document
+            for doc_rows in rows.split():
+                doc_rows.insert(con, self._columns)
+        failed_before = sorted(stored.errors & {path for path, _, _ in group})
+        if failed_before:
+            con.execute("DELETE FROM errors WHERE list_contains(?, source_path)", [failed_before])
+        return counts
+
+    def _columns(self, table: str) -> list[str]:
+        """A table's column names, looked up once per connection (the schema does not change while open)."""
+        if table not in self._column_cache:
+            # from a query: `DESCRIBE tables` would list the database's tables instead
+            self._column_cache[table] = [d[0] for d in
+                                         self.con.execute(f"SELECT * FROM main.{table} LIMIT 0").description]
+        return self._column_cache[table]
 
     def write_error(self, source_path: str, error: str, detail: str, file_hash: str | None = None,
                     settings: str = "") -> None:
@@ -228,12 +322,58 @@ class CorpusDB:
             else:  # another copy remains: it becomes the document's first path
                 con.execute("UPDATE documents SET source_path = ? WHERE doc_id = ?", [left[0], doc_id])
 
-    def _insert_document(self, con: duckdb.DuckDBPyConnection, doc: Document) -> None:
+
+def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
+    for table in ("documents", "sections", "paragraphs", "citations", "footnotes", "tables", "log", "tokens",
+                  "signatures", "relations", "metadata_conflicts"):
+        con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+
+
+@dataclass
+class _Stored:
+    """Of a batch: the file paths, doc_ids and failed paths the database holds already."""
+
+    files: set[str]
+    docs: set[str]
+    errors: set[str]
+
+
+FILES_COLUMNS = ["source_path", "doc_id", "size", "mtime", "file_hash", "file_path", "settings"]
+# The tables a document's rows go to, in the order they are inserted.
+DOCUMENT_TABLES = ("documents", "sections", "paragraphs", "citations", "footnotes", "tables", "log", "signatures",
+                   "metadata_conflicts", "relations", "files")
+
+
+class _RowBatch:
+    """The rows of many documents, table by table, inserted with one Arrow insert per table."""
+
+    def __init__(self) -> None:
+        self.documents: dict[str, dict[str, Any]] = {}  # doc_id → the documents row (by column name)
+        self.rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in DOCUMENT_TABLES if t != "documents"}
+
+    def add(self, table: str, row: tuple[Any, ...]) -> None:
+        self.rows[table].append(row)
+
+    def split(self) -> list[_RowBatch]:
+        """The same rows as one batch per document (and one for the ``files`` rows), in the same order."""
+        out = []
+        for doc_id, row in self.documents.items():
+            one = _RowBatch()
+            one.documents[doc_id] = row
+            for table, rows in self.rows.items():
+                if table != "files":
+                    one.rows[table] = [r for r in rows if r[0] == doc_id]
+            out.append(one)
+        files = _RowBatch()
+        files.rows["files"] = self.rows["files"]
+        return [*out, files]
+
+    def add_document(self, doc: Document) -> None:
         m = doc.meta
         fields = dict(m.get("fields", {}))
         classification = fields.pop("classification", None)
         doi = fields.pop("doi", None)
-        values = {
+        self.documents[doc.doc_id] = {
             "doc_id": doc.doc_id, "source_path": doc.source_path, "title": doc.title, "year": m.get("year"),
             "date": m.get("date"), "issuer": m.get("issuer"), "doc_number": m.get("doc_number"),
             "doc_type": m.get("doc_type"), "abstract": doc.abstract, "keywords": "；".join(doc.keywords),
@@ -244,49 +384,47 @@ class CorpusDB:
             "sources": json.dumps(m.get("sources", {}), ensure_ascii=False, sort_keys=True),
             "classification": classification, "doi": doi,
         }
-        names = ", ".join(f'"{k}"' for k in values)
-        con.execute(f"INSERT INTO documents ({names}) VALUES ({', '.join('?' * len(values))})", list(values.values()))
+        rows, doc_id = self.rows, doc.doc_id
         titles = {s.section_no: s.title for s in doc.sections}
-        _insert_many(con, "sections", [(doc.doc_id, s.section_no, s.level, s.title, s.parent_no)
-                                       for s in doc.sections])
-        _insert_many(con, "paragraphs", [
-            (doc.doc_id, u.para_no, u.section_no, titles.get(u.section_no) if u.section_no else None,
-             u.text, u.field, u.page) for u in doc.units
-        ])
-        _insert_many(con, "citations", [(doc.doc_id, c.para_no, c.number, c.page, c.offset)
-                                        for c in doc.citations])
-        _insert_many(con, "footnotes", [(doc.doc_id, f.footnote_no, f.page, f.text) for f in doc.footnotes])
-        _insert_many(con, "tables", [
-            (doc.doc_id, t.table_no, t.page, c.row, c.col, c.row_span, c.col_span, c.text, t.n_rows, t.n_cols)
-            for t in doc.tables for c in t.cells
-        ])
-        _insert_many(con, "log", [(doc.doc_id, doc.source_path, e.step, e.count, e.detail) for e in doc.log])
+        rows["sections"] += [(doc_id, s.section_no, s.level, s.title, s.parent_no) for s in doc.sections]
+        rows["paragraphs"] += [(doc_id, u.para_no, u.section_no, titles.get(u.section_no) if u.section_no else None,
+                                u.text, u.field, u.page) for u in doc.units]
+        rows["citations"] += [(doc_id, c.para_no, c.number, c.page, c.offset) for c in doc.citations]
+        rows["footnotes"] += [(doc_id, f.footnote_no, f.page, f.text) for f in doc.footnotes]
+        rows["tables"] += [(doc_id, t.table_no, t.page, c.row, c.col, c.row_span, c.col_span, c.text, t.n_rows,
+                            t.n_cols) for t in doc.tables for c in t.cells]
+        rows["log"] += [(doc_id, doc.source_path, e.step, e.count, e.detail) for e in doc.log]
         if m.get("minhash") is not None:
-            con.execute("INSERT INTO signatures VALUES (?, ?, ?)", [doc.doc_id, m["minhash"], m.get("n_shingles", 0)])
-        _insert_many(con, "metadata_conflicts", [
-            (doc.doc_id, doc.source_path, c["field"], c["manifest_value"], c["manifest_source"], c["text_value"],
-             c["text_source"]) for c in m.get("conflicts", [])
-        ])
-        _insert_many(con, "relations", [
-            (doc.doc_id, r["relation"], r["title"], r.get("issuer"), r.get("doc_type"), r.get("doc_number"), None)
-            for r in m.get("relations", [])
-        ])
+            rows["signatures"].append((doc_id, m["minhash"], m.get("n_shingles", 0)))
+        rows["metadata_conflicts"] += [
+            (doc_id, doc.source_path, c["field"], c["manifest_value"], c["manifest_source"], c["text_value"],
+             c["text_source"]) for c in m.get("conflicts", [])]
+        rows["relations"] += [(doc_id, r["relation"], r["title"], r.get("issuer"), r.get("doc_type"),
+                               r.get("doc_number"), None) for r in m.get("relations", [])]
+
+    def insert(self, con: duckdb.DuckDBPyConnection, columns: Callable[[str], list[str]]) -> None:
+        """One insert per table that has rows (``files`` replaces the rows of the same source path).
+
+        The Arrow tables are all built before the first insert: values of one column whose types do not
+        agree across documents (Arrow infers one type per column) raise before anything is written.
+        """
+        tables = []
+        if self.documents:
+            names = columns("documents")
+            tables.append(("documents", names, _arrow(names, [tuple(d[n] for n in names)
+                                                              for d in self.documents.values()])))
+        for table, rows in self.rows.items():
+            if rows:
+                names = FILES_COLUMNS if table == "files" else columns(table)
+                tables.append((table, names, _arrow(names, rows)))
+        for table, names, arrow in tables:  # noqa: B007 - `arrow` is read by DuckDB
+            cols = ", ".join(f'"{n}"' for n in names)
+            verb = "INSERT OR REPLACE" if table == "files" else "INSERT"
+            con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM arrow")
 
 
-def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
-    for table in ("documents", "sections", "paragraphs", "citations", "footnotes", "tables", "log", "tokens",
-                  "signatures", "relations", "metadata_conflicts"):
-        con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
-
-
-def _insert_many(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
-    """Insert rows through an Arrow table: DuckDB's executemany costs a round trip per row."""
-    rows = list(rows)
-    if not rows:
-        return
-    # column names from a query: `DESCRIBE tables` would list the database's tables instead
-    names = [d[0] for d in con.execute(f"SELECT * FROM main.{table} LIMIT 0").description]
+def _arrow(names: list[str], rows: list[tuple[Any, ...]]):  # type: ignore[no-untyped-def]
+    """Rows (tuples in the order of ``names``) as an Arrow table: DuckDB inserts it in one statement."""
     import pyarrow as pa
 
-    arrow = pa.table({name: [r[i] for r in rows] for i, name in enumerate(names)})  # noqa: F841
-    con.execute(f"INSERT INTO {table} SELECT * FROM arrow")
+    return pa.table({name: [r[i] for r in rows] for i, name in enumerate(names)})
