@@ -85,3 +85,18 @@ def test_matching_rule_in_the_database(small: CorpusDB) -> None:
                      "f": ("a", round(118 / 128, 4)), "g": ("a", round(123 / 128, 4))}
     # c is like b but b is a copy itself; e has another year; the short text is never compared
     assert {"c", "e", "short"}.isdisjoint(found)
+
+
+def test_permutations_and_bands_equal_datasketch_without_importing_it() -> None:
+    """The MinHash permutations and the LSH band choice are datasketch's, computed without its import."""
+    import numpy as np
+    from datasketch import MinHash, MinHashLSH
+
+    from corpus_tool.reading import dedup
+
+    a, b = MinHash(num_perm=dedup.NUM_PERM, seed=dedup.SEED, scheme=dedup.SCHEME).permutations
+    ours_a, ours_b = dedup._permutations()
+    assert np.array_equal(a.astype(np.uint32), ours_a) and np.array_equal(b.astype(np.uint32), ours_b)
+    for threshold in (0.3, 0.45, 0.5, 0.62, 0.7, 0.8, 0.85, 0.9, 0.97):
+        lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=dedup.NUM_PERM)
+        assert dedup._lsh_bands(threshold) == (lsh.b, lsh.r), threshold
