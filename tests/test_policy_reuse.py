@@ -149,6 +149,28 @@ def test_boilerplate_is_flagged_by_how_many_documents_share_it(policy_reuse) -> 
     assert (passages["weight"] <= 1).all()
 
 
+def test_a_formula_beside_a_differing_heading_is_boilerplate(policy_reuse) -> None:
+    # The guiding-ideology formula opens most of these plans, after headings that differ (指导思想 / 总体思路):
+    # counted over the n-grams both sides share, a passage that is mostly the formula is flagged.
+    passages = policy_reuse.table
+    formula = "以习近平新时代中国特色社会主义思想为指导"
+    mostly = passages[passages["target_text"].str.contains(formula, regex=False)
+                      & (passages["length"] <= 2 * len(formula) + 10)]
+    assert len(mostly) >= 3
+    assert mostly["boilerplate"].all(), mostly[["docs_sharing", "target_text"]].to_string()
+
+
+def test_reuse_tables_have_chinese_headers(policy_reuse, report_compare) -> None:
+    from corpus_tool.export.headers import ZH_HEADERS
+
+    tables = [policy_reuse.table, *policy_reuse.tables.values(), report_compare.table,
+              *report_compare.tables.values()]
+    missing = {c for t in tables for c in t.columns if c not in ZH_HEADERS}
+    assert not missing
+    # A passage is not a paragraph (段落): the headers say 文段.
+    assert "段落" not in ZH_HEADERS["passages"] and "文段" in ZH_HEADERS["passages"]
+
+
 def _paragraph_with_sentence_before(lines: list[str]) -> int:
     """Index of a long paragraph ending with 。 whose previous line ends with 。 too."""
     for k in range(1, len(lines)):

@@ -33,7 +33,7 @@ def _require_db(db: Path) -> None:
         raise fail(f"语料库数据库不存在 / corpus database not found: {db} (run `corpus-tool ingest` first)", 2)
 
 
-@app.command(help="文本复用与政策扩散：文档间共享的段落（字符 n-gram + 局部对齐），按日期定方向，发文机关网络 / "
+@app.command(help="文本复用与政策扩散：文档间共享的文段（字符 n-gram + 局部对齐），按日期定方向，发文机关网络 / "
                   "Text reuse and diffusion: passages documents share (character n-grams, then local alignment), "
                   "directed from the earlier to the later document, with the issuer network (who copies whom).")
 def reuse(
@@ -41,18 +41,18 @@ def reuse(
     n: Annotated[int, typer.Option(
         "--ngram", "-n", min=2, help="字符 n-gram 长度 / shingle length in characters")] = 10,
     min_length: Annotated[int, typer.Option(
-        "--min-length", min=2, help="段落最短字数 / shortest passage, characters")] = 30,
+        "--min-length", min=2, help="复用文段最短字数 / shortest passage, characters")] = 30,
     min_similarity: Annotated[float, typer.Option(
-        "--min-similarity", min=0.01, max=1.0, help="段落最低相似度 / lowest passage similarity")] = 0.8,
+        "--min-similarity", min=0.01, max=1.0, help="文段最低相似度 / lowest passage similarity")] = 0.8,
     max_gap: Annotated[int, typer.Option(
-        "--max-gap", min=0, help="段落内两处完全相同片段之间最多相差的字数 / longest gap between exact runs")] = 20,
+        "--max-gap", min=0, help="文段内两处完全相同片段之间最多相差的字数 / longest gap between exact runs")] = 20,
     max_df: Annotated[int, typer.Option(
         "--max-df", min=2, help="出现在多于 N 篇文档的 n-gram 不用于找候选 / n-grams in more documents are no "
                                 "evidence for a candidate pair (passim maxDF)")] = 100,
     min_shared: Annotated[int, typer.Option(
         "--min-shared", min=1, help="候选文档对最少共享 n-gram 数 / shared n-grams for a candidate pair")] = 5,
     boilerplate_docs: Annotated[int, typer.Option(
-        "--boilerplate-docs", min=2, help="被至少 N 篇文档共享的段落标为套话 / passages shared by at least N "
+        "--boilerplate-docs", min=2, help="被至少 N 篇文档共享的文段标为套话 / passages shared by at least N "
                                           "documents are flagged boilerplate")] = 10,
     source_where: Annotated[str | None, typer.Option(
         "--sources", help="只比较这些文档与 --targets 之间，如 \"issuer = 国务院\" / compare only these documents "
@@ -99,7 +99,7 @@ def reuse(
     extra = {"out": str(out), "zh_headers": zh_headers, "graph_dir": None if graph_dir is None else str(graph_dir)}
     paths = write_reuse(result, out, graph_dir=graph_dir, zh=zh_headers,
                         command_line=command_line("reuse", [], {**options, **extra}))
-    typer.echo(f"{len(result.table)} 个共享段落 passages, {len(result.tables['pairs'])} 对文档 pairs → {out}")
+    typer.echo(f"{len(result.table)} 个共享文段 passages, {len(result.tables['pairs'])} 对文档 pairs → {out}")
     for p in paths[1:]:
         typer.echo(f"  {p}")
 

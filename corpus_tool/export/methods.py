@@ -519,8 +519,8 @@ def _reuse_en(p: dict[str, Any]) -> str:
             "document (by date, compared at the precision both dates have) is the source; pairs with the same or "
             "no date are reported as undirected and left out of the issuer network. Whole-document forwarding "
             "(转发/印发/批转 of a document in the corpus) and near duplicates are marked apart from partial reuse. A "
-            f"passage shared by at least {p.get('boilerplate_docs')} documents (median over its shingles) is flagged "
-            "as boilerplate and weighted 1/(documents − 1). ")
+            f"passage shared by at least {p.get('boilerplate_docs')} documents (median over the shingles both sides "
+            "share) is flagged as boilerplate and weighted 1/(documents − 1). ")
 
 
 def _reuse_zh(p: dict[str, Any]) -> str:
@@ -531,12 +531,14 @@ def _reuse_zh(p: dict[str, Any]) -> str:
             f"至少共享 {p.get('min_shared')} 个不同的 n-gram，出现于超过 {p.get('max_df')} 篇文档的 n-gram 不用于"
             f"寻找候选（{_n(p.get('documents_compared'))} 篇文档，{_n(p.get('candidate_pairs'))} 个候选对）。{sides}"
             f"对每个候选对做局部对齐（种子扩展）：共享 n-gram 合并为完全相同的片段，在两篇文档中顺序一致且相距均不超过 "
-            f"{p.get('max_gap')} 字的片段连成一个段落，段落两端若在 {p.get('snap')} 字内遇到两篇共有的句末或段落边界则"
-            f"截至该处；保留长度不少于 {p.get('min_length')} 字、相似度 2M/(a+b) 不低于 {p.get('min_similarity')} 的"
-            f"段落（{_n(p.get('pairs_with_passages'))} 对文档中共 {_n(p.get('passages'))} 段）。日期较早的文档为来源"
+            f"{p.get('max_gap')} 字的片段连成一个复用文段，文段两端若在 {p.get('snap')} 字内遇到两篇共有的句末或段落"
+            f"边界则截至该处；保留长度不少于 {p.get('min_length')} 字、相似度 2M/(a+b) 不低于 "
+            f"{p.get('min_similarity')} 的文段（{_n(p.get('pairs_with_passages'))} 对文档中共 "
+            f"{_n(p.get('passages'))} 段）。"
+            "日期较早的文档为来源"
             "（按两者共有的日期精度比较）；日期相同或缺失的文档对标为无方向，不计入发文机关网络。全文转发（转发/印发/批转"
             f"语料中的文档）与近似重复文档另行标注，与部分复用分开。被至少 {p.get('boilerplate_docs')} 篇文档共享"
-            "（按其 n-gram 的中位数计）的段落标为套话，权重为 1/(文档数 − 1)。")
+            "（按两篇共有的 n-gram 的中位数计）的文段标为套话，权重为 1/(文档数 − 1)。")
 
 
 def _compare_en(p: dict[str, Any]) -> str:

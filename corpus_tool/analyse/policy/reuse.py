@@ -15,8 +15,8 @@ Near duplicates are left out of the selection unless ``include_duplicates``; the
 (kind ``duplicate``, without passages, ``dedup_similarity`` the MinHash estimate stored at ingest) when the
 canonical document is selected.
 
-Boilerplate: ``docs_sharing`` is the median, over a passage's n-grams, of the number of selected documents
-holding the n-gram, i.e. how many documents hold (most of) the passage. A passage shared by at least
+Boilerplate: ``docs_sharing`` is the median, over the n-grams both sides of a passage hold, of the number of
+selected documents holding the n-gram, i.e. how many documents hold (most of) the passage. A passage shared by at least
 ``boilerplate_docs`` documents is flagged ``boilerplate`` (为贯彻落实…, 各省、自治区、直辖市人民政府…) and its
 ``weight`` is 1 / (docs_sharing − 1): 1 for a passage only this pair shares.
 """
@@ -63,7 +63,7 @@ def reuse(db: str | Path | CorpusDB, *, n: int = 10, min_length: int = 30, min_s
     if n < 2:
         raise ValueError("n-gram 长度至少为 2 / n must be at least 2")
     if min_length < n:
-        raise ValueError(f"最短段落（{min_length}）不能短于 n-gram（{n}）/ min_length must be at least n")
+        raise ValueError(f"最短文段（{min_length}）不能短于 n-gram（{n}）/ min_length must be at least n")
     if not 0 < min_similarity <= 1:
         raise ValueError("min_similarity 应在 (0, 1] 之间 / must be in (0, 1]")
     selection = Selection(where, include_duplicates)
@@ -176,9 +176,11 @@ def _sides(con: Any, docs: pd.DataFrame, source_where: str | None, target_where:
     s, t = chosen(source_where), chosen(target_where)
     side = np.array([2 if (d in s and d in t) else 0 if d in s else 1 if d in t else 3 for d in ids], dtype=np.int32)
     if not (side == 0).any() and not (side == 2).any():
-        raise ValueError(f"没有文档符合 source_where / no selected document matches {source_where!r}")
+        raise ValueError(f"没有文档符合来源组条件 / no selected document matches the sources filter "
+                         f"(--sources, source_where): {source_where!r}")
     if not (side == 1).any() and not (side == 2).any():
-        raise ValueError(f"没有文档符合 target_where / no selected document matches {target_where!r}")
+        raise ValueError(f"没有文档符合目标组条件 / no selected document matches the targets filter "
+                         f"(--targets, target_where): {target_where!r}")
     side[side == 3] = -1
     return side
 
@@ -234,9 +236,13 @@ def _kind(a: str, b: str, relations: set[frozenset[str]], duplicates: dict[froze
 def _passage_rows(passages: list[Passage], a: DocText, b: DocText, index: Any, *, swap: bool,
                   n: int, boilerplate_docs: int) -> list[dict[str, Any]]:
     out = []
-    codes = a.codes()
+    codes, codes_b = a.codes(), b.codes()
     for p in passages:
-        grams = shingle_hashes(codes[p.a_start:p.a_end], n)
+        # Only the n-grams both sides of the passage hold: one that spans into a reworded stretch is in one
+        # document only and would pull the median down, so a formula with a differing heading beside it
+        # (一、总体要求（一）指导思想 / 总体思路 以习近平新时代…为指导) was not counted as boilerplate.
+        grams = np.intersect1d(shingle_hashes(codes[p.a_start:p.a_end], n),
+                               shingle_hashes(codes_b[p.b_start:p.b_end], n))
         sharing = int(np.median(index.doc_frequency(grams))) if len(grams) else 2
         sharing = max(sharing, 2)
         sides = [(a, p.a_start, p.a_end), (b, p.b_start, p.b_end)]
