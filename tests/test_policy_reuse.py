@@ -273,6 +273,28 @@ def test_compare_all_earlier_baseline(reports) -> None:
     assert "新质生产力" in set(every.tables["terms"]["term"])
 
 
+def test_new_terms_say_when_they_were_used_before(reports, report_compare) -> None:
+    # Against last year's report alone, words used for years are "new"; earlier_year names the first earlier
+    # year that has them, and the terms without one are exactly those of the all-earlier baseline.
+    db, files = reports
+    terms = report_compare.tables["terms"]
+    before = terms[terms["earlier_year"].notna()]
+    assert len(before) > 0 and set(before["earlier_year"]) == {2022}
+    text_2022 = files[2022].read_text("utf-8")
+    assert all(t in text_2022 for t in before["term"])
+    every = compare(db, "year = 2023", "year = 2024", baseline="all-earlier").tables["terms"]
+    assert set(terms.loc[terms["earlier_year"].isna(), "term"]) == set(every["term"])
+    assert every["earlier_year"].isna().all()
+    assert any("earlier_year" in w for w in report_compare.warnings)
+
+
+def test_ordinals_are_not_new_terms(reports, report_compare) -> None:
+    _, files = reports
+    ordinal = re.compile(r"第[一二三四五六七八九十]+[次届轮代批]")
+    assert ordinal.search(files[2024].read_text("utf-8"))  # the report has them
+    assert not report_compare.tables["terms"]["term"].str.match(r"^第[〇零一二两三四五六七八九十百千万0-9]").any()
+
+
 def test_compare_cli_and_bytes(reports, tmp_path: Path) -> None:
     db, _ = reports
     runner = CliRunner()

@@ -88,4 +88,5 @@ ZH_HEADERS.update({
     "changed": "改写句数", "new": "新增句数", "dropped": "删去句数", "novelty_share": "新内容占比",
     "dropped_share": "删去内容占比", "characters_a": "第一版本字数", "characters_b": "第二版本字数",
     "share_a": "占第一版本比例", "share_b": "占第二版本比例", "count": "次数",
+    "earlier_year": "更早出现的年份",
 })

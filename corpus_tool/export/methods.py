@@ -545,25 +545,30 @@ def _compare_en(p: dict[str, Any]) -> str:
     base = ("the first version" if p.get("baseline") == "previous"
             else "the first version and every document dated in an earlier year")
     return (f"The versions “{p.get('a')}” ({_n(p.get('sentences_a'))} sentences) and “{p.get('b')}” "
-            f"({_n(p.get('sentences_b'))} sentences) were compared sentence by sentence (sentences end at 。！？；!?; "
+            f"({_n(p.get('sentences_b'))} sentences) were compared sentence by sentence (sentences end at 。！？；!?;… "
             "and at paragraph ends). Sentences were matched one to one: identical text as kept, then text identical "
             "once numbers and dates were masked, then the most similar remaining pairs (difflib ratio, autojunk off, "
             f"on the masked texts) of at least {p.get('ratio')} as changed; the rest are new or dropped "
             f"({p.get('kept_sentences')} kept, {p.get('changed_sentences')} changed, {p.get('new_sentences')} new, "
             f"{p.get('dropped_sentences')} dropped). New terms are stored tokens of at least {p.get('min_chars')} "
             f"characters found in the second version and neither as a token nor as a string in {base} "
-            f"({p.get('baseline_documents')} documents); {_n(p.get('new_terms'))} terms. ")
+            f"({p.get('baseline_documents')} documents), ordinals (第二次) left out; {_n(p.get('new_terms'))} terms"
+            + (f", of which {_n(p.get('terms_in_earlier_years'))} occur in documents of earlier years"
+               if p.get("baseline") == "previous" and p.get("terms_in_earlier_years") else "") + ". ")
 
 
 def _compare_zh(p: dict[str, Any]) -> str:
     base = "第一个版本" if p.get("baseline") == "previous" else "第一个版本及更早年份的全部文档"
     return (f"将“{p.get('a')}”（{_n(p.get('sentences_a'))} 句）与“{p.get('b')}”（{_n(p.get('sentences_b'))} 句）"
-            "逐句比较（句子以。！？；!?; 及段落结尾为界）。句子一一对应：先取文字完全相同者为保留，再取屏蔽数字与日期后"
-            f"相同者，再取其余句子中相似度（difflib ratio，关闭 autojunk，基于屏蔽后的文本）不低于 {p.get('ratio')} "
-            f"的最相似者为改写；其余为新增或删去（保留 {p.get('kept_sentences')}、改写 {p.get('changed_sentences')}、"
+            "逐句比较（句子以。！？；!?;… 及段落结尾为界）。句子一一对应：先取文字完全相同者为保留，再取屏蔽数字与"
+            "日期后相同者，再取其余句子中相似度（difflib ratio，关闭 autojunk，基于屏蔽后的文本）不低于 "
+            f"{p.get('ratio')} 的最相似者为改写；其余为新增或删去（保留 {p.get('kept_sentences')}、"
+            f"改写 {p.get('changed_sentences')}、"
             f"新增 {p.get('new_sentences')}、删去 {p.get('dropped_sentences')} 句）。新提法为第二个版本中至少 "
             f"{p.get('min_chars')} 字、在{base}（{p.get('baseline_documents')} 篇）中既非词语也不作为字符串出现的"
-            f"已存词语，共 {_n(p.get('new_terms'))} 个。")
+            f"已存词语（序数词如“第二次”除外），共 {_n(p.get('new_terms'))} 个"
+            + (f"，其中 {_n(p.get('terms_in_earlier_years'))} 个在更早年份的文档中已出现"
+               if p.get("baseline") == "previous" and p.get("terms_in_earlier_years") else "") + "。")
 
 
 # -- corpus and grouping -------------------------------------------------------------------------------------
