@@ -296,6 +296,20 @@ def test_trend_counts_rates_and_first_use(policy_db: Path) -> None:
     assert any("不存在的词语" in w for w in res.warnings)
 
 
+def test_trend_warns_of_years_with_few_words(policy_db: Path) -> None:
+    from corpus_tool.analyse.policy.trend import thin_years
+
+    res = Corpus(policy_db).trend(["人工智能"])
+    per_year = res.table.drop_duplicates("year").set_index("year")["words"]
+    thin = per_year[per_year < per_year.median() / 10]
+    assert any("per_10k rests on few words" in w for w in res.warnings) == (len(thin) > 0)
+    # One tiny year among normal ones (a 700-character resolution alone in a year of reports) is named.
+    table = pd.DataFrame({"year": [2019, 2020, 2021, 2022], "words": [9000, 222, 8000, 8500],
+                          "year_documents": [2, 1, 2, 2]})
+    assert thin_years(table, "year") == ["2020 (222 words, 1 doc)"]
+    assert thin_years(table[table["year"] != 2020], "year") == []
+
+
 def test_corpus_methods_save_with_a_run_record(policy_db: Path, tmp_path: Path) -> None:
     ct = Corpus(policy_db)
     res = ct.strength(joint="mean")

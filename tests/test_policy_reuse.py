@@ -218,6 +218,12 @@ def test_reuse_exports_are_byte_identical(policy_db: Path, tmp_path: Path) -> No
     for p in files:
         if not p.name.endswith(".run.json"):
             assert (tmp_path / "a" / p).read_bytes() == (tmp_path / "b" / p).read_bytes(), p
+    res = runner.invoke(app, ["reuse", "--db", str(policy_db), "--sources", SIDES["source_where"], "--targets",
+                              SIDES["target_where"], "--plot", str(tmp_path / "network.png")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "network.png").read_bytes()[:4] == b"\x89PNG"
+    res = runner.invoke(app, ["reuse", "--db", str(policy_db), "--sources", "level = nowhere"])
+    assert res.exit_code == 2 and "--sources" in res.output
     issuers = pd.read_csv(tmp_path / "a" / "reuse.issuers.csv")
     assert issuers["pairs"].sum() == (pd.read_csv(tmp_path / "a" / "reuse.pairs.csv")["direction"]
                                       == "directed").sum()
@@ -304,6 +310,10 @@ def test_compare_cli_and_bytes(reports, tmp_path: Path) -> None:
         assert res.exit_code == 0, res.output
     for suffix in (".csv", ".terms.csv", ".summary.csv", ".documents.csv"):
         assert (tmp_path / f"a{suffix}").read_bytes() == (tmp_path / f"b{suffix}").read_bytes()
+    res = runner.invoke(app, ["compare", "year = 2023", "year = 2024", "--db", str(db), "--plot",
+                              str(tmp_path / "changes.png")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "changes.png").read_bytes()[:4] == b"\x89PNG"
     res = runner.invoke(app, ["compare", "year = 1900", "year = 2024", "--db", str(db)])
     assert res.exit_code == 2 and "no document matches" in res.output
 

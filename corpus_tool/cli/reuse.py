@@ -23,6 +23,7 @@ from corpus_tool.cli.common import (
     run_analysis,
     split_list,
 )
+from corpus_tool.cli.policy import PlotOption, check_plot, save_plot
 
 FieldsOption = Annotated[str, typer.Option(
     "--fields", help="比对的文本字段（逗号分隔）/ text fields compared: heading,body (title, abstract also possible)")]
@@ -69,12 +70,14 @@ def reuse(
     include_duplicates: DupOption = False,
     out: OutOption = None,
     zh_headers: ZhOption = False,
+    plot: PlotOption = None,
 ) -> None:
     from corpus_tool.analyse.policy.reuse import reuse as reuse_fn
     from corpus_tool.analyse.policy.reuse import write_reuse
     from corpus_tool.export.runrecord import command_line
 
     _require_db(db)
+    check_plot(plot)
     names = split_list(fields)
     options = {"db": str(db), "ngram": n, "min_length": min_length, "min_similarity": min_similarity,
                "max_gap": max_gap, "max_df": max_df, "min_shared": min_shared, "boilerplate_docs": boilerplate_docs,
@@ -88,7 +91,10 @@ def reuse(
                         fields=names, where=where, include_duplicates=include_duplicates)
 
     if out is None and graph_dir is None:
-        run_analysis(compute, None, zh_headers, "reuse", [], options)
+        made = []
+        run_analysis(lambda: made.append(compute()) or made[-1], None, zh_headers, "reuse", [], options)
+        if plot is not None and made:
+            save_plot(made[-1], db, plot)
         return
     if out is None:
         raise fail("--graph-dir 需要与 --out 一起使用 / --graph-dir needs --out for the tables", 2)
@@ -96,12 +102,15 @@ def reuse(
     result = compute_or_fail(compute)
     for warning in result.warnings:
         typer.secho(f"注意 / warning: {warning}", err=True, fg=typer.colors.YELLOW)
-    extra = {"out": str(out), "zh_headers": zh_headers, "graph_dir": None if graph_dir is None else str(graph_dir)}
+    extra = {"out": str(out), "zh_headers": zh_headers, "graph_dir": None if graph_dir is None else str(graph_dir),
+             "plot": None if plot is None else str(plot)}
     paths = write_reuse(result, out, graph_dir=graph_dir, zh=zh_headers,
                         command_line=command_line("reuse", [], {**options, **extra}))
     typer.echo(f"{len(result.table)} 个共享文段 passages, {len(result.tables['pairs'])} 对文档 pairs → {out}")
     for p in paths[1:]:
         typer.echo(f"  {p}")
+    if plot is not None:
+        save_plot(result, db, plot)
 
 
 @app.command(help="版本比较：两篇文档或两组文档（如 \"year = 2023\" 与 \"year = 2024\"）的句子保留/改写/新增/删去，"
@@ -124,13 +133,18 @@ def compare(
     include_duplicates: DupOption = False,
     out: OutOption = None,
     zh_headers: ZhOption = False,
+    plot: PlotOption = None,
 ) -> None:
     from corpus_tool.analyse.policy.compare import compare as compare_fn
 
     _require_db(db)
+    check_plot(plot)
+    made = []
     options = {"db": str(db), "ratio": ratio, "baseline": baseline, "min_chars": min_chars, "min_count": min_count,
                "contexts": contexts, "width": width, "fields": fields, "include_duplicates": include_duplicates}
-    run_analysis(lambda: compare_fn(db, a, b, ratio=ratio, baseline=baseline, min_chars=min_chars,
-                                    min_count=min_count, n_contexts=contexts, width=width,
-                                    fields=split_list(fields), include_duplicates=include_duplicates),
-                 out, zh_headers, "compare", [a, b], options)
+    run_analysis(lambda: made.append(compare_fn(db, a, b, ratio=ratio, baseline=baseline, min_chars=min_chars,
+                                                min_count=min_count, n_contexts=contexts, width=width,
+                                                fields=split_list(fields), include_duplicates=include_duplicates))
+                 or made[-1], out, zh_headers, "compare", [a, b], {**options, "plot": str(plot) if plot else None})
+    if plot is not None and made:
+        save_plot(made[-1], db, plot)

@@ -58,6 +58,11 @@ def term_trend(
         first = first_use(per_doc, docs, terms, ctx.store, by)
         params = {"terms": terms, "by": by, "count": count, "fields": list(fields) or None, **selection.to_dict()}
         warnings = list(ctx.warnings)
+        thin = thin_years(table, by)
+        if thin:
+            warnings.append(f"{len(thin)} 组（{by}）的总词数不足中位数的十分之一，每万词频次只基于很少的词 / "
+                            f"{len(thin)} {by} values have fewer than a tenth of the median {by}'s words, so their "
+                            f"per_10k rests on few words: {', '.join(thin[:8])}{' …' if len(thin) > 8 else ''}")
         absent = [t for t in terms if not per_doc["term"].eq(t).any()]
         if absent:
             warnings.append(f"所选文档中没有出现 / not found in the selected documents: {'、'.join(absent)}")
@@ -101,6 +106,18 @@ def trend_table(per_doc: pd.DataFrame, docs: pd.DataFrame, words: pd.Series, ter
     order = {t: i for i, t in enumerate(terms)}
     out = out.assign(_t=out["term"].map(order)).sort_values([by, "_t"], kind="mergesort").drop(columns="_t")
     return out[[by, *TREND_COLUMNS]].reset_index(drop=True)
+
+
+def thin_years(table: pd.DataFrame, by: str) -> list[str]:
+    """The ``by`` values whose word total is below a tenth of the median value's (a 700-character resolution
+    alone in a year of reports): "value (words, documents)"."""
+    per = table.drop_duplicates(by)[[by, "words", "year_documents"]]
+    if len(per) < 3:
+        return []
+    floor = per["words"].median() / 10
+    thin = per[per["words"] < floor]
+    return [f"{v} ({w} words, {d} doc{'s' if d != 1 else ''})" for v, w, d in
+            zip(thin[by], thin["words"], thin["year_documents"], strict=True)]
 
 
 def first_use(per_doc: pd.DataFrame, docs: pd.DataFrame, terms: list[str], store: CorpusDB, by: str) -> pd.DataFrame:
