@@ -161,6 +161,33 @@ def test_forms_from_english_titles() -> None:
     assert english_form("Participation of the Software Services Division in a Forum", scale) == (None, None, None)
 
 
+@pytest.fixture(scope="module")
+def state_council_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The State Council documents of the 2019 gov.cn crawl, with their Chinese manifest (no segmentation)."""
+    from corpus_tool.reading.pipeline import ingest_paths
+
+    base = shared_path("data", "policy_corpus", "state_council_docs_govcn_html_2019crawl")
+    db = tmp_path_factory.mktemp("strength_sc") / "sc.duckdb"
+    assert ingest_paths([base / "txt"], db, manifests=[base / "manifest.csv"]).failed == 0
+    return db
+
+
+def test_a_notice_issuing_a_document_is_scored_by_the_attachment(state_council_db: Path) -> None:
+    # Ingest may take the form (通知, 函) from the manifest's title and store no relation; the 印发/转发 is then
+    # read from that title here, so the notice is scored by what it issues or listed, never as a bare 通知.
+    res = strength(state_council_db)
+    scored, unscored = res.table, res.tables["unscored"]
+    issuing = re.compile(r"印发|转发|批转")
+    rows = scored[scored["title"].str.contains(issuing)]
+    assert len(rows) >= 8
+    assert rows["relation"].notna().all(), rows[["title", "relation"]].to_string()
+    assert (rows["scored_type"] == rows["attachment_type"]).all()
+    left = unscored[unscored["title"].str.contains(issuing)]
+    assert len(left) >= 3 and left["reason"].str.contains("报告|请示|预案|attached document's form").all()
+    plan = scored[scored["title"].str.contains("印发") & scored["title"].str.endswith("规定的通知")]
+    assert len(plan) == 1 and plan.iloc[0]["attachment_type"] == "规定" and plan.iloc[0]["strength"] == 3
+
+
 def test_users_scale_replaces_the_shipped_one(policy_db: Path, tmp_path: Path, selected: set[str]) -> None:
     own = tmp_path / "scale.yaml"
     own.write_text("issuer_levels:\n  - level: any\n    patterns: ['.']\n    english: ['.']\n"
