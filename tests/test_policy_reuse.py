@@ -294,6 +294,15 @@ def test_new_terms_say_when_they_were_used_before(reports, report_compare) -> No
     assert any("earlier_year" in w for w in report_compare.warnings)
 
 
+def test_compare_takes_a_document_by_file_name(reports, report_compare) -> None:
+    db, files = reports
+    by_name = compare(db, files[2023].stem, files[2024].name)
+    assert by_name.params["documents_a"] == report_compare.params["documents_a"]
+    pd.testing.assert_frame_equal(by_name.table, report_compare.table)
+    with pytest.raises(ValueError, match="names no document"):
+        compare(db, "no_such_report", files[2024].name)
+
+
 def test_ordinals_are_not_new_terms(reports, report_compare) -> None:
     _, files = reports
     ordinal = re.compile(r"第[一二三四五六七八九十]+[次届轮代批]")

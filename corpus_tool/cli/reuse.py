@@ -117,7 +117,9 @@ def reuse(
                   "及新提法 / What changed between two documents or groups: sentences kept, changed (fuzzy), new and "
                   "dropped, and new terms with their contexts.")
 def compare(
-    a: Annotated[str, typer.Argument(help="第一个版本：doc_id 或筛选条件 / first version: a doc_id or a filter")],
+    a: Annotated[str, typer.Argument(help="第一个版本：文档（编号或前缀、文件名、清单中的值）或筛选条件 / "
+                                          "first version: a document (id or prefix, file name, manifest value) "
+                                          "or a filter")],
     b: Annotated[str, typer.Argument(help="第二个版本 / second version")],
     db: DbOption = DEFAULT_DB,
     ratio: Annotated[float, typer.Option(

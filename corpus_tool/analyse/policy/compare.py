@@ -120,7 +120,16 @@ def _resolve(con: Any, spec: str, include_duplicates: bool, name: str) -> pd.Dat
     if con.execute("SELECT 1 FROM documents WHERE doc_id = ?", [spec]).fetchone():
         ids = [spec]
     else:
-        ids = select_documents(con, Selection(spec, include_duplicates))["doc_id"].tolist()
+        try:
+            ids = select_documents(con, Selection(spec, include_duplicates))["doc_id"].tolist()
+        except ValueError as exc:
+            # Not a filter: a document named as `show` finds it (id prefix, file name, a manifest value such as
+            # the manifest's own doc_id), when that names exactly one.
+            ids = _named_document(con, spec, name)
+            if not ids:
+                raise ValueError(f"版本 {name}（{spec!r}）既不是文档也不是筛选条件 / version {name} {spec!r} names no "
+                                 f"document (id, id prefix, file name, manifest value) and is not a filter: {exc}"
+                                 ) from exc
     if not ids:
         raise ValueError(f"版本 {name}（{spec!r}）没有文档 / no document matches version {name}: {spec!r}")
     cur = con.cursor()
@@ -130,6 +139,21 @@ def _resolve(con: Any, spec: str, include_duplicates: bool, name: str) -> pd.Dat
                            "ORDER BY d.year NULLS LAST, d.date NULLS LAST, d.doc_id").df()
     finally:
         cur.close()
+
+
+def _named_document(con: Any, spec: str, name: str) -> list[str]:
+    from corpus_tool.cli.ingest import find_documents
+
+    class _Store:  # find_documents reads only ``store.con``
+        def __init__(self, c: Any) -> None:
+            self.con = c
+
+    found = find_documents(_Store(con), spec)  # type: ignore[arg-type]
+    if len(found) > 1:
+        listed = "; ".join(f"{m.doc_id[:12]} {m.title[:30]}" for m in found[:5])
+        raise ValueError(f"版本 {name}（{spec!r}）对应多篇文档 / {spec!r} names {len(found)} documents: {listed}"
+                         f"{' …' if len(found) > 5 else ''}; give a doc_id or a filter such as \"year = 2023\"")
+    return [m.doc_id for m in found]
 
 
 def split_sentences(text: str) -> list[str]:
