@@ -261,6 +261,12 @@ def test_sentence_units_and_document_weights(policy_db: Path) -> None:
                                                                         (3, "三是")]
 
 
+def test_an_unknown_dictionary_names_the_shipped_ones(policy_db: Path) -> None:
+    for args in (["crosscode", "--y", "innovation"], ["strength", "-d", "instruments"]):
+        res = CliRunner().invoke(app, [*args, "--db", str(policy_db)])
+        assert res.exit_code == 2 and "starter" in res.output and "innovation_chain" in res.output, res.output
+
+
 # -- reproducible exports and plots ---------------------------------------------------------------------------
 def test_same_inputs_give_byte_identical_csv(policy_db: Path, tmp_path: Path, scored, crossed) -> None:
     """A fresh CLI run writes the same bytes as the notebook result of an earlier run (same writer, same tables)."""

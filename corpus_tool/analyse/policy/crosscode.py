@@ -45,6 +45,9 @@ def dictionary_path(name: str | Path) -> Path:
     """A dictionary file, or a shipped one by name (``starter``, ``innovation_chain``)."""
     if isinstance(name, str) and name in BUILTIN:
         return Path(str(resources.files("corpus_tool.analyse.data").joinpath(BUILTIN[name])))
+    if not Path(name).exists():
+        raise ValueError(f"词典文件不存在 / dictionary file not found: {name} (内置词典 / shipped by name: "
+                         f"{', '.join(BUILTIN)})")
     return Path(name)
 
 
