@@ -171,6 +171,34 @@ def test_reuse_tables_have_chinese_headers(policy_reuse, report_compare) -> None
     assert "段落" not in ZH_HEADERS["passages"] and "文段" in ZH_HEADERS["passages"]
 
 
+def test_the_same_text_under_two_dates_is_whole_document_reuse(tmp_path: Path) -> None:
+    # central_162 and central_007 are one text (one leading space apart) with manifest dates eleven years apart;
+    # ingest keeps two years apart as versions, so reuse must not call the pair partial reuse.
+    root = shared_path(*POLICIES)
+    rows = {r["doc_id"]: r for r in _manifest_rows(root)}
+    chosen = ["central_162", "central_007", "central_001"]
+    manifest = tmp_path / "manifest.csv"
+    with open(manifest, "w", encoding="utf-8", newline="") as out:
+        w = csv.writer(out)
+        w.writerow(["file", "date", "code"])
+        for d in chosen:
+            w.writerow([Path(rows[d]["file"]).name, rows[d]["date"], d])
+    db = tmp_path / "whole.duckdb"
+    assert ingest_paths([root / rows[d]["file"] for d in chosen], db, manifests=[manifest]).failed == 0
+    res = reuse(db)
+    pairs = res.tables["pairs"]
+    code = dict(pd.read_csv(manifest)[["file", "code"]].values)
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        name = {d: code[Path(p).name] for d, p in con.execute("SELECT doc_id, source_path FROM documents").fetchall()}
+    twin = pairs[pairs["source_doc_id"].map(name).isin(chosen[:2]) & pairs["target_doc_id"].map(name).isin(chosen[:2])]
+    assert len(twin) == 1 and twin.iloc[0]["kind"] == "whole" and twin.iloc[0]["target_share"] > 0.99
+    assert (res.table.loc[res.table["source_doc_id"] == twin.iloc[0]["source_doc_id"], "kind"] == "whole").all()
+    assert not (pairs.loc[pairs.index != twin.index[0], "kind"] == "whole").any()
+    assert any("kind whole" in w for w in res.warnings)
+
+
 def _paragraph_with_sentence_before(lines: list[str]) -> int:
     """Index of a long paragraph ending with 。 whose previous line ends with 。 too."""
     for k in range(1, len(lines)):

@@ -81,7 +81,7 @@ ZH_HEADERS.update({
     "passages": "复用文段数", "boilerplate_passages": "套话文段数", "non_boilerplate_passages": "非套话文段数",
     "target_share_non_boilerplate": "目标文档复用比例(不含套话)", "shared_shingles": "共享n-gram数",
     "dedup_similarity": "去重相似度", "pairs": "文档对数", "partial_pairs": "部分复用文档对数",
-    "forwarded_pairs": "转发文档对数", "duplicate_pairs": "近似重复文档对数",
+    "whole_pairs": "整篇复用文档对数", "forwarded_pairs": "转发文档对数", "duplicate_pairs": "近似重复文档对数",
     "status": "状态", "ratio": "相似度比", "numbers_only": "仅数字变化", "text_a": "第一版本句子",
     "text_b": "第二版本句子", "diff": "差异", "doc_a": "第一版本文档", "para_a": "第一版本段落号",
     "doc_b": "第二版本文档", "para_b": "第二版本段落号", "version": "版本", "kept": "保留句数",

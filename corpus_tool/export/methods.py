@@ -518,7 +518,9 @@ def _reuse_en(p: dict[str, Any]) -> str:
             f"kept ({_n(p.get('passages'))} passages in {_n(p.get('pairs_with_passages'))} pairs). The earlier "
             "document (by date, compared at the precision both dates have) is the source; pairs with the same or "
             "no date are reported as undirected and left out of the issuer network. Whole-document forwarding "
-            "(转发/印发/批转 of a document in the corpus) and near duplicates are marked apart from partial reuse. A "
+            "(转发/印发/批转 of a document in the corpus), near duplicates and pairs in which at least "
+            f"{p.get('whole_share', 0.9):.0%} of one document lies in shared passages (whole) are marked apart from "
+            "partial reuse. A "
             f"passage shared by at least {p.get('boilerplate_docs')} documents (median over the shingles both sides "
             "share) is flagged as boilerplate and weighted 1/(documents − 1). ")
 
@@ -537,7 +539,8 @@ def _reuse_zh(p: dict[str, Any]) -> str:
             f"{_n(p.get('passages'))} 段）。"
             "日期较早的文档为来源"
             "（按两者共有的日期精度比较）；日期相同或缺失的文档对标为无方向，不计入发文机关网络。全文转发（转发/印发/批转"
-            f"语料中的文档）与近似重复文档另行标注，与部分复用分开。被至少 {p.get('boilerplate_docs')} 篇文档共享"
+            f"语料中的文档）、近似重复文档及一篇至少 {p.get('whole_share', 0.9):.0%} 的文字见于另一篇的整篇复用"
+            f"另行标注，与部分复用分开。被至少 {p.get('boilerplate_docs')} 篇文档共享"
             "（按两篇共有的 n-gram 的中位数计）的文段标为套话，权重为 1/(文档数 − 1)。")
 
 
