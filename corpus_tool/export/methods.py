@@ -485,6 +485,8 @@ def _crosscode_zh(p: dict[str, Any]) -> str:
 
 def _trend_en(p: dict[str, Any]) -> str:
     how = "on the stored text (however segmented)" if p.get("count") == "text" else "as tokens of the segmentation"
+    if p.get("text_simplified"):
+        how = "on the stored text (however segmented; traditional characters read as simplified)"
     return (f"Occurrences of {', '.join(p.get('terms') or [])} were counted {how} per {p.get('by')} and divided by "
             "the words (tokens with a letter or Han character, stopwords included) of that year's documents, per "
             "10,000 words; the first year and document in which each term occurs are reported. Documents without a "
@@ -493,6 +495,8 @@ def _trend_en(p: dict[str, Any]) -> str:
 
 def _trend_zh(p: dict[str, Any]) -> str:
     how = "在原文上（不受分词影响）" if p.get("count") == "text" else "按分词结果"
+    if p.get("text_simplified"):
+        how = "在原文上（不受分词影响；繁体字按简体计）"
     return (f"按{_by_zh(p.get('by'))}{how}统计“{'、'.join(p.get('terms') or [])}”的出现次数，除以当年文档的总词数"
             "（含字母或汉字的词，含停用词），给出每万词频次，并报告每个词首次出现的年份与文档；缺少年份的文档未计入。")
 
