@@ -48,8 +48,8 @@ def reuse(
     max_gap: Annotated[int, typer.Option(
         "--max-gap", min=0, help="文段内两处完全相同片段之间最多相差的字数 / longest gap between exact runs")] = 20,
     max_df: Annotated[int, typer.Option(
-        "--max-df", min=2, help="出现在多于 N 篇文档的 n-gram 不用于找候选 / n-grams in more documents are no "
-                                "evidence for a candidate pair (passim maxDF)")] = 100,
+        "--max-df", min=2, help="出现在多于 N 篇文档的 n-gram 不用于找候选 / n-grams found in more than N "
+                                "documents do not propose candidate pairs (passim maxDF)")] = 100,
     min_shared: Annotated[int, typer.Option(
         "--min-shared", min=1, help="候选文档对最少共享 n-gram 数 / shared n-grams for a candidate pair")] = 5,
     boilerplate_docs: Annotated[int, typer.Option(
@@ -64,8 +64,8 @@ def reuse(
         "--issuer-field", help="网络节点所用字段 / field naming the network's nodes")] = "issuer",
     fields: FieldsOption = "heading,body",
     graph_dir: Annotated[Path | None, typer.Option(
-        "--graph-dir", help="另写发文机关网络 issuers.gexf/.graphml 到此文件夹 / also write the issuer network "
-                            "(GEXF, GraphML) to this folder")] = None,
+        "--graph-dir", help="另写发文机关网络 issuers.gexf/.graphml 到此文件夹（需同时给 --out）/ also write the "
+                            "issuer network (GEXF, GraphML) to this folder (with --out)")] = None,
     where: WhereOption = None,
     include_duplicates: DupOption = False,
     out: OutOption = None,
