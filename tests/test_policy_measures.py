@@ -343,26 +343,43 @@ def test_trend_warns_of_years_with_few_words(policy_db: Path) -> None:
     assert thin_years(table[table["year"] != 2020], "year") == []
 
 
-def test_trend_counts_traditional_text_as_the_tokens_do(tmp_path: Path) -> None:
-    # The 1954 report is stored in traditional characters; segmentation reads it as simplified, and the text
-    # count must too, or 发展 would be absent from 1954 (0 on the text against 68 tokens).
+@pytest.fixture(scope="module")
+def old_reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The 1954 (stored in traditional characters) and 1955 government work reports, segmented; and the 1954
+    report's stored text."""
     from corpus_tool.reading.pipeline import ingest_paths
     from corpus_tool.segment.base import SegmentSettings
     from corpus_tool.segment.run import segment_corpus
 
     base = shared_path("data", "policy_corpus", "gov_work_reports_wikisource_1954_2025")
     files = sorted((base / "txt").glob("wks_gov_07[01]_*.txt"))
-    stored = files[-1].read_text("utf-8")
-    assert "發展" in stored and "发展" not in stored  # the 1954 report as stored
-    manifest = tmp_path / "manifest.csv"
+    tmp = tmp_path_factory.mktemp("old_reports")
+    manifest = tmp / "manifest.csv"
     manifest.write_text("file,year\n" + "".join(f"{f.name},{f.name[12:16]}\n" for f in files), "utf-8")
-    db = tmp_path / "reports.duckdb"
+    db = tmp / "reports.duckdb"
     assert ingest_paths(files, db, manifests=[manifest]).failed == 0
     segment_corpus(db, SegmentSettings())
+    return db, files[-1].read_text("utf-8")
+
+
+def test_trend_counts_traditional_text_as_the_tokens_do(old_reports) -> None:
+    # The 1954 report is stored in traditional characters; segmentation reads it as simplified, and the text
+    # count must too, or 发展 would be absent from 1954 (0 on the text against 68 tokens).
+    db, stored = old_reports
+    assert "發展" in stored and "发展" not in stored
     text = Corpus(db).trend(["发展"]).table.set_index("year")
     token = Corpus(db).trend(["发展"], count="token").table.set_index("year")
     assert text.loc[1954, "count"] >= token.loc[1954, "count"] > 50
     assert text.loc[1954, "count"] == stored.count("發展") + stored.count("发展")
+
+
+def test_crosscode_names_documents_in_traditional_characters(old_reports) -> None:
+    db, _ = old_reports
+    res = crosscode(db, "starter", "innovation_chain")
+    with duckdb.connect(str(db), read_only=True) as con:
+        old = con.execute("SELECT doc_id FROM documents WHERE year = 1954").fetchone()[0]
+    assert res.params["traditional_documents"] == 1
+    assert any("traditional" in w and old[:8] in w for w in res.warnings), res.warnings
 
 
 def test_corpus_methods_save_with_a_run_record(policy_db: Path, tmp_path: Path) -> None:
