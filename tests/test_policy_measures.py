@@ -161,6 +161,33 @@ def test_forms_from_english_titles() -> None:
     assert english_form("Participation of the Software Services Division in a Forum", scale) == (None, None, None)
 
 
+@pytest.fixture(scope="module")
+def state_council_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The State Council documents of the 2019 gov.cn crawl, with their Chinese manifest (no segmentation)."""
+    from corpus_tool.reading.pipeline import ingest_paths
+
+    base = shared_path("data", "policy_corpus", "state_council_docs_govcn_html_2019crawl")
+    db = tmp_path_factory.mktemp("strength_sc") / "sc.duckdb"
+    assert ingest_paths([base / "txt"], db, manifests=[base / "manifest.csv"]).failed == 0
+    return db
+
+
+def test_a_notice_issuing_a_document_is_scored_by_the_attachment(state_council_db: Path) -> None:
+    # Ingest may take the form (通知, 函) from the manifest's title and store no relation; the 印发/转发 is then
+    # read from that title here, so the notice is scored by what it issues or listed, never as a bare 通知.
+    res = strength(state_council_db)
+    scored, unscored = res.table, res.tables["unscored"]
+    issuing = re.compile(r"印发|转发|批转")
+    rows = scored[scored["title"].str.contains(issuing)]
+    assert len(rows) >= 8
+    assert rows["relation"].notna().all(), rows[["title", "relation"]].to_string()
+    assert (rows["scored_type"] == rows["attachment_type"]).all()
+    left = unscored[unscored["title"].str.contains(issuing)]
+    assert len(left) >= 3 and left["reason"].str.contains("报告|请示|预案|attached document's form").all()
+    plan = scored[scored["title"].str.contains("印发") & scored["title"].str.endswith("规定的通知")]
+    assert len(plan) == 1 and plan.iloc[0]["attachment_type"] == "规定" and plan.iloc[0]["strength"] == 3
+
+
 def test_users_scale_replaces_the_shipped_one(policy_db: Path, tmp_path: Path, selected: set[str]) -> None:
     own = tmp_path / "scale.yaml"
     own.write_text("issuer_levels:\n  - level: any\n    patterns: ['.']\n    english: ['.']\n"
@@ -234,6 +261,12 @@ def test_sentence_units_and_document_weights(policy_db: Path) -> None:
                                                                         (3, "三是")]
 
 
+def test_an_unknown_dictionary_names_the_shipped_ones(policy_db: Path) -> None:
+    for args in (["crosscode", "--y", "innovation"], ["strength", "-d", "instruments"]):
+        res = CliRunner().invoke(app, [*args, "--db", str(policy_db)])
+        assert res.exit_code == 2 and "starter" in res.output and "innovation_chain" in res.output, res.output
+
+
 # -- reproducible exports and plots ---------------------------------------------------------------------------
 def test_same_inputs_give_byte_identical_csv(policy_db: Path, tmp_path: Path, scored, crossed) -> None:
     """A fresh CLI run writes the same bytes as the notebook result of an earlier run (same writer, same tables)."""
@@ -294,6 +327,59 @@ def test_trend_counts_rates_and_first_use(policy_db: Path) -> None:
     assert f.loc["高质量发展", "first_year"] == hits["year"].min()
     assert f.loc["高质量发展", "doc_id"] in set(hits.loc[hits["year"] == hits["year"].min(), "doc_id"])
     assert any("不存在的词语" in w for w in res.warnings)
+
+
+def test_trend_warns_of_years_with_few_words(policy_db: Path) -> None:
+    from corpus_tool.analyse.policy.trend import thin_years
+
+    res = Corpus(policy_db).trend(["人工智能"])
+    per_year = res.table.drop_duplicates("year").set_index("year")["words"]
+    thin = per_year[per_year < per_year.median() / 10]
+    assert any("per_10k rests on few words" in w for w in res.warnings) == (len(thin) > 0)
+    # One tiny year among normal ones (a 700-character resolution alone in a year of reports) is named.
+    table = pd.DataFrame({"year": [2019, 2020, 2021, 2022], "words": [9000, 222, 8000, 8500],
+                          "year_documents": [2, 1, 2, 2]})
+    assert thin_years(table, "year") == ["2020 (222 words, 1 doc)"]
+    assert thin_years(table[table["year"] != 2020], "year") == []
+
+
+@pytest.fixture(scope="module")
+def old_reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The 1954 (stored in traditional characters) and 1955 government work reports, segmented; and the 1954
+    report's stored text."""
+    from corpus_tool.reading.pipeline import ingest_paths
+    from corpus_tool.segment.base import SegmentSettings
+    from corpus_tool.segment.run import segment_corpus
+
+    base = shared_path("data", "policy_corpus", "gov_work_reports_wikisource_1954_2025")
+    files = sorted((base / "txt").glob("wks_gov_07[01]_*.txt"))
+    tmp = tmp_path_factory.mktemp("old_reports")
+    manifest = tmp / "manifest.csv"
+    manifest.write_text("file,year\n" + "".join(f"{f.name},{f.name[12:16]}\n" for f in files), "utf-8")
+    db = tmp / "reports.duckdb"
+    assert ingest_paths(files, db, manifests=[manifest]).failed == 0
+    segment_corpus(db, SegmentSettings())
+    return db, files[-1].read_text("utf-8")
+
+
+def test_trend_counts_traditional_text_as_the_tokens_do(old_reports) -> None:
+    # The 1954 report is stored in traditional characters; segmentation reads it as simplified, and the text
+    # count must too, or 发展 would be absent from 1954 (0 on the text against 68 tokens).
+    db, stored = old_reports
+    assert "發展" in stored and "发展" not in stored
+    text = Corpus(db).trend(["发展"]).table.set_index("year")
+    token = Corpus(db).trend(["发展"], count="token").table.set_index("year")
+    assert text.loc[1954, "count"] >= token.loc[1954, "count"] > 50
+    assert text.loc[1954, "count"] == stored.count("發展") + stored.count("发展")
+
+
+def test_crosscode_names_documents_in_traditional_characters(old_reports) -> None:
+    db, _ = old_reports
+    res = crosscode(db, "starter", "innovation_chain")
+    with duckdb.connect(str(db), read_only=True) as con:
+        old = con.execute("SELECT doc_id FROM documents WHERE year = 1954").fetchone()[0]
+    assert res.params["traditional_documents"] == 1
+    assert any("traditional" in w and old[:8] in w for w in res.warnings), res.warnings
 
 
 def test_corpus_methods_save_with_a_run_record(policy_db: Path, tmp_path: Path) -> None:

@@ -149,6 +149,56 @@ def test_boilerplate_is_flagged_by_how_many_documents_share_it(policy_reuse) -> 
     assert (passages["weight"] <= 1).all()
 
 
+def test_a_formula_beside_a_differing_heading_is_boilerplate(policy_reuse) -> None:
+    # The guiding-ideology formula opens most of these plans, after headings that differ (指导思想 / 总体思路):
+    # counted over the n-grams both sides share, a passage that is mostly the formula is flagged.
+    passages = policy_reuse.table
+    formula = "以习近平新时代中国特色社会主义思想为指导"
+    mostly = passages[passages["target_text"].str.contains(formula, regex=False)
+                      & (passages["length"] <= 2 * len(formula) + 10)]
+    assert len(mostly) >= 3
+    assert mostly["boilerplate"].all(), mostly[["docs_sharing", "target_text"]].to_string()
+
+
+def test_reuse_tables_have_chinese_headers(policy_reuse, report_compare) -> None:
+    from corpus_tool.export.headers import ZH_HEADERS
+
+    tables = [policy_reuse.table, *policy_reuse.tables.values(), report_compare.table,
+              *report_compare.tables.values()]
+    missing = {c for t in tables for c in t.columns if c not in ZH_HEADERS}
+    assert not missing
+    # A passage is not a paragraph (段落): the headers say 文段.
+    assert "段落" not in ZH_HEADERS["passages"] and "文段" in ZH_HEADERS["passages"]
+
+
+def test_the_same_text_under_two_dates_is_whole_document_reuse(tmp_path: Path) -> None:
+    # central_162 and central_007 are one text (one leading space apart) with manifest dates eleven years apart;
+    # ingest keeps two years apart as versions, so reuse must not call the pair partial reuse.
+    root = shared_path(*POLICIES)
+    rows = {r["doc_id"]: r for r in _manifest_rows(root)}
+    chosen = ["central_162", "central_007", "central_001"]
+    manifest = tmp_path / "manifest.csv"
+    with open(manifest, "w", encoding="utf-8", newline="") as out:
+        w = csv.writer(out)
+        w.writerow(["file", "date", "code"])
+        for d in chosen:
+            w.writerow([Path(rows[d]["file"]).name, rows[d]["date"], d])
+    db = tmp_path / "whole.duckdb"
+    assert ingest_paths([root / rows[d]["file"] for d in chosen], db, manifests=[manifest]).failed == 0
+    res = reuse(db)
+    pairs = res.tables["pairs"]
+    code = dict(pd.read_csv(manifest)[["file", "code"]].values)
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        name = {d: code[Path(p).name] for d, p in con.execute("SELECT doc_id, source_path FROM documents").fetchall()}
+    twin = pairs[pairs["source_doc_id"].map(name).isin(chosen[:2]) & pairs["target_doc_id"].map(name).isin(chosen[:2])]
+    assert len(twin) == 1 and twin.iloc[0]["kind"] == "whole" and twin.iloc[0]["target_share"] > 0.99
+    assert (res.table.loc[res.table["source_doc_id"] == twin.iloc[0]["source_doc_id"], "kind"] == "whole").all()
+    assert not (pairs.loc[pairs.index != twin.index[0], "kind"] == "whole").any()
+    assert any("kind whole" in w for w in res.warnings)
+
+
 def _paragraph_with_sentence_before(lines: list[str]) -> int:
     """Index of a long paragraph ending with 。 whose previous line ends with 。 too."""
     for k in range(1, len(lines)):
@@ -196,6 +246,12 @@ def test_reuse_exports_are_byte_identical(policy_db: Path, tmp_path: Path) -> No
     for p in files:
         if not p.name.endswith(".run.json"):
             assert (tmp_path / "a" / p).read_bytes() == (tmp_path / "b" / p).read_bytes(), p
+    res = runner.invoke(app, ["reuse", "--db", str(policy_db), "--sources", SIDES["source_where"], "--targets",
+                              SIDES["target_where"], "--plot", str(tmp_path / "network.png")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "network.png").read_bytes()[:4] == b"\x89PNG"
+    res = runner.invoke(app, ["reuse", "--db", str(policy_db), "--sources", "level = nowhere"])
+    assert res.exit_code == 2 and "--sources" in res.output
     issuers = pd.read_csv(tmp_path / "a" / "reuse.issuers.csv")
     assert issuers["pairs"].sum() == (pd.read_csv(tmp_path / "a" / "reuse.pairs.csv")["direction"]
                                       == "directed").sum()
@@ -251,6 +307,37 @@ def test_compare_all_earlier_baseline(reports) -> None:
     assert "新质生产力" in set(every.tables["terms"]["term"])
 
 
+def test_new_terms_say_when_they_were_used_before(reports, report_compare) -> None:
+    # Against last year's report alone, words used for years are "new"; earlier_year names the first earlier
+    # year that has them, and the terms without one are exactly those of the all-earlier baseline.
+    db, files = reports
+    terms = report_compare.tables["terms"]
+    before = terms[terms["earlier_year"].notna()]
+    assert len(before) > 0 and set(before["earlier_year"]) == {2022}
+    text_2022 = files[2022].read_text("utf-8")
+    assert all(t in text_2022 for t in before["term"])
+    every = compare(db, "year = 2023", "year = 2024", baseline="all-earlier").tables["terms"]
+    assert set(terms.loc[terms["earlier_year"].isna(), "term"]) == set(every["term"])
+    assert every["earlier_year"].isna().all()
+    assert any("earlier_year" in w for w in report_compare.warnings)
+
+
+def test_compare_takes_a_document_by_file_name(reports, report_compare) -> None:
+    db, files = reports
+    by_name = compare(db, files[2023].stem, files[2024].name)
+    assert by_name.params["documents_a"] == report_compare.params["documents_a"]
+    pd.testing.assert_frame_equal(by_name.table, report_compare.table)
+    with pytest.raises(ValueError, match="names no document"):
+        compare(db, "no_such_report", files[2024].name)
+
+
+def test_ordinals_are_not_new_terms(reports, report_compare) -> None:
+    _, files = reports
+    ordinal = re.compile(r"第[一二三四五六七八九十]+[次届轮代批]")
+    assert ordinal.search(files[2024].read_text("utf-8"))  # the report has them
+    assert not report_compare.tables["terms"]["term"].str.match(r"^第[〇零一二两三四五六七八九十百千万0-9]").any()
+
+
 def test_compare_cli_and_bytes(reports, tmp_path: Path) -> None:
     db, _ = reports
     runner = CliRunner()
@@ -260,6 +347,10 @@ def test_compare_cli_and_bytes(reports, tmp_path: Path) -> None:
         assert res.exit_code == 0, res.output
     for suffix in (".csv", ".terms.csv", ".summary.csv", ".documents.csv"):
         assert (tmp_path / f"a{suffix}").read_bytes() == (tmp_path / f"b{suffix}").read_bytes()
+    res = runner.invoke(app, ["compare", "year = 2023", "year = 2024", "--db", str(db), "--plot",
+                              str(tmp_path / "changes.png")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "changes.png").read_bytes()[:4] == b"\x89PNG"
     res = runner.invoke(app, ["compare", "year = 1900", "year = 2024", "--db", str(db)])
     assert res.exit_code == 2 and "no document matches" in res.output
 

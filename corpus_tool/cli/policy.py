@@ -25,8 +25,7 @@ def _run(compute: Callable[[], Any], out: Path | None, zh: bool, name: str, argu
     """:func:`~corpus_tool.cli.common.run_analysis`, then the plot of the same result when asked for."""
     if not db.exists():
         raise fail(f"语料库数据库不存在 / corpus database not found: {db} (run `corpus-tool ingest` first)", 2)
-    if plot is not None and plot.suffix.lower() not in (".png", ".pdf", ".svg"):
-        raise fail(f"--plot must end in .png, .pdf or .svg, not {plot.suffix or '(none)'}", 2)
+    check_plot(plot)
     made: list[Any] = []
 
     def keep() -> Any:
@@ -35,14 +34,24 @@ def _run(compute: Callable[[], Any], out: Path | None, zh: bool, name: str, argu
 
     run_analysis(keep, out, zh, name, arguments, {**options, "plot": str(plot) if plot else None})
     if plot is not None and made:
-        from corpus_tool.analyse.policy.notebook import wrap_policy
+        save_plot(made[-1], db, plot)
 
-        try:
-            fig = wrap_policy(made[-1], db, None).plot()
-        except ValueError as exc:
-            raise fail(str(exc), 2) from exc
-        fig.savefig(plot, dpi=150, bbox_inches="tight", facecolor="white")
-        typer.echo(f"图 plot → {plot}")
+
+def check_plot(plot: Path | None) -> None:
+    if plot is not None and plot.suffix.lower() not in (".png", ".pdf", ".svg"):
+        raise fail(f"--plot must end in .png, .pdf or .svg, not {plot.suffix or '(none)'}", 2)
+
+
+def save_plot(result: Any, db: Path, plot: Path) -> None:
+    """Draw ``result`` as its notebook object does and save it to ``plot``."""
+    from corpus_tool.analyse.policy.notebook import wrap_policy
+
+    try:
+        fig = wrap_policy(result, db, None).plot()
+    except ValueError as exc:
+        raise fail(str(exc), 2) from exc
+    fig.savefig(plot, dpi=150, bbox_inches="tight", facecolor="white")
+    typer.echo(f"图 plot → {plot}")
 
 
 @app.command(help="政策力度：按发文机关级别 × 文种评分，未能评分的文档列出原因 / Policy strength per document from "

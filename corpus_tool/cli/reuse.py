@@ -23,6 +23,7 @@ from corpus_tool.cli.common import (
     run_analysis,
     split_list,
 )
+from corpus_tool.cli.policy import PlotOption, check_plot, save_plot
 
 FieldsOption = Annotated[str, typer.Option(
     "--fields", help="比对的文本字段（逗号分隔）/ text fields compared: heading,body (title, abstract also possible)")]
@@ -33,7 +34,7 @@ def _require_db(db: Path) -> None:
         raise fail(f"语料库数据库不存在 / corpus database not found: {db} (run `corpus-tool ingest` first)", 2)
 
 
-@app.command(help="文本复用与政策扩散：文档间共享的段落（字符 n-gram + 局部对齐），按日期定方向，发文机关网络 / "
+@app.command(help="文本复用与政策扩散：文档间共享的文段（字符 n-gram + 局部对齐），按日期定方向，发文机关网络 / "
                   "Text reuse and diffusion: passages documents share (character n-grams, then local alignment), "
                   "directed from the earlier to the later document, with the issuer network (who copies whom).")
 def reuse(
@@ -41,18 +42,18 @@ def reuse(
     n: Annotated[int, typer.Option(
         "--ngram", "-n", min=2, help="字符 n-gram 长度 / shingle length in characters")] = 10,
     min_length: Annotated[int, typer.Option(
-        "--min-length", min=2, help="段落最短字数 / shortest passage, characters")] = 30,
+        "--min-length", min=2, help="复用文段最短字数 / shortest passage, characters")] = 30,
     min_similarity: Annotated[float, typer.Option(
-        "--min-similarity", min=0.01, max=1.0, help="段落最低相似度 / lowest passage similarity")] = 0.8,
+        "--min-similarity", min=0.01, max=1.0, help="文段最低相似度 / lowest passage similarity")] = 0.8,
     max_gap: Annotated[int, typer.Option(
-        "--max-gap", min=0, help="段落内两处完全相同片段之间最多相差的字数 / longest gap between exact runs")] = 20,
+        "--max-gap", min=0, help="文段内两处完全相同片段之间最多相差的字数 / longest gap between exact runs")] = 20,
     max_df: Annotated[int, typer.Option(
-        "--max-df", min=2, help="出现在多于 N 篇文档的 n-gram 不用于找候选 / n-grams in more documents are no "
-                                "evidence for a candidate pair (passim maxDF)")] = 100,
+        "--max-df", min=2, help="出现在多于 N 篇文档的 n-gram 不用于找候选 / n-grams found in more than N "
+                                "documents do not propose candidate pairs (passim maxDF)")] = 100,
     min_shared: Annotated[int, typer.Option(
         "--min-shared", min=1, help="候选文档对最少共享 n-gram 数 / shared n-grams for a candidate pair")] = 5,
     boilerplate_docs: Annotated[int, typer.Option(
-        "--boilerplate-docs", min=2, help="被至少 N 篇文档共享的段落标为套话 / passages shared by at least N "
+        "--boilerplate-docs", min=2, help="被至少 N 篇文档共享的文段标为套话 / passages shared by at least N "
                                           "documents are flagged boilerplate")] = 10,
     source_where: Annotated[str | None, typer.Option(
         "--sources", help="只比较这些文档与 --targets 之间，如 \"issuer = 国务院\" / compare only these documents "
@@ -63,18 +64,20 @@ def reuse(
         "--issuer-field", help="网络节点所用字段 / field naming the network's nodes")] = "issuer",
     fields: FieldsOption = "heading,body",
     graph_dir: Annotated[Path | None, typer.Option(
-        "--graph-dir", help="另写发文机关网络 issuers.gexf/.graphml 到此文件夹 / also write the issuer network "
-                            "(GEXF, GraphML) to this folder")] = None,
+        "--graph-dir", help="另写发文机关网络 issuers.gexf/.graphml 到此文件夹（需同时给 --out）/ also write the "
+                            "issuer network (GEXF, GraphML) to this folder (with --out)")] = None,
     where: WhereOption = None,
     include_duplicates: DupOption = False,
     out: OutOption = None,
     zh_headers: ZhOption = False,
+    plot: PlotOption = None,
 ) -> None:
     from corpus_tool.analyse.policy.reuse import reuse as reuse_fn
     from corpus_tool.analyse.policy.reuse import write_reuse
     from corpus_tool.export.runrecord import command_line
 
     _require_db(db)
+    check_plot(plot)
     names = split_list(fields)
     options = {"db": str(db), "ngram": n, "min_length": min_length, "min_similarity": min_similarity,
                "max_gap": max_gap, "max_df": max_df, "min_shared": min_shared, "boilerplate_docs": boilerplate_docs,
@@ -88,7 +91,10 @@ def reuse(
                         fields=names, where=where, include_duplicates=include_duplicates)
 
     if out is None and graph_dir is None:
-        run_analysis(compute, None, zh_headers, "reuse", [], options)
+        made = []
+        run_analysis(lambda: made.append(compute()) or made[-1], None, zh_headers, "reuse", [], options)
+        if plot is not None and made:
+            save_plot(made[-1], db, plot)
         return
     if out is None:
         raise fail("--graph-dir 需要与 --out 一起使用 / --graph-dir needs --out for the tables", 2)
@@ -96,19 +102,24 @@ def reuse(
     result = compute_or_fail(compute)
     for warning in result.warnings:
         typer.secho(f"注意 / warning: {warning}", err=True, fg=typer.colors.YELLOW)
-    extra = {"out": str(out), "zh_headers": zh_headers, "graph_dir": None if graph_dir is None else str(graph_dir)}
+    extra = {"out": str(out), "zh_headers": zh_headers, "graph_dir": None if graph_dir is None else str(graph_dir),
+             "plot": None if plot is None else str(plot)}
     paths = write_reuse(result, out, graph_dir=graph_dir, zh=zh_headers,
                         command_line=command_line("reuse", [], {**options, **extra}))
-    typer.echo(f"{len(result.table)} 个共享段落 passages, {len(result.tables['pairs'])} 对文档 pairs → {out}")
+    typer.echo(f"{len(result.table)} 个共享文段 passages, {len(result.tables['pairs'])} 对文档 pairs → {out}")
     for p in paths[1:]:
         typer.echo(f"  {p}")
+    if plot is not None:
+        save_plot(result, db, plot)
 
 
 @app.command(help="版本比较：两篇文档或两组文档（如 \"year = 2023\" 与 \"year = 2024\"）的句子保留/改写/新增/删去，"
                   "及新提法 / What changed between two documents or groups: sentences kept, changed (fuzzy), new and "
                   "dropped, and new terms with their contexts.")
 def compare(
-    a: Annotated[str, typer.Argument(help="第一个版本：doc_id 或筛选条件 / first version: a doc_id or a filter")],
+    a: Annotated[str, typer.Argument(help="第一个版本：文档（编号或前缀、文件名、清单中的值）或筛选条件 / "
+                                          "first version: a document (id or prefix, file name, manifest value) "
+                                          "or a filter")],
     b: Annotated[str, typer.Argument(help="第二个版本 / second version")],
     db: DbOption = DEFAULT_DB,
     ratio: Annotated[float, typer.Option(
@@ -124,13 +135,18 @@ def compare(
     include_duplicates: DupOption = False,
     out: OutOption = None,
     zh_headers: ZhOption = False,
+    plot: PlotOption = None,
 ) -> None:
     from corpus_tool.analyse.policy.compare import compare as compare_fn
 
     _require_db(db)
+    check_plot(plot)
+    made = []
     options = {"db": str(db), "ratio": ratio, "baseline": baseline, "min_chars": min_chars, "min_count": min_count,
                "contexts": contexts, "width": width, "fields": fields, "include_duplicates": include_duplicates}
-    run_analysis(lambda: compare_fn(db, a, b, ratio=ratio, baseline=baseline, min_chars=min_chars,
-                                    min_count=min_count, n_contexts=contexts, width=width,
-                                    fields=split_list(fields), include_duplicates=include_duplicates),
-                 out, zh_headers, "compare", [a, b], options)
+    run_analysis(lambda: made.append(compare_fn(db, a, b, ratio=ratio, baseline=baseline, min_chars=min_chars,
+                                                min_count=min_count, n_contexts=contexts, width=width,
+                                                fields=split_list(fields), include_duplicates=include_duplicates))
+                 or made[-1], out, zh_headers, "compare", [a, b], {**options, "plot": str(plot) if plot else None})
+    if plot is not None and made:
+        save_plot(made[-1], db, plot)

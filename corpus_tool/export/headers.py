@@ -56,7 +56,7 @@ ZH_HEADERS.update({
     "x_category": "行维度类别", "x_code": "行维度编码", "x_label": "行维度名称", "x_terms": "行维度命中",
     "y_category": "列维度类别", "y_code": "列维度编码", "y_label": "列维度名称", "y_terms": "列维度命中",
     "row_share": "行占比", "col_share": "列占比", "doc_weighted": "按文档加权", "unit_id": "单元编号",
-    "sentence_no": "句号", "text": "文本", "count": "次数", "year_documents": "当年文档数",
+    "sentence_no": "句序号", "text": "文本", "count": "次数", "year_documents": "当年文档数",
     "first_year": "首次出现年份", "total_count": "总次数", "years": "出现年数",
 })
 
@@ -78,14 +78,15 @@ for _side, _zh in _SIDES.items():
     })
 ZH_HEADERS.update({
     "direction": "方向", "length": "长度(字)", "docs_sharing": "共享文档数", "boilerplate": "套话",
-    "passages": "段落数", "boilerplate_passages": "套话段落数", "non_boilerplate_passages": "非套话段落数",
+    "passages": "复用文段数", "boilerplate_passages": "套话文段数", "non_boilerplate_passages": "非套话文段数",
     "target_share_non_boilerplate": "目标文档复用比例(不含套话)", "shared_shingles": "共享n-gram数",
     "dedup_similarity": "去重相似度", "pairs": "文档对数", "partial_pairs": "部分复用文档对数",
-    "forwarded_pairs": "转发文档对数", "duplicate_pairs": "近似重复文档对数",
+    "whole_pairs": "整篇复用文档对数", "forwarded_pairs": "转发文档对数", "duplicate_pairs": "近似重复文档对数",
     "status": "状态", "ratio": "相似度比", "numbers_only": "仅数字变化", "text_a": "第一版本句子",
     "text_b": "第二版本句子", "diff": "差异", "doc_a": "第一版本文档", "para_a": "第一版本段落号",
     "doc_b": "第二版本文档", "para_b": "第二版本段落号", "version": "版本", "kept": "保留句数",
     "changed": "改写句数", "new": "新增句数", "dropped": "删去句数", "novelty_share": "新内容占比",
     "dropped_share": "删去内容占比", "characters_a": "第一版本字数", "characters_b": "第二版本字数",
     "share_a": "占第一版本比例", "share_b": "占第二版本比例", "count": "次数",
+    "earlier_year": "更早出现的年份",
 })

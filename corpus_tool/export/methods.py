@@ -485,6 +485,8 @@ def _crosscode_zh(p: dict[str, Any]) -> str:
 
 def _trend_en(p: dict[str, Any]) -> str:
     how = "on the stored text (however segmented)" if p.get("count") == "text" else "as tokens of the segmentation"
+    if p.get("text_simplified"):
+        how = "on the stored text (however segmented; traditional characters read as simplified)"
     return (f"Occurrences of {', '.join(p.get('terms') or [])} were counted {how} per {p.get('by')} and divided by "
             "the words (tokens with a letter or Han character, stopwords included) of that year's documents, per "
             "10,000 words; the first year and document in which each term occurs are reported. Documents without a "
@@ -493,6 +495,8 @@ def _trend_en(p: dict[str, Any]) -> str:
 
 def _trend_zh(p: dict[str, Any]) -> str:
     how = "在原文上（不受分词影响）" if p.get("count") == "text" else "按分词结果"
+    if p.get("text_simplified"):
+        how = "在原文上（不受分词影响；繁体字按简体计）"
     return (f"按{_by_zh(p.get('by'))}{how}统计“{'、'.join(p.get('terms') or [])}”的出现次数，除以当年文档的总词数"
             "（含字母或汉字的词，含停用词），给出每万词频次，并报告每个词首次出现的年份与文档；缺少年份的文档未计入。")
 
@@ -518,9 +522,11 @@ def _reuse_en(p: dict[str, Any]) -> str:
             f"kept ({_n(p.get('passages'))} passages in {_n(p.get('pairs_with_passages'))} pairs). The earlier "
             "document (by date, compared at the precision both dates have) is the source; pairs with the same or "
             "no date are reported as undirected and left out of the issuer network. Whole-document forwarding "
-            "(转发/印发/批转 of a document in the corpus) and near duplicates are marked apart from partial reuse. A "
-            f"passage shared by at least {p.get('boilerplate_docs')} documents (median over its shingles) is flagged "
-            "as boilerplate and weighted 1/(documents − 1). ")
+            "(转发/印发/批转 of a document in the corpus), near duplicates and pairs in which at least "
+            f"{p.get('whole_share', 0.9):.0%} of one document lies in shared passages (whole) are marked apart from "
+            "partial reuse. A "
+            f"passage shared by at least {p.get('boilerplate_docs')} documents (median over the shingles both sides "
+            "share) is flagged as boilerplate and weighted 1/(documents − 1). ")
 
 
 def _reuse_zh(p: dict[str, Any]) -> str:
@@ -531,37 +537,45 @@ def _reuse_zh(p: dict[str, Any]) -> str:
             f"至少共享 {p.get('min_shared')} 个不同的 n-gram，出现于超过 {p.get('max_df')} 篇文档的 n-gram 不用于"
             f"寻找候选（{_n(p.get('documents_compared'))} 篇文档，{_n(p.get('candidate_pairs'))} 个候选对）。{sides}"
             f"对每个候选对做局部对齐（种子扩展）：共享 n-gram 合并为完全相同的片段，在两篇文档中顺序一致且相距均不超过 "
-            f"{p.get('max_gap')} 字的片段连成一个段落，段落两端若在 {p.get('snap')} 字内遇到两篇共有的句末或段落边界则"
-            f"截至该处；保留长度不少于 {p.get('min_length')} 字、相似度 2M/(a+b) 不低于 {p.get('min_similarity')} 的"
-            f"段落（{_n(p.get('pairs_with_passages'))} 对文档中共 {_n(p.get('passages'))} 段）。日期较早的文档为来源"
+            f"{p.get('max_gap')} 字的片段连成一个复用文段，文段两端若在 {p.get('snap')} 字内遇到两篇共有的句末或段落"
+            f"边界则截至该处；保留长度不少于 {p.get('min_length')} 字、相似度 2M/(a+b) 不低于 "
+            f"{p.get('min_similarity')} 的文段（{_n(p.get('pairs_with_passages'))} 对文档中共 "
+            f"{_n(p.get('passages'))} 段）。"
+            "日期较早的文档为来源"
             "（按两者共有的日期精度比较）；日期相同或缺失的文档对标为无方向，不计入发文机关网络。全文转发（转发/印发/批转"
-            f"语料中的文档）与近似重复文档另行标注，与部分复用分开。被至少 {p.get('boilerplate_docs')} 篇文档共享"
-            "（按其 n-gram 的中位数计）的段落标为套话，权重为 1/(文档数 − 1)。")
+            f"语料中的文档）、近似重复文档及一篇至少 {p.get('whole_share', 0.9):.0%} 的文字见于另一篇的整篇复用"
+            f"另行标注，与部分复用分开。被至少 {p.get('boilerplate_docs')} 篇文档共享"
+            "（按两篇共有的 n-gram 的中位数计）的文段标为套话，权重为 1/(文档数 − 1)。")
 
 
 def _compare_en(p: dict[str, Any]) -> str:
     base = ("the first version" if p.get("baseline") == "previous"
             else "the first version and every document dated in an earlier year")
     return (f"The versions “{p.get('a')}” ({_n(p.get('sentences_a'))} sentences) and “{p.get('b')}” "
-            f"({_n(p.get('sentences_b'))} sentences) were compared sentence by sentence (sentences end at 。！？；!?; "
+            f"({_n(p.get('sentences_b'))} sentences) were compared sentence by sentence (sentences end at 。！？；!?;… "
             "and at paragraph ends). Sentences were matched one to one: identical text as kept, then text identical "
             "once numbers and dates were masked, then the most similar remaining pairs (difflib ratio, autojunk off, "
             f"on the masked texts) of at least {p.get('ratio')} as changed; the rest are new or dropped "
             f"({p.get('kept_sentences')} kept, {p.get('changed_sentences')} changed, {p.get('new_sentences')} new, "
             f"{p.get('dropped_sentences')} dropped). New terms are stored tokens of at least {p.get('min_chars')} "
             f"characters found in the second version and neither as a token nor as a string in {base} "
-            f"({p.get('baseline_documents')} documents); {_n(p.get('new_terms'))} terms. ")
+            f"({p.get('baseline_documents')} documents), ordinals (第二次) left out; {_n(p.get('new_terms'))} terms"
+            + (f", of which {_n(p.get('terms_in_earlier_years'))} occur in documents of earlier years"
+               if p.get("baseline") == "previous" and p.get("terms_in_earlier_years") else "") + ". ")
 
 
 def _compare_zh(p: dict[str, Any]) -> str:
     base = "第一个版本" if p.get("baseline") == "previous" else "第一个版本及更早年份的全部文档"
     return (f"将“{p.get('a')}”（{_n(p.get('sentences_a'))} 句）与“{p.get('b')}”（{_n(p.get('sentences_b'))} 句）"
-            "逐句比较（句子以。！？；!?; 及段落结尾为界）。句子一一对应：先取文字完全相同者为保留，再取屏蔽数字与日期后"
-            f"相同者，再取其余句子中相似度（difflib ratio，关闭 autojunk，基于屏蔽后的文本）不低于 {p.get('ratio')} "
-            f"的最相似者为改写；其余为新增或删去（保留 {p.get('kept_sentences')}、改写 {p.get('changed_sentences')}、"
+            "逐句比较（句子以。！？；!?;… 及段落结尾为界）。句子一一对应：先取文字完全相同者为保留，再取屏蔽数字与"
+            "日期后相同者，再取其余句子中相似度（difflib ratio，关闭 autojunk，基于屏蔽后的文本）不低于 "
+            f"{p.get('ratio')} 的最相似者为改写；其余为新增或删去（保留 {p.get('kept_sentences')}、"
+            f"改写 {p.get('changed_sentences')}、"
             f"新增 {p.get('new_sentences')}、删去 {p.get('dropped_sentences')} 句）。新提法为第二个版本中至少 "
             f"{p.get('min_chars')} 字、在{base}（{p.get('baseline_documents')} 篇）中既非词语也不作为字符串出现的"
-            f"已存词语，共 {_n(p.get('new_terms'))} 个。")
+            f"已存词语（序数词如“第二次”除外），共 {_n(p.get('new_terms'))} 个"
+            + (f"，其中 {_n(p.get('terms_in_earlier_years'))} 个在更早年份的文档中已出现"
+               if p.get("baseline") == "previous" and p.get("terms_in_earlier_years") else "") + "。")
 
 
 # -- corpus and grouping -------------------------------------------------------------------------------------

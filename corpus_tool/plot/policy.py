@@ -120,7 +120,7 @@ def plot_reuse_heatmap(pairs: pd.DataFrame, labels: dict[str, str], *, top: int 
     p = pairs[pairs["passages"] > 0].sort_values(["target_share", "source_doc_id", "target_doc_id"],
                                                  ascending=[False, True, True]).head(top)
     if p.empty:
-        raise ValueError("没有共享段落 / no shared passages to draw")
+        raise ValueError("没有共享文段 / no shared passages to draw")
     rows = sorted(set(p["source_doc_id"]))
     cols = sorted(set(p["target_doc_id"]))
     m = np.full((len(rows), len(cols)), np.nan)

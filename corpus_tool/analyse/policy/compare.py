@@ -46,9 +46,11 @@ SENTENCE_RE = re.compile(f"[^{re.escape(SENTENCE_END)}]+(?:[{re.escape(SENTENCE_
 _WORDLIKE = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z]")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?|[〇零一二三四五六七八九十百千]{2,}(?=年)")
+# An ordinal (第二次, 第四代, 第三届): a number, not a formulation.
+_ORDINAL = re.compile(r"^第[〇零一二两三四五六七八九十百千万0-9０-９]+[\u3400-\u9fff]?$")
 CANDIDATES = 10
 ALIGN_COLUMNS = ["status", "ratio", "numbers_only", "text_a", "text_b", "diff", "doc_a", "para_a", "doc_b", "para_b"]
-TERM_COLUMNS = ["term", "count", "documents", "contexts"]
+TERM_COLUMNS = ["term", "count", "documents", "earlier_year", "contexts"]
 DOC_COLUMNS = ["version", "doc_id", "title", "year", "sentences", "characters", "kept", "changed", "new", "dropped",
                "novelty_share", "dropped_share"]
 
@@ -92,6 +94,10 @@ def compare(db: str | Path | CorpusDB, a: str, b: str, *, ratio: float = 0.6, ba
                 warnings.append(note)
         terms, term_counts = _new_terms(con, docs_b, base, fields, min_chars=min_chars, min_count=min_count,
                                         n_contexts=n_contexts, width=width)
+        terms, note = _earlier_years(con, terms, docs_a, docs_b, fields, include_duplicates)
+        term_counts["terms_in_earlier_years"] = int(terms["earlier_year"].notna().sum())
+        if note:
+            warnings.append(note)
         corpus = dict(ctx.corpus, documents=len(docs_a) + len(docs_b), documents_a=len(docs_a),
                       documents_b=len(docs_b), baseline_documents=len(base))
         segmentation = ctx.segmentation
@@ -114,7 +120,16 @@ def _resolve(con: Any, spec: str, include_duplicates: bool, name: str) -> pd.Dat
     if con.execute("SELECT 1 FROM documents WHERE doc_id = ?", [spec]).fetchone():
         ids = [spec]
     else:
-        ids = select_documents(con, Selection(spec, include_duplicates))["doc_id"].tolist()
+        try:
+            ids = select_documents(con, Selection(spec, include_duplicates))["doc_id"].tolist()
+        except ValueError as exc:
+            # Not a filter: a document named as `show` finds it (id prefix, file name, a manifest value such as
+            # the manifest's own doc_id), when that names exactly one.
+            ids = _named_document(con, spec, name)
+            if not ids:
+                raise ValueError(f"版本 {name}（{spec!r}）既不是文档也不是筛选条件 / version {name} {spec!r} names no "
+                                 f"document (id, id prefix, file name, manifest value) and is not a filter: {exc}"
+                                 ) from exc
     if not ids:
         raise ValueError(f"版本 {name}（{spec!r}）没有文档 / no document matches version {name}: {spec!r}")
     cur = con.cursor()
@@ -124,6 +139,21 @@ def _resolve(con: Any, spec: str, include_duplicates: bool, name: str) -> pd.Dat
                            "ORDER BY d.year NULLS LAST, d.date NULLS LAST, d.doc_id").df()
     finally:
         cur.close()
+
+
+def _named_document(con: Any, spec: str, name: str) -> list[str]:
+    from corpus_tool.cli.ingest import find_documents
+
+    class _Store:  # find_documents reads only ``store.con``
+        def __init__(self, c: Any) -> None:
+            self.con = c
+
+    found = find_documents(_Store(con), spec)  # type: ignore[arg-type]
+    if len(found) > 1:
+        listed = "; ".join(f"{m.doc_id[:12]} {m.title[:30]}" for m in found[:5])
+        raise ValueError(f"版本 {name}（{spec!r}）对应多篇文档 / {spec!r} names {len(found)} documents: {listed}"
+                         f"{' …' if len(found) > 5 else ''}; give a doc_id or a filter such as \"year = 2023\"")
+    return [m.doc_id for m in found]
 
 
 def split_sentences(text: str) -> list[str]:
@@ -332,7 +362,7 @@ def _new_terms(con: Any, docs_b: pd.DataFrame, base: pd.DataFrame, fields: tuple
     with TokenView(con, base.assign(grp="base"), tf) as vbase:
         rel, p = vbase.relation(words_only=True)
         base_terms = {r[0] for r in con.execute(f"SELECT DISTINCT token FROM ({rel})", p).fetchall()}
-    counts_b = counts_b[counts_b["term"].map(lambda t: bool(_HAN.search(t)))]
+    counts_b = counts_b[counts_b["term"].map(lambda t: bool(_HAN.search(t)) and not _ORDINAL.match(t))]
     per = counts_b.groupby("term").agg(count=("n", "sum"), documents=("doc_id", "nunique")).reset_index()
     cand = per[~per["term"].isin(base_terms) & (per["count"] >= min_count)]
     text = "\n".join(r[0] or "" for r in _texts(con, base, fields))
@@ -340,8 +370,34 @@ def _new_terms(con: Any, docs_b: pd.DataFrame, base: pd.DataFrame, fields: tuple
     new = cand[~as_string].sort_values(["count", "term"], ascending=[False, True], kind="mergesort")
     ctx = contexts(con, docs_b, new["term"].tolist(), n=n_contexts, width=width)
     new = new.assign(contexts=[" | ".join(ctx.get(t, [])) for t in new["term"]]).reset_index(drop=True)
-    return new[TERM_COLUMNS], {"candidate_terms": len(cand), "terms_in_baseline_text": int(as_string.sum()),
-                               "new_terms": len(new)}
+    return new[["term", "count", "documents", "contexts"]], {
+        "candidate_terms": len(cand), "terms_in_baseline_text": int(as_string.sum()), "new_terms": len(new)}
+
+
+def _earlier_years(con: Any, terms: pd.DataFrame, docs_a: pd.DataFrame, docs_b: pd.DataFrame,
+                   fields: tuple[str, ...], include_duplicates: bool) -> tuple[pd.DataFrame, str | None]:
+    """``earlier_year``: the first year a selected document dated before the second version holds the term (as a
+    string), empty when none does. With the default baseline a term is only new against the first version: a
+    word used for decades but absent from last year's report is listed, and this column says so."""
+    terms = terms.assign(earlier_year=pd.Series([pd.NA] * len(terms), dtype="Int64"))[TERM_COLUMNS]
+    if terms.empty or docs_b["year"].dropna().empty:
+        return terms, None
+    base, _ = _earlier(con, docs_a, docs_b, include_duplicates)
+    first_b = int(docs_b["year"].dropna().min())
+    base = base[base["year"].notna() & (base["year"] < first_b)]
+    if base.empty:
+        return terms, None
+    by_year: dict[int, list[str]] = defaultdict(list)
+    for year, group in base.groupby("year", sort=True):
+        by_year[int(year)] = [r[0] or "" for r in _texts(con, group, fields)]
+    texts = {y: "\n".join(v) for y, v in sorted(by_year.items())}
+    found = [next((y for y, text in texts.items() if t in text), None) for t in terms["term"]]
+    terms["earlier_year"] = pd.Series(found, dtype="Int64", index=terms.index)
+    n = int(terms["earlier_year"].notna().sum())
+    note = (f"{n} 个新词在更早年份的文档中已出现（见 earlier_year 列；--baseline all-earlier 可排除）/ {n} of "
+            f"{len(terms)} new terms occur in documents of earlier years (column earlier_year): they are new only "
+            "against the first version; --baseline all-earlier leaves them out") if n else None
+    return terms, note
 
 
 def _texts(con: Any, docs: pd.DataFrame, fields: tuple[str, ...]) -> list[tuple[str]]:

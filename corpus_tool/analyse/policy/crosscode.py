@@ -45,6 +45,9 @@ def dictionary_path(name: str | Path) -> Path:
     """A dictionary file, or a shipped one by name (``starter``, ``innovation_chain``)."""
     if isinstance(name, str) and name in BUILTIN:
         return Path(str(resources.files("corpus_tool.analyse.data").joinpath(BUILTIN[name])))
+    if not Path(name).exists():
+        raise ValueError(f"词典文件不存在 / dictionary file not found: {name} (内置词典 / shipped by name: "
+                         f"{', '.join(BUILTIN)})")
     return Path(name)
 
 
@@ -113,11 +116,32 @@ def crosscode(
                             f"{len(shared)} terms are in both dictionaries, so one phrase codes a unit on both axes: "
                             f"{'、'.join(shared[:12])}"
                             + (" …" if len(shared) > 12 else ""))
+        traditional = _traditional_documents(ctx.store.con, ctx.docs)
+        params["traditional_documents"] = len(traditional)
+        if traditional:
+            # Entries match the stored text, as `corpus-tool code` does: a dictionary in simplified characters
+            # misses 發展 in a document stored in traditional ones, so its cells undercount it.
+            warnings.append(f"{len(traditional)} 篇文档以繁体（或繁简混合）存储，简体词条在其中可能匹配不到 / "
+                            f"{len(traditional)} documents are stored in traditional (or mixed) characters, where "
+                            "simplified entries may not match: " + "; ".join(traditional[:5])
+                            + (" …" if len(traditional) > 5 else ""))
         if evidence.empty:
             warnings.append(f"0 个单元同时命中两个词典 / no {unit} of the {len(ctx.docs)} documents matches both "
                             f"dictionaries ({with_x} units match {dx.name!r}, {with_y} match {dy.name!r})")
         return AnalysisResult("crosscode", cells, params, ctx.corpus, ctx.segmentation,
                               tables={"matrix": matrix, "evidence": evidence}, warnings=warnings)
+
+
+def _traditional_documents(con, docs: pd.DataFrame) -> list[str]:  # type: ignore[no-untyped-def]
+    """"title (doc_id prefix)" of the selected documents whose script ingest found traditional or mixed."""
+    cur = con.cursor()
+    try:
+        cur.register("sel_docs", docs[["doc_id"]].copy())
+        rows = cur.execute("SELECT d.doc_id, coalesce(d.title, '') FROM documents d JOIN sel_docs USING (doc_id) "
+                           "WHERE d.script IN ('traditional', 'mixed') ORDER BY d.year NULLS LAST, d.doc_id").fetchall()
+    finally:
+        cur.close()
+    return [f"{title[:30]} ({doc_id[:8]})" for doc_id, title in rows]
 
 
 def _codes(text: str, compiled: list) -> dict[str, str]:

@@ -10,13 +10,15 @@ equal dates (``same_date``) or a missing date (``unknown_date``) leave the pair 
 ``source_doc_id`` is then simply the smaller doc_id, said so in ``direction``.
 
 Kinds: ``forwarded`` (the pair is in the ``relations`` table: 转发/印发/批转 of a document in the corpus),
-``duplicate`` (one document is the other's near duplicate, ``documents.canonical_id``), otherwise ``partial``.
+``duplicate`` (one document is the other's near duplicate, ``documents.canonical_id``), ``whole`` (at least
+``WHOLE_SHARE`` of one document lies in passages shared with the other: a re-publication, a revised version, one
+document reproduced in another — ingest keeps two years' identical texts apart as versions), otherwise ``partial``.
 Near duplicates are left out of the selection unless ``include_duplicates``; their pairs are still listed
 (kind ``duplicate``, without passages, ``dedup_similarity`` the MinHash estimate stored at ingest) when the
 canonical document is selected.
 
-Boilerplate: ``docs_sharing`` is the median, over a passage's n-grams, of the number of selected documents
-holding the n-gram, i.e. how many documents hold (most of) the passage. A passage shared by at least
+Boilerplate: ``docs_sharing`` is the median, over the n-grams both sides of a passage hold, of the number of
+selected documents holding the n-gram, i.e. how many documents hold (most of) the passage. A passage shared by at least
 ``boilerplate_docs`` documents is flagged ``boilerplate`` (为贯彻落实…, 各省、自治区、直辖市人民政府…) and its
 ``weight`` is 1 / (docs_sharing − 1): 1 for a passage only this pair shares.
 """
@@ -48,8 +50,11 @@ PAIR_COLUMNS = [
     "source_share", "target_chars", "target_share", "target_share_non_boilerplate", "shared_shingles",
     "dedup_similarity", "source_date", "target_date", "source_issuer", "target_issuer", "source_title", "target_title",
 ]
-ISSUER_COLUMNS = ["source_issuer", "target_issuer", "pairs", "partial_pairs", "forwarded_pairs", "duplicate_pairs",
-                  "passages", "non_boilerplate_passages", "target_chars", "source_documents", "target_documents"]
+ISSUER_COLUMNS = ["source_issuer", "target_issuer", "pairs", "partial_pairs", "whole_pairs", "forwarded_pairs",
+                  "duplicate_pairs", "passages", "non_boilerplate_passages", "target_chars", "source_documents",
+                  "target_documents"]
+# A pair in which this share of one document lies in shared passages is whole-document reuse, not partial.
+WHOLE_SHARE = 0.9
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 
 
@@ -63,13 +68,14 @@ def reuse(db: str | Path | CorpusDB, *, n: int = 10, min_length: int = 30, min_s
     if n < 2:
         raise ValueError("n-gram 长度至少为 2 / n must be at least 2")
     if min_length < n:
-        raise ValueError(f"最短段落（{min_length}）不能短于 n-gram（{n}）/ min_length must be at least n")
+        raise ValueError(f"最短文段（{min_length}）不能短于 n-gram（{n}）/ min_length must be at least n")
     if not 0 < min_similarity <= 1:
         raise ValueError("min_similarity 应在 (0, 1] 之间 / must be in (0, 1]")
     selection = Selection(where, include_duplicates)
     params = {"n": n, "min_length": min_length, "min_similarity": min_similarity, "max_gap": max_gap,
               "max_df": max_df, "min_shared": min_shared, "max_repeat": max_repeat, "snap": snap,
-              "boilerplate_docs": boilerplate_docs, "source_where": source_where, "target_where": target_where,
+              "boilerplate_docs": boilerplate_docs, "whole_share": WHOLE_SHARE,
+              "source_where": source_where, "target_where": target_where,
               "issuer_field": issuer_field, "fields": list(fields), **selection.to_dict()}
     warnings: list[str] = []
     with analysis_context(db, selection, need_tokens=False) as ctx:
@@ -112,15 +118,27 @@ def reuse(db: str | Path | CorpusDB, *, n: int = 10, min_length: int = 30, min_s
         prow = _passage_rows(passages, a, b, index, swap=swap, n=n, boilerplate_docs=boilerplate_docs)
         for r in prow:
             r.update(source_doc_id=src, target_doc_id=tgt, direction=direction, kind=kind)
+        pair = _pair_row(prow, texts[b_i] if swap else a, a if swap else texts[b_i], src, tgt, direction, kind,
+                         int(shared))
+        if kind == "partial" and max(pair["source_share"], pair["target_share"]) >= WHOLE_SHARE:
+            pair["kind"] = "whole"
+            for r in prow:
+                r["kind"] = "whole"
         rows += prow
-        pair_rows.append(_pair_row(prow, texts[b_i] if swap else a, a if swap else texts[b_i], src, tgt, direction,
-                                   kind, int(shared)))
+        pair_rows.append(pair)
     pair_rows += _listed_duplicates(duplicates, info, pair_rows)
     table = _finish(pd.DataFrame(rows), PASSAGE_COLUMNS, info,
                     ["source_doc_id", "target_doc_id", "source_para_start", "source_offset_start",
                      "target_para_start", "target_offset_start"])
     pairs = _finish(pd.DataFrame(pair_rows), PAIR_COLUMNS, info, ["source_doc_id", "target_doc_id"])
     issuers = issuer_edges(pairs, table)
+    whole = int((pairs["kind"] == "whole").sum()) if len(pairs) else 0
+    if whole:
+        warnings.append(f"{whole} 对文档中一篇至少 {WHOLE_SHARE:.0%} 的文字见于另一篇（整篇复用，kind = whole："
+                        "重新发布、修订版或全文收录），请核对其日期 / "
+                        f"{whole} document pairs share at least {WHOLE_SHARE:.0%} of one document (kind whole: a "
+                        "re-publication, a revised version, one reproduced in the other); check their dates, which "
+                        "set the direction")
     undirected = int((pairs["direction"] != "directed").sum()) if len(pairs) else 0
     if undirected:
         warnings.append(f"{undirected} 对文档日期相同或缺失，方向不定，未计入发文机关网络 / {undirected} document "
@@ -176,9 +194,11 @@ def _sides(con: Any, docs: pd.DataFrame, source_where: str | None, target_where:
     s, t = chosen(source_where), chosen(target_where)
     side = np.array([2 if (d in s and d in t) else 0 if d in s else 1 if d in t else 3 for d in ids], dtype=np.int32)
     if not (side == 0).any() and not (side == 2).any():
-        raise ValueError(f"没有文档符合 source_where / no selected document matches {source_where!r}")
+        raise ValueError(f"没有文档符合来源组条件 / no selected document matches the sources filter "
+                         f"(--sources, source_where): {source_where!r}")
     if not (side == 1).any() and not (side == 2).any():
-        raise ValueError(f"没有文档符合 target_where / no selected document matches {target_where!r}")
+        raise ValueError(f"没有文档符合目标组条件 / no selected document matches the targets filter "
+                         f"(--targets, target_where): {target_where!r}")
     side[side == 3] = -1
     return side
 
@@ -234,9 +254,13 @@ def _kind(a: str, b: str, relations: set[frozenset[str]], duplicates: dict[froze
 def _passage_rows(passages: list[Passage], a: DocText, b: DocText, index: Any, *, swap: bool,
                   n: int, boilerplate_docs: int) -> list[dict[str, Any]]:
     out = []
-    codes = a.codes()
+    codes, codes_b = a.codes(), b.codes()
     for p in passages:
-        grams = shingle_hashes(codes[p.a_start:p.a_end], n)
+        # Only the n-grams both sides of the passage hold: one that spans into a reworded stretch is in one
+        # document only and would pull the median down, so a formula with a differing heading beside it
+        # (一、总体要求（一）指导思想 / 总体思路 以习近平新时代…为指导) was not counted as boilerplate.
+        grams = np.intersect1d(shingle_hashes(codes[p.a_start:p.a_end], n),
+                               shingle_hashes(codes_b[p.b_start:p.b_end], n))
         sharing = int(np.median(index.doc_frequency(grams))) if len(grams) else 2
         sharing = max(sharing, 2)
         sides = [(a, p.a_start, p.a_end), (b, p.b_start, p.b_end)]
@@ -321,6 +345,7 @@ def issuer_edges(pairs: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
     for (si, ti), g in d.groupby(["source_issuer", "target_issuer"], sort=True):
         rows.append({"source_issuer": si, "target_issuer": ti, "pairs": len(g),
                      "partial_pairs": int((g["kind"] == "partial").sum()),
+                     "whole_pairs": int((g["kind"] == "whole").sum()),
                      "forwarded_pairs": int((g["kind"] == "forwarded").sum()),
                      "duplicate_pairs": int((g["kind"] == "duplicate").sum()),
                      "passages": int(g["passages"].sum()),
@@ -350,6 +375,7 @@ def issuer_graph(issuers: pd.DataFrame, pairs: pd.DataFrame) -> Any:
         graph.add_edge(str(r.source_issuer), str(r.target_issuer), weight=int(r.pairs), pairs=int(r.pairs),
                        passages=int(r.passages), non_boilerplate_passages=int(r.non_boilerplate_passages),
                        target_chars=int(r.target_chars), partial_pairs=int(r.partial_pairs),
+                       whole_pairs=int(r.whole_pairs),
                        forwarded_pairs=int(r.forwarded_pairs), duplicate_pairs=int(r.duplicate_pairs))
     return graph
 

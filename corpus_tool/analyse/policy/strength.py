@@ -303,13 +303,16 @@ def score_document(d: dict[str, Any], scale: Scale, joint: str, form_rule: str) 
     relation, attachment = d["relation"] if d.get("relation") else (None, None)
     relation_source = "relations" if relation else None
     title = d.get("title") or ""
-    if own_type is None and HAN_RE.search(title):
-        # Ingest reads the form from the title it finds in the text; a manifest's clean Chinese title (the text
-        # gave none) is read here by the same rules.
+    if HAN_RE.search(title):
+        # Ingest reads the form and the 印发/转发 relation from the title it finds in the text; a manifest's clean
+        # Chinese title (the text gave none) is read here by the same rules. The relation is read even when the
+        # form is known (ingest may take 通知 from the manifest title and store no relation), so that a notice
+        # issuing a plan is not scored as a bare 通知.
         from corpus_tool.reading.metadata import doc_type_of, relation_from_title
 
-        own_type = doc_type_of(title)
-        type_source = "stored title" if own_type else None
+        if own_type is None:
+            own_type = doc_type_of(title)
+            type_source = "stored title" if own_type else None
         found = relation_from_title(title, None) if relation is None else None
         if found is not None:
             relation, attachment, relation_source = found.relation, found.doc_type, "stored title"

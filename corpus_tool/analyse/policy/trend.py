@@ -1,7 +1,8 @@
 """Terms over time: how often chosen terms occur per year (or any numeric field), and where each first appears.
 
 Counts (``count="text"``, the default) are occurrences on the stored text itself, as KWIC and dictionary
-coding find them, so a term is counted however the segmenter cut it (新质生产力 whether one token or three);
+coding find them, so a term is counted however the segmenter cut it (新质生产力 whether one token or three),
+traditional characters read as simplified when the segmentation does so (its default: 發展 counts as 发展);
 ``count="token"`` counts the term as a token of the current segmentation, as ``corpus-tool freq`` does. The
 denominator is the same in both: the words of the year's documents (tokens with a letter or a Han
 character, stopwords included — the denominator of ``freq``'s ``per_10k``), over the same text fields.
@@ -56,8 +57,14 @@ def term_trend(
         per_doc = _text_counts(ctx, terms, fields) if count == "text" else _token_counts(ctx, terms)
         table = trend_table(per_doc, docs, words, terms, by)
         first = first_use(per_doc, docs, terms, ctx.store, by)
-        params = {"terms": terms, "by": by, "count": count, "fields": list(fields) or None, **selection.to_dict()}
+        params = {"terms": terms, "by": by, "count": count, "fields": list(fields) or None, **selection.to_dict(),
+                  "text_simplified": count == "text" and _simplifies(ctx)}
         warnings = list(ctx.warnings)
+        thin = thin_years(table, by)
+        if thin:
+            warnings.append(f"{len(thin)} 组（{by}）的总词数不足中位数的十分之一，每万词频次只基于很少的词 / "
+                            f"{len(thin)} {by} values have fewer than a tenth of the median {by}'s words, so their "
+                            f"per_10k rests on few words: {', '.join(thin[:8])}{' …' if len(thin) > 8 else ''}")
         absent = [t for t in terms if not per_doc["term"].eq(t).any()]
         if absent:
             warnings.append(f"所选文档中没有出现 / not found in the selected documents: {'、'.join(absent)}")
@@ -65,11 +72,24 @@ def term_trend(
                               warnings=warnings)
 
 
+def _simplifies(ctx) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the current segmentation reads traditional characters as simplified."""
+    seg = ctx.segmentation or {}
+    return bool(seg.get("to_simplified", (seg.get("settings") or {}).get("to_simplified")))
+
+
 def _text_counts(ctx, terms: list[str], fields: tuple[str, ...]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    patterns = [(t, re.compile(re.escape(t))) for t in terms]
+    # The segmentation reads traditional characters as simplified (its default): so does the text count, or the
+    # 1954 report, stored in traditional characters, would hold no 发展 while its tokens hold 68.
+    simplify = _simplifies(ctx)
+    if simplify:
+        from corpus_tool.reading.convert import to_simplified
+    patterns = [(t, re.compile(re.escape(to_simplified(t) if simplify else t))) for t in terms]
     counts: dict[tuple[str, str], int] = {}
     for batch in iter_unit_batches(ctx.store.con, ctx.docs, fields, ("text",)):
         for doc_id, _, text in batch:
+            if simplify and text:
+                text = to_simplified(text)
             for term, pattern in patterns:
                 n = sum(1 for _ in pattern.finditer(text or ""))
                 if n:
@@ -101,6 +121,18 @@ def trend_table(per_doc: pd.DataFrame, docs: pd.DataFrame, words: pd.Series, ter
     order = {t: i for i, t in enumerate(terms)}
     out = out.assign(_t=out["term"].map(order)).sort_values([by, "_t"], kind="mergesort").drop(columns="_t")
     return out[[by, *TREND_COLUMNS]].reset_index(drop=True)
+
+
+def thin_years(table: pd.DataFrame, by: str) -> list[str]:
+    """The ``by`` values whose word total is below a tenth of the median value's (a 700-character resolution
+    alone in a year of reports): "value (words, documents)"."""
+    per = table.drop_duplicates(by)[[by, "words", "year_documents"]]
+    if len(per) < 3:
+        return []
+    floor = per["words"].median() / 10
+    thin = per[per["words"] < floor]
+    return [f"{v} ({w} words, {d} doc{'s' if d != 1 else ''})" for v, w, d in
+            zip(thin[by], thin["words"], thin["year_documents"], strict=True)]
 
 
 def first_use(per_doc: pd.DataFrame, docs: pd.DataFrame, terms: list[str], store: CorpusDB, by: str) -> pd.DataFrame:
