@@ -208,9 +208,6 @@ def take_chart_labels(rows: list[Row], drawing: Drawing,
     for chart in charts:
         free = [p for p in candidates if id(p) not in taken]
         inside = [p for p in free if _inside(p.box, chart, 0.5 * p.size)]
-        prose = sum(len(p.chars) for p in inside if p.prose)
-        if prose > sum(len(p.chars) for p in inside if not p.prose):
-            continue  # text under drawn marks (emphasis dots, bullets): a text box, not a chart
         found = {id(p): p for p in inside if not p.prose}
         box = chart
         for _ in range(GROW_PASSES):
@@ -220,6 +217,8 @@ def take_chart_labels(rows: list[Row], drawing: Drawing,
             if not near:
                 break
             found.update((id(p), p) for p in near)
+        if sum(len(p.chars) for p in inside if p.prose) > sum(len(p.chars) for p in found.values()):
+            continue  # mostly prose under the drawing: a text box, not a chart
         taken.update(found)
         boxes.append(box)
     if not taken:
