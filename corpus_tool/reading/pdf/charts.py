@@ -217,8 +217,9 @@ def take_chart_labels(rows: list[Row], drawing: Drawing,
             if not near:
                 break
             found.update((id(p), p) for p in near)
-        if sum(len(p.chars) for p in inside if p.prose) > sum(len(p.chars) for p in found.values()):
-            continue  # mostly prose under the drawing: a text box, not a chart
+        crossing = [p for p in free if p.prose and _gap(p.box, chart) == 0]
+        if sum(len(p.chars) for p in crossing) > sum(len(p.chars) for p in found.values()):
+            continue  # mostly prose on or across the drawing (emphasis dots, bullets): a text box, not a chart
         taken.update(found)
         boxes.append(box)
     if not taken:
