@@ -3,14 +3,16 @@
 A plot drawn with lines and curves (no image) carries text the row builder cannot tell from the body:
 a tick value shares a baseline with the next column's sentence (``保持一定的队形，通25``), and an
 axis's numbers become paragraphs of their own (``百35,891``, ``( 40,000``). A chart is found from the
-drawing itself: many small marks (tick marks, data markers, curve segments, legend swatches) close
-together. Long rulings and large frames are not marks, so a table's grid (the table finder has
-claimed those already; their boxes are passed in), a frame around a paragraph or a footnote rule
-makes no chart. Inside a chart's box every piece of a row is a label, except prose (a long piece in
-the body size) and captions; around it, short label-like pieces (digits and units, a single
-character, or text smaller than the body) that hug the box are labels too, and the box grows by them
-so that an axis title beside the tick values is reached. A box whose text is mostly prose (emphasis
-dots or bullets drawn under lines of text) is no chart.
+drawing itself: the page's lines, rectangles and curves are joined into clusters by nearness, and a
+cluster is a chart when it holds an axis (three or more short ticks stacked on one line) or many
+curves and slanted strokes (a plot's segments, a diagram's arrows). A table's grid of rulings holds
+neither (and the ruled tables the finder claimed are passed in and left out); shapes that cross a
+line of prose (a watermark, a paragraph's frame or shading, an underline) join no cluster, and a
+cluster with more prose across it than labels around it (emphasis dots, drawn bullets) is no chart.
+Inside a chart's box every piece of a row is a label, except prose (a long piece in the body size)
+and captions; around it, label-like pieces (tick values and units, a lone character, short text set
+smaller than the body) that hug the box are labels too, and the box grows by them so that an axis
+title beside the tick values is reached. Text larger than the body (a title) is never a label.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ HUG = 2.0  # a label-like piece this × its size or less from a chart's box belo
 SMALL = 0.9  # text below this × the body size is set smaller than the body (a chart's own type)
 LARGE = 1.2  # text above this × the body size is a title, never a label
 GROW_PASSES = 3  # the box grows by the labels found around it this many times at most
+# rows opening like a caption (图4 …, and 图8为… too) are never taken apart: looser than headings.is_caption
 CAPTION = re.compile(r"\s*(?:图|表|圖|Fig(?:ure)?\.?|Table)\s*[0-9０-９]", re.IGNORECASE)
 _NUMERIC = re.compile(r"[\d\s.,:%+\-−–/()（）×^*]+")  # tick values: 0 2 4 6, 35,891, -1.00%, (%)
 
