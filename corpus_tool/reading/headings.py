@@ -36,6 +36,19 @@ LAYOUT_SCHEMES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# A figure's or table's caption: 图3 / 表2.1-2 / 圖3.2-3 / Figure 4 / Table 1, then its title (not a
+# sentence about the figure: 图8为…, 表1中…, 图5所示…).
+CAPTION_RE = re.compile(
+    r"^\s*(?:图|圖|表|Fig\.|Figure|Table)\s*[0-9０-９]{1,3}(?:[.．\-–－][0-9０-９]{1,3})*[a-z]?"
+    r"(?:\s*[:：.．、]\s*|\s+|(?=[^\s\d]))(?![为是中所示显示表明可见给出展示反映和与及的、，,;；.。)）\]图圖表])\S",
+    re.IGNORECASE)
+
+
+def is_caption(text: str) -> bool:
+    """The text opens with a figure's or table's number and title (图3 多机器人…, Table 1 Results)."""
+    return CAPTION_RE.match(text) is not None
+
+
 def pattern_kind(text: str) -> str | None:
     """The kind of numbering a PDF line starts with (``chapter`` for 第三章 ...), or None."""
     for kind, rx in LAYOUT_SCHEMES:

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from corpus_tool.reading.bylines import names_from_byline
-from corpus_tool.reading.headings import LAYOUT_SCHEMES, NUM, pattern_kind
+from corpus_tool.reading.headings import LAYOUT_SCHEMES, NUM, is_caption, pattern_kind
 from corpus_tool.reading.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block, LogEntry
 from corpus_tool.reading.pdf.layout import Line, PageText
 from corpus_tool.reading.repair import fix_glyph_variants
@@ -558,6 +558,7 @@ class _Builder:
     kind: str = ""
     pending: list[Block] = field(default_factory=list)  # footnotes waiting for the open block
     heading_kinds: dict[int, str] = field(default_factory=dict)  # block index → pattern kind
+    caption: bool = False  # the open block is a figure's or table's caption
 
     def flush(self) -> None:
         if self.cur:
@@ -569,7 +570,7 @@ class _Builder:
 
     def start(self, kind: str, line: Line, heading: str | None = None) -> None:
         self.flush()
-        self.kind, self.cur = kind, [line]
+        self.kind, self.cur, self.caption = kind, [line], False
         if heading:
             self.heading_kinds[len(self.blocks)] = heading
 
@@ -604,6 +605,8 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
                 _add(b, FRONT, line, b.kind == FRONT and not _front_break(b.cur[-1], line, stats))
             elif line.marker_only and b.kind in (PARA, FRONT):
                 b.cur[-1].text += line.text  # a citation marker wrapped onto a line of its own
+            elif is_caption(line.text) and not _runs_on(b, line, stats, any_width=True):
+                _start_caption(b, line)
             elif b.kind == HEADING and continues_heading(b.cur[-1], line, stats):
                 b.cur.append(line)
             elif is_contents_label(line.text):  # 目录 on its own opens the contents, whatever came before
@@ -613,7 +616,8 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
             elif (hk := heading_kind(line, stats)) is not None and not (hk == "" and _runs_on(b, line, stats)):
                 b.start(HEADING, line, hk)
                 seen_heading = True
-            elif b.kind in (PARA, FRONT) and not starts_paragraph(b.cur[-1], line, stats):
+            elif b.kind in (PARA, FRONT) and not starts_paragraph(b.cur[-1], line, stats) and (
+                    not b.caption or _continues_caption(b.cur[-1], line, stats)):
                 b.cur.append(line)
             else:
                 front = page.page_no == first_page and not seen_heading and FRONT_LABEL_RE.match(line.text.strip())
@@ -673,12 +677,31 @@ def is_contents_label(text: str) -> bool:
     return _CONTENTS_LABEL_RE.match(fix_glyph_variants(text.strip())[0]) is not None
 
 
-def _runs_on(b: _Builder, line: Line, stats: DocStats) -> bool:
+def _start_caption(b: _Builder, line: Line) -> None:
+    """A caption opens a paragraph of its own, never a heading. A heading just before it that only
+    repeats its title (a chart's title set above the plot) is the figure's title, not a section."""
+    if b.kind == HEADING and len(b.cur) == 1 and b.cur[0].page == line.page:
+        head = re.sub(r"\s+", "", b.cur[0].text)
+        if head and head in re.sub(r"\s+", "", line.text):
+            b.kind = PARA
+            b.heading_kinds.pop(len(b.blocks), None)
+    b.start(PARA, line)
+    b.caption = True
+
+
+def _continues_caption(prev: Line, line: Line, stats: DocStats) -> bool:
+    """A caption's wrapped second line: the caption line ran to the column's edge, the next is set alike."""
+    return (prev.page == line.page and prev.region == line.region and abs(prev.size - line.size) < 0.3
+            and prev.x1 >= stats.edges(prev)[1] - 1.5 * prev.size and not is_caption(line.text))
+
+
+def _runs_on(b: _Builder, line: Line, stats: DocStats, any_width: bool = False) -> bool:
     """``line`` goes on with a sentence the open paragraph's last line left unfinished, in its style.
 
     Only style marks such a line as a heading (it is larger than the body size, which a page of
     small-type commentary can set); set like the line before it, it is no heading of that paragraph.
-    A numbered heading is never taken for a continuation.
+    A numbered heading is never taken for a continuation. ``any_width``: the line goes on with the
+    sentence whatever its own width (a wrapped line opening 表2 … is no caption).
     """
     if b.kind != PARA or not b.cur:
         return False
@@ -693,7 +716,7 @@ def _runs_on(b: _Builder, line: Line, stats: DocStats) -> bool:
         and line.dy is not None
         and line.dy <= 1.3 * stats.pitch  # no space above
         and prev.x1 - prev.x0 >= 0.7 * (right - left)  # a long line, not a title or a label
-    )
+    ) and (not any_width or prev.x1 >= right - 1.5 * prev.size)
 
 
 def _add(b: _Builder, kind: str, line: Line, join: bool) -> None:

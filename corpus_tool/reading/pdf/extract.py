@@ -26,6 +26,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from corpus_tool.reading.model import Extracted, LogEntry, Table
 from corpus_tool.reading.pdf.blocks import block_log, build_blocks, compute_stats
 from corpus_tool.reading.pdf.chars import font_family
+from corpus_tool.reading.pdf.charts import Drawing
 from corpus_tool.reading.pdf.errors import BrokenPdfError, EncryptedPdfError, OcrUnavailableError
 from corpus_tool.reading.pdf.figures import Graphics
 from corpus_tool.reading.pdf.formulas import mark_formulas
@@ -223,7 +224,8 @@ def _read_page(
     finally:
         page.close()
     graphics = Graphics.of(page_rects(drawn) + curves, images, width, height)
-    text = layout_page(chars, width, height, page_no, short_rules(drawn, width, height), graphics)
+    drawing = Drawing.of(drawn + curves, found.boxes if found is not None else [], width, height)
+    text = layout_page(chars, width, height, page_no, short_rules(drawn, width, height), graphics, drawing)
     text.image_cover = image_cover(images, width, height) if engine == PDFMINER else _cover(engines, page_no)
     tables.extend(text.tables)  # unruled tables the layout found among the rows
     if found is not None:

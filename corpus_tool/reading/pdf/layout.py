@@ -16,6 +16,7 @@ from typing import Any
 
 from corpus_tool.reading.model import Table
 from corpus_tool.reading.pdf.chars import Char, is_bad_char, to_chars
+from corpus_tool.reading.pdf.charts import Drawing, outside, take_chart_labels
 from corpus_tool.reading.pdf.columns import Band, find_bands, split_at
 from corpus_tool.reading.pdf.figures import Graphics, take_figure_labels
 from corpus_tool.reading.pdf.rows import SMALL_RATIO, Row, cluster_rows, font_drops, median, sort_dedupe
@@ -200,12 +201,14 @@ def layout_page(
     page_no: int,
     rules: list[tuple[float, float, float]] | None = None,
     graphics: Graphics | None = None,
+    drawing: Drawing | None = None,
 ) -> PageText:
     """Chars of one page → lines in reading order (full-width bands cut the page into sections).
 
     Footnote lines (below one of the short ``rules``) are marked and put last, so a
     footnote band never cuts a column in two. Labels of the figures in ``graphics`` (the page's
-    shapes and images) are left out of the lines and kept in ``figure_labels``.
+    shapes and images) and of the charts in ``drawing`` (its lines, rectangles and curves) are left out
+    of the lines and kept in ``figure_labels``.
     """
     from corpus_tool.reading.pdf.vertical import layout_vertical  # it builds on this module's Line/PageText
 
@@ -217,14 +220,19 @@ def layout_page(
     page.bad_chars = sum(1 for c in ink if is_bad_char(c.text))
     if not ink:
         return page
-    return _lay_out(page, chars, median([c.size for c in ink]), graphics)
+    return _lay_out(page, chars, median([c.size for c in ink]), graphics, drawing)
 
 
-def _lay_out(page: PageText, chars: list[Char], page_size: float, graphics: Graphics | None = None) -> PageText:
+def _lay_out(page: PageText, chars: list[Char], page_size: float, graphics: Graphics | None = None,
+             drawing: Drawing | None = None) -> PageText:
     drops = font_drops([c for c in chars if not c.space])
     rows = sorted(cluster_rows(chars, drops), key=lambda r: r.top)
     if graphics is not None:
         rows, page.figure_labels = take_figure_labels(rows, graphics, page_size)
+    if drawing is not None:
+        rows, labels, charts = take_chart_labels(rows, drawing, page_size)
+        page.figure_labels += labels
+        page.rules = outside(page.rules, charts)  # a gridline is no footnote rule
     rows, page.tables = find_unruled_tables(rows, page.page_no)
     # footnotes below a rule are banded on their own: a note beside a column's last lines does not cut it off
     notes = [r for r in rows if _under_rule(r, page.rules, page_size)]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from corpus_tool.reading.model import Table, TableCell
@@ -50,6 +50,7 @@ class PageTables:
     table_chars: int = 0  # glyphs taken into tables (for the page's char counts)
     bad_chars: int = 0  # of which broken (cid:n, U+FFFD ...)
     not_searched: str = ""  # why the finder did not run on a page that has rules
+    boxes: list[Box] = field(default_factory=list)  # the kept tables' boxes (their rulings are no drawing)
 
 
 def has_grid(drawn: list[dict[str, Any]]) -> bool:
@@ -112,6 +113,7 @@ def split_tables(found: list[tuple[Box, list[Box]]], raw_chars: list[dict[str, A
         ink = [c for c in used if not c["text"].isspace()]
         out.table_chars += len(ink)
         out.bad_chars += sum(1 for c in ink if is_bad_char(c["text"]))
+    out.boxes = [b for b, _ in kept]
     out.tables = [t for _, t in sorted(kept, key=lambda k: (round(k[0][1], 1), round(k[0][0], 1)))]
     if taken:
         out.prose_chars = [c for c in raw_chars if id(c) not in taken]
