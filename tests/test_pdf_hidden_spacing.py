@@ -1,0 +1,65 @@
+"""Glyphs a reader cannot see are withheld and counted; titles are never figure labels.
+
+Small unit tests on char dicts, and end to end on the real PDFs (each extracted once).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus_tool.reading.model import Extracted
+from corpus_tool.reading.pdf import extract_pdf
+from corpus_tool.reading.pdf.hidden import Backdrop, hidden_reason, is_white, withhold_hidden
+from tests.conftest import shared_path
+
+PAGE = (0.0, 0.0, 600.0, 800.0)
+
+
+def _char(text: str = "字", x0: float = 100.0, top: float = 100.0, size: float = 10.0, **kw) -> dict:
+    return {"text": text, "x0": x0, "x1": x0 + size, "top": top, "bottom": top + size, "size": size, **kw}
+
+
+def test_white_in_every_colour_space():
+    assert is_white((1,)) and is_white((1.0, 1.0, 1.0)) and is_white((0, 0, 0, 0))
+    assert not is_white((0,)) and not is_white((0.0, 0.0, 0.0, 1.0)) and not is_white((1, 1, 0.5))
+    assert not is_white(None) and not is_white("P0")  # a pattern is not white
+
+
+def test_reasons():
+    page = Backdrop(PAGE)
+    assert hidden_reason(_char(render=3), page) == "invisible render mode"
+    assert hidden_reason(_char(size=0.0), page) == "size under 1 pt"
+    assert hidden_reason(_char(non_stroking_color=(1, 1, 1)), page) == "white on white"
+    assert hidden_reason(_char(x0=700.0), page) == "outside the page"
+    assert hidden_reason(_char(non_stroking_color=(0,)), page) is None
+    # white on a dark panel is seen; white drawn as outline only (stroke mode) too
+    panel = Backdrop.of(PAGE, [{"x0": 90, "top": 90, "x1": 300, "bottom": 130, "fill": True,
+                                "non_stroking_color": (0.1, 0.2, 0.5)}], [])
+    assert hidden_reason(_char(non_stroking_color=(1, 1, 1)), panel) is None
+    assert hidden_reason(_char(non_stroking_color=(1, 1, 1), render=1), page) is None
+    # unknown drawing (pdfminer failed on the page): white is kept
+    assert hidden_reason(_char(non_stroking_color=(1, 1, 1)), None) is None
+
+
+def test_a_line_running_past_the_edge_is_kept():
+    chars = [_char(x0=x) for x in (560.0, 580.0, 600.0, 620.0)] + [_char(x0=700.0, top=300.0)]
+    kept, withheld = withhold_hidden(chars, Backdrop(PAGE))
+    assert len(kept) == 4 and withheld == {"outside the page": 1}
+
+
+@pytest.fixture(scope="module")
+def broker() -> Extracted:
+    return extract_pdf(shared_path("data", "pdfs", "real", "report_broker_apparel_q3.pdf"))
+
+
+@pytest.fixture(scope="module")
+def kangxi() -> Extracted:
+    return extract_pdf(shared_path("data", "pdfs", "real", "tricky_kangxi_chemistry_p1.pdf"))
+
+
+def test_hidden_tracking_strings_withheld_and_logged(broker: Extracted):
+    text = "\n".join(b.text for b in broker.blocks)
+    assert "WUDWqPnQ" not in text and "tQPWOms" not in text
+    assert "服装" in text  # the visible report is still there
+    log = next(e for e in broker.log if e.step == "pdf_hidden_text_withheld")
+    assert "page 3:" in log.detail and "page 5:" in log.detail and log.count >= 100
