@@ -63,3 +63,13 @@ def test_hidden_tracking_strings_withheld_and_logged(broker: Extracted):
     assert "服装" in text  # the visible report is still there
     log = next(e for e in broker.log if e.step == "pdf_hidden_text_withheld")
     assert "page 3:" in log.detail and "page 5:" in log.detail and log.count >= 100
+
+
+def test_boxed_title_is_the_title_not_a_figure_label(kangxi: Extracted):
+    """The mind map's root (a boxed title, set on the baseline of a branch's text) is the title."""
+    titles = [b.text.replace("\n", "") for b in kangxi.blocks if b.kind == "title"]
+    assert titles == ["化学学科常⽤符号公式及其表示"]
+    log = next(e for e in kangxi.log if e.step == "pdf_figure_labels_left_out")
+    assert "化学学科" not in log.detail
+    paras = "".join(b.text for b in kangxi.blocks if b.kind == "para")
+    assert "化学学科" not in paras  # not glued into the branch text beside it either

@@ -269,10 +269,13 @@ def _band_rows(band: Band, drops: dict[str, float]) -> list[list[Row]]:
     if band.gutter is None:
         return [band.rows]
     x = band.gutter
-    chars = [c for r in band.rows for c in r.chars]
+    chars = [c for r in band.rows if not r.alone for c in r.chars]
+    alone = [r for r in band.rows if r.alone]  # rows cut from their baseline's text stay cut (a boxed title)
     return [
-        cluster_rows([c for c in chars if (c.x0 + c.x1) / 2 < x], drops),
-        cluster_rows([c for c in chars if (c.x0 + c.x1) / 2 >= x], drops),
+        sorted(cluster_rows([c for c in chars if (c.x0 + c.x1) / 2 < x], drops)
+               + [r for r in alone if (r.x0 + r.x1) / 2 < x], key=lambda r: r.base),
+        sorted(cluster_rows([c for c in chars if (c.x0 + c.x1) / 2 >= x], drops)
+               + [r for r in alone if (r.x0 + r.x1) / 2 >= x], key=lambda r: r.base),
     ]
 
 
