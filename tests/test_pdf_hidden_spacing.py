@@ -73,3 +73,19 @@ def test_boxed_title_is_the_title_not_a_figure_label(kangxi: Extracted):
     assert "化学学科" not in log.detail
     paras = "".join(b.text for b in kangxi.blocks if b.kind == "para")
     assert "化学学科" not in paras  # not glued into the branch text beside it either
+
+
+def test_parser_warnings_become_one_log_row(capfd: pytest.CaptureFixture[str]):
+    import logging
+
+    from corpus_tool.reading.pdf.parser_log import parser_warnings
+
+    log: list = []
+    with parser_warnings(log):
+        for n in (3, 17):
+            logging.getLogger("pdfminer.pdffont").warning("Could not get FontBBox of font %d", n)
+        logging.getLogger("pdfminer.pdfpage").warning("Data-loss while decompressing corrupted data")
+    assert "FontBBox" not in capfd.readouterr().err
+    assert [(e.step, e.count) for e in log] == [("pdf_parser_warnings", 3)]
+    assert "2× Could not get FontBBox of font 3" in log[0].detail and "1× Data-loss" in log[0].detail
+    assert logging.getLogger("pdfminer").propagate  # restored after the file

@@ -35,6 +35,7 @@ from corpus_tool.reading.pdf.hidden import Backdrop, withhold_hidden
 from corpus_tool.reading.pdf.info import pdf_meta
 from corpus_tool.reading.pdf.layout import PageText, image_cover, layout_page, short_rules
 from corpus_tool.reading.pdf.ocr import ocr_page, ocr_problem
+from corpus_tool.reading.pdf.parser_log import parser_warnings
 from corpus_tool.reading.pdf.pdfium_chars import open_document, page_chars, page_image_cover
 from corpus_tool.reading.pdf.quality import Quality, assess, better, decode_legacy_cjk, sequential_code_fonts
 from corpus_tool.reading.pdf.safety import check_bytes, check_content_size
@@ -95,23 +96,8 @@ def extract_pdf(
     log: list[LogEntry] = []
     tables: list[Table] = []
     engines = _Engines(path)
-    try:
-        try:
-            with _open(path) as pdf:
-                n_pages, meta = _doc_info(path, pdf)
-                limit = n_pages if max_pages is None else max(0, min(n_pages, max_pages))
-                pages = [_read_page(pdf.pages[i], i + 1, engines, log, tables) for i in range(limit)]
-        except BrokenPdfError as e:
-            doc = engines.pdfium()
-            if doc is None:
-                raise BrokenPdfError(f"{e}; PDFium cannot open it either ({engines.failed})") from e
-            n_pages, meta = len(doc), pdf_meta(doc.get_metadata_dict())
-            limit = n_pages if max_pages is None else max(0, min(n_pages, max_pages))
-            log.append(LogEntry("pdf_engine_fallback", limit, f"pdfminer cannot open the file ({e}); "
-                                "every page read by PDFium (pdfminer 无法打开，全部页面由 PDFium 读取)"))
-            pages = [_read_pdfium_page(engines, i + 1, log) for i in range(limit)]
-    finally:
-        engines.close()
+    with parser_warnings(log):  # pdfminer's own warnings become one log row, not stderr noise
+        pages, n_pages, limit, meta = _read_pages(path, max_pages, engines, log, tables)
     for no, table in enumerate(tables, 1):
         table.table_no = no
     if tables:
@@ -151,6 +137,30 @@ def extract_pdf(
         meta=meta,
         fmt="pdf",
     )
+
+
+def _read_pages(
+    path: Path, max_pages: int | None, engines: _Engines, log: list[LogEntry], tables: list[Table]
+) -> tuple[list[PageText | None], int, int, dict[str, str]]:
+    """Every page read (None for a page that failed), the page count, how many were read, the metadata."""
+    try:
+        try:
+            with _open(path) as pdf:
+                n_pages, meta = _doc_info(path, pdf)
+                limit = n_pages if max_pages is None else max(0, min(n_pages, max_pages))
+                pages = [_read_page(pdf.pages[i], i + 1, engines, log, tables) for i in range(limit)]
+        except BrokenPdfError as e:
+            doc = engines.pdfium()
+            if doc is None:
+                raise BrokenPdfError(f"{e}; PDFium cannot open it either ({engines.failed})") from e
+            n_pages, meta = len(doc), pdf_meta(doc.get_metadata_dict())
+            limit = n_pages if max_pages is None else max(0, min(n_pages, max_pages))
+            log.append(LogEntry("pdf_engine_fallback", limit, f"pdfminer cannot open the file ({e}); "
+                                "every page read by PDFium (pdfminer 无法打开，全部页面由 PDFium 读取)"))
+            pages = [_read_pdfium_page(engines, i + 1, log) for i in range(limit)]
+    finally:
+        engines.close()
+    return pages, n_pages, limit, meta
 
 
 def _open(path: Path) -> pdfplumber.PDF:
