@@ -5,6 +5,8 @@ Small unit tests on char dicts, and end to end on the real PDFs (each extracted 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from corpus_tool.reading.model import Extracted
@@ -89,3 +91,41 @@ def test_parser_warnings_become_one_log_row(capfd: pytest.CaptureFixture[str]):
     assert [(e.step, e.count) for e in log] == [("pdf_parser_warnings", 3)]
     assert "2× Could not get FontBBox of font 3" in log[0].detail and "1× Data-loss" in log[0].detail
     assert logging.getLogger("pdfminer").propagate  # restored after the file
+
+
+# -- digits of one number set at a wide pitch ---------------------------------------------------------
+def _glyphs(spec: list[tuple[str, float]], size: float = 14.0, width: float = 7.0) -> list:
+    from corpus_tool.reading.pdf.chars import Char
+
+    return [Char(t, x, x + (size if ord(t) > 0x2E80 else width), 100.0, 100.0 + size, size, "F", 112.0)
+            for t, x in spec]
+
+
+def _line(spec: list[tuple[str, float]]) -> str:
+    from corpus_tool.reading.pdf.layout import row_to_line
+    from corpus_tool.reading.pdf.rows import Row
+
+    return row_to_line(Row(_glyphs(spec), 112.0).measure(), 1, "C", 14.0).text
+
+
+def test_evenly_pitched_digits_are_one_number():
+    # 13 pt pitch, 7 pt boxes: a 0.43 em gap between every two digits
+    assert _line([("到", 432), ("2", 448), ("5", 461), ("平", 471)]) == "到25平"
+    assert _line([("(", 363), ("2", 370), ("0", 383), ("0", 396), ("1", 409)]) == "(2001"
+
+
+def test_grouped_thousands_keep_their_thin_space():
+    # 10 000: digits touching, one 0.25 em gap between the groups (GB/T 15835) is kept as written
+    assert _line([("1", 0), ("0", 7), ("0", 17.5), ("0", 24.5), ("0", 31.5)]) == "10 000"
+
+
+@pytest.fixture(scope="module")
+def yunnan() -> Extracted:
+    return extract_pdf(shared_path("data", "pdfs", "real", "gov_yunnan_10th_five_year_plan.pdf"))
+
+
+def test_yunnan_numbers_are_not_split(yunnan: Extracted):
+    text = "".join(b.text for b in yunnan.blocks).replace("\n", "")
+    for number in ("12种主要污染物", "25平方米", "70岁", "兴建50座", "(2001"):
+        assert number in text
+    assert not re.search(r"\d \d", text)

@@ -19,6 +19,7 @@ from corpus_tool.reading.pdf.chars import Char, is_bad_char, to_chars
 from corpus_tool.reading.pdf.columns import Band, find_bands, split_at
 from corpus_tool.reading.pdf.figures import Graphics, take_figure_labels
 from corpus_tool.reading.pdf.rows import SMALL_RATIO, Row, cluster_rows, font_drops, median, sort_dedupe
+from corpus_tool.reading.pdf.spacing import evenly_set_digits
 from corpus_tool.reading.pdf.unruled import find_unruled_tables
 
 WIDE_GAP = 0.45  # gap (× size) between two CJK chars that reads as a space
@@ -129,6 +130,7 @@ def row_to_line(row: Row, page_no: int, region: str, page_size: float) -> Line:
     lead_ref: str | None = None
     prev: Char | None = None
     pending_space = False
+    one_number = evenly_set_digits(chars)  # digits of a number set at a wide pitch: no space between
     i = 0
     while i < len(chars):
         c = chars[i]
@@ -154,7 +156,7 @@ def row_to_line(row: Row, page_no: int, region: str, page_size: float) -> Line:
         if c.space:
             pending_space = prev is not None
             continue
-        if prev is not None and (pending_space or _needs_space(prev, c)):
+        if prev is not None and (pending_space or (_needs_space(prev, c) and id(c) not in one_number)):
             parts.append(" ")
         parts.append(c.text)
         prev, pending_space = c, False
