@@ -129,3 +129,11 @@ def test_yunnan_numbers_are_not_split(yunnan: Extracted):
     for number in ("12种主要污染物", "25平方米", "70岁", "兴建50座", "(2001"):
         assert number in text
     assert not re.search(r"\d \d", text)
+
+
+def test_running_header_under_a_deep_margin_is_furniture():
+    doc = extract_pdf(shared_path("data", "pdfs", "real", "std_gbt3620.1-2016.pdf"))
+    pages = [b.page for b in doc.blocks if b.text.strip() == "GB/T3620.1—2016"]
+    assert pages == [1]  # the cover's number stays; the header on every later page is furniture
+    log = next(e for e in doc.log if e.step == "pdf_header_removed")
+    assert "GB/T3620.1—2016" in log.detail and log.count >= 10
