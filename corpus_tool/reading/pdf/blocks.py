@@ -255,6 +255,16 @@ def _largest_run(page: PageText, stats: DocStats, skip_generic: bool = False) ->
             run.append(ln)
         elif run:
             break
+    # a title line set right under the run's last one continues it, even when reading order put text
+    # from beside it in between (a boxed title beside a mind map's branches)
+    while run and len(run) < 3:
+        last = run[-1]
+        below = next((ln for ln in cands if all(ln is not r for r in run) and ln.size >= top - 0.5
+                      and last.bottom - 0.2 * ln.size <= ln.top <= last.bottom + 0.8 * ln.size
+                      and ln.x0 < last.x1 and last.x0 < ln.x1), None)
+        if below is None:
+            break
+        run.append(below)
     return run[:3]
 
 
@@ -310,8 +320,14 @@ def mark_title(pages: list[PageText], stats: DocStats) -> None:
             if not ln.role:
                 ln.role = "front"
         return
-    for ln in _largest_run(first, stats):
+    title = _largest_run(first, stats)
+    for ln in title:
         ln.role = "title"
+    if len(title) > 1:  # a title's lines read in one piece, whatever reading order put beside them
+        at = first.lines.index(title[0])
+        ids = {id(ln) for ln in title}
+        rest = [ln for ln in first.lines if id(ln) not in ids]
+        first.lines[:] = rest[:at] + title + rest[at:]
 
 
 # Under a byline: superscript numbers on a line of their own (1,2 1,3† 1,3), and affiliations

@@ -16,6 +16,7 @@ alone. A page still unreadable after that is reported and its garbage never beco
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,11 @@ from corpus_tool.reading.pdf.errors import BrokenPdfError, EncryptedPdfError, Oc
 from corpus_tool.reading.pdf.figures import Graphics
 from corpus_tool.reading.pdf.formulas import mark_formulas
 from corpus_tool.reading.pdf.furniture import mark_furniture
+from corpus_tool.reading.pdf.hidden import Backdrop, withhold_hidden
 from corpus_tool.reading.pdf.info import pdf_meta
 from corpus_tool.reading.pdf.layout import PageText, image_cover, layout_page, short_rules
 from corpus_tool.reading.pdf.ocr import ocr_page, ocr_problem
+from corpus_tool.reading.pdf.parser_log import parser_warnings
 from corpus_tool.reading.pdf.pdfium_chars import open_document, page_chars, page_image_cover
 from corpus_tool.reading.pdf.quality import Quality, assess, better, decode_legacy_cjk, sequential_code_fonts
 from corpus_tool.reading.pdf.safety import check_bytes, check_content_size
@@ -63,6 +66,7 @@ class _Engines:
         self.turned: list[int] = []  # pages set sideways, read turned upright
         self.sideways_unreadable: list[int] = []  # pages set sideways in fonts without a Unicode map
         self.symbols: dict[int, SymbolReport] = {}  # page -> symbol glyphs mapped / withheld
+        self.hidden: dict[int, Counter[str]] = {}  # page -> glyphs nobody sees, by reason
 
     def pdfium(self) -> Any:
         """The PDFium document, or None when PDFium cannot open the file either (reason kept)."""
@@ -93,23 +97,8 @@ def extract_pdf(
     log: list[LogEntry] = []
     tables: list[Table] = []
     engines = _Engines(path)
-    try:
-        try:
-            with _open(path) as pdf:
-                n_pages, meta = _doc_info(path, pdf)
-                limit = n_pages if max_pages is None else max(0, min(n_pages, max_pages))
-                pages = [_read_page(pdf.pages[i], i + 1, engines, log, tables) for i in range(limit)]
-        except BrokenPdfError as e:
-            doc = engines.pdfium()
-            if doc is None:
-                raise BrokenPdfError(f"{e}; PDFium cannot open it either ({engines.failed})") from e
-            n_pages, meta = len(doc), pdf_meta(doc.get_metadata_dict())
-            limit = n_pages if max_pages is None else max(0, min(n_pages, max_pages))
-            log.append(LogEntry("pdf_engine_fallback", limit, f"pdfminer cannot open the file ({e}); "
-                                "every page read by PDFium (pdfminer 无法打开，全部页面由 PDFium 读取)"))
-            pages = [_read_pdfium_page(engines, i + 1, log) for i in range(limit)]
-    finally:
-        engines.close()
+    with parser_warnings(log):  # pdfminer's own warnings become one log row, not stderr noise
+        pages, n_pages, limit, meta = _read_pages(path, max_pages, engines, log, tables)
     for no, table in enumerate(tables, 1):
         table.table_no = no
     if tables:
@@ -151,6 +140,30 @@ def extract_pdf(
     )
 
 
+def _read_pages(
+    path: Path, max_pages: int | None, engines: _Engines, log: list[LogEntry], tables: list[Table]
+) -> tuple[list[PageText | None], int, int, dict[str, str]]:
+    """Every page read (None for a page that failed), the page count, how many were read, the metadata."""
+    try:
+        try:
+            with _open(path) as pdf:
+                n_pages, meta = _doc_info(path, pdf)
+                limit = n_pages if max_pages is None else max(0, min(n_pages, max_pages))
+                pages = [_read_page(pdf.pages[i], i + 1, engines, log, tables) for i in range(limit)]
+        except BrokenPdfError as e:
+            doc = engines.pdfium()
+            if doc is None:
+                raise BrokenPdfError(f"{e}; PDFium cannot open it either ({engines.failed})") from e
+            n_pages, meta = len(doc), pdf_meta(doc.get_metadata_dict())
+            limit = n_pages if max_pages is None else max(0, min(n_pages, max_pages))
+            log.append(LogEntry("pdf_engine_fallback", limit, f"pdfminer cannot open the file ({e}); "
+                                "every page read by PDFium (pdfminer 无法打开，全部页面由 PDFium 读取)"))
+            pages = [_read_pdfium_page(engines, i + 1, log) for i in range(limit)]
+    finally:
+        engines.close()
+    return pages, n_pages, limit, meta
+
+
 def _open(path: Path) -> pdfplumber.PDF:
     try:
         return pdfplumber.open(path)
@@ -182,6 +195,7 @@ def _read_page(
     engine = PDFMINER
     found: PageTables | None = None
     notes: dict[str, FontNote] = {}
+    backdrop: Backdrop | None = None  # what is painted under the text (unknown when pdfminer fails)
     try:
         width, height = float(page.width), float(page.height)
         check_content_size(page.page_obj)
@@ -192,6 +206,7 @@ def _read_page(
     try:
         chars, drawn, images, curves = page.chars, page.lines + page.rects, page.images, page.curves
         notes = page_font_notes(page.page_obj)
+        backdrop = Backdrop.of(tuple(map(float, page.bbox)), drawn + curves, images)
     except Exception as e:
         page.close()
         fallback = _pdfium_chars(engines, page_no)
@@ -203,7 +218,7 @@ def _read_page(
         chars, drawn, images, curves, engine = fallback, [], [], [], PDFIUM
     try:
         # the best reading first (every engine gives the same geometry), then its table cells out of the prose
-        chars = _best_chars(chars, page_no, engines, engine, notes)
+        chars = _best_chars(chars, page_no, engines, engine, notes, backdrop)
         finder: Any = page
         way = sideways_direction(chars) if engine == PDFMINER else None
         if way is not None:  # a landscape table on a portrait page: read in the upright frame
@@ -287,7 +302,7 @@ def _read_pdfium_page(engines: _Engines, page_no: int, log: list[LogEntry]) -> P
 
 def _best_chars(
     chars: list[dict[str, Any]], page_no: int, engines: _Engines, engine: str = PDFMINER,
-    notes: dict[str, FontNote] | None = None,
+    notes: dict[str, FontNote] | None = None, backdrop: Backdrop | None = None,
 ) -> list[dict[str, Any]]:
     """``engine``'s chars, unless the page has garbage and another reading is better by :func:`assess`.
 
@@ -315,7 +330,7 @@ def _best_chars(
             other_quality = assess(other)
             if better(quality, other_quality):
                 chars, quality, engine, symbols = other, other_quality, name, other_symbols
-    kept = _keep_readable(chars, quality, engine, page_no, engines)
+    kept = _keep_readable(chars, quality, engine, page_no, engines, backdrop)
     if (symbols.mapped or symbols.withheld) and page_no not in engines.unreadable:  # a withheld page is logged
         engines.symbols[page_no] = symbols  # as unreadable, all its glyphs with it
     return kept
@@ -336,10 +351,11 @@ def _pdfium_chars(engines: _Engines, page_no: int) -> list[dict[str, Any]] | Non
 
 
 def _keep_readable(
-    chars: list[dict[str, Any]], quality: Quality, engine: str, page_no: int, engines: _Engines
+    chars: list[dict[str, Any]], quality: Quality, engine: str, page_no: int, engines: _Engines,
+    backdrop: Backdrop | None = None,
 ) -> list[dict[str, Any]]:
     """Record the page's engine; an unreadable page gives no chars, a readable one loses its
-    few glyphs that carry no text (``(cid:N)``, U+FFFD), counted."""
+    few glyphs that carry no text (``(cid:N)``, U+FFFD) and those nobody can see (:mod:`.hidden`), counted."""
     engines.engine[page_no] = engine
     if quality.unreadable:
         engines.unreadable[page_no] = quality.reason()
@@ -352,6 +368,9 @@ def _keep_readable(
         before = len(kept)
         kept = [c for c in kept if c.get("fontname", "") not in unmapped]
         engines.unmapped[page_no] = (before - len(kept), sorted({readable_font(f) for f in unmapped}))
+    kept, hidden = withhold_hidden(kept, backdrop)
+    if hidden:
+        engines.hidden[page_no] = hidden
     return kept
 
 
@@ -383,6 +402,11 @@ def _log_engines(engines: _Engines, log: list[LogEntry]) -> None:
     if engines.dropped:
         log.append(LogEntry("pdf_broken_glyphs_dropped", sum(engines.dropped.values()),
                             f"(cid:N)/U+FFFD glyphs on pages {_pages(sorted(engines.dropped))}"))
+    if engines.hidden:
+        where = "; ".join(f"page {no}: " + ", ".join(f"{n} {why}" for why, n in sorted(c.items()))
+                          for no, c in sorted(engines.hidden.items()))
+        log.append(LogEntry("pdf_hidden_text_withheld", sum(sum(c.values()) for c in engines.hidden.values()),
+                            f"glyphs a reader cannot see, withheld (不可见文字，未收录): {where}"))
     if engines.turned:
         log.append(LogEntry("pdf_sideways_read", len(engines.turned),
                             "pages set sideways turned upright and read (横排页面已旋转后读取): "

@@ -25,6 +25,7 @@ FRAME_HEIGHT = 4.0  # a shape framing a label (a node box) is at most this × it
 NEAR_IMAGE = 1.0  # a label this × size or less from an image's edge belongs to it ...
 MIN_FIGURE = 6.0  # ... an image at least this × its size wide and tall (not an icon or a logo)
 MAX_IMAGE_SHARE = 0.5  # an image over this share of the page is a background, not a figure
+HEADING_SIZE = 1.2  # the page's largest text, when this × the body size or larger, is its title: never a label
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -111,17 +112,25 @@ def take_figure_labels(rows: list[Row], graphics: Graphics, body_size: float) ->
     images = [im for im in graphics.images if not any(_n_ink(r) > MAX_LABEL and _inside(r, im) for r in rows)]
     kept: list[Row] = []
     labels: list[str] = []
+    title_size = max(HEADING_SIZE * body_size, 0.95 * max((c.size for r in rows for c in r.chars if not c.space),
+                                                            default=0.0))
     for row in rows:
         parts = pieces(row, body_size)
         out: set[int] = set()
+        apart: list[list[Char]] = []
         boxes = [_extent(part) for part in parts]
         for k, part in enumerate(parts):
             if len(part) > MAX_LABEL:
                 continue
             box, size = boxes[k], median([c.size for c in part])
+            others = boxes[:k] + boxes[k + 1:]
+            if size >= title_size:  # a title in a framed box (a mind map's root) is the page's title, not a
+                if others:  # label: a row of its own, never glued to the text beside it
+                    apart.append(part)
+                    out.update(id(c) for c in part)
+                continue
             if box[2] - box[0] > (len(part) + 2) * size:
                 continue  # spread out: a line whose other glyphs went elsewhere (a second font's run), not a label
-            others = boxes[:k] + boxes[k + 1:]
             if (others and _framed(box, size, graphics.shapes, others)) or _on_image(
                     box, size, images, beside=not others):
                 out.update(id(c) for c in part)
@@ -133,4 +142,5 @@ def take_figure_labels(rows: list[Row], graphics: Graphics, body_size: float) ->
         if any(not c.space for c in rest):
             row.chars = rest
             kept.append(row.measure())
+        kept.extend(Row(part, row.base, alone=True).measure() for part in apart)
     return kept, labels

@@ -15,6 +15,8 @@ A line is page furniture when it sits in the top or bottom band of its page and
 The inner band (``BAND``) is searched as it is; the wider band (``WIDE_BAND``) only for the
 outermost rows of a page, where a header set a little lower (or a footer a little higher)
 than usual sits. There a lone number is a page number only in a slot (a table cell is not).
+Deeper still (``DEEP_BAND``), an outermost line is a running header or footer only when the same
+words stand at the same height as the outermost line of many pages.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from corpus_tool.reading.pdf.layout import BAND, Line, PageText
 
 REPEAT_SHARE = 0.4  # a band line on this share of pages is a running header/footer
 WIDE_BAND = 0.12  # outermost lines down to this share of the page height may be furniture too
+DEEP_BAND = 0.2  # ... and down to this share when the same words stand at the same height on many pages
 SLOT_TOL = 2.0  # pt: two lines whose top (header) or bottom (footer) differ by less share a slot
 SLOT_GAP = 0.6  # × size: a slotted header is at least this far from the next line inward
 FURNITURE = frozenset({"header", "footer", "page_number"})
@@ -85,7 +88,31 @@ def mark_furniture(pages: list[PageText]) -> list[LogEntry]:
         removed[line.role].append(line.text)
     for line in _slotted(text_pages):
         removed[line.role].append(line.text)
+    for line in _repeated_edge(text_pages):
+        removed[line.role].append(line.text)
     return _log(removed)
+
+
+def _repeated_edge(pages: list[PageText]) -> Iterator[Line]:
+    """Running headers/footers set further in than the bands (a standard's number under a deep top
+    margin): the outermost line of its page, within ``DEEP_BAND``, whose words (digits read as ``#``)
+    stand at the same height as the outermost line of many other pages."""
+    if len(pages) < 3:
+        return
+    need = max(3, math.ceil(REPEAT_SHARE * len(pages)))
+    for band in ("header", "footer"):
+        found: dict[tuple[str, int], list[Line]] = {}
+        for p in pages:
+            for ln in outermost(p, band):
+                if not ln.role and _in_band(ln, p, DEEP_BAND) == band:
+                    found.setdefault(_key(ln), []).append(ln)
+        for lines in found.values():
+            if len({ln.page for ln in lines}) < need:
+                continue
+            for ln in lines:
+                if len({o.page for o in lines if abs(_edge(o, band) - _edge(ln, band)) <= SLOT_TOL}) >= need:
+                    ln.role = band
+                    yield ln
 
 
 def _repeated(pages: list[PageText]) -> Iterator[Line]:

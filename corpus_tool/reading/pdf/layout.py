@@ -20,6 +20,7 @@ from corpus_tool.reading.pdf.charts import Drawing, outside, take_chart_labels
 from corpus_tool.reading.pdf.columns import Band, find_bands, split_at
 from corpus_tool.reading.pdf.figures import Graphics, take_figure_labels
 from corpus_tool.reading.pdf.rows import SMALL_RATIO, Row, cluster_rows, font_drops, median, sort_dedupe
+from corpus_tool.reading.pdf.spacing import evenly_set_digits
 from corpus_tool.reading.pdf.unruled import find_unruled_tables
 
 WIDE_GAP = 0.45  # gap (× size) between two CJK chars that reads as a space
@@ -130,6 +131,7 @@ def row_to_line(row: Row, page_no: int, region: str, page_size: float) -> Line:
     lead_ref: str | None = None
     prev: Char | None = None
     pending_space = False
+    one_number = evenly_set_digits(chars)  # digits of a number set at a wide pitch: no space between
     i = 0
     while i < len(chars):
         c = chars[i]
@@ -155,7 +157,7 @@ def row_to_line(row: Row, page_no: int, region: str, page_size: float) -> Line:
         if c.space:
             pending_space = prev is not None
             continue
-        if prev is not None and (pending_space or _needs_space(prev, c)):
+        if prev is not None and (pending_space or (_needs_space(prev, c) and id(c) not in one_number)):
             parts.append(" ")
         parts.append(c.text)
         prev, pending_space = c, False
@@ -277,10 +279,13 @@ def _band_rows(band: Band, drops: dict[str, float]) -> list[list[Row]]:
     if band.gutter is None:
         return [band.rows]
     x = band.gutter
-    chars = [c for r in band.rows for c in r.chars]
+    chars = [c for r in band.rows if not r.alone for c in r.chars]
+    alone = [r for r in band.rows if r.alone]  # rows cut from their baseline's text stay cut (a boxed title)
     return [
-        cluster_rows([c for c in chars if (c.x0 + c.x1) / 2 < x], drops),
-        cluster_rows([c for c in chars if (c.x0 + c.x1) / 2 >= x], drops),
+        sorted(cluster_rows([c for c in chars if (c.x0 + c.x1) / 2 < x], drops)
+               + [r for r in alone if (r.x0 + r.x1) / 2 < x], key=lambda r: r.base),
+        sorted(cluster_rows([c for c in chars if (c.x0 + c.x1) / 2 >= x], drops)
+               + [r for r in alone if (r.x0 + r.x1) / 2 >= x], key=lambda r: r.base),
     ]
 
 

@@ -114,6 +114,8 @@ def _read_chars(textpage: pypdfium2.PdfTextPage, view: _View) -> list[dict[str, 
     out: list[dict[str, Any]] = []
     unmapped: Counter[str] = Counter()
     per_font: Counter[str] = Counter()
+    red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
+    modes: dict[int, int] = {}  # text object address -> its render mode
     for i in range(pdfium_c.FPDFText_CountChars(textpage)):
         if pdfium_c.FPDFText_IsGenerated(textpage, i) == 1:
             continue
@@ -141,6 +143,13 @@ def _read_chars(textpage: pypdfium2.PdfTextPage, view: _View) -> list[dict[str, 
         size = pdfium_c.FPDFText_GetFontSize(textpage, i) * math.hypot(c, d)
         if size <= 0:
             size = abs(rect.top - rect.bottom)
+        obj = pdfium_c.FPDFText_GetTextObject(textpage, i)
+        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        mode = modes.get(key)
+        if mode is None:
+            mode = modes[key] = pdfium_c.FPDFTextObj_GetTextRenderMode(obj) if key else 0
+        fill = (red.value / 255, green.value / 255, blue.value / 255) \
+            if pdfium_c.FPDFText_GetFillColor(textpage, i, red, green, blue, alpha) else None
         out.append({
             "text": text,
             "x0": x0,
@@ -151,6 +160,8 @@ def _read_chars(textpage: pypdfium2.PdfTextPage, view: _View) -> list[dict[str, 
             "fontname": font,
             "upright": a * d > 0 and b * c <= 0,  # pdfminer's test
             "base": view.point(ox.value, oy.value)[1],
+            "render": mode,  # text render mode: 3 and 7 paint nothing (see .hidden)
+            "non_stroking_color": fill,  # as pdfplumber names the fill colour (RGB here)
         })
     # PDFium flags most, not all, glyphs of a font without a Unicode map; the rest come out as
     # raw glyph ids that look like Syriac or Cyrillic letters. A font mostly unmapped on this

@@ -32,6 +32,7 @@ class Row:
     bottom: float = 0.0
     x0: float = 0.0
     x1: float = 0.0
+    alone: bool = False  # cut from the text on its baseline (a boxed title): never grouped with it again
 
     def measure(self) -> Row:
         """Set extents and size from the visible, non-superscript chars."""
