@@ -257,7 +257,7 @@ def test_a_stuck_parser_is_stopped_by_the_time_limit(zoo: dict[str, Path], tmp_p
     folder = shared_path("data", "policy_corpus", "gov_work_reports_hprc_1954_2017", "txt")
     slow = tmp_path / "slow.txt"
     # Slow enough (several times the limit) that a replaced worker's start-up cannot hide the difference.
-    slow.write_text("".join(p.read_text("utf-8") for p in sorted(folder.glob("*.txt"))) * 10, "utf-8")
+    slow.write_text("".join(p.read_text("utf-8") for p in sorted(folder.glob("*.txt"))) * 20, "utf-8")
     started = time.monotonic()
     unlimited = read_file(str(slow), IngestOptions(timeout=None, max_chars=None))
     full = time.monotonic() - started
