@@ -68,6 +68,7 @@ def test_glyph_variants_per_character() -> None:
     assert clean_text("⽅便") == "方便"
     assert clean_text("\uf98a\uf97e") == "力量"
     assert clean_text("\u2ec5解") == "见解"
+    assert clean_text("东\u2ec4") == "东西"  # CJK RADICAL WEST TWO, as a Kangxi-font PDF gives 西
     # U+FA0E is a unified ideograph inside the compatibility block: kept.
     assert clean_text("\ufa0e") == "\ufa0e"
 

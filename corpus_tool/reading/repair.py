@@ -139,6 +139,8 @@ _RADICAL_SUPPLEMENT = {
     "\u2ee5": "鱼", "\u2ee6": "鸟", "\u2ee7": "卤", "\u2ee8": "麦", "\u2ee9": "黄", "\u2eea": "黾",
     "\u2eeb": "斉", "\u2eec": "齐", "\u2eed": "歯", "\u2eee": "齿", "\u2eef": "竜", "\u2ef0": "龙",
     "\u2ef1": "龜", "\u2ef2": "亀", "\u2ef3": "龟", "\u2e9f": "母",
+    # forms whose Unicode EquivalentUnifiedIdeograph is an ordinary character (⻄ as in 东⻄, 艾司⻄酞普兰)
+    "\u2ec4": "西", "\u2ed7": "雨", "\u2ea0": "民", "\u2ea9": "王",
 }
 
 
