@@ -69,6 +69,9 @@ def test_glyph_variants_per_character() -> None:
     assert clean_text("\uf98a\uf97e") == "力量"
     assert clean_text("\u2ec5解") == "见解"
     assert clean_text("东\u2ec4") == "东西"  # CJK RADICAL WEST TWO, as a Kangxi-font PDF gives 西
+    log = CleaningLog()
+    assert clean_text("\u2e8c小", log) == "\u2e8c小"  # no ordinary character: kept, and said
+    assert [(e.step, e.count) for e in log.entries()] == [("radicals_left", 1)]
     # U+FA0E is a unified ideograph inside the compatibility block: kept.
     assert clean_text("\ufa0e") == "\ufa0e"
 

@@ -140,7 +140,7 @@ _RADICAL_SUPPLEMENT = {
     "\u2eeb": "斉", "\u2eec": "齐", "\u2eed": "歯", "\u2eee": "齿", "\u2eef": "竜", "\u2ef0": "龙",
     "\u2ef1": "龜", "\u2ef2": "亀", "\u2ef3": "龟", "\u2e9f": "母",
     # forms whose Unicode EquivalentUnifiedIdeograph is an ordinary character (⻄ as in 东⻄, 艾司⻄酞普兰)
-    "\u2ec4": "西", "\u2ed7": "雨", "\u2ea0": "民", "\u2ea9": "王",
+    "\u2ec4": "西", "\u2ed7": "雨", "\u2ea0": "民", "\u2ea9": "王", "\u2eab": "目",
 }
 
 
@@ -172,6 +172,15 @@ def fix_glyph_variants(text: str) -> tuple[str, Counter[str]]:
         return out
 
     return _VARIANT_RE.sub(rep, text), counts
+
+
+_RADICAL_RE = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
+
+
+def count_radicals_left(text: str) -> tuple[str, Counter[str]]:
+    """Radical forms with no ordinary character to map to stay in the text, counted (said, never silent)."""
+    return text, Counter(f"U+{ord(ch):04X} {ch} kept (部首字形，无对应常用字 / radical form with no ordinary "
+                         "character)" for ch in _RADICAL_RE.findall(text))
 
 
 # -- private-use code points from Founder fonts -------------------------------------------------------
@@ -477,6 +486,7 @@ CHAR_REPAIRS: list[tuple[str, Repair]] = [
 _NEEDS: dict[Repair, re.Pattern[str]] = {
     fix_private_use: _PUA_RE,
     fix_glyph_variants: _VARIANT_RE,
+    count_radicals_left: _RADICAL_RE,
     fix_vertical_forms: _VERTICAL_RE,
     fix_fullwidth_alnum: _FULLWIDTH_RE,
     fix_lookalike_punct: _LOOKALIKE_MARKS_RE,
@@ -500,6 +510,7 @@ def _apply(repairs: list[tuple[str, Repair]], text: str, log: CleaningLog) -> st
 
 # Repairs of a block of text (a paragraph, a heading) once the layout step has found it.
 BLOCK_REPAIRS: list[tuple[str, Repair]] = [
+    ("radicals_left", count_radicals_left),  # here, not among the character repairs: each block counted once
     ("list_bullets", drop_list_bullets),
     ("hyphenated_wraps", join_hyphenated),
     ("line_wraps", join_wrapped_lines),
