@@ -442,3 +442,24 @@ def test_passage_ends_snap_to_a_shared_boundary() -> None:
     assert [a.text(p.a_start, p.a_end) for p in snapped] == [para]
     assert [b.text(p.b_start, p.b_end) for p in snapped] == [para]
     assert a.text(raw[0].a_start, raw[0].a_end) == "加快推进发展。\n" + para
+
+
+def test_a_traditional_character_baseline_is_read_as_the_tokens_are(tmp_path: Path) -> None:
+    """Tokens read traditional characters as simplified (the default): so does compare's baseline text, or every
+    term of a traditional report would come out new against it; trend finds 發展 as the token 发展."""
+    from corpus_tool.analyse.policy.trend import term_trend
+
+    old = tmp_path / "a.txt"
+    new = tmp_path / "b.txt"
+    old.write_text("關於工作的報告\n\n我們要推進高質量發展，發展數字經濟，建設現代化產業體系。\n", "utf-8")
+    new.write_text("关于工作的报告\n\n我们要推进高质量发展，发展数字经济，加快发展新质生产力。\n", "utf-8")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("file,year\na.txt,2023\nb.txt,2024\n", "utf-8")
+    db = tmp_path / "c.duckdb"
+    assert ingest_paths([old, new], db, manifests=[manifest]).failed == 0
+    segment_corpus(db, SegmentSettings())
+    terms = set(compare(db, "year = 2023", "year = 2024").tables["terms"]["term"])
+    assert "新质生产力" in terms
+    assert not terms & {"高质量发展", "数字经济"}, terms
+    counts = term_trend(db, ["發展"], count="token").table
+    assert counts.set_index("year")["count"].to_dict() == {2023: 1, 2024: 2}  # 高质量发展 is one token

@@ -272,6 +272,13 @@ def group_order(docs: pd.DataFrame) -> list[str]:
     return [g for g in first["grp"].tolist()]
 
 
+def reads_simplified(segmentation: dict[str, Any] | None) -> bool:
+    """Whether a segmentation reads traditional characters as simplified (its default): text that tokens are
+    looked for in must then be read so too."""
+    seg = segmentation or {}
+    return bool(seg.get("to_simplified", (seg.get("settings") or {}).get("to_simplified")))
+
+
 def segmentation_info(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """The current segmentation's id and settings; raises :class:`NoSegmentationError` when none."""
     n_tokens = (con.execute("SELECT count(*) FROM tokens").fetchone() or (0,))[0]

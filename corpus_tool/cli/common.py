@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from corpus_tool.analyse.options import TEXT_FIELDS
+from corpus_tool.analyse.options import TEXT_FIELDS, split_list, split_terms  # noqa: F401 (split_terms: re-exported)
 from corpus_tool.cli.app import fail
 from corpus_tool.export.formats import FORMATS
 
@@ -37,16 +37,6 @@ ByOption = Annotated[str | None, typer.Option(
 DropMissingOption = Annotated[bool, typer.Option(
     "--drop-missing", help="排除 --by 字段为空的文档（默认归入“(未知 missing)”组）/ leave out documents whose --by "
                            "field is empty (default: they form the group '(未知 missing)')")]
-
-
-def split_list(value: str | None) -> tuple[str, ...]:
-    """``"n, v，vn、a"`` → ``("n", "v", "vn", "a")`` (ASCII and full-width commas, 顿号)."""
-    return tuple(v.strip() for v in (value or "").replace("，", ",").replace("、", ",").split(",") if v.strip())
-
-
-def split_terms(values: list[str]) -> list[str]:
-    """Terms given as separate arguments or joined by commas (``数字经济,数字化``), in order, each once."""
-    return list(dict.fromkeys(t for v in values for t in split_list(v)))
 
 
 def token_filter(keep_stopwords: bool, pos: str | None, min_chars: int, fields: str | None) -> TokenFilter:

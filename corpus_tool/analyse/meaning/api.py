@@ -45,26 +45,29 @@ class MeaningMethods:
         trains 3 models in all (seeds seed, seed + 1 …) and adds the share of them that rank each neighbour."""
         from corpus_tool.analyse.meaning.embeddings import load_embeddings
         from corpus_tool.analyse.meaning.embeddings import similar as similar_fn
+        from corpus_tool.analyse.options import split_terms
 
-        terms = [terms] if isinstance(terms, str) else list(terms)
+        terms = split_terms(terms)
         options = {"db": os.fspath(self.path), "model": model, "top": top,  # type: ignore[attr-defined]
                    "stability": stability or None}
         return self._meaning("similar", lambda db, **_: similar_fn(load_embeddings(db, model), terms, top=top,
                                                                    stability=stability, db=db),
                              options=options, arguments=terms)
 
-    def expand(self, seeds: Sequence[str], *, method: str = "both", negative: Sequence[str] | None = None,
+    def expand(self, seeds: str | Sequence[str], *, method: str = "both", negative: Sequence[str] | None = None,
                model: str = "word2vec", top: int = 30, window: int = 10, min_joint: int = 2, min_freq: int = 2,
                agg: str = "mean", where: str | None = None, include_duplicates: bool = False) -> Result:
         """Candidate terms for the category of ``seeds`` (``corpus-tool expand``); ``.accept(...)`` adds the
         marked ones to a user dictionary or a coding dictionary."""
         from corpus_tool.analyse.meaning.expansion import expand as expand_fn
+        from corpus_tool.analyse.options import split_terms
 
+        seeds = split_terms(seeds)  # 数字经济,数字化 or ["数字经济", "数字化"], as on the command line
         options = {"db": os.fspath(self.path), "method": method,  # type: ignore[attr-defined]
                    "negative": ",".join(negative) if negative else None, "model": model, "top": top,
                    "window": window, "min_joint": min_joint, "min_freq": min_freq, "agg": agg, "where": where,
                    "include_duplicates": include_duplicates}
-        return self._meaning("expand", expand_fn, options=options, arguments=list(seeds), seeds=list(seeds),
+        return self._meaning("expand", expand_fn, options=options, arguments=seeds, seeds=seeds,
                              method=method, negative=list(negative or []), model=model, top=top, window=window,
                              min_joint=min_joint, min_freq=min_freq, agg=agg, where=where,
                              include_duplicates=include_duplicates)

@@ -57,10 +57,11 @@ class PolicyMethods:
               fields: str | Sequence[str] | None = None, where: str | None = None,
               include_duplicates: bool = False) -> Result:
         """Relative frequency of ``terms`` per year and each term's first appearance (``corpus-tool trend``)."""
+        from corpus_tool.analyse.options import split_terms
         from corpus_tool.analyse.policy.trend import term_trend
         from corpus_tool.api import _names
 
-        terms = [t for t in (terms.replace("，", ",").split(",") if isinstance(terms, str) else terms) if t.strip()]
+        terms = split_terms(terms)
         names = _names(fields) if fields else ()
         options = {"db": os.fspath(self.path), "by": by, "count": count,  # type: ignore[attr-defined]
                    "fields": ",".join(names) or None, "where": where, "include_duplicates": include_duplicates}

@@ -35,7 +35,7 @@ import pandas as pd
 
 from corpus_tool.analyse.meaning.base import SENTENCE_END, contexts
 from corpus_tool.analyse.result import AnalysisResult, analysis_context
-from corpus_tool.analyse.units import Selection, TokenFilter, TokenView, select_documents
+from corpus_tool.analyse.units import Selection, TokenFilter, TokenView, reads_simplified, select_documents
 from corpus_tool.store.db import CorpusDB
 
 BASELINES = ("previous", "all-earlier")
@@ -92,9 +92,15 @@ def compare(db: str | Path | CorpusDB, a: str, b: str, *, ratio: float = 0.6, ba
             base, note = _earlier(con, docs_a, docs_b, include_duplicates)
             if note:
                 warnings.append(note)
+        # The tokens read traditional characters as simplified (the segmentation's default): so must the texts a
+        # token is looked for in, or every term of a traditional-character baseline would count as new.
+        simplify = reads_simplified(ctx.segmentation)
         terms, term_counts = _new_terms(con, docs_b, base, fields, min_chars=min_chars, min_count=min_count,
-                                        n_contexts=n_contexts, width=width)
-        terms, note = _earlier_years(con, terms, docs_a, docs_b, fields, include_duplicates)
+                                        n_contexts=n_contexts, width=width, simplify=simplify)
+        if baseline == "all-earlier":  # every earlier year is the baseline already: no new term occurs there
+            terms, note = terms.assign(earlier_year=pd.Series([pd.NA] * len(terms), dtype="Int64"))[TERM_COLUMNS], None
+        else:
+            terms, note = _earlier_years(con, terms, docs_a, docs_b, fields, include_duplicates, simplify)
         term_counts["terms_in_earlier_years"] = int(terms["earlier_year"].notna().sum())
         if note:
             warnings.append(note)
@@ -354,8 +360,18 @@ def _earlier(con: Any, docs_a: pd.DataFrame, docs_b: pd.DataFrame, include_dupli
     return base, note
 
 
+def _joined(texts: list[tuple[str]], simplify: bool) -> str:
+    text = "\n".join(r[0] or "" for r in texts)
+    if simplify:
+        from corpus_tool.reading.convert import to_simplified
+
+        text = to_simplified(text)
+    return text
+
+
 def _new_terms(con: Any, docs_b: pd.DataFrame, base: pd.DataFrame, fields: tuple[str, ...], *, min_chars: int,
-               min_count: int, n_contexts: int, width: int) -> tuple[pd.DataFrame, dict[str, int]]:
+               min_count: int, n_contexts: int, width: int, simplify: bool = False
+               ) -> tuple[pd.DataFrame, dict[str, int]]:
     tf = TokenFilter(min_chars=min_chars, fields=fields)
     with TokenView(con, docs_b.assign(grp="B"), tf) as vb:
         counts_b = vb.doc_term_counts()
@@ -365,7 +381,7 @@ def _new_terms(con: Any, docs_b: pd.DataFrame, base: pd.DataFrame, fields: tuple
     counts_b = counts_b[counts_b["term"].map(lambda t: bool(_HAN.search(t)) and not _ORDINAL.match(t))]
     per = counts_b.groupby("term").agg(count=("n", "sum"), documents=("doc_id", "nunique")).reset_index()
     cand = per[~per["term"].isin(base_terms) & (per["count"] >= min_count)]
-    text = "\n".join(r[0] or "" for r in _texts(con, base, fields))
+    text = _joined(_texts(con, base, fields), simplify)
     as_string = cand["term"].map(lambda t: t in text)
     new = cand[~as_string].sort_values(["count", "term"], ascending=[False, True], kind="mergesort")
     ctx = contexts(con, docs_b, new["term"].tolist(), n=n_contexts, width=width)
@@ -375,7 +391,8 @@ def _new_terms(con: Any, docs_b: pd.DataFrame, base: pd.DataFrame, fields: tuple
 
 
 def _earlier_years(con: Any, terms: pd.DataFrame, docs_a: pd.DataFrame, docs_b: pd.DataFrame,
-                   fields: tuple[str, ...], include_duplicates: bool) -> tuple[pd.DataFrame, str | None]:
+                   fields: tuple[str, ...], include_duplicates: bool, simplify: bool = False
+                   ) -> tuple[pd.DataFrame, str | None]:
     """``earlier_year``: the first year a selected document dated before the second version holds the term (as a
     string), empty when none does. With the default baseline a term is only new against the first version: a
     word used for decades but absent from last year's report is listed, and this column says so."""
@@ -387,10 +404,8 @@ def _earlier_years(con: Any, terms: pd.DataFrame, docs_a: pd.DataFrame, docs_b: 
     base = base[base["year"].notna() & (base["year"] < first_b)]
     if base.empty:
         return terms, None
-    by_year: dict[int, list[str]] = defaultdict(list)
-    for year, group in base.groupby("year", sort=True):
-        by_year[int(year)] = [r[0] or "" for r in _texts(con, group, fields)]
-    texts = {y: "\n".join(v) for y, v in sorted(by_year.items())}
+    texts = {int(year): _joined(_texts(con, group, fields), simplify)
+             for year, group in base.groupby("year", sort=True)}
     found = [next((y for y, text in texts.items() if t in text), None) for t in terms["term"]]
     terms["earlier_year"] = pd.Series(found, dtype="Int64", index=terms.index)
     n = int(terms["earlier_year"].notna().sum())

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from corpus_tool.analyse.result import AnalysisResult, analysis_context
-from corpus_tool.analyse.units import Selection, TokenFilter, add_citation, iter_unit_batches
+from corpus_tool.analyse.units import Selection, TokenFilter, add_citation, iter_unit_batches, reads_simplified
 from corpus_tool.store.db import CorpusDB
 
 COUNTS = ("text", "token")
@@ -58,7 +58,7 @@ def term_trend(
         table = trend_table(per_doc, docs, words, terms, by)
         first = first_use(per_doc, docs, terms, ctx.store, by)
         params = {"terms": terms, "by": by, "count": count, "fields": list(fields) or None, **selection.to_dict(),
-                  "text_simplified": count == "text" and _simplifies(ctx)}
+                  "text_simplified": count == "text" and reads_simplified(ctx.segmentation)}
         warnings = list(ctx.warnings)
         thin = thin_years(table, by)
         if thin:
@@ -72,16 +72,10 @@ def term_trend(
                               warnings=warnings)
 
 
-def _simplifies(ctx) -> bool:  # type: ignore[no-untyped-def]
-    """Whether the current segmentation reads traditional characters as simplified."""
-    seg = ctx.segmentation or {}
-    return bool(seg.get("to_simplified", (seg.get("settings") or {}).get("to_simplified")))
-
-
 def _text_counts(ctx, terms: list[str], fields: tuple[str, ...]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     # The segmentation reads traditional characters as simplified (its default): so does the text count, or the
     # 1954 report, stored in traditional characters, would hold no 发展 while its tokens hold 68.
-    simplify = _simplifies(ctx)
+    simplify = reads_simplified(ctx.segmentation)
     if simplify:
         from corpus_tool.reading.convert import to_simplified
     patterns = [(t, re.compile(re.escape(to_simplified(t) if simplify else t))) for t in terms]
@@ -99,7 +93,14 @@ def _text_counts(ctx, terms: list[str], fields: tuple[str, ...]) -> pd.DataFrame
 
 def _token_counts(ctx, terms: list[str]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     counts = ctx.view.doc_term_counts()
-    return counts[counts["term"].isin(terms)][["doc_id", "term", "n"]].reset_index(drop=True)
+    token_of = {t: t for t in terms}
+    if reads_simplified(ctx.segmentation):  # the tokens are simplified: 發展 is looked for as 发展
+        from corpus_tool.reading.convert import to_simplified
+
+        token_of = {t: to_simplified(t) for t in terms}
+    parts = [counts[counts["term"] == token].assign(term=term) for term, token in token_of.items()]
+    found = pd.concat(parts, ignore_index=True) if parts else counts.iloc[:0]
+    return found[["doc_id", "term", "n"]].reset_index(drop=True)
 
 
 def trend_table(per_doc: pd.DataFrame, docs: pd.DataFrame, words: pd.Series, terms: list[str],
