@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -252,47 +251,6 @@ def info(
             typer.secho(f"  失败 failed {readable_path(path)}: {error}: {detail}", fg=typer.colors.YELLOW)
 
 
-@dataclass(frozen=True)
-class DocMatch:
-    doc_id: str
-    title: str
-    path: str
-
-
-def find_documents(store: CorpusDB, query: str) -> list[DocMatch]:
-    """Documents ``query`` names, by the first rule that finds any: id or id prefix, stored path, the same
-    file (a path from another folder), file name or stem, a manifest value, then a part of the title."""
-    rows = store.con.execute(
-        "SELECT d.doc_id, coalesce(d.title, ''), coalesce(min(f.source_path), d.source_path), "
-        "list(f.source_path), CAST(d.fields AS VARCHAR) FROM documents d LEFT JOIN files f USING (doc_id) "
-        "GROUP BY d.doc_id, d.title, d.source_path, CAST(d.fields AS VARCHAR) ORDER BY d.doc_id"
-    ).fetchall()
-    target = Path(query)
-    resolved = str(target.resolve()) if target.exists() else None
-
-    def field_values(raw: str | None) -> set[str]:
-        try:
-            values = json.loads(raw) if raw else {}
-        except ValueError:
-            return set()
-        return {str(v) for v in values.values()} if isinstance(values, dict) else set()
-
-    rules = (
-        lambda r: r[0].startswith(query.lower()),
-        lambda r: query in r[3],
-        lambda r: resolved is not None and any(p and str(Path(p).resolve()) == resolved for p in r[3]),
-        lambda r: any(p and readable_path(p).rsplit("/", 1)[-1] in (query, f"{query}{Path(p).suffix}")
-                      for p in r[3]),
-        lambda r: query in field_values(r[4]),
-        lambda r: len(query) >= 2 and query in r[1],
-    )
-    for rule in rules:
-        found = [DocMatch(r[0], r[1], r[2] or "") for r in rows if rule(r)]
-        if found:
-            return found
-    return []
-
-
 @app.command(help="显示一篇文档 / Show one document: metadata, structure, cleaning log.")
 def show(
     doc_id: Annotated[str, typer.Argument(
@@ -301,8 +259,10 @@ def show(
     db: DbOption = DEFAULT_DB,
     full: Annotated[bool, typer.Option(help="显示全部段落 / print every paragraph in full")] = False,
 ) -> None:
+    from corpus_tool.store.lookup import find_documents
+
     with _open(db) as store:
-        matches = find_documents(store, doc_id)
+        matches = find_documents(store.con, doc_id)
         if len(matches) != 1:
             if not matches:
                 raise fail(f"没有文档匹配 / no document matches {doc_id!r} (by id, id prefix, path, file name, "

@@ -148,13 +148,9 @@ def _resolve(con: Any, spec: str, include_duplicates: bool, name: str) -> pd.Dat
 
 
 def _named_document(con: Any, spec: str, name: str) -> list[str]:
-    from corpus_tool.cli.ingest import find_documents
+    from corpus_tool.store.lookup import find_documents
 
-    class _Store:  # find_documents reads only ``store.con``
-        def __init__(self, c: Any) -> None:
-            self.con = c
-
-    found = find_documents(_Store(con), spec)  # type: ignore[arg-type]
+    found = find_documents(con, spec)
     if len(found) > 1:
         listed = "; ".join(f"{m.doc_id[:12]} {m.title[:30]}" for m in found[:5])
         raise ValueError(f"版本 {name}（{spec!r}）对应多篇文档 / {spec!r} names {len(found)} documents: {listed}"
