@@ -459,7 +459,7 @@ def _strength_zh(p: dict[str, Any]) -> str:
 def _crosscode_en(p: dict[str, Any]) -> str:
     x, y = p.get("x") or {}, p.get("y") or {}
     unit = ("paragraphs (stored text units, usually one provision each)" if p.get("unit") == "paragraph"
-            else "sentences (paragraphs cut after 。！？；)")
+            else "sentences (paragraphs cut after 。！？；!?;…)")
     norm = (" Per-document weights give each document a total weight of 1 shared among its coded units."
             if p.get("normalise") == "document" else "")
     return (f"Two-dimensional coding crossed the dictionary “{x.get('name')}” ({x.get('codes')} codes, SHA-256 "
@@ -473,7 +473,8 @@ def _crosscode_en(p: dict[str, Any]) -> str:
 
 def _crosscode_zh(p: dict[str, Any]) -> str:
     x, y = p.get("x") or {}, p.get("y") or {}
-    unit = "段落（存储的文本单元，通常为一个条款）" if p.get("unit") == "paragraph" else "句子（段落在。！？；处切分）"
+    unit = ("段落（存储的文本单元，通常为一个条款）" if p.get("unit") == "paragraph"
+            else "句子（段落在。！？；!?;…处切分）")
     norm = "另按文档归一：每篇文档的权重合计为 1，平均分配给其编码单元。" if p.get("normalise") == "document" else ""
     return (f"二维编码将词典“{x.get('name')}”（{x.get('codes')} 个编码，SHA-256：{x.get('sha256')}）与"
             f"“{y.get('name')}”（{y.get('codes')} 个编码，SHA-256：{y.get('sha256')}）交叉，词条直接在原文上匹配。"

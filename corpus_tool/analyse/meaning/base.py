@@ -27,6 +27,9 @@ from corpus_tool.store.db import CorpusDB
 
 SENTENCE_END = "。！？；!?;…"
 SENTENCE_END_RE = "^[" + re.escape(SENTENCE_END) + "]+$"
+# The same sentence end on raw text (compare, crosscode's sentence units): a sentence keeps its final marks.
+SENTENCE_RE = re.compile(f"[^{re.escape(SENTENCE_END)}]+(?:[{re.escape(SENTENCE_END)}]+|$)|"
+                         f"[{re.escape(SENTENCE_END)}]+")
 UNITS = ("paragraph", "sentence")
 _GRID_CELLS = 8_000_000  # cells of one presence grid in doc_frequencies (8 MB)
 
@@ -151,6 +154,11 @@ def read_tokens(ctx: Context) -> TokenStream:
     return TokenStream(docs=docs, vocab=vocab, term=codes, doc=doc[keep], para=_renumber(para[keep]),
                        sent=_renumber(sent[keep]), position=_column(table, "position", np.int64)[keep],
                        info={"tokens": int(keep.sum()), "types": len(vocab)}, words=words)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of one text unit, each with its final marks; blank pieces left out."""
+    return [s.strip() for s in SENTENCE_RE.findall(text or "") if s.strip()]
 
 
 def _column(table: Any, name: str, dtype: Any) -> np.ndarray:

@@ -33,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from corpus_tool.analyse.meaning.base import SENTENCE_END, contexts
+from corpus_tool.analyse.meaning.base import contexts, split_sentences
 from corpus_tool.analyse.result import AnalysisResult, analysis_context
 from corpus_tool.analyse.units import Selection, TokenFilter, TokenView, reads_simplified, select_documents
 from corpus_tool.store.db import CorpusDB
@@ -41,8 +41,6 @@ from corpus_tool.store.db import CorpusDB
 BASELINES = ("previous", "all-earlier")
 STATUSES = ("kept", "changed", "new", "dropped")
 DEFAULT_FIELDS = ("heading", "body")
-SENTENCE_RE = re.compile(f"[^{re.escape(SENTENCE_END)}]+(?:[{re.escape(SENTENCE_END)}]+|$)|"
-                         f"[{re.escape(SENTENCE_END)}]+")
 _WORDLIKE = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z]")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?|[〇零一二三四五六七八九十百千]{2,}(?=年)")
@@ -156,11 +154,6 @@ def _named_document(con: Any, spec: str, name: str) -> list[str]:
         raise ValueError(f"版本 {name}（{spec!r}）对应多篇文档 / {spec!r} names {len(found)} documents: {listed}"
                          f"{' …' if len(found) > 5 else ''}; give a doc_id or a filter such as \"year = 2023\"")
     return [m.doc_id for m in found]
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of one text unit, each with its final marks; blank pieces left out."""
-    return [s.strip() for s in SENTENCE_RE.findall(text or "") if s.strip()]
 
 
 def mask_numbers(text: str) -> str:

@@ -17,13 +17,13 @@ stage) over coding units, with every unit behind every cell as evidence.
 
 from __future__ import annotations
 
-import re
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
 from corpus_tool.analyse.coding import Dictionary, _compile, load_dictionary, match_text
+from corpus_tool.analyse.meaning.base import split_sentences
 from corpus_tool.analyse.result import AnalysisResult, analysis_context
 from corpus_tool.analyse.units import TEXT_FIELDS, Selection, add_citation, iter_unit_batches
 from corpus_tool.store.db import CorpusDB
@@ -32,7 +32,6 @@ UNITS = ("paragraph", "sentence")
 NORMALISE = ("none", "document")
 BUILTIN = {"starter": "policy_instruments.yaml", "policy_instruments": "policy_instruments.yaml",
            "innovation_chain": "innovation_chain.yaml"}
-_SENTENCE_RE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+|[^。！？；!?;]+$")
 CELL_COLUMNS = ["x_category", "x_code", "x_label", "y_category", "y_code", "y_label", "units", "documents",
                 "row_share", "col_share", "share"]
 EVIDENCE_COLUMNS = ["doc_id", "title", "year", "date", "issuer", "unit_id", "para_no", "sentence_no", "field",
@@ -59,7 +58,7 @@ def split_units(text: str, unit: str) -> list[tuple[int | None, str]]:
     """(sentence number or None, text) of the units of one paragraph."""
     if unit == "paragraph":
         return [(None, text)]
-    return [(i, s) for i, s in enumerate((m.group(0) for m in _SENTENCE_RE.finditer(text)), 1) if s.strip()]
+    return list(enumerate(split_sentences(text), 1))  # the sentences compare and the token analyses use
 
 
 def crosscode(
