@@ -60,11 +60,6 @@ ZH_HEADERS.update({
     "first_year": "首次出现年份", "total_count": "总次数", "years": "出现年数",
 })
 
-def zh_headers(columns: Iterable[str]) -> dict[str, str]:
-    """Rename map for ``columns`` to Chinese; names without a translation (manifest fields) stay as they are."""
-    return {c: ZH_HEADERS[c] for c in columns if c in ZH_HEADERS}
-
-
 # Text reuse and compare (corpus_tool/analyse/policy/reuse.py, compare.py).
 _SIDES = {"source": "来源", "target": "目标"}
 for _side, _zh in _SIDES.items():
@@ -87,6 +82,11 @@ ZH_HEADERS.update({
     "doc_b": "第二版本文档", "para_b": "第二版本段落号", "version": "版本", "kept": "保留句数",
     "changed": "改写句数", "new": "新增句数", "dropped": "删去句数", "novelty_share": "新内容占比",
     "dropped_share": "删去内容占比", "characters_a": "第一版本字数", "characters_b": "第二版本字数",
-    "share_a": "占第一版本比例", "share_b": "占第二版本比例", "count": "次数",
+    "share_a": "占第一版本比例", "share_b": "占第二版本比例",
     "earlier_year": "更早出现的年份",
 })
+
+
+def zh_headers(columns: Iterable[str]) -> dict[str, str]:
+    """Rename map for ``columns`` to Chinese; names without a translation (manifest fields) stay as they are."""
+    return {c: ZH_HEADERS[c] for c in columns if c in ZH_HEADERS}
