@@ -39,6 +39,12 @@ DropMissingOption = Annotated[bool, typer.Option(
                            "field is empty (default: they form the group '(未知 missing)')")]
 
 
+def require_db(db: Path) -> None:
+    """Exit with code 2 and a clear message when the corpus database does not exist."""
+    if not db.exists():
+        raise fail(f"语料库数据库不存在 / corpus database not found: {db} (run `corpus-tool ingest` first)", 2)
+
+
 def token_filter(keep_stopwords: bool, pos: str | None, min_chars: int, fields: str | None) -> TokenFilter:
     """The tokens an analysis counts, from the shared options; a bad option exits with code 2."""
     from corpus_tool.analyse.units import TokenFilter

@@ -23,6 +23,7 @@ from corpus_tool.cli.common import (
     WhereOption,
     ZhOption,
     compute_or_fail,
+    require_db,
     run_analysis,
     split_list,
     split_terms,
@@ -40,13 +41,8 @@ def _filter_options(keep_stopwords: bool, pos: str | None, min_chars: int, field
 def _run(compute: Callable[[], Any], out: Path | None, zh: bool, name: str, arguments: list[str],
          options: dict[str, Any], db: Path) -> None:
     """:func:`~corpus_tool.cli.common.run_analysis`, after checking that the corpus database exists."""
-    _require_db(db)
+    require_db(db)
     run_analysis(compute, out, zh, name, arguments, options)
-
-
-def _require_db(db: Path) -> None:
-    if not db.exists():
-        raise fail(f"语料库数据库不存在 / corpus database not found: {db} (run `corpus-tool ingest` first)", 2)
 
 
 @app.command(help="训练词向量（word2vec），保存在语料库旁 / Train word2vec on the stored tokens; saved beside the "
@@ -72,7 +68,7 @@ def embed(
 ) -> None:
     from corpus_tool.analyse.meaning.embeddings import train_embeddings
 
-    _require_db(db)
+    require_db(db)
     tf = token_filter(keep_stopwords, pos, min_chars, fields)
     emb = compute_or_fail(lambda: train_embeddings(
         db, name=name, vector_size=vector_size, window=window, min_count=min_count, epochs=epochs,
@@ -216,7 +212,7 @@ def network(
     from corpus_tool.analyse.meaning.network import write_network
     from corpus_tool.export.runrecord import command_line
 
-    _require_db(db)
+    require_db(db)
     tf = token_filter(keep_stopwords, pos, min_chars, fields)
     result = compute_or_fail(lambda: network_fn(db, unit=unit, weight=weight, window=window, max_nodes=max_nodes,
                                          min_freq=min_freq, min_cooc=min_cooc, max_edges=max_edges, by=by, seed=seed,

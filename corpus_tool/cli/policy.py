@@ -14,7 +14,15 @@ from typing import Annotated, Any
 import typer
 
 from corpus_tool.cli.app import DEFAULT_DB, DbOption, app, fail
-from corpus_tool.cli.common import DupOption, OutOption, WhereOption, ZhOption, run_analysis, split_list
+from corpus_tool.cli.common import (
+    DupOption,
+    OutOption,
+    WhereOption,
+    ZhOption,
+    require_db,
+    run_analysis,
+    split_list,
+)
 
 PlotOption = Annotated[Path | None, typer.Option(
     "--plot", help="同时保存图（.png/.pdf/.svg）/ also save the plot to this file")]
@@ -23,8 +31,7 @@ PlotOption = Annotated[Path | None, typer.Option(
 def _run(compute: Callable[[], Any], out: Path | None, zh: bool, name: str, arguments: list[str],
          options: dict[str, Any], db: Path, plot: Path | None) -> None:
     """:func:`~corpus_tool.cli.common.run_analysis`, then the plot of the same result when asked for."""
-    if not db.exists():
-        raise fail(f"语料库数据库不存在 / corpus database not found: {db} (run `corpus-tool ingest` first)", 2)
+    require_db(db)
     check_plot(plot)
     made: list[Any] = []
 

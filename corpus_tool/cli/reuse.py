@@ -20,6 +20,7 @@ from corpus_tool.cli.common import (
     ZhOption,
     check_out,
     compute_or_fail,
+    require_db,
     run_analysis,
     split_list,
 )
@@ -27,11 +28,6 @@ from corpus_tool.cli.policy import PlotOption, check_plot, save_plot
 
 FieldsOption = Annotated[str, typer.Option(
     "--fields", help="比对的文本字段（逗号分隔）/ text fields compared: heading,body (title, abstract also possible)")]
-
-
-def _require_db(db: Path) -> None:
-    if not db.exists():
-        raise fail(f"语料库数据库不存在 / corpus database not found: {db} (run `corpus-tool ingest` first)", 2)
 
 
 @app.command(help="文本复用与政策扩散：文档间共享的文段（字符 n-gram + 局部对齐），按日期定方向，发文机关网络 / "
@@ -76,7 +72,7 @@ def reuse(
     from corpus_tool.analyse.policy.reuse import write_reuse
     from corpus_tool.export.runrecord import command_line
 
-    _require_db(db)
+    require_db(db)
     check_plot(plot)
     names = split_list(fields)
     options = {"db": str(db), "ngram": n, "min_length": min_length, "min_similarity": min_similarity,
@@ -139,7 +135,7 @@ def compare(
 ) -> None:
     from corpus_tool.analyse.policy.compare import compare as compare_fn
 
-    _require_db(db)
+    require_db(db)
     check_plot(plot)
     made = []
     options = {"db": str(db), "ratio": ratio, "baseline": baseline, "min_chars": min_chars, "min_count": min_count,
