@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from corpus_tool.reading.pdf.chars import Char
-from corpus_tool.reading.pdf.figures import MAX_LABEL, Box, pieces
+from corpus_tool.reading.pdf.figures import MAX_LABEL, Box, extent, pieces, without
 from corpus_tool.reading.pdf.rows import Row, median
 
 TICK = 0.6  # a tick mark is a straight stroke at most this × the body size long ...
@@ -151,10 +151,6 @@ def chart_boxes(drawing: Drawing, body_size: float, prose: list[Box] | None = No
     return sorted(out, key=lambda b: (b[1], b[0]))
 
 
-def _extent(chars: list[Char]) -> Box:
-    return min(c.x0 for c in chars), min(c.top for c in chars), max(c.x1 for c in chars), max(c.bottom for c in chars)
-
-
 def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
@@ -193,7 +189,7 @@ def _pieces(rows: list[Row], body_size: float) -> list[_Piece]:
             small = size < SMALL * body_size
             few = sum(map(_is_cjk, text)) <= 1
             short = len(part) <= MAX_LABEL
-            out.append(_Piece(k, part, _extent(part), size, text, prose=not short and not small,
+            out.append(_Piece(k, part, extent(part), size, text, prose=not short and not small,
                               label_like=(short and (small or few)) or (few and bool(_NUMERIC.fullmatch(text)))))
     return out
 
@@ -233,10 +229,9 @@ def take_chart_labels(rows: list[Row], drawing: Drawing,
         if not any(id(c) in out for c in row.chars):
             kept.append(row)
             continue
-        rest = [c for c in row.chars if id(c) not in out]
-        if any(not c.space for c in rest):
-            row.chars = rest
-            kept.append(row.measure())
+        left = without(row, out)
+        if left is not None:
+            kept.append(left)
     labels = [p.text for p in sorted(taken.values(), key=lambda p: (p.box[1], p.box[0]))]
     return kept, labels, boxes
 

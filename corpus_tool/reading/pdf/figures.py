@@ -66,8 +66,17 @@ def pieces(row: Row, body_size: float) -> list[list[Char]]:
     return out
 
 
-def _extent(chars: list[Char]) -> Box:
+def extent(chars: list[Char]) -> Box:
     return min(c.x0 for c in chars), min(c.top for c in chars), max(c.x1 for c in chars), max(c.bottom for c in chars)
+
+
+def without(row: Row, taken: set[int]) -> Row | None:
+    """``row`` less the chars whose ids are in ``taken``, measured again; None when only spaces are left."""
+    rest = [c for c in row.chars if id(c) not in taken]
+    if not any(not c.space for c in rest):
+        return None
+    row.chars = rest
+    return row.measure()
 
 
 def _framed(box: Box, size: float, shapes: list[Box], others: list[Box]) -> bool:
@@ -118,7 +127,7 @@ def take_figure_labels(rows: list[Row], graphics: Graphics, body_size: float) ->
         parts = pieces(row, body_size)
         out: set[int] = set()
         apart: list[list[Char]] = []
-        boxes = [_extent(part) for part in parts]
+        boxes = [extent(part) for part in parts]
         for k, part in enumerate(parts):
             if len(part) > MAX_LABEL:
                 continue
@@ -138,9 +147,8 @@ def take_figure_labels(rows: list[Row], graphics: Graphics, body_size: float) ->
         if not out:
             kept.append(row)
             continue
-        rest = [c for c in row.chars if id(c) not in out]
-        if any(not c.space for c in rest):
-            row.chars = rest
-            kept.append(row.measure())
+        left = without(row, out)
+        if left is not None:
+            kept.append(left)
         kept.extend(Row(part, row.base, alone=True).measure() for part in apart)
     return kept, labels
