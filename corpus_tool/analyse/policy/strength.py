@@ -34,6 +34,7 @@ import pandas as pd
 
 from corpus_tool.analyse.result import AnalysisResult, analysis_context
 from corpus_tool.analyse.units import DOCUMENT, Selection, ensure_by, group_column_name, group_order
+from corpus_tool.reading.metadata import split_issuers
 from corpus_tool.store.db import CorpusDB
 
 DEFAULT_SCALE = "policy_strength.yaml"
@@ -282,11 +283,11 @@ def _issuers(d: dict[str, Any]) -> tuple[list[str], bool, str | None]:
     """(issuer names, whether they are English, where they came from)."""
     stored = (d.get("issuer") or "").strip()
     if stored and HAN_RE.search(stored):
-        return [p for p in re.split(r"[、，,]", stored) if p.strip()], False, d.get("issuer_source") or "documents"
+        return split_issuers(stored), False, d.get("issuer_source") or "documents"
     if d.get("text_issuer") and HAN_RE.search(d["text_issuer"][0]):
         value, source = d["text_issuer"]
         why = "manifest value in English" if stored else "no stored issuer"
-        return [p for p in re.split(r"[、，,]", value) if p.strip()], False, f"{source} ({why})"
+        return split_issuers(value), False, f"{source} ({why})"
     raw = (d.get("manifest_issuer") or stored).strip()
     if not raw:
         return [], False, None
