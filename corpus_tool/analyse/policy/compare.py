@@ -308,8 +308,11 @@ def _documents(table: pd.DataFrame, docs_a: pd.DataFrame, docs_b: pd.DataFrame, 
     rows = []
     for version, docs, col, sents in (("A", docs_a, "doc_a", sents_a), ("B", docs_b, "doc_b", sents_b)):
         text_col = "text_a" if version == "A" else "text_b"
+        by_doc = dict(tuple(table.groupby(col, sort=False)))
+        n_sentences = Counter(s.doc_id for s in sents)
+        empty = table.iloc[0:0]
         for d in docs.itertuples(index=False):
-            t = table[table[col] == d.doc_id]
+            t = by_doc.get(d.doc_id, empty)
             chars = t[text_col].str.len()
             total = int(chars.sum())
             counts = {s: int((t["status"] == s).sum()) for s in STATUSES}
@@ -317,7 +320,7 @@ def _documents(table: pd.DataFrame, docs_a: pd.DataFrame, docs_b: pd.DataFrame, 
             dropped_chars = int(chars[t["status"] == "dropped"].sum())
             rows.append({"version": version, "doc_id": d.doc_id, "title": d.title,
                          "year": None if pd.isna(d.year) else int(d.year),
-                         "sentences": sum(1 for s in sents if s.doc_id == d.doc_id), "characters": total, **counts,
+                         "sentences": n_sentences[d.doc_id], "characters": total, **counts,
                          "novelty_share": round(new_chars / total, 4) if version == "B" and total else None,
                          "dropped_share": round(dropped_chars / total, 4) if version == "A" and total else None})
     return pd.DataFrame(rows, columns=DOC_COLUMNS)

@@ -87,7 +87,7 @@ def reuse(db: str | Path | CorpusDB, *, n: int = 10, min_length: int = 30, min_s
             side = side[side >= 0]
         texts = _texts(con, docs, fields)
         relations = _relations(con)
-        duplicates = _duplicates(con, docs, selection)
+        duplicates = _duplicates(con, docs)
         outside = sorted({d for key in duplicates for d in key} - set(docs["doc_id"]))
         # Near duplicates left out of the selection still get their dates and issuers in the pairs table.
         listed = pd.concat([docs, _doc_info(con, pd.DataFrame({"doc_id": outside}), issuer_field)],
@@ -216,7 +216,7 @@ def _relations(con: Any) -> set[frozenset[str]]:
     return {frozenset(r) for r in rows if r[0] != r[1]}
 
 
-def _duplicates(con: Any, docs: pd.DataFrame, selection: Selection) -> dict[frozenset[str], float]:
+def _duplicates(con: Any, docs: pd.DataFrame) -> dict[frozenset[str], float]:
     """Near-duplicate pairs (document, canonical) whose canonical document is selected (similarity as stored)."""
     ids = set(docs["doc_id"])
     rows = con.execute("SELECT doc_id, canonical_id, similarity FROM documents "
