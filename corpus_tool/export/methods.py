@@ -272,8 +272,6 @@ def _analysis_en(command: str, p: dict[str, Any], r: dict[str, Any]) -> str:
     tf = f" ({tf})" if tf else ""
     if command == "topics":
         return _topics_en(p, r)
-    if command in ("reuse", "compare"):
-        return _reuse_en(p) if command == "reuse" else _compare_en(p)
     if command == "export":
         return (f"The table “{p.get('table')}” ({_n(r.get('rows'))} rows) was exported from the corpus database "
                 "as stored by corpus-tool. ")
@@ -340,8 +338,6 @@ def _analysis_zh(command: str, p: dict[str, Any], r: dict[str, Any]) -> str:
     tf = f"（{tf}）" if tf else ""
     if command == "topics":
         return _topics_zh(p, r)
-    if command in ("reuse", "compare"):
-        return _reuse_zh(p) if command == "reuse" else _compare_zh(p)
     if command == "export":
         return f"数据表“{p.get('table')}”（{_n(r.get('rows'))} 行）按 corpus-tool 存储的内容导出。"
     if command == "keywords":
@@ -502,8 +498,6 @@ def _trend_zh(p: dict[str, Any]) -> str:
             "（含字母或汉字的词，含停用词），给出每万词频次，并报告每个词首次出现的年份与文档；缺少年份的文档未计入。")
 
 
-_POLICY_EN = {"strength": _strength_en, "crosscode": _crosscode_en, "trend": _trend_en}
-_POLICY_ZH = {"strength": _strength_zh, "crosscode": _crosscode_zh, "trend": _trend_zh}
 
 
 # -- text reuse and compare ---------------------------------------------------------------------------------------
@@ -671,3 +665,9 @@ def _zh(r: dict[str, Any]) -> str:
     if r.get("command_line"):
         text += f"命令：{r['command_line']}"
     return text.strip()
+
+
+_POLICY_EN = {"strength": _strength_en, "crosscode": _crosscode_en, "trend": _trend_en,
+              "reuse": _reuse_en, "compare": _compare_en}
+_POLICY_ZH = {"strength": _strength_zh, "crosscode": _crosscode_zh, "trend": _trend_zh,
+              "reuse": _reuse_zh, "compare": _compare_zh}
