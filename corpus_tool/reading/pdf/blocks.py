@@ -610,8 +610,12 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
         if page.ocr_text is not None:
             b.flush()
             b.blocks.extend(Block(PARA, t, page.page_no) for t in ocr_paragraphs(page.ocr_text))
+        nodes: list[Line] = []
         for line in page.lines:
             if line.role in FLOW_SKIP:
+                continue
+            if line.figure and line.role != "title":
+                nodes.append(line)  # a diagram node: a unit of its own, after the paragraph open around it
                 continue
             if refs.active and not line.role and refs.take(b, line, stats):
                 continue
@@ -640,7 +644,7 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
                 b.start(FRONT if front else PARA, line)
             if b.kind == HEADING and len(b.cur) == 1 and b.cur[0] is line:
                 refs.opened_by(line.text)
-        b.footnotes(notes[page.page_no])
+        b.footnotes(figure_blocks(nodes) + notes[page.page_no])
     b.flush()
     _set_levels(b.blocks, b.heading_kinds)
     return b.blocks
@@ -749,6 +753,19 @@ def _set_levels(blocks: list[Block], kinds: dict[int, str]) -> None:
         blocks[i].level = order.index(kind) + 1
 
 
+def figure_blocks(lines: list[Line]) -> list[Block]:
+    """One paragraph per diagram node (its lines share ``figure``), never joined to the text around it."""
+    out: list[Block] = []
+    last = None
+    for ln in lines:
+        if (ln.page, ln.figure) == last:
+            out[-1].text += "\n" + ln.text
+        else:
+            out.append(Block(PARA, ln.text, ln.page))
+        last = ln.page, ln.figure
+    return out
+
+
 def ocr_paragraphs(text: str) -> list[str]:
     """Tesseract separates paragraphs by blank lines; keep the lines inside each."""
     chunks = re.split(r"\n\s*\n", text.replace("\f", "\n"))
@@ -765,6 +782,12 @@ def block_log(pages: list[PageText], blocks: list[Block]) -> list[LogEntry]:
     refs = [f"p{ln.page}:{r}" for ln in lines if ln.role != "footnote" for r in ln.refs]
     if refs:
         log.append(LogEntry("pdf_footnote_marker_removed", len(refs), "superscript note refs: " + " ".join(refs[:50])))
+    nodes = sorted({(ln.page, ln.figure) for ln in lines if ln.figure and ln.role != "title"})
+    if nodes:
+        log.append(LogEntry("pdf_diagram_nodes_apart", len(nodes),
+                            "text in a diagram's boxes kept one paragraph per box, apart from the prose "
+                            "(图中框内文字，每框一段，不并入正文): pages "
+                            + ",".join(map(str, sorted({p for p, _ in nodes})))))
     notes = [bl for bl in blocks if bl.kind == FOOTNOTE]
     if notes:
         pages_with = sorted({bl.page for bl in notes if bl.page is not None})

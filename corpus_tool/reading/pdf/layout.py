@@ -18,6 +18,7 @@ from corpus_tool.reading.model import Table
 from corpus_tool.reading.pdf.chars import Char, is_bad_char, to_chars
 from corpus_tool.reading.pdf.charts import Drawing, outside, take_chart_labels
 from corpus_tool.reading.pdf.columns import Band, find_bands, split_at
+from corpus_tool.reading.pdf.diagrams import Node, find_nodes
 from corpus_tool.reading.pdf.figures import Graphics, take_figure_labels
 from corpus_tool.reading.pdf.rows import SMALL_RATIO, Row, cluster_rows, font_drops, median, sort_dedupe
 from corpus_tool.reading.pdf.spacing import evenly_set_digits
@@ -74,6 +75,7 @@ class Line:
     lead_ref: str | None = None  # a footnote ref opening the line (a footnote's own number)
     marker_only: bool = False  # the line is nothing but a citation marker that wrapped
     role: str = ""  # footnote (layout step), header/footer/page_number, title, front (later steps)
+    figure: int = 0  # a diagram node's text (see .diagrams): its number on the page, its lines one unit
 
 
 @dataclass(slots=True)
@@ -228,6 +230,10 @@ def layout_page(
 def _lay_out(page: PageText, chars: list[Char], page_size: float, graphics: Graphics | None = None,
              drawing: Drawing | None = None) -> PageText:
     drops = font_drops([c for c in chars if not c.space])
+    nodes = find_nodes(chars, graphics.closed, graphics.connectors, graphics.area, page_size) if graphics else []
+    if nodes:  # a diagram's node text is laid out box by box, never in rows across the boxes
+        taken = {id(c) for n in nodes for c in n.chars}
+        chars = [c for c in chars if id(c) not in taken]
     rows = sorted(cluster_rows(chars, drops), key=lambda r: r.top)
     if graphics is not None:
         rows, page.figure_labels = take_figure_labels(rows, graphics, page_size)
@@ -266,8 +272,22 @@ def _lay_out(page: PageText, chars: list[Char], page_size: float, graphics: Grap
     for column in by_region.values():
         _set_dy(column)
     page.lines = [ln for section in sections for column in section for ln in column if ln.role != "footnote"]
+    page.lines.extend(_node_lines(nodes, drops, page.page_no, "S" if page.two_column else "C", page_size))
     page.lines.extend(sorted(notes, key=lambda ln: (_REGION_ORDER.index(ln.region), ln.top)))
     return page
+
+
+def _node_lines(nodes: list[Node], drops: dict[str, float], page_no: int, region: str,
+                page_size: float) -> list[Line]:
+    """Each diagram node's lines, top to bottom, numbered with the node (the block step keeps them one unit)."""
+    out = []
+    for k, node in enumerate(nodes, 1):
+        lines = sorted((row_to_line(r, page_no, region, page_size) for r in cluster_rows(node.chars, drops)),
+                       key=lambda ln: ln.top)
+        for prev, ln in zip([None, *lines], lines, strict=False):
+            ln.figure, ln.dy = k, None if prev is None else ln.top - prev.top
+        out += lines
+    return out
 
 
 _REGION_ORDER = "LRBSC"
