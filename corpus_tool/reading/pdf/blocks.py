@@ -41,6 +41,8 @@ _ITEM_RE = re.compile(
 _OPEN_END = re.compile("[\u3400-\u4dbf\u4e00-\u9fff，、,\ufe10\ufe11]\\s*$")  # a line stopped mid-sentence
 # a full sentence with more text after it: a paragraph's line, never a heading
 _INNER_STOP = re.compile(r"[。！？\ufe12\ufe15\ufe16].*[^\s”’」』）)》】\ufe42\ufe44\ufe36\ufe3e\ufe3c]")
+HANG_MAX = 4.0  # a hanging indent is at most this many ems in from the item's marker ...
+HANG_SIZE = 0.12  # ... and its lines' sizes differ by at most this share (a smaller Latin font in one)
 FLOW_SKIP = frozenset({"header", "footer", "page_number", "footnote", "formula"})  # formula: see formulas.py
 
 
@@ -537,6 +539,30 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
     return prev.x1 < prev_right - 1.5 * prev.size and ends_sentence(prev.text)
 
 
+def hangs_from(cur: list[Line], line: Line, stats: DocStats) -> bool:
+    """``line`` goes on with the list item ``cur`` opened: a hanging indent.
+
+    An item's marker (``◆``, ``(1)``, ``1.``) sits out to the left and its text wraps to the indent of the
+    text after the marker, so the item's first line starts further left than the rest, and a Latin word
+    set a size smaller makes a continuation line look smaller. The line before ran to the column's edge
+    (the text wrapped), the line is not the next item, and it starts at the item's hanging indent: at
+    most :data:`HANG_MAX` ems in from the marker for the first continuation, at the first continuation's
+    indent for the others.
+    """
+    item, prev = cur[0], cur[-1]
+    if (line.page != prev.page or line.region != prev.region or line.dy is None or not opens_item(item.text)
+            or opens_item(line.text) or is_caption(line.text)):
+        return False
+    size = max(line.size, prev.size)
+    right = stats.edges(prev)[1]
+    if (prev.x1 < right - 1.5 * prev.size or line.dy > 1.25 * max(stats.pitch_at(line), 1.2 * size)
+            or abs(line.size - prev.size) > HANG_SIZE * size):
+        return False
+    if len(cur) > 1:
+        return abs(line.x0 - cur[1].x0) <= 0.5 * size and cur[1].x0 > item.x0
+    return 0.5 * size <= line.x0 - item.x0 <= HANG_MAX * size
+
+
 def opens_item(text: str) -> bool:
     """The line opens a list item or numbered heading (``（1）``, ``1.``, ``①``, ``•``, ``一、``)."""
     t = text.strip()
@@ -636,6 +662,8 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
             elif (hk := heading_kind(line, stats)) is not None and not (hk == "" and _runs_on(b, line, stats)):
                 b.start(HEADING, line, hk)
                 seen_heading = True
+            elif b.kind == PARA and hangs_from(b.cur, line, stats):
+                b.cur.append(line)
             elif b.kind in (PARA, FRONT) and not starts_paragraph(b.cur[-1], line, stats) and (
                     not b.caption or _continues_caption(b.cur[-1], line, stats)):
                 b.cur.append(line)
