@@ -49,6 +49,10 @@ def _gap(a: Box, b: Box) -> float:
     return max(b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3], 0.0)
 
 
+def _holds(outer: Box, inner: Box) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
 def _innermost(boxes: list[Box], x: float, y: float, tol: float = 0.0) -> int | None:
     """Index of the smallest box holding the point (boxes are sorted smallest first)."""
     return next((i for i, b in enumerate(boxes) if _contains(b, x, y, tol)), None)
@@ -86,8 +90,11 @@ def find_nodes(chars: list[Char], closed: list[Box], connectors: list[tuple[Poin
         parent[find(i)] = find(j)
     groups: dict[int, list[int]] = defaultdict(list)
     for k in held:
-        groups[find(k)].append(k)
+        if not any(j != k and _holds(boxes[k], b) for j, b in enumerate(boxes)):
+            groups[find(k)].append(k)  # a panel framing other boxes is no node: its loose text is labels
     nodes = [Node(boxes[k], held[k]) for group in groups.values() if len(group) >= MIN_NODES for k in group]
+    if not nodes:
+        return []
     return sorted(nodes, key=lambda n: (round(n.box[1]), n.box[0]))
 
 

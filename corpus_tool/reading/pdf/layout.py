@@ -19,7 +19,7 @@ from corpus_tool.reading.pdf.chars import Char, is_bad_char, to_chars
 from corpus_tool.reading.pdf.charts import Drawing, outside, take_chart_labels
 from corpus_tool.reading.pdf.columns import Band, find_bands, split_at
 from corpus_tool.reading.pdf.diagrams import Node, find_nodes
-from corpus_tool.reading.pdf.figures import Graphics, take_figure_labels
+from corpus_tool.reading.pdf.figures import MAX_LABEL, Graphics, take_figure_labels
 from corpus_tool.reading.pdf.rows import SMALL_RATIO, Row, cluster_rows, font_drops, median, sort_dedupe
 from corpus_tool.reading.pdf.spacing import evenly_set_digits
 from corpus_tool.reading.pdf.unruled import find_unruled_tables
@@ -272,22 +272,30 @@ def _lay_out(page: PageText, chars: list[Char], page_size: float, graphics: Grap
     for column in by_region.values():
         _set_dy(column)
     page.lines = [ln for section in sections for column in section for ln in column if ln.role != "footnote"]
-    page.lines.extend(_node_lines(nodes, drops, page.page_no, "S" if page.two_column else "C", page_size))
+    node_lines, labels = _node_lines(nodes, drops, page.page_no, "S" if page.two_column else "C", page_size)
+    page.lines.extend(node_lines)
+    page.figure_labels += labels
     page.lines.extend(sorted(notes, key=lambda ln: (_REGION_ORDER.index(ln.region), ln.top)))
     return page
 
 
 def _node_lines(nodes: list[Node], drops: dict[str, float], page_no: int, region: str,
-                page_size: float) -> list[Line]:
-    """Each diagram node's lines, top to bottom, numbered with the node (the block step keeps them one unit)."""
-    out = []
+                page_size: float) -> tuple[list[Line], list[str]]:
+    """Each diagram node's lines, top to bottom, numbered with the node (the block step keeps them one unit);
+    a node holding no more than a label (``Actor``, ``是``) is left out of the text like other figure labels."""
+    out: list[Line] = []
+    labels: list[str] = []
     for k, node in enumerate(nodes, 1):
         lines = sorted((row_to_line(r, page_no, region, page_size) for r in cluster_rows(node.chars, drops)),
                        key=lambda ln: ln.top)
+        text = "".join(ln.text for ln in lines)
+        if sum(1 for ch in text if not ch.isspace()) <= MAX_LABEL:
+            labels.append(text)
+            continue
         for prev, ln in zip([None, *lines], lines, strict=False):
             ln.figure, ln.dy = k, None if prev is None else ln.top - prev.top
         out += lines
-    return out
+    return out, labels
 
 
 _REGION_ORDER = "LRBSC"
