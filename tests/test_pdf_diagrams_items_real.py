@@ -16,6 +16,7 @@ from corpus_tool.reading.pdf import extract_pdf
 from corpus_tool.reading.pdf.blocks import DocStats, hangs_from
 from corpus_tool.reading.pdf.chars import Char
 from corpus_tool.reading.pdf.diagrams import find_nodes
+from corpus_tool.reading.pdf.fractions import set_fractions
 from corpus_tool.reading.pdf.layout import Line
 from tests.conftest import shared_path
 
@@ -77,6 +78,16 @@ def test_hanging_indent_items_stay_whole(energy: Extracted) -> None:
             "適切的保養、汽電共生、功因改善等。") in text
     # a line set off by a wider gap after a finished item is not pulled into it
     assert _squash("電話專線數據機：穩定性低、資料傳輸速率低。") in text
+    # the item's text stops at 即 before its display formula, which goes on in the item
+    formula = _squash("為這個月份之最高需量，即最高需量＝［15分鐘內之使用電力量kWh］max/0.25(hr)")
+    assert any(t.endswith(formula) for t in text)
+
+
+def test_built_up_fraction_is_one_line_not_a_footnote(energy: Extracted) -> None:
+    page23 = [_squash(b.text) for b in energy.blocks if b.page == 23]
+    assert _squash("負載率＝平均負載(kW)/最大需量(kW) X100%") in page23
+    assert _squash("(日總用電量(kWh)/24小時)/當日最大需量(kW)X100%") in page23
+    assert not [b.text for b in energy.blocks if b.kind == "footnote" and "需量(kW)" in b.text]
 
 
 def test_vertical_running_head_is_furniture(shiji: Extracted) -> None:
@@ -104,6 +115,18 @@ def test_find_nodes_needs_boxes_joined_by_connectors() -> None:
     touching = [(0.0, 0.0, 60.0, 20.0), (60.0, 0.0, 120.0, 20.0), (120.0, 0.0, 180.0, 20.0)]  # a table's cells
     cells = _glyphs("甲乙", 5, 5) + _glyphs("丙丁", 65, 5) + _glyphs("戊己", 125, 5)
     assert find_nodes(cells, touching, [((0.0, 10.0), (180.0, 10.0))], 1e6, 10.0) == []
+
+
+def test_set_fractions_only_takes_a_bar_with_text_inside_its_span() -> None:
+    num, den = _glyphs("甲乙", 100, 80), _glyphs("丙丁", 100, 93)
+    left = _glyphs("值＝", 75, 86)
+    chars, rules, n = set_fractions(num + den + left, [(100.0, 120.0, 91.5)])
+    assert n == 1 and rules == []
+    assert "".join(c.text for c in sorted(chars, key=lambda c: c.x0)) == "值＝甲乙/丙丁"
+    # a footnote rule: the note line below runs past the rule's span
+    note = _glyphs("注释文字一直写到栏的右边", 100, 93)
+    rule = (100.0, 140.0, 91.5)
+    assert set_fractions(_glyphs("正文", 100, 80) + note, [rule])[1:] == ([rule], 0)
 
 
 def _line(text: str, x0: float, x1: float, top: float, dy: float | None, size: float = 14.0) -> Line:

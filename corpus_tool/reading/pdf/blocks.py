@@ -545,7 +545,8 @@ def hangs_from(cur: list[Line], line: Line, stats: DocStats) -> bool:
     An item's marker (``◆``, ``(1)``, ``1.``) sits out to the left and its text wraps to the indent of the
     text after the marker, so the item's first line starts further left than the rest, and a Latin word
     set a size smaller makes a continuation line look smaller. The line before ran to the column's edge
-    (the text wrapped), the line is not the next item, and it starts at the item's hanging indent: at
+    (the text wrapped, or the item's text stopped mid-sentence), the line is not the next item, and it
+    starts at the item's hanging indent: at
     most :data:`HANG_MAX` ems in from the marker for the first continuation, at the first continuation's
     indent for the others.
     """
@@ -555,7 +556,10 @@ def hangs_from(cur: list[Line], line: Line, stats: DocStats) -> bool:
         return False
     size = max(line.size, prev.size)
     right = stats.edges(prev)[1]
-    if (prev.x1 < right - 1.5 * prev.size or line.dy > 1.25 * max(stats.pitch_at(line), 1.2 * size)
+    # the line before wrapped at the column's edge, or it is a short line of the item's own text that
+    # stopped mid-sentence before a display line (``即`` over ``最高需量＝…``)
+    wrapped = prev.x1 >= right - 1.5 * prev.size or (len(cur) > 1 and not ends_sentence(prev.text))
+    if (not wrapped or line.dy > 1.25 * max(stats.pitch_at(line), 1.2 * size)
             or abs(line.size - prev.size) > HANG_SIZE * size):
         return False
     if len(cur) > 1:

@@ -20,6 +20,7 @@ from corpus_tool.reading.pdf.charts import Drawing, outside, take_chart_labels
 from corpus_tool.reading.pdf.columns import Band, find_bands, split_at
 from corpus_tool.reading.pdf.diagrams import Node, find_nodes
 from corpus_tool.reading.pdf.figures import MAX_LABEL, Graphics, take_figure_labels
+from corpus_tool.reading.pdf.fractions import set_fractions
 from corpus_tool.reading.pdf.rows import SMALL_RATIO, Row, cluster_rows, font_drops, median, sort_dedupe
 from corpus_tool.reading.pdf.spacing import evenly_set_digits
 from corpus_tool.reading.pdf.unruled import find_unruled_tables
@@ -229,6 +230,7 @@ def layout_page(
 
 def _lay_out(page: PageText, chars: list[Char], page_size: float, graphics: Graphics | None = None,
              drawing: Drawing | None = None) -> PageText:
+    chars, page.rules, _ = set_fractions(chars, page.rules)  # a fraction's bar is no footnote rule
     drops = font_drops([c for c in chars if not c.space])
     nodes = find_nodes(chars, graphics.closed, graphics.connectors, graphics.area, page_size) if graphics else []
     if nodes:  # a diagram's node text is laid out box by box, never in rows across the boxes
