@@ -53,9 +53,21 @@ def _holds(outer: Box, inner: Box) -> bool:
     return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
 
 
-def _innermost(boxes: list[Box], x: float, y: float, tol: float = 0.0) -> int | None:
-    """Index of the smallest box holding the point (boxes are sorted smallest first)."""
-    return next((i for i, b in enumerate(boxes) if _contains(b, x, y, tol)), None)
+class _Index:
+    """The boxes (sorted smallest first) in horizontal strips, so a point is tested against the few boxes
+    of its strip only: a page of table cells has hundreds of rectangles and thousands of glyphs."""
+
+    def __init__(self, boxes: list[Box], strip: float) -> None:
+        self.boxes, self.strip = boxes, strip
+        self.strips: dict[int, list[int]] = defaultdict(list)
+        for i, b in enumerate(boxes):
+            for k in range(int(b[1] // strip) - 1, int(b[3] // strip) + 2):
+                self.strips[k].append(i)  # in index order: the smallest first
+
+    def innermost(self, x: float, y: float, tol: float = 0.0) -> int | None:
+        """Index of the smallest box holding the point (within ``tol``)."""
+        return next((i for i in self.strips.get(int(y // self.strip), ()) if _contains(self.boxes[i], x, y, tol)),
+                    None)
 
 
 def find_nodes(chars: list[Char], closed: list[Box], connectors: list[tuple[Point, Point]], page_area: float,
@@ -68,9 +80,10 @@ def find_nodes(chars: list[Char], closed: list[Box], connectors: list[tuple[Poin
                     and _area(b) <= MAX_SHARE * page_area}, key=lambda b: (_area(b), b))
     if len(boxes) < MIN_NODES:
         return []
+    index = _Index(boxes, 4 * body_size)
     held: dict[int, list[Char]] = defaultdict(list)
     for c in chars:
-        if not c.space and (k := _innermost(boxes, (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2)) is not None:
+        if not c.space and (k := index.innermost((c.x0 + c.x1) / 2, (c.top + c.bottom) / 2)) is not None:
             held[k].append(c)
     if len(held) < MIN_NODES:
         return []
@@ -84,13 +97,13 @@ def find_nodes(chars: list[Char], closed: list[Box], connectors: list[tuple[Poin
 
     touch, apart = TOUCH * body_size, APART * body_size
     for a, b in connectors:
-        i, j = _innermost(boxes, *a, tol=touch), _innermost(boxes, *b, tol=touch)
+        i, j = index.innermost(*a, tol=touch), index.innermost(*b, tol=touch)
         if i is None or j is None or i == j or _gap(boxes[i], boxes[j]) < apart:
             continue  # a stroke inside one box (an underline, a chemical bond) or between touching cells
         parent[find(i)] = find(j)
     groups: dict[int, list[int]] = defaultdict(list)
     for k in held:
-        if not any(j != k and _holds(boxes[k], b) for j, b in enumerate(boxes)):
+        if not any(j != k and _holds(boxes[k], b) for j, b in enumerate(boxes[:k])):  # smaller boxes come first
             groups[find(k)].append(k)  # a panel framing other boxes is no node: its loose text is labels
     nodes = [Node(boxes[k], held[k]) for group in groups.values() if len(group) >= MIN_NODES for k in group]
     if not nodes:
