@@ -3,11 +3,12 @@
 A formula such as ``负载率 = 平均负载(kW) / 最大需量(kW) × 100%`` is set with its numerator above a
 short drawn bar and its denominator below. Read by rows, the bar looks like a footnote rule, so the
 denominator (set smaller than the body) became a footnote, and the numerator a line of its own. A bar
-is a fraction's when text hugs it on both sides and that text stays within the bar's span (a footnote
-rule has the column's last line, or nothing, above it and a note line running past it below). The
-numerator's and denominator's glyphs are moved onto the row the bar sits in, in the bar's span, as
-``numerator/denominator`` (each in brackets when it holds an operator of its own), and the bar is no
-longer a rule.
+is a fraction's when text hugs it on both sides, that text stays within the bar's span (a footnote
+rule has the column's last line, or nothing, above it and a note line running past it below), and the
+formula's row goes on beside it (``负载率＝`` before it, ``×100%`` after it; a table's bottom rule
+between its last row and the text under it has nothing on its own row). The numerator's and
+denominator's glyphs are moved onto the bar's row, in the bar's span, as ``numerator/denominator``
+(each in brackets when it holds an operator of its own), and the bar is no longer a rule.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from corpus_tool.reading.pdf.chars import Char
 from corpus_tool.reading.pdf.rows import median
 
 HUG = 0.6  # the numerator's bottom and the denominator's top are at most this × their size from the bar
+BESIDE = 2.0  # the formula's row (``负载率＝``, ``×100%``) is at most this × the size from the bar's ends
 MAX_GLYPHS = 40  # a numerator or denominator has at most this many glyphs
 OPERATORS = set("+-−/×*÷")
 
@@ -63,12 +65,12 @@ def set_fractions(chars: list[Char], rules: list[Rule]) -> tuple[list[Char], lis
             continue
         size = median([c.size for c in top + bottom])
         beside = [c for c in ink if abs((c.top + c.bottom) / 2 - y) <= HUG * c.size
-                  and not x0 - 0.5 * size <= _cx(c) <= x1 + 0.5 * size]
-        if beside:  # the formula's row: the fraction takes its baseline
-            base, ctop, cbottom = (median([c.base for c in beside]), median([c.top for c in beside]),
-                                   median([c.bottom for c in beside]))
-        else:
-            base, ctop, cbottom = y + 0.35 * size, y - 0.5 * size, y + 0.5 * size
+                  and (0 < x0 - c.x1 <= BESIDE * size or 0 < c.x0 - x1 <= BESIDE * size)]
+        if not beside:  # a table's rule between its last row and the text under it: nothing on the bar's row
+            kept.append(rule)
+            continue
+        base, ctop, cbottom = (median([c.base for c in beside]), median([c.top for c in beside]),
+                               median([c.bottom for c in beside]))
         texts = [*_bracketed(top), "/", *_bracketed(bottom)]
         step = (x1 - x0) / len(texts)
         font = top[0].font

@@ -53,6 +53,7 @@ _MARKER_TRANS = MappingProxyType(
 )
 _CITE_RE = re.compile(r"\[(\d{1,4}(?:[-,]\d{1,4})*)\](\d{1,5}(?:-\d{1,5})?)?")
 _CANON_CITE = re.compile(r"\[([^\]:]+):(\d+)\]")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u2f00-\u2fdf]")  # with Kangxi radicals (⽅)
 _REF_RE = re.compile(r"\d{1,3}|[*†‡§]{1,3}|[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")
 
 
@@ -284,15 +285,16 @@ def _lay_out(page: PageText, chars: list[Char], page_size: float, graphics: Grap
 def _node_lines(nodes: list[Node], drops: dict[str, float], page_no: int, region: str,
                 page_size: float) -> tuple[list[Line], list[str]]:
     """Each diagram node's lines, top to bottom, numbered with the node (the block step keeps them one unit);
-    a node holding no more than a label (``Actor``, ``是``) is left out of the text like other figure labels."""
+    a node holding a short label without a word of Chinese (``Actor``, ``Q1``, ``是``) is left out of the text
+    like other figure labels, while a mind map's ``分子式`` is a term of the text and stays."""
     out: list[Line] = []
     labels: list[str] = []
     for k, node in enumerate(nodes, 1):
         lines = sorted((row_to_line(r, page_no, region, page_size) for r in cluster_rows(node.chars, drops)),
                        key=lambda ln: ln.top)
         text = "".join(ln.text for ln in lines)
-        if sum(1 for ch in text if not ch.isspace()) <= MAX_LABEL:
-            labels.append(text)
+        if sum(1 for ch in text if not ch.isspace()) <= MAX_LABEL and len(_HAN.findall(text)) < 2:
+            labels.append(text)  # a symbol, a letter or a lone character: no term of the text
             continue
         for prev, ln in zip([None, *lines], lines, strict=False):
             ln.figure, ln.dy = k, None if prev is None else ln.top - prev.top
