@@ -144,3 +144,22 @@ def test_hangs_from_takes_the_indent_after_the_marker() -> None:
     assert not hangs_from([short], cont, stats)  # the item line did not wrap
     plain = _line("這是一個段落的第一行文字，一直寫到欄的右邊為止，沒有標號", 151.5, 524.4, 500, 33)
     assert not hangs_from([plain], cont, stats)
+
+
+def test_node_text_never_cuts_the_paragraph_around_it() -> None:
+    from corpus_tool.reading.pdf.blocks import build_blocks, compute_stats
+    from corpus_tool.reading.pdf.layout import PageText
+
+    def body(text: str, top: float, page: int, x1: float = 524.0) -> Line:
+        return Line(text, 100.0, x1, top, top + 14, 14.0, "F", 1.0, page, dy=24.0)
+
+    first = [body(f"第{k}行正文说明这一段还在继续写下去没有结束并且一直写到右边为止" + "，", 100 + 24 * k, 1)
+             for k in range(4)]
+    node = [Line("图中方框里的说明文字", 150, 300, 500, 514, 14.0, "F", 1.0, 1, figure=1),
+            Line("第二行也在同一个框里", 150, 300, 524, 538, 14.0, "F", 1.0, 1, figure=1, dy=24.0)]
+    second = [body("这一段在下一页写完。", 100, 2, x1=240.0)]
+    pages = [PageText(1, 600, 800, first + node), PageText(2, 600, 800, second)]
+    blocks = build_blocks(pages, compute_stats(pages))
+    texts = [b.text for b in blocks]
+    assert texts[-1] == "图中方框里的说明文字\n第二行也在同一个框里"  # one unit, after the paragraph it sat in
+    assert any(t.startswith("第0行") and t.endswith("这一段在下一页写完。") for t in texts)
