@@ -72,7 +72,7 @@ class _Index:
 
 def find_nodes(chars: list[Char], closed: list[Box], connectors: list[tuple[Point, Point]], page_area: float,
                body_size: float) -> list[Node]:
-    """The nodes of the page's diagrams (in reading order: top to bottom, then left to right), each with
+    """The nodes of the page's diagrams (in reading order, see :func:`_reading_order`), each with
     the glyphs whose centre lies in its box; none when no group of joined boxes holds enough text."""
     if not connectors or not closed or body_size <= 0:
         return []
@@ -106,9 +106,20 @@ def find_nodes(chars: list[Char], closed: list[Box], connectors: list[tuple[Poin
         if not any(j != k and _holds(boxes[k], b) for j, b in enumerate(boxes[:k])):  # smaller boxes come first
             groups[find(k)].append(k)  # a panel framing other boxes is no node: its loose text is labels
     nodes = [Node(boxes[k], held[k]) for group in groups.values() if len(group) >= MIN_NODES for k in group]
-    if not nodes:
-        return []
-    return sorted(nodes, key=lambda n: (round(n.box[1]), n.box[0]))
+    return _reading_order(nodes, body_size)
+
+
+def _reading_order(nodes: list[Node], body_size: float) -> list[Node]:
+    """Top to bottom by the boxes' middles; boxes whose middles are level (within half a line) left to right,
+    so a node's label comes before the description box beside it."""
+    rows: list[list[Node]] = []
+    for n in sorted(nodes, key=lambda n: ((n.box[1] + n.box[3]) / 2, n.box[0])):
+        middle = (n.box[1] + n.box[3]) / 2
+        if rows and middle - (rows[-1][0].box[1] + rows[-1][0].box[3]) / 2 <= 0.5 * body_size:
+            rows[-1].append(n)
+        else:
+            rows.append([n])
+    return [n for row in rows for n in sorted(row, key=lambda n: n.box[0])]
 
 
 def closed_shapes(objects: list[dict]) -> list[Box]:
