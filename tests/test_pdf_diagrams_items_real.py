@@ -13,7 +13,7 @@ import pytest
 
 from corpus_tool.reading.model import Extracted
 from corpus_tool.reading.pdf import extract_pdf
-from corpus_tool.reading.pdf.blocks import DocStats, hangs_from
+from corpus_tool.reading.pdf.blocks import DocStats, hangs_from, opens_item
 from corpus_tool.reading.pdf.chars import Char
 from corpus_tool.reading.pdf.diagrams import find_nodes
 from corpus_tool.reading.pdf.fractions import set_fractions
@@ -79,6 +79,8 @@ def test_hanging_indent_items_stay_whole(energy: Extracted) -> None:
     # a line set off by a wider gap after a finished item is not pulled into it
     assert _squash("電話專線數據機：穩定性低、資料傳輸速率低。") in text
     # the item's text stops at 即 before its display formula, which goes on in the item
+    # a line opening with a quantity (0.5%) goes on with the item: no marker 0.
+    assert any(_squash("可防電磁波干擾及現場雜訊干擾，誤差在0.5%以內。執行卸載動作") in t for t in text)
     formula = _squash("為這個月份之最高需量，即最高需量＝［15分鐘內之使用電力量kWh］max/0.25(hr)")
     assert any(t.endswith(formula) for t in text)
 
@@ -127,6 +129,11 @@ def test_set_fractions_only_takes_a_bar_with_text_inside_its_span() -> None:
     note = _glyphs("注释文字一直写到栏的右边", 100, 93)
     rule = (100.0, 140.0, 91.5)
     assert set_fractions(_glyphs("正文", 100, 80) + note, [rule])[1:] == ([rule], 0)
+
+
+def test_a_quantity_opens_no_item() -> None:
+    assert not opens_item("0.5%以內。執行卸載動作") and not opens_item("12.5%的用戶")
+    assert opens_item("5.1 範圍") and opens_item("1.画出分子骨架") and opens_item("（2）依據")
 
 
 def _line(text: str, x0: float, x1: float, top: float, dy: float | None, size: float = 14.0) -> Line:

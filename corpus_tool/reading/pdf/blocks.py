@@ -38,6 +38,8 @@ _ITEM_RE = re.compile(
     r"[•·●○■□◆◇▪►▶✓※\-–—]|[（(]\s*[0-9a-zA-Z一二三四五六七八九十]{1,3}\s*[）)]|[0-9a-zA-Z]{1,2}[)）]"
     r"|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3251-\u325f]"
 )
+# a quantity opening a line (0.5, 12.5%): a clause number (5.1) never starts with 0 nor takes a percent sign
+_DECIMAL = re.compile(r"0[.．]\d|\d+[.．]\d+\s*[%％‰]")
 _OPEN_END = re.compile("[\u3400-\u4dbf\u4e00-\u9fff，、,\ufe10\ufe11]\\s*$")  # a line stopped mid-sentence
 # a full sentence with more text after it: a paragraph's line, never a heading
 _INNER_STOP = re.compile(r"[。！？\ufe12\ufe15\ufe16].*[^\s”’」』）)》】\ufe42\ufe44\ufe36\ufe3e\ufe3c]")
@@ -570,6 +572,8 @@ def hangs_from(cur: list[Line], line: Line, stats: DocStats) -> bool:
 def opens_item(text: str) -> bool:
     """The line opens a list item or numbered heading (``（1）``, ``1.``, ``①``, ``•``, ``一、``)."""
     t = text.strip()
+    if _DECIMAL.match(t):
+        return False  # 0.5%以內 wraps onto a line of its own: a number, not the marker 1.
     return bool(t) and (bool(_ITEM_RE.match(t)) or pattern_kind(t) is not None)
 
 
