@@ -62,9 +62,9 @@ def test_mind_map_nodes_are_not_glued_into_descriptions(kangxi: Extracted) -> No
     text = [_squash(b.text) for b in kangxi.blocks]
     assert any("是⽤化学式来描述各种物质之间的不同化学反应的式⼦" in t for t in text)
     assert not any("描述⽅程式" in t or ("分⼦结构的⼀种⽅法" in t and "化学学科" in t) for t in text)
-    log = next(e for e in kangxi.log if e.step == "pdf_figure_labels_left_out")
-    # the boxed root is the page's title (its largest text), cut from the row but never a label
-    assert "⽅程式" in log.detail and "化学学科常⽤符号公式" not in log.detail
+    # each node is a paragraph of its own (a term such as 方程式 too); the boxed root is the page's title
+    assert "⽅程式" in text and "分⼦式" in text
+    assert [b.text for b in kangxi.blocks if b.kind == "title"] == ["化学学科常⽤符号公式\n及其表示"]
 
 
 def test_unruled_broker_tables_are_cells_not_prose(broker: Extracted) -> None:

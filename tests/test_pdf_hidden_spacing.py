@@ -71,8 +71,7 @@ def test_boxed_title_is_the_title_not_a_figure_label(kangxi: Extracted):
     """The mind map's root (a boxed title, set on the baseline of a branch's text) is the title."""
     titles = [b.text.replace("\n", "") for b in kangxi.blocks if b.kind == "title"]
     assert titles == ["化学学科常⽤符号公式及其表示"]
-    log = next(e for e in kangxi.log if e.step == "pdf_figure_labels_left_out")
-    assert "化学学科" not in log.detail
+    assert not any("化学学科" in e.detail for e in kangxi.log if e.step == "pdf_figure_labels_left_out")
     paras = "".join(b.text for b in kangxi.blocks if b.kind == "para")
     assert "化学学科" not in paras  # not glued into the branch text beside it either
 

@@ -38,9 +38,13 @@ _ITEM_RE = re.compile(
     r"[•·●○■□◆◇▪►▶✓※\-–—]|[（(]\s*[0-9a-zA-Z一二三四五六七八九十]{1,3}\s*[）)]|[0-9a-zA-Z]{1,2}[)）]"
     r"|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3251-\u325f]"
 )
+# a quantity opening a line (0.5, 12.5%): a clause number (5.1) never starts with 0 nor takes a percent sign
+_DECIMAL = re.compile(r"0[.．]\d|\d+[.．]\d+\s*[%％‰]")
 _OPEN_END = re.compile("[\u3400-\u4dbf\u4e00-\u9fff，、,\ufe10\ufe11]\\s*$")  # a line stopped mid-sentence
 # a full sentence with more text after it: a paragraph's line, never a heading
 _INNER_STOP = re.compile(r"[。！？\ufe12\ufe15\ufe16].*[^\s”’」』）)》】\ufe42\ufe44\ufe36\ufe3e\ufe3c]")
+HANG_MAX = 4.0  # a hanging indent is at most this many ems in from the item's marker ...
+HANG_SIZE = 0.12  # ... and its lines' sizes differ by at most this share (a smaller Latin font in one)
 FLOW_SKIP = frozenset({"header", "footer", "page_number", "footnote", "formula"})  # formula: see formulas.py
 
 
@@ -537,9 +541,39 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
     return prev.x1 < prev_right - 1.5 * prev.size and ends_sentence(prev.text)
 
 
+def hangs_from(cur: list[Line], line: Line, stats: DocStats) -> bool:
+    """``line`` goes on with the list item ``cur`` opened: a hanging indent.
+
+    An item's marker (``◆``, ``(1)``, ``1.``) sits out to the left and its text wraps to the indent of the
+    text after the marker, so the item's first line starts further left than the rest, and a Latin word
+    set a size smaller makes a continuation line look smaller. The line before ran to the column's edge
+    (the text wrapped, or the item's text stopped mid-sentence), the line is not the next item, and it
+    starts at the item's hanging indent: at
+    most :data:`HANG_MAX` ems in from the marker for the first continuation, at the first continuation's
+    indent for the others.
+    """
+    item, prev = cur[0], cur[-1]
+    if (line.page != prev.page or line.region != prev.region or line.dy is None or not opens_item(item.text)
+            or opens_item(line.text) or is_caption(line.text)):
+        return False
+    size = max(line.size, prev.size)
+    right = stats.edges(prev)[1]
+    # the line before wrapped at the column's edge, or it is a short line of the item's own text that
+    # stopped mid-sentence before a display line (``即`` over ``最高需量＝…``)
+    wrapped = prev.x1 >= right - 1.5 * prev.size or (len(cur) > 1 and not ends_sentence(prev.text))
+    if (not wrapped or line.dy > 1.25 * max(stats.pitch_at(line), 1.2 * size)
+            or abs(line.size - prev.size) > HANG_SIZE * size):
+        return False
+    if len(cur) > 1:
+        return abs(line.x0 - cur[1].x0) <= 0.5 * size and cur[1].x0 > item.x0
+    return 0.5 * size <= line.x0 - item.x0 <= HANG_MAX * size
+
+
 def opens_item(text: str) -> bool:
     """The line opens a list item or numbered heading (``（1）``, ``1.``, ``①``, ``•``, ``一、``)."""
     t = text.strip()
+    if _DECIMAL.match(t):
+        return False  # 0.5%以內 wraps onto a line of its own: a number, not the marker 1.
     return bool(t) and (bool(_ITEM_RE.match(t)) or pattern_kind(t) is not None)
 
 
@@ -610,8 +644,12 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
         if page.ocr_text is not None:
             b.flush()
             b.blocks.extend(Block(PARA, t, page.page_no) for t in ocr_paragraphs(page.ocr_text))
+        nodes: list[Line] = []
         for line in page.lines:
             if line.role in FLOW_SKIP:
+                continue
+            if line.figure and line.role != "title":
+                nodes.append(line)  # a diagram node: a unit of its own, after the paragraph open around it
                 continue
             if refs.active and not line.role and refs.take(b, line, stats):
                 continue
@@ -632,6 +670,8 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
             elif (hk := heading_kind(line, stats)) is not None and not (hk == "" and _runs_on(b, line, stats)):
                 b.start(HEADING, line, hk)
                 seen_heading = True
+            elif b.kind == PARA and hangs_from(b.cur, line, stats):
+                b.cur.append(line)
             elif b.kind in (PARA, FRONT) and not starts_paragraph(b.cur[-1], line, stats) and (
                     not b.caption or _continues_caption(b.cur[-1], line, stats)):
                 b.cur.append(line)
@@ -640,7 +680,7 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
                 b.start(FRONT if front else PARA, line)
             if b.kind == HEADING and len(b.cur) == 1 and b.cur[0] is line:
                 refs.opened_by(line.text)
-        b.footnotes(notes[page.page_no])
+        b.footnotes(figure_blocks(nodes) + notes[page.page_no])
     b.flush()
     _set_levels(b.blocks, b.heading_kinds)
     return b.blocks
@@ -749,6 +789,19 @@ def _set_levels(blocks: list[Block], kinds: dict[int, str]) -> None:
         blocks[i].level = order.index(kind) + 1
 
 
+def figure_blocks(lines: list[Line]) -> list[Block]:
+    """One paragraph per diagram node (its lines share ``figure``), never joined to the text around it."""
+    out: list[Block] = []
+    last = None
+    for ln in lines:
+        if (ln.page, ln.figure) == last:
+            out[-1].text += "\n" + ln.text
+        else:
+            out.append(Block(PARA, ln.text, ln.page))
+        last = ln.page, ln.figure
+    return out
+
+
 def ocr_paragraphs(text: str) -> list[str]:
     """Tesseract separates paragraphs by blank lines; keep the lines inside each."""
     chunks = re.split(r"\n\s*\n", text.replace("\f", "\n"))
@@ -765,6 +818,12 @@ def block_log(pages: list[PageText], blocks: list[Block]) -> list[LogEntry]:
     refs = [f"p{ln.page}:{r}" for ln in lines if ln.role != "footnote" for r in ln.refs]
     if refs:
         log.append(LogEntry("pdf_footnote_marker_removed", len(refs), "superscript note refs: " + " ".join(refs[:50])))
+    nodes = sorted({(ln.page, ln.figure) for ln in lines if ln.figure and ln.role != "title"})
+    if nodes:
+        log.append(LogEntry("pdf_diagram_nodes_apart", len(nodes),
+                            "text in a diagram's boxes kept one paragraph per box, apart from the prose "
+                            "(图中框内文字，每框一段，不并入正文): pages "
+                            + ",".join(map(str, sorted({p for p, _ in nodes})))))
     notes = [bl for bl in blocks if bl.kind == FOOTNOTE]
     if notes:
         pages_with = sorted({bl.page for bl in notes if bl.page is not None})

@@ -238,7 +238,7 @@ def _read_page(
             chars = found.prose_chars
     finally:
         page.close()
-    graphics = Graphics.of(page_rects(drawn) + curves, images, width, height)
+    graphics = Graphics.of(drawn + curves, images, width, height)
     drawing = Drawing.of(drawn + curves, found.boxes if found is not None else [], width, height)
     text = layout_page(chars, width, height, page_no, short_rules(drawn, width, height), graphics, drawing)
     text.image_cover = image_cover(images, width, height) if engine == PDFMINER else _cover(engines, page_no)
@@ -271,11 +271,6 @@ def _withhold_unmapped(chars: list[dict[str, Any]], page_no: int, engines: _Engi
     n, names = engines.unmapped.get(page_no, (0, []))
     engines.unmapped[page_no] = (n + len(chars) - len(kept), sorted(set(names) | {readable_font(f) for f in fonts}))
     return kept
-
-
-def page_rects(drawn: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rectangles among the page's lines and rectangles (shapes that may frame a figure label)."""
-    return [o for o in drawn if o.get("object_type") == "rect"]
 
 
 def _cover(engines: _Engines, page_no: int) -> float:

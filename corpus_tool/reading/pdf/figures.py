@@ -11,10 +11,11 @@ row of its own) or when it lies on or at the edge of an image that is not the pa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from corpus_tool.reading.pdf.chars import Char
+from corpus_tool.reading.pdf.diagrams import Point, closed_shapes, connector_ends
 from corpus_tool.reading.pdf.rows import Row, median
 
 CUT_GAP = 3.0  # a gap inside a row at least this × the body size may separate a label (a run-in label,
@@ -32,17 +33,25 @@ Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 @dataclass(slots=True)
 class Graphics:
-    """The page's drawn shapes (rectangles and curves) and images, as boxes."""
+    """The page's drawn shapes (rectangles and curves) and images, as boxes; its closed shapes and the
+    ends of its open strokes, for the diagrams (:mod:`.diagrams`)."""
 
     shapes: list[Box]
     images: list[Box]
+    closed: list[Box] = field(default_factory=list)
+    connectors: list[tuple[Point, Point]] = field(default_factory=list)
+    area: float = 0.0
 
     @classmethod
-    def of(cls, shapes: list[dict], images: list[dict], width: float, height: float) -> Graphics:
+    def of(cls, drawn: list[dict], images: list[dict], width: float, height: float) -> Graphics:
+        """``drawn``: the page's lines, rectangles and curves."""
         page = width * height
         return cls(
-            [_box(o) for o in shapes],
+            [_box(o) for o in drawn if o.get("object_type") != "line"],
             [b for b in map(_box, images) if (b[2] - b[0]) * (b[3] - b[1]) <= MAX_IMAGE_SHARE * page],
+            closed_shapes(drawn),
+            connector_ends(drawn),
+            page,
         )
 
 

@@ -10,7 +10,8 @@ A line is page furniture when it sits in the top or bottom band of its page and
   line fills on many pages, set apart from the text below it, and either smaller than the
   body text or repeating the same slot's words on the previous or next page or a heading of
   the document (set larger elsewhere). The body's own first line fills a slot too, but at
-  body size and in words of its own.
+  body size and in words of its own; or
+* is a short line set smaller than the body beside the page number, in the page's edge row.
 
 The inner band (``BAND``) is searched as it is; the wider band (``WIDE_BAND``) only for the
 outermost rows of a page, where a header set a little lower (or a footer a little higher)
@@ -34,6 +35,7 @@ WIDE_BAND = 0.12  # outermost lines down to this share of the page height may be
 DEEP_BAND = 0.2  # ... and down to this share when the same words stand at the same height on many pages
 SLOT_TOL = 2.0  # pt: two lines whose top (header) or bottom (footer) differ by less share a slot
 SLOT_GAP = 0.6  # × size: a slotted header is at least this far from the next line inward
+HEAD_MAX = 30  # a running head beside the page number has at most this many characters
 FURNITURE = frozenset({"header", "footer", "page_number"})
 _DIGITS = re.compile(r"[0-9０-９]+")
 _SPACE = re.compile(r"\s+")
@@ -90,7 +92,28 @@ def mark_furniture(pages: list[PageText]) -> list[LogEntry]:
         removed[line.role].append(line.text)
     for line in _repeated_edge(text_pages):
         removed[line.role].append(line.text)
+    for line in _beside_page_number(text_pages):
+        removed[line.role].append(line.text)
     return _log(removed)
+
+
+def _beside_page_number(pages: list[PageText]) -> Iterator[Line]:
+    """Running heads that share the page number's row at the page's edge: set smaller than the body, short,
+    and apart from the text inside. A book that alternates its heads (the book's title over even pages,
+    the chapter's over odd ones, as a vertical page's margin column) repeats each on too few pages to be
+    found by repetition; the page number beside it shows what it is."""
+    body_size = _body_size(pages)
+    for p in pages:
+        for band in ("header", "footer"):
+            numbers = [ln for ln in p.lines if ln.role == "page_number" and _in_band(ln, p, WIDE_BAND) == band]
+            if not numbers:
+                continue
+            for ln in outermost(p, band):
+                if (not ln.role and _in_band(ln, p, WIDE_BAND) == band and ln.size <= body_size - 0.5
+                        and len(_words(ln)) <= HEAD_MAX and _apart(ln, p, band)
+                        and any(abs(n.top - ln.top) < 0.5 * ln.size for n in numbers)):
+                    ln.role = band
+                    yield ln
 
 
 def _repeated_edge(pages: list[PageText]) -> Iterator[Line]:

@@ -18,7 +18,9 @@ from corpus_tool.reading.model import Table
 from corpus_tool.reading.pdf.chars import Char, is_bad_char, to_chars
 from corpus_tool.reading.pdf.charts import Drawing, outside, take_chart_labels
 from corpus_tool.reading.pdf.columns import Band, find_bands, split_at
-from corpus_tool.reading.pdf.figures import Graphics, take_figure_labels
+from corpus_tool.reading.pdf.diagrams import Node, find_nodes
+from corpus_tool.reading.pdf.figures import MAX_LABEL, Graphics, take_figure_labels
+from corpus_tool.reading.pdf.fractions import set_fractions
 from corpus_tool.reading.pdf.rows import SMALL_RATIO, Row, cluster_rows, font_drops, median, sort_dedupe
 from corpus_tool.reading.pdf.spacing import evenly_set_digits
 from corpus_tool.reading.pdf.unruled import find_unruled_tables
@@ -51,6 +53,7 @@ _MARKER_TRANS = MappingProxyType(
 )
 _CITE_RE = re.compile(r"\[(\d{1,4}(?:[-,]\d{1,4})*)\](\d{1,5}(?:-\d{1,5})?)?")
 _CANON_CITE = re.compile(r"\[([^\]:]+):(\d+)\]")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u2f00-\u2fdf]")  # with Kangxi radicals (⽅)
 _REF_RE = re.compile(r"\d{1,3}|[*†‡§]{1,3}|[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")
 
 
@@ -74,6 +77,7 @@ class Line:
     lead_ref: str | None = None  # a footnote ref opening the line (a footnote's own number)
     marker_only: bool = False  # the line is nothing but a citation marker that wrapped
     role: str = ""  # footnote (layout step), header/footer/page_number, title, front (later steps)
+    figure: int = 0  # a diagram node's text (see .diagrams): its number on the page, its lines one unit
 
 
 @dataclass(slots=True)
@@ -227,7 +231,12 @@ def layout_page(
 
 def _lay_out(page: PageText, chars: list[Char], page_size: float, graphics: Graphics | None = None,
              drawing: Drawing | None = None) -> PageText:
+    chars, page.rules, _ = set_fractions(chars, page.rules)  # a fraction's bar is no footnote rule
     drops = font_drops([c for c in chars if not c.space])
+    nodes = find_nodes(chars, graphics.closed, graphics.connectors, graphics.area, page_size) if graphics else []
+    if nodes:  # a diagram's node text is laid out box by box, never in rows across the boxes
+        taken = {id(c) for n in nodes for c in n.chars}
+        chars = [c for c in chars if id(c) not in taken]
     rows = sorted(cluster_rows(chars, drops), key=lambda r: r.top)
     if graphics is not None:
         rows, page.figure_labels = take_figure_labels(rows, graphics, page_size)
@@ -266,8 +275,31 @@ def _lay_out(page: PageText, chars: list[Char], page_size: float, graphics: Grap
     for column in by_region.values():
         _set_dy(column)
     page.lines = [ln for section in sections for column in section for ln in column if ln.role != "footnote"]
+    node_lines, labels = _node_lines(nodes, drops, page.page_no, "S" if page.two_column else "C", page_size)
+    page.lines.extend(node_lines)
+    page.figure_labels += labels
     page.lines.extend(sorted(notes, key=lambda ln: (_REGION_ORDER.index(ln.region), ln.top)))
     return page
+
+
+def _node_lines(nodes: list[Node], drops: dict[str, float], page_no: int, region: str,
+                page_size: float) -> tuple[list[Line], list[str]]:
+    """Each diagram node's lines, top to bottom, numbered with the node (the block step keeps them one unit);
+    a node holding a short label without a word of Chinese (``Actor``, ``Q1``, ``是``) is left out of the text
+    like other figure labels, while a mind map's ``分子式`` is a term of the text and stays."""
+    out: list[Line] = []
+    labels: list[str] = []
+    for k, node in enumerate(nodes, 1):
+        lines = sorted((row_to_line(r, page_no, region, page_size) for r in cluster_rows(node.chars, drops)),
+                       key=lambda ln: ln.top)
+        text = "".join(ln.text for ln in lines)
+        if sum(1 for ch in text if not ch.isspace()) <= MAX_LABEL and len(_HAN.findall(text)) < 2:
+            labels.append(text)  # a symbol, a letter or a lone character: no term of the text
+            continue
+        for prev, ln in zip([None, *lines], lines, strict=False):
+            ln.figure, ln.dy = k, None if prev is None else ln.top - prev.top
+        out += lines
+    return out, labels
 
 
 _REGION_ORDER = "LRBSC"
