@@ -5,7 +5,7 @@ rules to make cells, so these tables were read as body lines. Here a table is a 
 horizontal rules of one width with text rows between them:
 
 * three rules (top, header, bottom): the header between the first two breaks into two or more
-  cells at wide gaps, and the body below it holds rows; the rules themselves are the evidence
+  cells at wide gaps, and the body below it holds rows and is taller; the rules themselves are the evidence
   (a body whose marks were withheld as unreadable still forms a table under its header);
 * two rules (top and bottom, the header rule left out): most rows break into two or more cells
   and the cells share column edges, as in :mod:`.unruled`; a row of cells right above the first
@@ -34,6 +34,7 @@ MAX_THICK = 2.0  # ... and is at most this thick (pt)
 SAME_SPAN = 0.03  # rules of one table start and end within this share of the page width of each other
 DOUBLE = 3.0  # rules closer than this (pt) are one double rule
 MAX_HEADER_ROWS = 4  # a header between the top rule and the header rule has at most this many rows
+MIN_BODY_ROWS = 2  # ... and the body below the header rule at least this many
 MIN_BODY_CELLS = 2  # a two-rule table's rows break into at least this many cells ...
 BODY_SHARE = 0.6  # ... this share of its rows
 MIN_EDGES = 2  # ... sharing at least this many column edges
@@ -111,7 +112,8 @@ def _three(rules: list[Rule], chars: list[Any], width: float) -> tuple[list[Row]
     x0, x1 = min(r[0] for r in rules), max(r[1] for r in rules)
     header = _rows_between(chars, x0, x1, top[2], mid[2])
     body = _rows_between(chars, x0, x1, mid[2], bottom[2])
-    if not header or len(header) > MAX_HEADER_ROWS or not body:
+    # a header band taller than the body below it, or a single body row, is a framed cover or notice
+    if not header or len(header) > MAX_HEADER_ROWS or len(body) < MIN_BODY_ROWS or mid[2] - top[2] > bottom[2] - mid[2]:
         return None
     if max(len(cells_of(r)) for r in header) < 2:
         return None
