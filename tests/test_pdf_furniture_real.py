@@ -110,14 +110,14 @@ def test_criminal_law_articles_still_open_paragraphs(criminal_law: Extracted) ->
     ("name", "header", "gone"),
     [
         # the English header of the abstract page sits in the Chinese headers' slot
-        ("journal_aerospace_power_1994.pdf", "Journal of A erospace Pow er Vol. 9", "JournalofAerospacePowerVol"),
+        ("journal_aerospace_power_1994.pdf", "JournalofAerospacePowerVol.9", "JournalofAerospacePowerVol"),
         # CNKI: a header split over both columns, just below the usual band
         ("journal_china_land_2025_cnki.pdf", "中国土地", "封面聚焦"),
     ],
 )
 def test_journal_headers(name: str, header: str, gone: str) -> None:
     ex = _extract(name)
-    assert header in _log(ex, "pdf_header_removed")
+    assert header in re.sub(r"\s+", "", _log(ex, "pdf_header_removed"))  # whatever its word spacing
     assert not [b for b in ex.blocks if gone in re.sub(r"\s+", "", b.text)]
 
 

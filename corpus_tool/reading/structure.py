@@ -10,6 +10,7 @@ from corpus_tool.reading.model import (
     FOOTNOTE,
     FRONT,
     HEADING,
+    PARA,
     TITLE,
     Block,
     Citation,
@@ -235,7 +236,8 @@ def _looks_like_title(text: str) -> bool:
 
 
 _TOC_LABELS = frozenset({"目录", "目次", "目錄"})
-_FOOTNOTE_NO_RE = re.compile(r"^(?:(\d{1,3})|([①-⑳]))[\s\u3000.．、]*")
+# a note's own number, not the start of a date or a quantity (``1993年11月收到`` keeps its year)
+_FOOTNOTE_NO_RE = re.compile(r"^(?:(\d{1,3})(?![\d年月日时号%‰]|[.．]\d)|([①-⑳]))[\s\u3000.．、]*")
 
 
 def _squash(text: str) -> str:
@@ -373,10 +375,53 @@ def drop_contents(blocks: list[Block]) -> tuple[list[Block], list[LogEntry]]:
     return kept, logs
 
 
+# The editor's note that closes an article in Chinese journals: （责任编辑 魏星禄）, [责任编辑：X], 【本文编辑 X】.
+_EDITOR_NOTE_RE = re.compile(
+    r"[（(\[【〔][\s\u3000]*(?:责任编辑|责任校对|本文编辑)[\s\u3000:：]*[^\s（()）\[\]【】〔〕]{1,12}[）)\]】〕]"
+)
+# An English abstract's label (ABSTRACT The feasibility …, Abstract: …) after the next article's title and authors.
+_ABSTRACT_EN_RE = re.compile(r"\b(?:ABSTRACT|Abstract)\b[\s:：]*")
+_MAX_OPENING = 400  # characters of a title, authors and affiliations before that abstract
+
+
+def split_article_ends(blocks: list[Block]) -> tuple[list[Block], set[int]]:
+    """Cut a body block after the editor's note that ends an article: the next article's opening (on
+    the same journal page, or the page after) is not part of the last reference or paragraph.
+
+    The block keeps the text up to the note; the rest becomes front matter (the next title, authors,
+    affiliations) up to an English abstract label, and a paragraph from there. Returns the blocks and
+    the ids of those that open a next article (they belong to no section of this one).
+    """
+    out: list[Block] = []
+    starts: set[int] = set()
+    for block in blocks:
+        m = _EDITOR_NOTE_RE.search(block.text) if block.kind == PARA else None
+        rest = block.text[m.end():].strip() if m else ""
+        if m is None or not rest:
+            out.append(block)
+            continue
+        out.append(Block(PARA, block.text[:m.end()].strip(), block.page))
+        label = _ABSTRACT_EN_RE.search(rest)
+        if label is not None and 0 < label.start() <= _MAX_OPENING:
+            out.append(Block(FRONT, rest[:label.start()].strip(), block.page))
+            rest = rest[label.start():]
+        else:
+            out.append(Block(PARA, rest, block.page))
+            rest = ""
+        starts.add(id(out[-1]))
+        if rest:
+            out.append(Block(PARA, rest, block.page))
+    return out, starts
+
+
 def build_structure(blocks: list[Block]) -> Structured:
     """Assign roles to cleaned blocks and number everything in document order."""
     out = Structured()
     blocks = [b for b in blocks if b.text.strip()]
+    blocks, next_articles = split_article_ends(blocks)
+    if next_articles:
+        out.log.append(LogEntry("article_end_split", len(next_articles), "text after an editor's note (责任编辑) "
+                                "kept apart from the section before it (下一篇文章的开头，不并入上文)"))
     blocks, toc_logs = drop_contents(blocks)
     out.log.extend(toc_logs)
     blocks, joined = gather_front_fields(blocks)
@@ -411,6 +456,8 @@ def build_structure(blocks: list[Block]) -> Structured:
     for block in blocks[body_start:]:
         if block.kind == TITLE:
             continue
+        if id(block) in next_articles:  # the next article's opening: outside this one's sections
+            section_no, open_sections = None, {}
         if block.kind == FOOTNOTE:
             out.footnotes.append(_footnote(block, len(out.footnotes) + 1))
             continue

@@ -22,7 +22,7 @@ from corpus_tool.reading.pdf.diagrams import Node, find_nodes
 from corpus_tool.reading.pdf.figures import MAX_LABEL, Graphics, take_figure_labels
 from corpus_tool.reading.pdf.fractions import set_fractions
 from corpus_tool.reading.pdf.rows import SMALL_RATIO, Row, cluster_rows, font_drops, median, sort_dedupe
-from corpus_tool.reading.pdf.spacing import evenly_set_digits
+from corpus_tool.reading.pdf.spacing import Advances, evenly_set_digits, glyph_advances, latin_word_spaces
 from corpus_tool.reading.pdf.unruled import find_unruled_tables
 
 WIDE_GAP = 0.45  # gap (× size) between two CJK chars that reads as a space
@@ -126,8 +126,12 @@ def _needs_space(prev: Char, c: Char) -> bool:
     return gap > ratio * max(prev.size, c.size)
 
 
-def row_to_line(row: Row, page_no: int, region: str, page_size: float) -> Line:
-    """Build a line's text left to right (row chars sorted, deduplicated), canonicalising superscripts."""
+def row_to_line(row: Row, page_no: int, region: str, page_size: float, advances: Advances | None = None) -> Line:
+    """Build a line's text left to right (row chars sorted, deduplicated), canonicalising superscripts.
+
+    Spaces between Latin letters and digits come from the glyph gaps against the page's glyph
+    ``advances`` (:func:`spacing.latin_word_spaces`), the others from the plain gap test.
+    """
     chars = row.chars
     parts: list[str] = []
     cites: list[str] = []
@@ -136,6 +140,7 @@ def row_to_line(row: Row, page_no: int, region: str, page_size: float) -> Line:
     prev: Char | None = None
     pending_space = False
     one_number = evenly_set_digits(chars)  # digits of a number set at a wide pitch: no space between
+    words = latin_word_spaces(chars, glyph_advances([row]) if advances is None else advances)
     i = 0
     while i < len(chars):
         c = chars[i]
@@ -161,7 +166,10 @@ def row_to_line(row: Row, page_no: int, region: str, page_size: float) -> Line:
         if c.space:
             pending_space = prev is not None
             continue
-        if prev is not None and (pending_space or (_needs_space(prev, c) and id(c) not in one_number)):
+        gap_space = words.get(id(c))
+        if gap_space is None:
+            gap_space = _needs_space(prev, c) if prev is not None else False
+        if prev is not None and (pending_space or (gap_space and id(c) not in one_number)):
             parts.append(" ")
         parts.append(c.text)
         prev, pending_space = c, False
@@ -238,6 +246,7 @@ def _lay_out(page: PageText, chars: list[Char], page_size: float, graphics: Grap
         taken = {id(c) for n in nodes for c in n.chars}
         chars = [c for c in chars if id(c) not in taken]
     rows = sorted(cluster_rows(chars, drops), key=lambda r: r.top)
+    advances = glyph_advances(rows)
     if graphics is not None:
         rows, page.figure_labels = take_figure_labels(rows, graphics, page_size)
     if drawing is not None:
@@ -260,7 +269,7 @@ def _lay_out(page: PageText, chars: list[Char], page_size: float, graphics: Grap
             None if band.gutter is None else band.sidebar
         ]
         lines = [
-            sorted((row_to_line(r, page.page_no, reg, page_size) for r in rows), key=lambda ln: ln.top)
+            sorted((row_to_line(r, page.page_no, reg, page_size, advances) for r in rows), key=lambda ln: ln.top)
             for reg, rows in zip(regions, columns, strict=True)
         ]
         sections.append(lines[::-1] if band.sidebar == "L" else lines)  # the main column before a sidebar

@@ -11,9 +11,11 @@ written (one gap wider than the rest), and a space glyph in the PDF always count
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from corpus_tool.reading.pdf.chars import Char
+from corpus_tool.reading.pdf.rows import Row, median
 
 EVEN = 0.1  # gaps in one run within this × size of each other are the run's pitch, not spaces
 MAX_PITCH_GAP = 1.0  # a gap of this × size or more is a column or a tab, never inside a number
@@ -51,3 +53,123 @@ def _close(run: list[Char], out: set[int]) -> None:
     gaps = [c.x0 - p.x1 for p, c in pairwise(run)]
     if max(gaps) - min(gaps) <= EVEN * max(c.size for c in run):
         out.update(id(c) for c in run[1:])
+
+
+# ---- Latin word spacing from the glyph positions -------------------------------------------------
+#
+# Most PDFs place Latin glyphs by the font's own widths: the gap between two boxes is the space the
+# typesetter put there, and the plain gap test reads it. A converter that placed the glyphs by another
+# font's widths (CAJ2PDF's Times-Roman over a lost original font) leaves every box gap off by the
+# difference, so "Monitoring" reads "M onito ring" and a word space may be narrower than a gap inside
+# a word. For such a font the page itself tells each glyph's real advance (where the glyph after it
+# starts, most of the time), and each line's gaps beyond those advances are split into letter gaps
+# and word gaps.
+
+ABUT = 0.015  # boxes of two letters of one word closer than this × size abut (the font's widths placed them)
+MISPLACED = 0.5  # a font whose Latin letter boxes abut in fewer than this share of the page's pairs is misplaced
+MIN_FONT_PAIRS = 6  # ... measured on at least this many letter pairs
+ADVANCE_QUANTILE = 0.25  # a glyph's own advance: this quantile of its pitches on the page (word spaces lie above)
+MIN_SAMPLES = 3  # fewer pitches than this: the glyph box's width is its advance
+MAX_PITCH = 2.0  # pitches of this × size or more are columns, not letters of one word
+
+SPACE_FLOOR = 0.12  # a word space is never narrower than this × size ...
+SPACE_CEIL = 0.3  # ... and a gap inside a word never wider than this
+MIN_JUMP = 0.07  # the line's word gaps stand this × size above its letter gaps when it has both
+MIN_LETTER_GAPS = 4  # ... and it has at least this many letter gaps below that step
+DEFAULT_SPACE = 0.25  # a line without such a step: a space is a gap of this × size (a word space is ~0.25 em)
+CASE_STEP = 0.06  # a small letter then a capital rarely sit in one word: a gap of this × size parts them
+
+GlyphKey = tuple[str, str, bool]  # font, glyph, capital before a small letter
+
+
+@dataclass(slots=True)
+class Advances:
+    """The page's fonts whose Latin glyphs are misplaced, and each of their glyphs' advance (× size)."""
+
+    fonts: frozenset[str] = frozenset()
+    advance: dict[GlyphKey, float] = field(default_factory=dict)
+    offset: dict[str, float] = field(default_factory=dict)  # a font's median box gap between letters (× size)
+
+
+def is_latin(text: str) -> bool:
+    """A letter or digit set at Latin width (ASCII, Latin-1 and Latin Extended, Greek, Cyrillic)."""
+    ch = text[-1:] if text else ""
+    return bool(ch) and ord(ch) < 0x0530 and ch.isalnum()
+
+
+def _key(c: Char, after: Char) -> GlyphKey:
+    # a capital starting a word may be set wider than one inside an acronym: learned apart (not so a small
+    # letter before a capital: that mostly ends a word, and its pitches there would be word spaces)
+    return c.font, c.text, c.text.isupper() and after.text.islower()
+
+
+def _letter_pair(a: Char, b: Char) -> bool:
+    return not (a.space or b.space or a.sup or b.sup) and is_latin(a.text) and is_latin(b.text) and a.size > 0
+
+
+def glyph_advances(rows: list[Row]) -> Advances:
+    """The page's misplaced fonts (:data:`MISPLACED`) and their Latin glyphs' advances, from the glyphs after them.
+
+    In a PDF set by the font's own widths most letter boxes abut (kerning moves a few); a converter
+    that placed them by other widths leaves small gaps and overlaps almost everywhere.
+    """
+    pitches: dict[GlyphKey, list[float]] = {}
+    gaps: dict[str, list[float]] = {}
+    for row in rows:
+        for a, b in pairwise(sorted(row.chars, key=lambda c: c.x0)):
+            if not _letter_pair(a, b) or a.font != b.font or abs(a.size - b.size) > SAME_SIZE * a.size:
+                continue
+            pitch = (b.x0 - a.x0) / a.size
+            if 0 < pitch < MAX_PITCH:
+                pitches.setdefault(_key(a, b), []).append(pitch)
+                gaps.setdefault(a.font, []).append((b.x0 - a.x1) / a.size)
+    fonts = frozenset(f for f, v in gaps.items()
+                      if len(v) >= MIN_FONT_PAIRS and sum(abs(g) < ABUT for g in v) < MISPLACED * len(v))
+    out = Advances(fonts, offset={f: median(gaps[f]) for f in fonts})
+    for key, values in pitches.items():
+        if key[0] in fonts and len(values) >= MIN_SAMPLES:
+            values.sort()
+            out.advance[key] = values[int(ADVANCE_QUANTILE * (len(values) - 1))]
+    return out
+
+
+def latin_excess(chars: list[Char], advances: Advances) -> dict[int, float]:
+    """id of each Latin letter/digit after another of a misplaced font → its gap beyond that one's advance (em)."""
+    out: dict[int, float] = {}
+    for a, b in pairwise(chars):
+        if not _letter_pair(a, b) or a.font not in advances.fonts:
+            continue
+        size = max(a.size, b.size)
+        gap = (b.x0 - a.x1) / size
+        key = _key(a, b)
+        adv = advances.advance.get(key)
+        if adv is None and key[2]:  # a word's capital seen too rarely on the page: as in an acronym
+            adv = advances.advance.get((key[0], key[1], False))
+        # the smaller of the box gap and the gap beyond the glyph's learned advance: either may be inflated
+        # (a wide box, a glyph seen mostly before spaces), a word space shows in both
+        if adv is None:  # a glyph seen too rarely: its box gap, less the font's usual misplacement
+            out[id(b)] = gap - max(0.0, advances.offset.get(a.font, 0.0))
+        else:
+            out[id(b)] = min(gap, (b.x0 - a.x0) / size - adv)
+    return out
+
+
+def latin_word_spaces(chars: list[Char], advances: Advances) -> dict[int, bool]:
+    """For Latin letters/digits of a misplaced font after another in a row (left to right): id → space before it.
+
+    The line's gaps are split where they step up most between :data:`SPACE_FLOOR` and
+    :data:`SPACE_CEIL` (its own letter gaps against its word gaps), else at :data:`DEFAULT_SPACE`.
+    Pairs not decided here keep the plain gap test.
+    """
+    excess = latin_excess(chars, advances)
+    if not excess:
+        return {}
+    values = sorted(excess.values())
+    cut, best = DEFAULT_SPACE, MIN_JUMP
+    for k, (lo, hi) in enumerate(pairwise(values)):
+        # a step needs letter gaps below it to stand on (a two-letter run has no distribution of its own)
+        if k + 1 >= MIN_LETTER_GAPS and hi >= SPACE_FLOOR and lo <= SPACE_CEIL and hi - lo >= best:
+            cut, best = (max(lo, SPACE_FLOOR) + min(hi, SPACE_CEIL)) / 2, hi - lo
+    case_cut = min(cut, max(CASE_STEP, cut / 2))
+    capital_after_small = {id(b) for a, b in pairwise(chars) if a.text[-1:].islower() and b.text[:1].isupper()}
+    return {k: v > (case_cut if k in capital_after_small else cut) for k, v in excess.items()}

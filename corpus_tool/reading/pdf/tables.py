@@ -19,6 +19,7 @@ from typing import Any
 
 from corpus_tool.reading.model import Table, TableCell
 from corpus_tool.reading.pdf.chars import Char, is_bad_char, to_chars
+from corpus_tool.reading.pdf.spacing import Advances, latin_word_spaces
 
 # pdfplumber's finder on drawn lines and rectangle edges (its defaults, spelled out so that an
 # upgrade cannot change them silently).
@@ -76,15 +77,44 @@ def has_grid(drawn: list[dict[str, Any]]) -> bool:
 def find_page_tables(page: Any, raw_chars: list[dict[str, Any]], drawn: list[dict[str, Any]],
                      page_no: int) -> PageTables:
     """Tables on an open pdfplumber ``page``, top to bottom (``table_no`` is set by the caller, per document)."""
-    if not raw_chars or not has_grid(drawn):
+    if not raw_chars:
         return PageTables([], raw_chars)
     if len(drawn) > MAX_DRAWN:
         return PageTables([], raw_chars, not_searched=f"{len(drawn)} lines and rectangles (over {MAX_DRAWN})")
     found = []
-    for candidate in page.find_tables(FINDER_SETTINGS):
-        boxes = [tuple(map(float, c)) for c in candidate.cells]
-        found.append((tuple(map(float, candidate.bbox)), boxes))
-    return split_tables(found, raw_chars, page_no)
+    if has_grid(drawn):
+        for candidate in page.find_tables(FINDER_SETTINGS):
+            boxes = [tuple(map(float, c)) for c in candidate.cells]
+            found.append((tuple(map(float, candidate.bbox)), boxes))
+    out = split_tables(found, raw_chars, page_no)
+    bbox = getattr(page, "bbox", None)  # a page stand-in without one: the drawing's and text's extent
+    width = float(bbox[2]) - float(bbox[0]) if bbox else max(float(o["x1"]) for o in drawn + raw_chars)
+    return add_three_line(out, [o for o in drawn if not _inside_any(o, out.boxes)], width, page_no)
+
+
+def add_three_line(out: PageTables, drawn: list[dict[str, Any]], width: float, page_no: int) -> PageTables:
+    """Three-line tables (horizontal rules only, :mod:`.three_line`) among the chars the ruled tables left."""
+    from corpus_tool.reading.pdf.three_line import find_three_line_tables  # it builds on this module
+
+    kept = list(zip(out.boxes, out.tables, strict=True))
+    taken: set[int] = set()
+    for box, table, used in find_three_line_tables(out.prose_chars, drawn, width, page_no):
+        kept.append((box, table))
+        taken.update(id(c) for c in used)
+        ink = [c for c in used if not c["text"].isspace()]
+        out.table_chars += len(ink)
+        out.bad_chars += sum(1 for c in ink if is_bad_char(c["text"]))
+    if not taken:
+        return out
+    kept.sort(key=lambda k: (round(k[0][1], 1), round(k[0][0], 1)))
+    out.boxes, out.tables = [b for b, _ in kept], [t for _, t in kept]
+    out.prose_chars = [c for c in out.prose_chars if id(c) not in taken]
+    return out
+
+
+def _inside_any(o: dict[str, Any], boxes: list[Box]) -> bool:
+    return any(b[0] - 1 <= o["x0"] and o["x1"] <= b[2] + 1 and b[1] - 1 <= o["top"] and o["bottom"] <= b[3] + 1
+               for b in boxes)
 
 
 def split_tables(found: list[tuple[Box, list[Box]]], raw_chars: list[dict[str, Any]], page_no: int) -> PageTables:
@@ -113,8 +143,8 @@ def split_tables(found: list[tuple[Box, list[Box]]], raw_chars: list[dict[str, A
         ink = [c for c in used if not c["text"].isspace()]
         out.table_chars += len(ink)
         out.bad_chars += sum(1 for c in ink if is_bad_char(c["text"]))
-    out.boxes = [b for b, _ in kept]
-    out.tables = [t for _, t in sorted(kept, key=lambda k: (round(k[0][1], 1), round(k[0][0], 1)))]
+    kept.sort(key=lambda k: (round(k[0][1], 1), round(k[0][0], 1)))
+    out.boxes, out.tables = [b for b, _ in kept], [t for _, t in kept]
     if taken:
         out.prose_chars = [c for c in raw_chars if id(c) not in taken]
     return out
@@ -215,7 +245,7 @@ def _glue(text: str, word: str) -> str:
     return " "
 
 
-def cell_text(chars: list[Char]) -> str:
+def cell_text(chars: list[Char], advances: Advances | None = None) -> str:
     """The text of one cell: lines top to bottom by baseline, chars left to right. Lines are joined
     as the repair step joins prose (nothing between CJK, one space between Latin words), with a line
     break kept only before a list item (see :func:`_glue`). Within a line a space goes only between
@@ -231,12 +261,16 @@ def cell_text(chars: list[Char]) -> str:
         line.sort(key=lambda c: c.x0)
         parts: list[str] = []
         prev: Char | None = None
+        spaced = latin_word_spaces(line, advances) if advances is not None else {}  # misplaced Latin glyphs
         for c in line:
             if prev is not None:
                 if c.text == prev.text and abs(c.x0 - prev.x0) < DUPLICATE_SHIFT * c.size:
                     continue
-                if _ascii(prev.text[-1]) and _ascii(c.text[0]) and c.x0 - prev.x1 > SPACE_GAP * max(
-                        c.size, prev.size):
+                gap = spaced.get(id(c))
+                if gap is None:
+                    gap = _ascii(prev.text[-1]) and _ascii(c.text[0]) and c.x0 - prev.x1 > SPACE_GAP * max(
+                        c.size, prev.size)
+                if gap:
                     parts.append(" ")
             parts.append(c.text)
             prev = c

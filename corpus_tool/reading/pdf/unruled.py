@@ -15,6 +15,7 @@ import re
 from corpus_tool.reading.model import Table, TableCell
 from corpus_tool.reading.pdf.chars import Char
 from corpus_tool.reading.pdf.rows import Row, median
+from corpus_tool.reading.pdf.spacing import Advances
 from corpus_tool.reading.pdf.tables import cell_text, is_table
 
 CELL_GAP = 1.5  # a gap this × the row's size between glyphs separates two cells
@@ -87,7 +88,7 @@ def _columns(cells: list[list[list[Char]]]) -> list[tuple[float, float]]:
     return sorted((a, b) for a, b in base + _merge(extra))
 
 
-def _grid(run: list[Row], cells: list[list[list[Char]]], page_no: int) -> Table:
+def _grid(run: list[Row], cells: list[list[list[Char]]], page_no: int, advances: Advances | None = None) -> Table:
     """Cells at the columns they overlap (spanning several when wide); within a row no two cells share
     a column: a cell left without a free column of its own joins the cell before it."""
     cols = _columns(cells)
@@ -95,7 +96,7 @@ def _grid(run: list[Row], cells: list[list[list[Char]]], page_no: int) -> Table:
     for r, row in enumerate(cells, 1):
         last = -1  # the last column taken in this row
         for cell in row:
-            if not (text := cell_text(cell)):
+            if not (text := cell_text(cell, advances)):
                 continue
             x0, x1 = cell[0].x0, cell[-1].x1
             hit = [k for k, (a, b) in enumerate(cols) if a < x1 and x0 < b] or [
