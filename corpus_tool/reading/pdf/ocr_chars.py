@@ -1,0 +1,223 @@
+"""Tesseract's word boxes → the same glyph data the text engines give, so OCR pages take the one layout path.
+
+Tesseract's TSV output lists every recognised word with its box and confidence, grouped into lines.
+Each word becomes glyphs (:class:`~corpus_tool.reading.pdf.chars.Char` fields, as the dicts
+:func:`~corpus_tool.reading.pdf.layout.layout_page` reads), in PDF points, so rows, columns,
+furniture, headings and paragraphs are found on a scan exactly as on a text page.
+
+What OCR cannot give is measured instead:
+
+* the size: from the height of the line's Han characters (their ink is nearly a full em), and snapped
+  to the document's body size, since a pixel of noise must not read as a change of font size;
+* the baseline: shared by every glyph of a line (the bottom of its Han characters);
+* spaces: tesseract splits Chinese into many "words"; a space is kept only between two Latin words or
+  numbers, never next to a CJK character, and a wide gap (a gutter, letter-spaced fields) stays a gap.
+
+Confidence is kept per word: low-confidence words are counted, and a page whose text is mostly
+guessed is withheld and reported, not stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from corpus_tool.reading.pdf.rows import median
+
+OCR_FONT = "ocr"  # the font of every OCR glyph: OCR does not tell fonts apart
+INK_EM = 0.93  # a Han character's ink is this share of its em (its font size)
+SNAP = 0.1  # a line whose size is within this share of the body size is set in the body size
+GAP_FILL = 1.5  # × size: a gap up to this between two words of a line is no gap (tesseract's word split)
+MIN_WIDTH = 0.3  # × size: the narrowest a character's glyph is made (a sliver of a box, a dot)
+NARROW_WIDTH = 0.5  # a Latin letter or digit is about half as wide as a Han character
+LOW_CONF = 60.0  # a word recognised with less confidence (0–100) is counted as low-confidence
+MIN_PAGE_CONF = 60.0  # a page whose mean confidence (per character) is below this is withheld
+OCR_REASON = "OCR confidence too low"  # how a withheld page's reason starts (see reading.document)
+
+
+@dataclass(frozen=True, slots=True)
+class OcrWord:
+    text: str
+    x0: float  # pixels of the rendered page, top-down
+    top: float
+    x1: float
+    bottom: float
+    conf: float
+
+
+@dataclass(slots=True)
+class OcrLine:
+    words: list[OcrWord]
+    top: float  # tesseract's line box (pixels)
+    bottom: float
+    size: float = 0.0  # font size in points (set by :func:`measure_lines`, snapped by :func:`snap_sizes`)
+    base: float = 0.0  # baseline in points
+
+
+@dataclass(slots=True)
+class OcrPage:
+    """One page as tesseract read it."""
+
+    page_no: int
+    width: float  # points
+    height: float
+    dpi: int
+    lines: list[OcrLine] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[OcrWord]:
+        return [w for ln in self.lines for w in ln.words]
+
+    def low_words(self) -> int:
+        return sum(1 for w in self.words if w.conf < LOW_CONF)
+
+    def mean_conf(self) -> float:
+        """Mean word confidence, each word weighted by its characters (0 for a page without text)."""
+        words = self.words
+        n = sum(len(w.text) for w in words)
+        return sum(w.conf * len(w.text) for w in words) / n if n else 0.0
+
+    def problem(self) -> str | None:
+        """Why this page's OCR text is not fit to store, or None."""
+        words = self.words
+        if not words:
+            return None
+        mean = self.mean_conf()
+        if mean >= MIN_PAGE_CONF:
+            return None
+        return (f"{OCR_REASON}: mean {mean:.0f} (below {MIN_PAGE_CONF:.0f}), {self.low_words()} of {len(words)} "
+                f"words below {LOW_CONF:.0f}; text withheld (OCR 识别置信度过低，未收录)")
+
+
+def parse_tsv(tsv: str, page_no: int, width: float, height: float, dpi: int) -> OcrPage:
+    """Tesseract's TSV (``tesseract ... tsv``) → lines of words with boxes and confidence (blank words dropped)."""
+    page = OcrPage(page_no, width, height, dpi)
+    lines: dict[tuple[str, str, str], OcrLine] = {}
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        try:
+            level = int(row["level"])
+            left, top, w, h = (float(row[k]) for k in ("left", "top", "width", "height"))
+            conf = float(row["conf"])
+        except (KeyError, TypeError, ValueError):  # a malformed row: not a word
+            continue
+        key = (row["block_num"], row["par_num"], row["line_num"])
+        if level == 4:
+            lines[key] = OcrLine([], top, top + h)
+        elif level == 5 and (text := (row.get("text") or "").strip()) and key in lines:
+            lines[key].words.append(OcrWord(text, left, top, left + w, top + h, max(conf, 0.0)))
+    page.lines = [ln for ln in lines.values() if ln.words]
+    measure_lines(page)
+    return page
+
+
+def is_han(ch: str) -> bool:
+    cp = ord(ch)
+    return 0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3FFFF
+
+
+def is_wide(ch: str) -> bool:
+    """A character set a full em wide: CJK, full-width forms and CJK punctuation."""
+    return ord(ch) >= 0x2E80 or ch in "“”‘’"
+
+
+def measure_lines(page: OcrPage) -> None:
+    """Each line's size and baseline in points, from its Han characters' boxes (the line box without them).
+
+    A word's box is its ink: a Han character's ink is nearly its em, while Latin letters, digits and
+    punctuation reach only part of it; the median of a line's Han words ignores the odd tiny box.
+    """
+    pt = 72 / page.dpi
+    for ln in page.lines:
+        han = [w for w in ln.words if all(is_han(ch) for ch in w.text)]
+        if han:
+            ink, bottom = median([w.bottom - w.top for w in han]), median([w.bottom for w in han])
+        else:
+            ink, bottom = ln.bottom - ln.top, ln.bottom
+        ln.size, ln.base = ink * pt / INK_EM, bottom * pt
+
+
+def snap_sizes(pages: list[OcrPage], reference: float | None = None) -> float:
+    """Set lines within :data:`SNAP` of the body size in the body size, the others to half points.
+
+    The body size is the OCR text's own (the size of most characters), or ``reference`` (the body size
+    of the document's text-layer pages) when it is within :data:`SNAP` ×1.5 of it, so the two kinds of
+    page agree. Returns the body size used.
+    """
+    weighted = sorted((ln.size, sum(len(w.text) for w in ln.words)) for p in pages for ln in p.lines)
+    total = sum(n for _, n in weighted)
+    if not total:
+        return reference or 0.0
+    acc, body = 0, weighted[-1][0]
+    for size, n in weighted:  # the weighted median
+        acc += n
+        if 2 * acc >= total:
+            body = size
+            break
+    if reference and abs(body - reference) <= 1.5 * SNAP * reference:
+        body = reference
+    for p in pages:
+        for ln in p.lines:
+            ln.size = body if abs(ln.size - body) <= SNAP * body else round(ln.size * 2) / 2
+    return body
+
+
+def _space_between(left: str, right: str) -> bool:
+    """Two words of a line are separated by a space only when neither side is CJK."""
+    return not is_wide(left[-1]) and not is_wide(right[0])
+
+
+def glyphs(page: OcrPage) -> list[dict[str, Any]]:
+    """The page's words as glyph dicts in points (what :func:`layout_page` takes), line by line."""
+    out: list[dict[str, Any]] = []
+    for ln in page.lines:
+        size, base = ln.size, ln.base
+        spans = word_spans(ln.words, size, 72 / page.dpi)
+        for i, (w, (x0, x1)) in enumerate(zip(ln.words, spans, strict=True)):
+            nxt = ln.words[i + 1] if i + 1 < len(ln.words) else None
+            space = False
+            if nxt is not None and spans[i + 1][0] - x1 <= GAP_FILL * size:
+                space = _space_between(w.text, nxt.text)
+                if not space:  # one run of text: the word reaches to where the next one starts
+                    x1 = spans[i + 1][0]
+            out.extend(_glyphs(w.text, x0, x1, base - size, base, size))
+            if space:
+                out.append(_glyph(" ", x1, spans[i + 1][0], base - size, base, size))
+    return out
+
+
+def word_spans(words: list[OcrWord], size: float, pt: float) -> list[tuple[float, float]]:
+    """Each word's left and right edge in points, in tesseract's reading order and never overlapping.
+
+    Tesseract's boxes for Chinese are sometimes far too wide (one word's box covering the three
+    after it) or a sliver: a box is cut at the next word's start, and a word is given at least
+    :data:`MIN_WIDTH` × size per character, so the glyphs keep the order tesseract read them in.
+    """
+    spans: list[tuple[float, float]] = []
+    cursor = float("-inf")
+    for i, w in enumerate(words):
+        x0 = max(w.x0 * pt, cursor)
+        x1 = w.x1 * pt
+        if i + 1 < len(words) and words[i + 1].x0 * pt > x0:
+            x1 = min(x1, words[i + 1].x0 * pt)
+        x1 = max(x1, x0 + MIN_WIDTH * size * len(w.text))
+        spans.append((x0, x1))
+        cursor = x1
+    return spans
+
+
+def _glyphs(text: str, x0: float, x1: float, top: float, base: float, size: float) -> list[dict[str, Any]]:
+    """A word's characters across its box, each as wide as its kind (Han one share, Latin half)."""
+    weights = [1.0 if is_wide(ch) else NARROW_WIDTH for ch in text]
+    unit = (x1 - x0) / sum(weights)
+    out, x = [], x0
+    for ch, wt in zip(text, weights, strict=True):
+        out.append(_glyph(ch, x, x + wt * unit, top, base, size))
+        x += wt * unit
+    return out
+
+
+def _glyph(text: str, x0: float, x1: float, top: float, base: float, size: float) -> dict[str, Any]:
+    return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": base, "size": size, "fontname": OCR_FONT,
+            "base": base, "upright": True}
