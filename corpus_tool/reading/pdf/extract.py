@@ -36,7 +36,7 @@ from corpus_tool.reading.pdf.hidden import Backdrop, withhold_hidden
 from corpus_tool.reading.pdf.info import pdf_meta
 from corpus_tool.reading.pdf.layout import PageText, image_cover, layout_page, short_rules
 from corpus_tool.reading.pdf.ocr import OCR_DPI, OCR_PSM, ocr_problem, tesseract_pages, tesseract_version
-from corpus_tool.reading.pdf.ocr_chars import LOW_CONF, glyphs, snap_sizes
+from corpus_tool.reading.pdf.ocr_chars import LOW_CONF, MIN_LINE_CONF, glyphs, snap_sizes
 from corpus_tool.reading.pdf.parser_log import parser_warnings
 from corpus_tool.reading.pdf.pdfium_chars import open_document, page_chars, page_image_cover
 from corpus_tool.reading.pdf.quality import Quality, assess, better, decode_legacy_cjk, sequential_code_fonts
@@ -497,12 +497,20 @@ def _run_ocr(path: Path, pages: list[PageText], todo: list[int], lang: str, log:
         done.append(ocr.page_no)
     log.append(LogEntry("pdf_ocr", len(done), f"tesseract {tesseract_version()} -l {lang} --psm {OCR_PSM} at "
                         f"{OCR_DPI} dpi on pages {_pages(done) or '-'} (OCR 识别的页面)"))
-    low = [(p.page_no, p.low_words(), len(p.words)) for p in read if p.page_no in done and p.low_words()]
+    kept = [p for p in read if p.page_no in done]
+    low = [(p.page_no, p.low_words, p.words) for p in kept if p.low_words]
     if low:
         log.append(LogEntry("pdf_ocr_low_confidence", sum(n for _, n, _ in low),
-                            f"words recognised with confidence below {LOW_CONF:.0f}, kept (OCR 低置信度字词): "
+                            f"words recognised with confidence below {LOW_CONF:.0f} (OCR 低置信度字词): "
                             + "; ".join(f"page {no}: {n} of {total}" for no, n, total in low)))
-    empty = [p.page_no for p in read if p.page_no in done and not p.words]
+    unsure = [p for p in kept if p.unsure]
+    if unsure:
+        log.append(LogEntry("pdf_ocr_lines_withheld", sum(len(p.unsure) for p in unsure),
+                            f"lines read with mean confidence below {MIN_LINE_CONF:.0f} (formulas, dot leaders, "
+                            "pictures), left out (OCR 置信度过低的行，未收录): "
+                            + "; ".join(f"page {p.page_no}: {len(p.unsure)} ({' | '.join(t[:30] for t in p.unsure[:3])}"
+                                        + (" ……)" if len(p.unsure) > 3 else ")") for p in unsure)))
+    empty = [p.page_no for p in kept if not p.words]
     if empty:
         log.append(LogEntry("pdf_ocr_no_text", len(empty), f"OCR found no text on pages {_pages(empty)} "
                             "(OCR 未识别出文字)"))

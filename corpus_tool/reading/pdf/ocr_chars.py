@@ -13,8 +13,8 @@ What OCR cannot give is measured instead:
 * spaces: tesseract splits Chinese into many "words"; a space is kept only between two Latin words or
   numbers, never next to a CJK character, and a wide gap (a gutter, letter-spaced fields) stays a gap.
 
-Confidence is kept per word: low-confidence words are counted, and a page whose text is mostly
-guessed is withheld and reported, not stored.
+Confidence is kept per word: low-confidence words are counted, a line that is mostly guessed (a
+formula, dot leaders) is left out and counted, and a page that is mostly guessed is withheld; all reported.
 """
 
 from __future__ import annotations
@@ -24,17 +24,20 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from corpus_tool.reading.model import OCR_LOW_CONFIDENCE
 from corpus_tool.reading.pdf.rows import median
 
 OCR_FONT = "ocr"  # the font of every OCR glyph: OCR does not tell fonts apart
 INK_EM = 0.93  # a Han character's ink is this share of its em (its font size)
-SNAP = 0.1  # a line whose size is within this share of the body size is set in the body size
+SNAP = 0.15  # a line whose size is within this share of the body size is set in the body size (a line set
+# in a second CJK face measures 12 % smaller; a heading one size up is 15–25 % larger)
 GAP_FILL = 1.5  # × size: a gap up to this between two words of a line is no gap (tesseract's word split)
 MIN_WIDTH = 0.3  # × size: the narrowest a character's glyph is made (a sliver of a box, a dot)
 NARROW_WIDTH = 0.5  # a Latin letter or digit is about half as wide as a Han character
 LOW_CONF = 60.0  # a word recognised with less confidence (0–100) is counted as low-confidence
-MIN_PAGE_CONF = 60.0  # a page whose mean confidence (per character) is below this is withheld
-OCR_REASON = "OCR confidence too low"  # how a withheld page's reason starts (see reading.document)
+MIN_LINE_CONF = 50.0  # a line whose mean confidence (per character) is below this is left out, counted ...
+MIN_UNSURE_CHARS = 4  # ... when it has this many characters: a lone short word (目录, 概率) often scores low
+MIN_PAGE_CONF = 50.0  # a page whose mean confidence is below this is withheld as a whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,41 +61,33 @@ class OcrLine:
 
 @dataclass(slots=True)
 class OcrPage:
-    """One page as tesseract read it."""
+    """One page as tesseract read it: the lines kept, and what its confidence says about the rest."""
 
     page_no: int
     width: float  # points
     height: float
     dpi: int
     lines: list[OcrLine] = field(default_factory=list)
-
-    @property
-    def words(self) -> list[OcrWord]:
-        return [w for ln in self.lines for w in ln.words]
-
-    def low_words(self) -> int:
-        return sum(1 for w in self.words if w.conf < LOW_CONF)
-
-    def mean_conf(self) -> float:
-        """Mean word confidence, each word weighted by its characters (0 for a page without text)."""
-        words = self.words
-        n = sum(len(w.text) for w in words)
-        return sum(w.conf * len(w.text) for w in words) / n if n else 0.0
+    unsure: list[str] = field(default_factory=list)  # lines left out: their words are mostly guessed
+    words: int = 0  # every word read, kept or not
+    low_words: int = 0  # ... and those below LOW_CONF
+    mean_conf: float = 0.0  # mean word confidence of the page, per character (0 without text)
 
     def problem(self) -> str | None:
         """Why this page's OCR text is not fit to store, or None."""
-        words = self.words
-        if not words:
+        if not self.words or self.mean_conf >= MIN_PAGE_CONF:
             return None
-        mean = self.mean_conf()
-        if mean >= MIN_PAGE_CONF:
-            return None
-        return (f"{OCR_REASON}: mean {mean:.0f} (below {MIN_PAGE_CONF:.0f}), {self.low_words()} of {len(words)} "
-                f"words below {LOW_CONF:.0f}; text withheld (OCR 识别置信度过低，未收录)")
+        return (f"{OCR_LOW_CONFIDENCE}: mean {self.mean_conf:.0f} (below {MIN_PAGE_CONF:.0f}), {self.low_words} of "
+                f"{self.words} words below {LOW_CONF:.0f}; text withheld (OCR 识别置信度过低，未收录)")
 
 
 def parse_tsv(tsv: str, page_no: int, width: float, height: float, dpi: int) -> OcrPage:
-    """Tesseract's TSV (``tesseract ... tsv``) → lines of words with boxes and confidence (blank words dropped)."""
+    """Tesseract's TSV (``tesseract ... tsv``) → lines of words with boxes and confidence.
+
+    Blank words are dropped; a line of :data:`MIN_UNSURE_CHARS` or more whose mean confidence is below
+    :data:`MIN_LINE_CONF` (a formula, dot leaders, a seal or a picture read as text) is left out and kept
+    in ``unsure``.
+    """
     page = OcrPage(page_no, width, height, dpi)
     lines: dict[tuple[str, str, str], OcrLine] = {}
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
@@ -107,9 +102,23 @@ def parse_tsv(tsv: str, page_no: int, width: float, height: float, dpi: int) -> 
             lines[key] = OcrLine([], top, top + h)
         elif level == 5 and (text := (row.get("text") or "").strip()) and key in lines:
             lines[key].words.append(OcrWord(text, left, top, left + w, top + h, max(conf, 0.0)))
-    page.lines = [ln for ln in lines.values() if ln.words]
+    read = [ln for ln in lines.values() if ln.words]
+    words = [w for ln in read for w in ln.words]
+    page.words, page.low_words = len(words), sum(1 for w in words if w.conf < LOW_CONF)
+    page.mean_conf = _mean_conf(words)
+    page.lines = [ln for ln in read if not _unsure(ln)]
+    page.unsure = [" ".join(w.text for w in ln.words) for ln in read if _unsure(ln)]
     measure_lines(page)
     return page
+
+
+def _unsure(line: OcrLine) -> bool:
+    return _mean_conf(line.words) < MIN_LINE_CONF and sum(len(w.text) for w in line.words) >= MIN_UNSURE_CHARS
+
+
+def _mean_conf(words: list[OcrWord]) -> float:
+    n = sum(len(w.text) for w in words)
+    return sum(w.conf * len(w.text) for w in words) / n if n else 0.0
 
 
 def is_han(ch: str) -> bool:
@@ -126,13 +135,15 @@ def measure_lines(page: OcrPage) -> None:
     """Each line's size and baseline in points, from its Han characters' boxes (the line box without them).
 
     A word's box is its ink: a Han character's ink is nearly its em, while Latin letters, digits and
-    punctuation reach only part of it; the median of a line's Han words ignores the odd tiny box.
+    punctuation reach only part of it; the median of a line's Han words ignores the odd tiny box, and
+    tesseract's line box (itself sometimes far too tall) caps it.
     """
     pt = 72 / page.dpi
     for ln in page.lines:
         han = [w for w in ln.words if all(is_han(ch) for ch in w.text)]
-        if han:
-            ink, bottom = median([w.bottom - w.top for w in han]), median([w.bottom for w in han])
+        if han:  # the line box is the lower bound: a lone word's box is sometimes half again too tall
+            ink = min(median([w.bottom - w.top for w in han]), ln.bottom - ln.top)
+            bottom = median([w.bottom for w in han])
         else:
             ink, bottom = ln.bottom - ln.top, ln.bottom
         ln.size, ln.base = ink * pt / INK_EM, bottom * pt
@@ -142,7 +153,7 @@ def snap_sizes(pages: list[OcrPage], reference: float | None = None) -> float:
     """Set lines within :data:`SNAP` of the body size in the body size, the others to half points.
 
     The body size is the OCR text's own (the size of most characters), or ``reference`` (the body size
-    of the document's text-layer pages) when it is within :data:`SNAP` ×1.5 of it, so the two kinds of
+    of the document's text-layer pages) when it is within :data:`SNAP` of it, so the two kinds of
     page agree. Returns the body size used.
     """
     weighted = sorted((ln.size, sum(len(w.text) for w in ln.words)) for p in pages for ln in p.lines)
@@ -155,7 +166,7 @@ def snap_sizes(pages: list[OcrPage], reference: float | None = None) -> float:
         if 2 * acc >= total:
             body = size
             break
-    if reference and abs(body - reference) <= 1.5 * SNAP * reference:
+    if reference and abs(body - reference) <= SNAP * reference:
         body = reference
     for p in pages:
         for ln in p.lines:
