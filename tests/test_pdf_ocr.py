@@ -76,7 +76,12 @@ def test_sizes_snap_to_the_body_and_a_larger_line_stays_larger():
     assert sizes[:3] == [body_size] * 3 and sizes[4] == body_size
     assert sizes[3] >= 1.3 * body_size
     assert abs(body_size - 50 * 72 / 300 / 0.93) < 0.01  # Han ink height → em size, in points
-    assert snap_sizes([page], reference=12.5) == 12.5  # the text-layer pages' body size, when close
+    # beside text-layer pages set in 12 pt, the OCR sizes are scaled to them, a noisy line with them
+    again = parse_tsv(_tsv([body, body, body]), 1, 595.0, 842.0, 300)
+    again.lines += parse_tsv(_tsv([body], height=44, top0=1000), 1, 595.0, 842.0, 300).lines  # 12 % smaller
+    again.lines += parse_tsv(_tsv([[("标题", 100, 150, 95)]], height=75, top0=800), 1, 595.0, 842.0, 300).lines
+    assert snap_sizes([again], reference=12.0) == 12.0
+    assert [ln.size for ln in again.lines] == [12.0] * 4 + [round(75 / 50 * 12.0 * 2) / 2]
 
 
 def test_unsure_lines_are_left_out_and_a_guessed_page_is_withheld():

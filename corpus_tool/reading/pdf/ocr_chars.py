@@ -152,9 +152,9 @@ def measure_lines(page: OcrPage) -> None:
 def snap_sizes(pages: list[OcrPage], reference: float | None = None) -> float:
     """Set lines within :data:`SNAP` of the body size in the body size, the others to half points.
 
-    The body size is the OCR text's own (the size of most characters), or ``reference`` (the body size
-    of the document's text-layer pages) when it is within :data:`SNAP` of it, so the two kinds of
-    page agree. Returns the body size used.
+    The body size is the OCR text's own (the size of most characters). When ``reference`` (the body
+    size of the document's text-layer pages) is within :data:`SNAP` of it, every OCR size is scaled
+    by their ratio, so the two kinds of page agree. Returns the body size used.
     """
     weighted = sorted((ln.size, sum(len(w.text) for w in ln.words)) for p in pages for ln in p.lines)
     total = sum(n for _, n in weighted)
@@ -166,12 +166,11 @@ def snap_sizes(pages: list[OcrPage], reference: float | None = None) -> float:
         if 2 * acc >= total:
             body = size
             break
-    if reference and abs(body - reference) <= SNAP * reference:
-        body = reference
+    scale = reference / body if reference and abs(body - reference) <= SNAP * reference else 1.0
     for p in pages:
         for ln in p.lines:
-            ln.size = body if abs(ln.size - body) <= SNAP * body else round(ln.size * 2) / 2
-    return body
+            ln.size = body * scale if abs(ln.size - body) <= SNAP * body else round(ln.size * scale * 2) / 2
+    return body * scale
 
 
 def _space_between(left: str, right: str) -> bool:
