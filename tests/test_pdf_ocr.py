@@ -25,13 +25,15 @@ CJK_SPACE = re.compile(r"[\u3400-\u9fff，。、；：（）《》] +[\u3400-\u9
 HEADER = "TSV\tlevel\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
 
 
-def _tsv(lines: list[list[tuple[str, int, int, float]]], height: int = 50, top0: int = 100) -> str:
-    """A tesseract TSV of ``lines`` of (text, left, width, conf) words, one line every 80 px."""
+def _tsv(lines: list[list[tuple[str, int, int, float]]], height: int = 50, top0: int = 100,
+         line_height: int | None = None) -> str:
+    """A tesseract TSV of ``lines`` of (text, left, width, conf) words ``height`` px high, one line every 80 px
+    (the line box ``line_height`` px high, by default as high as the words)."""
     rows = [HEADER.removeprefix("TSV\t")]
     for n, words in enumerate(lines, 1):
         top = top0 + 80 * (n - 1)
         x0, x1 = words[0][1], words[-1][1] + words[-1][2]
-        rows.append(f"4\t1\t1\t1\t{n}\t0\t{x0}\t{top}\t{x1 - x0}\t{height}\t-1\t")
+        rows.append(f"4\t1\t1\t1\t{n}\t0\t{x0}\t{top}\t{x1 - x0}\t{line_height or height}\t-1\t")
         for i, (text, left, width, conf) in enumerate(words, 1):
             rows.append(f"5\t1\t1\t1\t{n}\t{i}\t{left}\t{top}\t{width}\t{height}\t{conf}\t{text}")
     return "\n".join(rows) + "\n"
@@ -75,10 +77,13 @@ def test_sizes_snap_to_the_body_and_a_larger_line_stays_larger():
     sizes = [ln.size for ln in page.lines]
     assert sizes[:3] == [body_size] * 3 and sizes[4] == body_size
     assert sizes[3] >= 1.3 * body_size
-    assert abs(body_size - 50 * 72 / 300 / 0.93) < 0.01  # Han ink height → em size, in points
+    assert body_size == 50 * 72 / 300  # the line box, in points
+    # a line box far too tall for its Han characters (a mark beside the line joined to it): their ink measures
+    tall = parse_tsv(_tsv([body], line_height=150), 1, 595.0, 842.0, 300)
+    assert abs(tall.lines[0].size - 50 / 0.93 * 72 / 300) < 0.01
     # beside text-layer pages set in 12 pt, the OCR sizes are scaled to them, a noisy line with them
     again = parse_tsv(_tsv([body, body, body]), 1, 595.0, 842.0, 300)
-    again.lines += parse_tsv(_tsv([body], height=44, top0=1000), 1, 595.0, 842.0, 300).lines  # 12 % smaller
+    again.lines += parse_tsv(_tsv([body], height=45, top0=1000), 1, 595.0, 842.0, 300).lines  # 10 % smaller
     again.lines += parse_tsv(_tsv([[("标题", 100, 150, 95)]], height=75, top0=800), 1, 595.0, 842.0, 300).lines
     assert snap_sizes([again], reference=12.0) == 12.0
     assert [ln.size for ln in again.lines] == [12.0] * 4 + [round(75 / 50 * 12.0 * 2) / 2]
