@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus_tool.reading.document import IngestOptions, read_file
+from corpus_tool.reading.document import IngestOptions, page_ranges, read_file, unreadable_message
 from corpus_tool.reading.model import OCR_LOW_CONFIDENCE, Document, Extracted
 from corpus_tool.reading.pdf import extract_pdf
 from corpus_tool.reading.pdf.layout import layout_page
@@ -99,6 +99,14 @@ def test_unsure_lines_are_left_out_and_a_guessed_page_is_withheld():
     guessed = parse_tsv(_tsv([formula, formula, good]), 1, 595.0, 842.0, 300)
     reason = guessed.problem()
     assert reason is not None and reason.startswith(OCR_LOW_CONFIDENCE) and "4 of 7 words" in reason
+
+
+def test_the_summary_names_exactly_the_pages_ocr_would_read():
+    assert page_ranges([7, 1, 2, 3, 5, 9, 8]) == "1-3,5,7-9" and page_ranges([]) == ""
+    pages = {no: "no Unicode mapping" for no in range(2, 30)} | {31: f"{OCR_LOW_CONFIDENCE}: mean 41"}
+    message = unreadable_message(pages)
+    assert "and 19 more pages" in message and "rerun with --ocr to read pages 2-29 (" in message
+    assert "--ocr" not in unreadable_message({31: f"{OCR_LOW_CONFIDENCE}: mean 41"})  # OCR cannot help it
 
 
 # -- the real PDFs that need OCR, end to end ---------------------------------------------------------
