@@ -30,9 +30,12 @@ from corpus_tool.reading.pdf.rows import median
 OCR_FONT = "ocr"  # the font of every OCR glyph: OCR does not tell fonts apart
 LINE_EM = 1.0  # tesseract's line box is about an em (the font size) high ...
 INK_EM = 0.93  # ... and a Han character's ink this share of its em
-TALL_LINE = 1.12  # a line box this × the em its Han characters give is too tall: they give the size
-SNAP = 0.12  # a line whose size is within this share of the body size is set in the body size (line boxes
-# vary by ±5 %, bold ones are up to 10 % taller; a heading one size up, 四号 over 小四, measures 12–17 % larger)
+TALL_LINE = 1.12  # a line box this × the page's usual one may be too tall: its Han characters tell
+# A line within these shares of the body size is set in the body size. Line boxes vary by ±5 %; bold ones
+# are up to 10 % taller, and a short line's box, fitted to the ink of its few glyphs, up to 15 % lower; a
+# heading one size up (四号 over 小四) measures 12–17 % larger, a footnote 20 % or more smaller.
+SNAP_UP = 0.12
+SNAP_DOWN = 0.15
 GAP_FILL = 1.5  # × size: a gap up to this between two words of a line is no gap (tesseract's word split)
 MIN_WIDTH = 0.3  # × size: the narrowest a character's glyph is made (a sliver of a box, a dot)
 NARROW_WIDTH = 0.5  # a Latin letter or digit is about half as wide as a Han character
@@ -134,30 +137,33 @@ def is_wide(ch: str) -> bool:
 
 
 def measure_lines(page: OcrPage) -> None:
-    """Each line's size and baseline in points: tesseract's line box, unless its Han characters say it is too tall.
+    """Each line's size and baseline in points: tesseract's line box, unless it is too tall.
 
     The line box is about an em high and steady from line to line, whatever the face (a Kai face's
-    glyph ink is smaller than a Song face's), but now and then far too tall (a mark beside the line
-    joined to it); a Han character's ink is nearly its em, so their median (a lone box may be half again
-    too tall, the flat 一 far too low) tells when.
+    glyph ink is 15 % smaller than a Song face's). Now and then a box is far too tall (a mark beside the
+    line joined to it): taller than the page's usual line and than the em its Han characters give
+    (their ink is nearly their em; the median, as a lone box may be half again too tall, the flat 一
+    far too low), that em stands.
     """
     pt = 72 / page.dpi
+    usual = median([ln.bottom - ln.top for ln in page.lines])
     for ln in page.lines:
         height, bottom = ln.bottom - ln.top, ln.bottom
         inks = [w.bottom - w.top for w in ln.words if all(is_han(ch) for ch in w.text)]
         if inks:
             em = median([h for h in inks if h >= 0.5 * median(inks)]) / INK_EM
-            if height > TALL_LINE * em:
-                height = em
+            if height > TALL_LINE * usual:
+                height = min(height, em)
             bottom = median([w.bottom for w in ln.words if all(is_han(ch) for ch in w.text)])
         ln.size, ln.base = height * pt / LINE_EM, bottom * pt
 
 
 def snap_sizes(pages: list[OcrPage], reference: float | None = None) -> float:
-    """Set lines within :data:`SNAP` of the body size in the body size, the others to half points.
+    """Set lines near the body size (:data:`SNAP_UP`, :data:`SNAP_DOWN`) in the body size, the others to
+    half points.
 
     The body size is the OCR text's own (the size of most characters). When ``reference`` (the body
-    size of the document's text-layer pages) is within :data:`SNAP` of it, every OCR size is scaled
+    size of the document's text-layer pages) is within :data:`SNAP_UP` of it, every OCR size is scaled
     by their ratio, so the two kinds of page agree. Returns the body size used.
     """
     weighted = sorted((ln.size, sum(len(w.text) for w in ln.words)) for p in pages for ln in p.lines)
@@ -170,10 +176,11 @@ def snap_sizes(pages: list[OcrPage], reference: float | None = None) -> float:
         if 2 * acc >= total:
             body = size
             break
-    scale = reference / body if reference and abs(body - reference) <= SNAP * reference else 1.0
+    scale = reference / body if reference and abs(body - reference) <= SNAP_UP * reference else 1.0
     for p in pages:
         for ln in p.lines:
-            ln.size = body * scale if abs(ln.size - body) <= SNAP * body else round(ln.size * scale * 2) / 2
+            near = -SNAP_DOWN * body <= ln.size - body <= SNAP_UP * body
+            ln.size = body * scale if near else round(ln.size * scale * 2) / 2
     return body * scale
 
 
