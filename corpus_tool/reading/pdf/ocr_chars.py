@@ -7,7 +7,7 @@ furniture, headings and paragraphs are found on a scan exactly as on a text page
 
 What OCR cannot give is measured instead:
 
-* the size: from the height of tesseract's line box (or of the line's Han characters), snapped
+* the size: from the height of tesseract's line box or of the line's Han characters, snapped
   to the document's body size, since a pixel of noise must not read as a change of font size;
 * the baseline: shared by every glyph of a line (the bottom of its Han characters);
 * spaces: tesseract splits Chinese into many "words"; a space is kept only between two Latin words or
@@ -30,12 +30,11 @@ from corpus_tool.reading.pdf.rows import median
 OCR_FONT = "ocr"  # the font of every OCR glyph: OCR does not tell fonts apart
 LINE_EM = 1.0  # tesseract's line box is about an em (the font size) high ...
 INK_EM = 0.93  # ... and a Han character's ink this share of its em
-TALL_LINE = 1.12  # a line box this × the page's usual one may be too tall: its Han characters tell
-# A line within these shares of the body size is set in the body size. Line boxes vary by ±5 %; bold ones
-# are up to 10 % taller, and a short line's box, fitted to the ink of its few glyphs, up to 15 % lower; a
-# heading one size up (四号 over 小四) measures 12–17 % larger, a footnote 20 % or more smaller.
+# A line within these shares of the body size is set in the body size. Body lines measure up to 10 %
+# larger (bold) and up to 18 % smaller (a Kai face; a short line's box, fitted to the ink of its few glyphs);
+# a heading one size up (四号 over 小四) measures 12–17 % larger, a footnote 20 % or more smaller.
 SNAP_UP = 0.12
-SNAP_DOWN = 0.15
+SNAP_DOWN = 0.18
 GAP_FILL = 1.5  # × size: a gap up to this between two words of a line is no gap (tesseract's word split)
 MIN_WIDTH = 0.3  # × size: the narrowest a character's glyph is made (a sliver of a box, a dot)
 NARROW_WIDTH = 0.5  # a Latin letter or digit is about half as wide as a Han character
@@ -137,23 +136,20 @@ def is_wide(ch: str) -> bool:
 
 
 def measure_lines(page: OcrPage) -> None:
-    """Each line's size and baseline in points: tesseract's line box, unless it is too tall.
+    """Each line's size and baseline in points: the smaller of two measures of its em.
 
-    The line box is about an em high and steady from line to line, whatever the face (a Kai face's
-    glyph ink is 15 % smaller than a Song face's). Now and then a box is far too tall (a mark beside the
-    line joined to it): taller than the page's usual line and than the em its Han characters give
-    (their ink is nearly their em; the median, as a lone box may be half again too tall, the flat 一
-    far too low), that em stands.
+    Tesseract's line box is about an em high, but taller when the line has tall marks (quotes, brackets,
+    Latin descenders) and now and then far too tall (a mark beside the line joined to it). A Han
+    character's ink is nearly its em (the median of the line's Han words: a lone box may be half again
+    too tall, the flat 一 far too low), though a Kai face's ink is some 10 % smaller. The two are
+    rarely too tall on the same line.
     """
     pt = 72 / page.dpi
-    usual = median([ln.bottom - ln.top for ln in page.lines])
     for ln in page.lines:
         height, bottom = ln.bottom - ln.top, ln.bottom
         inks = [w.bottom - w.top for w in ln.words if all(is_han(ch) for ch in w.text)]
         if inks:
-            em = median([h for h in inks if h >= 0.5 * median(inks)]) / INK_EM
-            if height > TALL_LINE * usual:
-                height = min(height, em)
+            height = min(height, median([h for h in inks if h >= 0.5 * median(inks)]) / INK_EM)
             bottom = median([w.bottom for w in ln.words if all(is_han(ch) for ch in w.text)])
         ln.size, ln.base = height * pt / LINE_EM, bottom * pt
 
