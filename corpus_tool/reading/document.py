@@ -15,7 +15,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus_tool.reading.model import FOOTNOTE, RAW, TITLE, Block, Document, Extracted, LogEntry, Table
+from corpus_tool.reading.model import (
+    FOOTNOTE,
+    OCR_LOW_CONFIDENCE,
+    RAW,
+    TITLE,
+    Block,
+    Document,
+    Extracted,
+    LogEntry,
+    Table,
+)
 from corpus_tool.reading.repair import CleaningLog, clean_text, gbk_guard, repair_chars
 from corpus_tool.reading.sniff import misnamed_hint
 from corpus_tool.reading.structure import build_structure, keep_keyword_spaces
@@ -402,8 +412,8 @@ def _empty_reason(docs: list[Document]) -> tuple[str, str] | None:
         return None
     scanned = [p for d in docs for p in d.scanned_pages]
     if scanned:
-        pages = ",".join(map(str, scanned[:50]))
-        return "scanned", f"pages {pages} have no text layer; rerun with --ocr (扫描件，无文字层；请使用 --ocr)"
+        return "scanned", (f"pages {page_ranges(scanned)} have no text layer; rerun with --ocr "
+                           "(扫描件，无文字层；请使用 --ocr)")
     unreadable = [d.unreadable_pages for d in docs if d.unreadable_pages]
     if unreadable:
         return "unreadable_text", unreadable_message(unreadable[0])
@@ -411,11 +421,30 @@ def _empty_reason(docs: list[Document]) -> tuple[str, str] | None:
 
 
 def unreadable_message(pages: dict[int, str], limit: int = 10) -> str:
-    """Pages whose text layer was withheld, each with its reason, and what to do about it."""
+    """Pages whose text layer was withheld, each with its reason, and which of them ``--ocr`` would read
+    (all but those withheld after OCR for low confidence), named exactly."""
     shown = "; ".join(f"page {no}: {why}" for no, why in sorted(pages.items())[:limit])
     more = f"; and {len(pages) - limit} more pages" if len(pages) > limit else ""
+    for_ocr = sorted(no for no, why in pages.items() if not why.startswith(OCR_LOW_CONFIDENCE))
+    hint = f"; rerun with --ocr to read pages {page_ranges(for_ocr)} (请使用 --ocr)" if for_ocr else ""
     return (f"{len(pages)} pages have an unreadable text layer, their text was not stored "
-            f"(文字层无法读取的页面未收录): {shown}{more}; rerun with --ocr (请使用 --ocr)")
+            f"(文字层无法读取的页面未收录): {shown}{more}{hint}")
+
+
+def page_ranges(nos: list[int]) -> str:
+    """Page numbers as ranges: ``1-3,5,7-9``."""
+    parts: list[str] = []
+    start = prev = None
+    for no in sorted(nos):
+        if prev is not None and no == prev + 1:
+            prev = no
+            continue
+        if start is not None:
+            parts.append(str(start) if start == prev else f"{start}-{prev}")
+        start = prev = no
+    if start is not None:
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+    return ",".join(parts)
 
 
 def read_file(path: str, options: IngestOptions, source_path: str | None = None) -> FileResult:

@@ -18,6 +18,9 @@ FRONT = "front"  # front matter spanning the page (title, authors, abstract, key
 FOOTNOTE = "footnote"  # footnote text, kept apart from the body
 TITLE = "title"  # the document title when the extractor knows it (PDF font size, HTML <h1>)
 
+# How the reason of a page withheld after OCR starts (its text was too uncertain): --ocr cannot help it.
+OCR_LOW_CONFIDENCE = "OCR confidence too low"
+
 
 @dataclass
 class Block:

@@ -30,6 +30,7 @@ from corpus_tool.reading.document import (
     FileResult,
     IngestOptions,
     file_hash,
+    page_ranges,
     read_file,
     unreadable_message,
     worker_init,
@@ -439,8 +440,8 @@ def _page_warnings(doc: Document, ocr: bool) -> list[str]:
     if doc.unreadable_pages:
         out.append(unreadable_message(doc.unreadable_pages))
     if doc.scanned_pages and not ocr:
-        pages = ",".join(map(str, doc.scanned_pages[:50]))
-        out.append(f"pages {pages} have no text layer; rerun with --ocr (扫描页无文字层，未收录；请使用 --ocr)")
+        out.append(f"pages {page_ranges(doc.scanned_pages)} have no text layer; rerun with --ocr "
+                   "(扫描页无文字层，未收录；请使用 --ocr)")
     for entry in doc.log:  # a rotated axis label is a few glyphs; a table set sideways is hundreds
         if entry.step == "pdf_rotated_text_dropped" and entry.count >= SIDEWAYS_REPORTED:
             out.append(f"{entry.count} glyphs set sideways (a rotated table or figure) were not read on "

@@ -35,7 +35,8 @@ from corpus_tool.reading.pdf.furniture import mark_furniture
 from corpus_tool.reading.pdf.hidden import Backdrop, withhold_hidden
 from corpus_tool.reading.pdf.info import pdf_meta
 from corpus_tool.reading.pdf.layout import PageText, image_cover, layout_page, short_rules
-from corpus_tool.reading.pdf.ocr import ocr_page, ocr_problem
+from corpus_tool.reading.pdf.ocr import OCR_DPI, OCR_PSM, ocr_problem, tesseract_pages, tesseract_version
+from corpus_tool.reading.pdf.ocr_chars import LOW_CONF, MIN_LINE_CONF, glyphs, snap_sizes
 from corpus_tool.reading.pdf.parser_log import parser_warnings
 from corpus_tool.reading.pdf.pdfium_chars import open_document, page_chars, page_image_cover
 from corpus_tool.reading.pdf.quality import Quality, assess, better, decode_legacy_cjk, sequential_code_fonts
@@ -118,9 +119,9 @@ def extract_pdf(
     _log_engines(engines, log)
     scanned, suspect = _triage(read, set(engines.unreadable), log)
     unreadable = sorted(engines.unreadable)
-    ocr_pages = (
+    ocr_pages, ocr_withheld = (
         _run_ocr(path, read, sorted(set(scanned) | set(unreadable)), ocr_lang, log)
-        if ocr and (scanned or unreadable) else []
+        if ocr and (scanned or unreadable) else ([], {})
     )
     log.extend(mark_furniture(read))
     log.extend(mark_formulas(read))
@@ -131,7 +132,8 @@ def extract_pdf(
         n_pages=n_pages,
         scanned_pages=scanned,
         suspect_pages=sorted(set(suspect) | set(unreadable) | {i + 1 for i, p in enumerate(pages) if p is None}),
-        unreadable_pages={no: engines.unreadable[no] for no in unreadable if no not in ocr_pages},
+        unreadable_pages=dict(sorted(({no: engines.unreadable[no] for no in unreadable if no not in ocr_pages}
+                                      | ocr_withheld).items())),
         ocr_pages=ocr_pages,
         log=log,
         tables=tables,
@@ -460,21 +462,56 @@ def _triage(pages: list[PageText], unreadable: set[int], log: list[LogEntry]) ->
     return scanned, suspect
 
 
-def _run_ocr(
-    path: Path, pages: list[PageText], scanned: list[int], lang: str, log: list[LogEntry]
-) -> list[int]:
+def _run_ocr(path: Path, pages: list[PageText], todo: list[int], lang: str, log: list[LogEntry]
+             ) -> tuple[list[int], dict[int, str]]:
+    """Read the pages ``todo`` with tesseract and lay out its words like any page's glyphs (:mod:`.ocr_chars`).
+
+    Each OCR page replaces its :class:`PageText` in ``pages``. Returns the pages whose OCR text was kept
+    and those withheld for low confidence, with the reason. The log names the tesseract version,
+    language, settings and pages, and counts the low-confidence words per page.
+    """
     problem = ocr_problem(lang)
     if problem:
         raise OcrUnavailableError(f"{path}: {problem}")
-    by_no = {p.page_no: p for p in pages}
-    done = []
-    for no in scanned:
-        by_no[no].ocr_text = ocr_page(path, no - 1, lang)
-        done.append(no)
-    log.append(
-        LogEntry("pdf_ocr", len(done), f"tesseract -l {lang} --psm 3 at 300 dpi on pages {_pages(done)}")
-    )
-    return done
+    read = list(tesseract_pages(path, todo, lang))
+    text_pages = [p for p in pages if p.page_no not in set(todo)]
+    reference = compute_stats(text_pages).body_size if text_pages else 0.0
+    snap_sizes(read, reference or None)
+    index = {p.page_no: i for i, p in enumerate(pages)}
+    done: list[int] = []
+    withheld: dict[int, str] = {}
+    for ocr in read:
+        reason = ocr.problem()
+        if reason is not None:
+            withheld[ocr.page_no] = reason
+            continue
+        old = pages[index[ocr.page_no]]
+        text = layout_page(glyphs(ocr), ocr.width, ocr.height, ocr.page_no)
+        text.image_cover = old.image_cover
+        pages[index[ocr.page_no]] = text
+        done.append(ocr.page_no)
+    log.append(LogEntry("pdf_ocr", len(done), f"tesseract {tesseract_version()} -l {lang} --psm {OCR_PSM} at "
+                        f"{OCR_DPI} dpi on pages {_pages(done) or '-'} (OCR 识别的页面)"))
+    kept = [p for p in read if p.page_no in done]
+    low = [(p.page_no, p.low_words, p.words) for p in kept if p.low_words]
+    if low:
+        log.append(LogEntry("pdf_ocr_low_confidence", sum(n for _, n, _ in low),
+                            f"words recognised with confidence below {LOW_CONF:.0f} (OCR 低置信度字词): "
+                            + "; ".join(f"page {no}: {n} of {total}" for no, n, total in low)))
+    unsure = [p for p in kept if p.unsure]
+    if unsure:
+        log.append(LogEntry("pdf_ocr_lines_withheld", sum(len(p.unsure) for p in unsure),
+                            f"lines read with mean confidence below {MIN_LINE_CONF:.0f} (formulas, dot leaders, "
+                            "pictures), left out (OCR 置信度过低的行，未收录): "
+                            + "; ".join(f"page {p.page_no}: {len(p.unsure)} ({' | '.join(t[:30] for t in p.unsure[:3])}"
+                                        + (" ……)" if len(p.unsure) > 3 else ")") for p in unsure)))
+    empty = [p.page_no for p in kept if not p.words]
+    if empty:
+        log.append(LogEntry("pdf_ocr_no_text", len(empty), f"OCR found no text on pages {_pages(empty)} "
+                            "(OCR 未识别出文字)"))
+    for no, reason in sorted(withheld.items()):
+        log.append(LogEntry("pdf_ocr_withheld", 1, f"page {no}: {reason}"))
+    return done, withheld
 
 
 def _pages(nos: list[int]) -> str:

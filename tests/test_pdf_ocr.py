@@ -1,0 +1,176 @@
+"""OCR pages take the text engines' layout path: tesseract's word boxes → glyphs → rows, furniture, blocks.
+
+Small synthetic TSV checks of the glyph building, then the two real PDFs that need OCR end to end
+(a few pages each, so the whole file stays well under a minute). Tesseract with chi_sim is installed
+in CI; elsewhere these tests skip, unless CORPUS_TOOL_REQUIRE_EXTRAS=1 makes a missing tesseract fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from corpus_tool.reading.document import IngestOptions, page_ranges, read_file, unreadable_message
+from corpus_tool.reading.model import OCR_LOW_CONFIDENCE, Document, Extracted
+from corpus_tool.reading.pdf import extract_pdf
+from corpus_tool.reading.pdf.layout import layout_page
+from corpus_tool.reading.pdf.ocr import ocr_problem
+from corpus_tool.reading.pdf.ocr_chars import glyphs, parse_tsv, snap_sizes
+from tests.conftest import shared_path
+
+CJK_SPACE = re.compile(r"[\u3400-\u9fff，。、；：（）《》] +[\u3400-\u9fff，。、；：（）《》]")
+HEADER = "TSV\tlevel\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+
+
+def _tsv(lines: list[list[tuple[str, int, int, float]]], height: int = 50, top0: int = 100,
+         line_height: int | None = None) -> str:
+    """A tesseract TSV of ``lines`` of (text, left, width, conf) words ``height`` px high, one line every 80 px
+    (the line box ``line_height`` px high, by default as high as the words)."""
+    rows = [HEADER.removeprefix("TSV\t")]
+    for n, words in enumerate(lines, 1):
+        top = top0 + 80 * (n - 1)
+        x0, x1 = words[0][1], words[-1][1] + words[-1][2]
+        rows.append(f"4\t1\t1\t1\t{n}\t0\t{x0}\t{top}\t{x1 - x0}\t{line_height or height}\t-1\t")
+        for i, (text, left, width, conf) in enumerate(words, 1):
+            rows.append(f"5\t1\t1\t1\t{n}\t{i}\t{left}\t{top}\t{width}\t{height}\t{conf}\t{text}")
+    return "\n".join(rows) + "\n"
+
+
+def _lines(tsv: str) -> list[str]:
+    page = parse_tsv(tsv, 1, 595.0, 842.0, 300)
+    snap_sizes([page])
+    return [ln.text for ln in layout_page(glyphs(page), page.width, page.height, 1).lines]
+
+
+# -- glyphs from word boxes (no tesseract needed) ----------------------------------------------------
+def test_no_space_between_cjk_words_one_between_latin_words():
+    # tesseract cuts Chinese into many words with gaps between their boxes; Latin words are words
+    line = [("根据", 100, 100, 95), ("有关", 130 + 100, 100, 93), ("规定", 260 + 100, 100, 90),
+            ("Beijing", 500, 160, 91), ("Normal", 690, 140, 92), ("2025", 860, 90, 96), ("年", 980, 50, 96)]
+    assert _lines(_tsv([line])) == ["根据有关规定Beijing Normal 2025年"]
+
+
+def test_an_overwide_box_keeps_tesseract_reading_order():
+    # the first word's box covers the three words after it (tesseract does this for Chinese)
+    line = [("纪律", 100, 600, 95), ("处", 330, 90, 96), ("分", 420, 90, 96), ("决定", 510, 170, 92)]
+    assert _lines(_tsv([line])) == ["纪律处分决定"]
+
+
+def test_a_gutter_stays_a_gap():
+    line = [("左栏文字", 100, 200, 95), ("右栏文字", 1300, 200, 95)]  # ~ 20 em apart
+    text = " ".join(_lines(_tsv([line])))
+    assert "左栏文字" in text and "右栏文字" in text and "左栏文字右栏文字" not in text
+
+
+def test_sizes_snap_to_the_body_and_a_larger_line_stays_larger():
+    body = [("正文", 100, 100, 95), ("内容", 200, 100, 95)]
+    tsv = _tsv([body, body, body])
+    page = parse_tsv(tsv, 1, 595.0, 842.0, 300)
+    big = parse_tsv(_tsv([[("标题", 100, 150, 95)]], height=75, top0=800), 1, 595.0, 842.0, 300)
+    page.lines += big.lines
+    noisy = parse_tsv(_tsv([body], height=46, top0=1000), 1, 595.0, 842.0, 300)  # 8 % smaller: noise
+    page.lines += noisy.lines
+    body_size = snap_sizes([page])
+    sizes = [ln.size for ln in page.lines]
+    assert sizes[:3] == [body_size] * 3 and sizes[4] == body_size
+    assert sizes[3] >= 1.3 * body_size
+    assert body_size == 50 * 72 / 300  # the line box, in points
+    # a line box far too tall for its Han characters (a mark beside the line joined to it): their ink measures
+    tall = parse_tsv(_tsv([body], line_height=150), 1, 595.0, 842.0, 300)
+    assert abs(tall.lines[0].size - 50 / 0.93 * 72 / 300) < 0.01
+    # beside text-layer pages set in 12 pt, the OCR sizes are scaled to them, a noisy line with them
+    again = parse_tsv(_tsv([body, body, body]), 1, 595.0, 842.0, 300)
+    again.lines += parse_tsv(_tsv([body], height=45, top0=1000), 1, 595.0, 842.0, 300).lines  # 10 % smaller
+    again.lines += parse_tsv(_tsv([[("标题", 100, 150, 95)]], height=75, top0=800), 1, 595.0, 842.0, 300).lines
+    assert snap_sizes([again], reference=12.0) == 12.0
+    assert [ln.size for ln in again.lines] == [12.0] * 4 + [round(75 / 50 * 12.0 * 2) / 2]
+
+
+def test_unsure_lines_are_left_out_and_a_guessed_page_is_withheld():
+    good = [("这是一", 100, 150, 92), ("段正文", 250, 150, 90), ("的内容", 400, 150, 94)]
+    formula = [("detK0一1的", 100, 400, 20), ("=>(0+wo)", 520, 300, 35)]
+    short = [("概率", 100, 100, 31)]  # a lone short word scores low even when right: kept, counted
+    page = parse_tsv(_tsv([good, formula, good, short]), 1, 595.0, 842.0, 300)
+    assert [len(ln.words) for ln in page.lines] == [3, 3, 1] and page.unsure == ["detK0一1的 =>(0+wo)"]
+    assert page.words == 9 and page.low_words == 3 and page.problem() is None
+    guessed = parse_tsv(_tsv([formula, formula, good]), 1, 595.0, 842.0, 300)
+    reason = guessed.problem()
+    assert reason is not None and reason.startswith(OCR_LOW_CONFIDENCE) and "4 of 7 words" in reason
+
+
+def test_the_summary_names_exactly_the_pages_ocr_would_read():
+    assert page_ranges([7, 1, 2, 3, 5, 9, 8]) == "1-3,5,7-9" and page_ranges([]) == ""
+    pages = {no: "no Unicode mapping" for no in range(2, 30)} | {31: f"{OCR_LOW_CONFIDENCE}: mean 41"}
+    message = unreadable_message(pages)
+    assert "and 19 more pages" in message and "rerun with --ocr to read pages 2-29 (" in message
+    assert "--ocr" not in unreadable_message({31: f"{OCR_LOW_CONFIDENCE}: mean 41"})  # OCR cannot help it
+
+
+# -- the real PDFs that need OCR, end to end ---------------------------------------------------------
+def _require_ocr() -> None:
+    problem = ocr_problem("chi_sim")
+    if problem:
+        if os.environ.get("CORPUS_TOOL_REQUIRE_EXTRAS") == "1":
+            pytest.fail(problem)
+        pytest.skip(problem)
+
+
+def _real(name: str) -> Path:
+    return shared_path("data", "pdfs", "real", name)
+
+
+@pytest.fixture(scope="module")
+def scan() -> tuple[Extracted, Document]:
+    """The first two pages of the photocopied decision (no text layer), read with --ocr."""
+    _require_ocr()
+    path = _real("gov_amac_disciplinary_decision_scan.pdf")
+    result = read_file(str(path), IngestOptions(ocr=True, max_pages=2))
+    assert result.error is None and len(result.documents) == 1
+    return extract_pdf(path, max_pages=1, ocr=True), result.documents[0]
+
+
+@pytest.fixture(scope="module")
+def thesis() -> Document:
+    """The first three pages of the XeTeX manual whose CJK fonts have no Unicode map, read with --ocr."""
+    _require_ocr()
+    result = read_file(str(_real("thesis_bnu_template_manual_cid.pdf")), IngestOptions(ocr=True, max_pages=3))
+    assert result.error is None and len(result.documents) == 1
+    return result.documents[0]
+
+
+def _steps(doc: Document | Extracted) -> dict[str, str]:
+    return {e.step: e.detail for e in doc.log}
+
+
+def test_scan_paragraphs_are_whole_and_joined_over_the_page_break(scan):
+    _, doc = scan
+    body = [u.text for u in doc.units if u.field == "body"]
+    # a paragraph of four lines, whole, in one unit, no space between its characters
+    first, last = "一是浙江优策报送的实际控制人信息存在虚假记载。", "前述报送信息存在虚假记载。"
+    assert any(t.startswith(first) and t.endswith(last) for t in body)
+    # the paragraph that runs from page 1 onto page 2 is one paragraph
+    assert any("2018年11月至监管部门调查日，浙江优策先后成立并管理" in t for t in body)
+    assert not any(CJK_SPACE.search(u.text) for u in doc.units)
+    assert "1" not in body  # the page number is furniture, not a paragraph
+    assert "tesseract" in _steps(doc)["pdf_ocr"] and "-l chi_sim" in _steps(doc)["pdf_ocr"]
+
+
+def test_scan_headings_and_page_number(scan):
+    ex, _ = scan
+    kinds = {b.text: b.kind for b in ex.blocks}
+    assert kinds.get("纪律处分决定书") == "heading" and kinds.get("一、基本事实") == "heading"
+    assert ex.ocr_pages == [1] and not ex.unreadable_pages
+    assert "pdf_page_number_removed" in _steps(ex)
+
+
+def test_unmapped_thesis_pages_read_by_ocr_with_running_header_removed(thesis):
+    doc = thesis
+    texts = [u.text for u in doc.units]
+    assert any(t.startswith("本人郑重声明") and t.endswith("本声明的法律结果由本人承担。") for t in texts)
+    assert not any("信息技术学院" == t or t.startswith("北京师范大学珠海分校信息技术学院") for t in texts)
+    assert "北京师范大学珠海分校信息技术学院" in _steps(doc)["pdf_header_removed"]
+    assert not any(CJK_SPACE.search(t) for t in texts)
+    assert not doc.unreadable_pages
