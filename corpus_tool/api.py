@@ -90,7 +90,7 @@ class Corpus(MeaningMethods, PolicyMethods):
     # -- building the corpus -----------------------------------------------------------------------------
     def ingest(self, paths: PathLike | Iterable[PathLike], *, metadata: PathLike | Sequence[PathLike] | None = None,
                jobs: int = 1, engine: str = "local", scheduler: str | None = None, to_simplified: bool = False,
-               text_column: str | None = None, ocr: bool = False, strict: bool = False, timeout: float = 300.0,
+               text_column: str | None = None, ocr: bool = False, strict: bool = False, timeout: float | None = None,
                max_pages: int = 2000, max_chars: int = 5_000_000, max_mb: int = 200, max_memory_mb: int = 3072,
                near_duplicate_threshold: float = 0.7, retry_failed: bool = False) -> IngestSummary:
         """Add files and folders to the database; same options as ``corpus-tool ingest``.
@@ -99,18 +99,19 @@ class Corpus(MeaningMethods, PolicyMethods):
         ``where=`` and ``by=``. ``engine``: ``local`` (``jobs`` processes here) or ``dask`` (a cluster at
         ``scheduler``); the stored rows are the same either way. Returns the summary (also kept as
         ``last_ingest``); files that failed are listed in :meth:`errors`. With ``strict``, stop at the first
-        failure and raise.
+        failure and raise. ``timeout``: seconds per file (0: no limit); by default 300, or 3600 with ``ocr``.
         """
         import json
 
         from corpus_tool.parallel import make_engine
-        from corpus_tool.reading.document import IngestOptions
+        from corpus_tool.reading.document import IngestOptions, default_timeout
         from corpus_tool.reading.manifest import ManifestSet, load_manifest
         from corpus_tool.reading.pipeline import ingest_paths
 
         options = IngestOptions(
             ocr=ocr, to_simplified=to_simplified, text_column=text_column, max_pages=max_pages,
-            timeout=timeout or None, max_bytes=max_mb * 1024 * 1024, max_chars=max_chars,
+            timeout=(default_timeout(ocr) if timeout is None else timeout) or None,
+            max_bytes=max_mb * 1024 * 1024, max_chars=max_chars,
             max_memory=max_memory_mb * 1024 * 1024, near_duplicate_threshold=near_duplicate_threshold,
         )
         manifest_paths = _paths(metadata)

@@ -52,9 +52,9 @@ def ingest(
     ocr: Annotated[bool, typer.Option(help="对扫描页做 OCR（需 tesseract）/ OCR scanned pages")] = False,
     strict: Annotated[bool, typer.Option(
         help="任一文件失败即中止（退出码 3）/ stop at the first failed file (exit code 3)")] = False,
-    timeout: Annotated[float, typer.Option(
-        min=0, help="每个文件的处理时限（秒），超时即终止；0 = 不限 / seconds per file before its worker is "
-                    "killed; 0 = no limit")] = 300.0,
+    timeout: Annotated[float | None, typer.Option(
+        min=0, help="每个文件的处理时限（秒），超时即终止；0 = 不限；默认 300，--ocr 时 3600 / seconds per file "
+                    "before its worker is killed; 0 = no limit; default 300, 3600 with --ocr")] = None,
     max_pages: Annotated[int, typer.Option(help="每个 PDF 最多读取页数 / page limit per PDF")] = 2000,
     max_chars: Annotated[int, typer.Option(
         help="每篇文档最多字符数 / character limit per document (longer files are reported)")] = 5_000_000,
@@ -69,14 +69,15 @@ def ingest(
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="每读完一个文件输出一行（适合日志）/ one line per file read, for logs")] = False,
 ) -> None:
-    from corpus_tool.reading.document import IngestOptions
+    from corpus_tool.reading.document import IngestOptions, default_timeout
     from corpus_tool.reading.manifest import ManifestError, ManifestSet, load_manifest
     from corpus_tool.reading.pipeline import ingest_paths
     from corpus_tool.store.db import CorpusDB
 
     options = IngestOptions(
         ocr=ocr, to_simplified=to_simplified, text_column=text_column, max_pages=max_pages,
-        timeout=timeout or None, max_bytes=max_mb * 1024 * 1024, max_chars=max_chars,
+        timeout=(default_timeout(ocr) if timeout is None else timeout) or None,
+        max_bytes=max_mb * 1024 * 1024, max_chars=max_chars,
         max_memory=max_memory_mb * 1024 * 1024, near_duplicate_threshold=near_duplicate_threshold,
     )
     try:

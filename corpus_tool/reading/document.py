@@ -39,6 +39,14 @@ TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx"})
 DOCUMENT_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
 SUPPORTED_SUFFIXES = DOCUMENT_SUFFIXES | TABLE_SUFFIXES
 
+DEFAULT_TIMEOUT = 300.0  # seconds per file
+OCR_TIMEOUT = 3600.0  # with OCR: tesseract takes 1.5–4 s a page, so a 300-page scan needs most of an hour
+
+
+def default_timeout(ocr: bool) -> float:
+    """The per-file time limit when the user gives none: longer with OCR."""
+    return OCR_TIMEOUT if ocr else DEFAULT_TIMEOUT
+
 
 class UnsupportedFormat(ValueError):
     """The file's suffix names no format this tool reads."""
@@ -52,7 +60,7 @@ class IngestOptions:
     to_simplified: bool = False
     text_column: str | None = None  # CSV/XLSX: the column holding each row's text
     max_pages: int | None = 2000  # per PDF: a hostile file cannot stall the batch
-    timeout: float | None = 300.0  # seconds per file; the worker is killed past it
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds per file; the worker is killed past it
     max_bytes: int | None = 200 * 1024 * 1024
     max_chars: int | None = 5_000_000  # per document, after decoding
     max_memory: int | None = 3 * 1024 ** 3  # per worker process (POSIX address-space limit)
