@@ -371,30 +371,25 @@ def link_corpus(store: CorpusDB, threshold: float) -> int:
     Computed from the whole corpus, so the result depends only on what is stored; skipped when
     nothing it reads has changed since the last run. Returns the number of near duplicates.
     """
-    import pyarrow as pa
-
     from corpus_tool.reading.dedup import near_duplicates_in_database
 
     h = hashlib.sha256(f"threshold={threshold}\n".encode())
-    reader = store.con.sql("SELECT doc_id, year, doc_number, title FROM documents ORDER BY doc_id").to_arrow_reader(
-        8192)
-    for batch in reader:  # a batch of documents at a time: memory does not grow with the corpus
-        for doc_id, year, number, title in zip(*(batch.column(i).to_pylist() for i in range(4)), strict=True):
+    result = store.con.execute("SELECT doc_id, year, doc_number, title FROM documents ORDER BY doc_id")
+    for batch in iter(lambda: result.fetchmany(8192), []):  # a batch at a time: memory does not grow with the corpus
+        for doc_id, year, number, title in batch:
             h.update(f"{doc_id}|{year}|{number}|{title}\n".encode())
     state = h.hexdigest()
     if store.get_meta("links_state") == state:
         return (store.con.execute("SELECT count(*) FROM documents WHERE canonical_id IS NOT NULL").fetchone()
                 or (0,))[0]
     links = near_duplicates_in_database(store.con, threshold)
-    link_table = pa.table({  # noqa: F841 - read by DuckDB below
-        "doc_id": list(links), "canonical_id": [v[0] for v in links.values()],
-        "similarity": [v[1] for v in links.values()],
-    }, schema=pa.schema([("doc_id", pa.string()), ("canonical_id", pa.string()), ("similarity", pa.float64())]))
     with store.transaction() as con:
         con.execute("UPDATE documents SET canonical_id = NULL, similarity = NULL "
                     "WHERE canonical_id IS NOT NULL OR similarity IS NOT NULL")
         con.execute("UPDATE documents SET canonical_id = l.canonical_id, similarity = l.similarity "
-                    "FROM link_table l WHERE documents.doc_id = l.doc_id")
+                    "FROM (SELECT unnest(?::VARCHAR[]) AS doc_id, unnest(?::VARCHAR[]) AS canonical_id, "
+                    "      unnest(?::DOUBLE[]) AS similarity) l WHERE documents.doc_id = l.doc_id",
+                    [list(links), [v[0] for v in links.values()], [v[1] for v in links.values()]])
         _link_relations(con)
         store.set_meta("links_state", state)
     return len(links)
