@@ -204,8 +204,6 @@ def near_duplicates_in_database(con: duckdb.DuckDBPyConnection, threshold: float
 
     Python holds one batch of signatures at a time and the links found, never a row per document.
     """
-    bands, rows = _lsh_bands(threshold)
-    hs = [f"h{i}" for i in range(NUM_PERM)]
     for table in ("dedup_docs", "dedup_bands", "dedup_sigs"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     con.execute(
@@ -213,12 +211,17 @@ def near_duplicates_in_database(con: duckdb.DuckDBPyConnection, threshold: float
         "  AS rank, d.doc_id, d.year, nullif(d.doc_number, '') AS doc_number, s.minhash "
         "FROM documents d JOIN signatures s USING (doc_id) "
         f"WHERE s.minhash IS NOT NULL AND coalesce(s.n_shingles, 0) >= {int(MIN_SHINGLES)}")
+    n_docs = con.execute("SELECT count(*) FROM dedup_docs").fetchall()[0][0]
+    if n_docs < 2:  # no pair to compare (one file ingested into a new corpus)
+        con.execute("DROP TABLE dedup_docs")
+        return {}
+    bands, rows = _lsh_bands(threshold)
+    hs = [f"h{i}" for i in range(NUM_PERM)]
     # A band's key is its slice of the signature blob (`rows` little-endian uint32): cut in SQL, no Python per row.
     con.execute("CREATE TEMP TABLE dedup_bands AS SELECT rank, band::INTEGER AS band, "
                 f"minhash[band * {4 * rows} + 1 : (band + 1) * {4 * rows}]::BLOB AS key "
                 f"FROM dedup_docs CROSS JOIN range(0, {bands}) AS b(band)")
     con.execute(f"CREATE TEMP TABLE dedup_sigs (rank BIGINT, {', '.join(f'{h} UINTEGER' for h in hs)})")
-    n_docs = con.execute("SELECT count(*) FROM dedup_docs").fetchall()[0][0]
     for first in range(1, n_docs + 1, _BATCH):  # ranks are 1..n: one batch of signatures at a time
         batch = con.execute(f"SELECT rank, minhash FROM dedup_docs WHERE rank >= {first} AND rank < {first + _BATCH} "
                             "ORDER BY rank").fetchnumpy()
