@@ -384,9 +384,8 @@ class _RowBatch:
     def insert(self, con: duckdb.DuckDBPyConnection, columns: Callable[[str], list[tuple[str, str]]]) -> None:
         """One insert per table that has rows (``files`` replaces the rows of the same source path).
 
-        Each column goes to DuckDB as one list parameter of the column's own type, unnested into rows: one
-        statement per table, and neither pyarrow nor pandas to load (pyarrow imports pandas to build a table,
-        most of the start-up of ingesting one file).
+        Each column goes to DuckDB as a NumPy array: one statement per table, and neither pyarrow nor pandas
+        to load (pyarrow imports pandas to build a table, most of the start-up of ingesting one file).
         """
         if self.documents:
             names = [name for name, _ in columns("documents")]
@@ -402,8 +401,12 @@ class _RowBatch:
 
 def _insert(con: duckdb.DuckDBPyConnection, verb: str, table: str, columns: list[tuple[str, str]],
             rows: list[tuple[Any, ...]]) -> None:
-    """Rows (tuples in the order of ``columns``) into ``table`` in one statement, a typed list per column."""
+    """Rows (tuples in the order of ``columns``) into ``table`` in one statement: a dict of NumPy object arrays,
+    one per column, which DuckDB scans as it is, each cast to the column's type."""
+    import numpy as np
+
+    scanned = {f"c{i}": np.fromiter((row[i] for row in rows), dtype=object, count=len(rows))  # noqa: F841
+               for i in range(len(columns))}
     names = ", ".join(f'"{name}"' for name, _ in columns)
-    values = ", ".join(f"unnest(?::{sql_type}[])" for _, sql_type in columns)
-    con.execute(f"{verb} INTO {table} ({names}) SELECT {values}",
-                [[row[i] for row in rows] for i in range(len(columns))])
+    values = ", ".join(f"c{i}::{sql_type}" for i, (_, sql_type) in enumerate(columns))
+    con.execute(f"{verb} INTO {table} ({names}) SELECT {values} FROM scanned")
