@@ -165,6 +165,18 @@ class CorpusDB:
             out.setdefault(path, set()).add((digest, settings))
         return out
 
+    def hash_cache(self) -> dict[str, tuple[str, str]]:
+        """For each file on disk hashed before: (its stat then, its SHA-256); see :func:`stat_key`."""
+        return {r[0]: (r[1], r[2]) for r in self.con.execute(
+            "SELECT file_path, stat, file_hash FROM file_stats").fetchall()}
+
+    def remember_hashes(self, entries: list[tuple[str, str, str]]) -> None:
+        """Store (file path, stat key, SHA-256) of files just hashed, in one statement."""
+        if entries:
+            path, stat, digest = (list(c) for c in zip(*entries, strict=True))
+            self.con.execute("INSERT OR REPLACE INTO file_stats SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+                             "unnest(?::VARCHAR[])", [path, stat, digest])
+
     def error_states(self) -> dict[str, tuple[str, str, str | None, str]]:
         """Files that failed before: path → (error, detail, file_hash, settings)."""
         return {r[0]: (r[1], r[2], r[3], r[4] or "") for r in self.con.execute(
