@@ -291,12 +291,14 @@ class CorpusDB:
         return counts
 
     def _columns(self, table: str) -> list[tuple[str, str]]:
-        """A table's (column name, SQL type), looked up once per connection (the schema does not change while
-        open)."""
-        if table not in self._column_cache:
-            self._column_cache[table] = [tuple(r) for r in self.con.execute(
-                "SELECT column_name, data_type FROM information_schema.columns "
-                "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position", [table]).fetchall()]
+        """A table's (column name, SQL type), all tables' looked up in one query per connection (the schema
+        does not change while open)."""
+        if not self._column_cache:
+            for name, column, sql_type in self.con.execute(
+                    "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                    "WHERE database_name = current_database() AND schema_name = 'main' "
+                    "ORDER BY table_name, column_index").fetchall():
+                self._column_cache.setdefault(name, []).append((column, sql_type))
         return self._column_cache[table]
 
     def write_error(self, source_path: str, error: str, detail: str, file_hash: str | None = None,
