@@ -6,8 +6,9 @@ Usage (from the repository root)::
 
 In one process: ingest every file of the policy corpus's txt/, md/ and html/ folders (with each
 collection's manifest.csv) into a new temporary database, then ingest the same folders again.
-The second run hashes every file, finds it unchanged and reads nothing; the ratio of the two wall
-times is the figure. Both runs share the machine's load, so the ratio is comparable between runs.
+The second run finds every file unchanged (by its stat; only files whose stat changed are hashed)
+and reads nothing; the ratio of the two wall times is the figure. Both runs share the machine's load,
+so the ratio is comparable between runs.
 """
 
 from __future__ import annotations

@@ -92,7 +92,8 @@ class Corpus(MeaningMethods, PolicyMethods):
                jobs: int = 1, engine: str = "local", scheduler: str | None = None, to_simplified: bool = False,
                text_column: str | None = None, ocr: bool = False, strict: bool = False, timeout: float | None = None,
                max_pages: int = 2000, max_chars: int = 5_000_000, max_mb: int = 200, max_memory_mb: int = 3072,
-               near_duplicate_threshold: float = 0.7, retry_failed: bool = False) -> IngestSummary:
+               near_duplicate_threshold: float = 0.7, retry_failed: bool = False,
+               rehash: bool = False) -> IngestSummary:
         """Add files and folders to the database; same options as ``corpus-tool ingest``.
 
         ``metadata``: manifest CSV(s) joined to files by path or name; their columns become fields for
@@ -100,6 +101,8 @@ class Corpus(MeaningMethods, PolicyMethods):
         ``scheduler``); the stored rows are the same either way. Returns the summary (also kept as
         ``last_ingest``); files that failed are listed in :meth:`errors`. With ``strict``, stop at the first
         failure and raise. ``timeout``: seconds per file (0: no limit); by default 300, or 3600 with ``ocr``.
+        ``rehash``: hash every file, instead of taking one whose size, mtime, ctime and
+        inode are those it was last hashed with as unchanged.
         """
         import json
 
@@ -119,7 +122,7 @@ class Corpus(MeaningMethods, PolicyMethods):
         path_list = list(_paths(paths))
         with make_engine(engine, jobs=jobs, scheduler=scheduler) as executor:
             summary = ingest_paths(path_list, self.path, options=options, jobs=jobs, engine=executor,
-                                   manifests=manifests, strict=strict, retry_failed=retry_failed)
+                                   manifests=manifests, strict=strict, retry_failed=retry_failed, rehash=rehash)
             where = executor.describe()
         self.last_ingest = summary
         if summary.errors and all(e[1] in ("BrokenProcessPool", "ProcessExpired") for e in summary.errors) \
@@ -131,7 +134,7 @@ class Corpus(MeaningMethods, PolicyMethods):
                 "Put the calls under `if __name__ == \"__main__\":` and run again (these files will be retried)."
             )
         params = {"paths": path_list, "metadata": list(manifest_paths), "jobs": jobs, "executor": where,
-                  **options.as_dict(), "strict": strict}
+                  **options.as_dict(), "strict": strict, "rehash": rehash}
         with CorpusDB(self.path) as store:  # the same provenance row as the CLI's
             store.con.execute("INSERT INTO runs VALUES (?, 'ingest', ?, NULL, NULL, ?)",
                               [store.fingerprint(), json.dumps(params, ensure_ascii=False),

@@ -65,6 +65,9 @@ def ingest(
         min=0.0, max=1.0, help="近似重复的相似度阈值（MinHash Jaccard）/ near-duplicate similarity threshold")] = 0.7,
     retry_failed: Annotated[bool, typer.Option(
         help="重试上次失败且未改动的文件 / retry unchanged files that failed before")] = False,
+    rehash: Annotated[bool, typer.Option(
+        help="重新计算每个文件的哈希，不以大小和修改时间判断未改动 / hash every file again instead of trusting "
+             "an unchanged size, mtime, ctime and inode")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度 / no progress bar")] = False,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="每读完一个文件输出一行（适合日志）/ one line per file read, for logs")] = False,
@@ -88,25 +91,29 @@ def ingest(
     if missing:
         raise fail("文件或文件夹不存在 / no such file or folder: " + ", ".join(missing), EXIT_USAGE)
     new_db = not db.exists()
-    with open_engine(engine, jobs, scheduler) as executor, _progress(quiet, verbose) as progress:
-        summary = ingest_paths(paths, db, options=options, jobs=jobs, engine=executor, manifests=manifests,
-                               strict=strict, retry_failed=retry_failed, progress=progress)
+    # one connection for the files and the run record (opening the database is a share of a one-file run)
+    with open_engine(engine, jobs, scheduler) as executor, _progress(quiet, verbose) as progress, \
+            CorpusDB(db) as store:
+        summary = ingest_paths(paths, store, options=options, jobs=jobs, engine=executor, manifests=manifests,
+                               strict=strict, retry_failed=retry_failed, rehash=rehash, progress=progress)
         where = executor.describe()
+        if not (summary.files == 0 and new_db):
+            params = {"paths": [str(p) for p in paths], "metadata": [str(p) for p in metadata or []],
+                      "jobs": jobs, "executor": where, **{k: v for k, v in options.as_dict().items()},
+                      "strict": strict, "rehash": rehash}
+            fingerprint = store.fingerprint()
+            store.con.execute(
+                "INSERT INTO runs VALUES (?, 'ingest', ?, NULL, NULL, ?)",
+                [fingerprint, json.dumps(params, ensure_ascii=False),
+                 json.dumps(summary.as_dict(), ensure_ascii=False)],
+            )
+            segmented_for = store.con.execute(
+                "SELECT corpus_fingerprint FROM segmentations WHERE current").fetchall()
     if summary.files == 0 and new_db:  # nothing was read: leave no empty database behind
         db.unlink(missing_ok=True)
         Path(f"{db}.wal").unlink(missing_ok=True)
         _print_summary(summary)
         raise fail("no supported files found (未找到可导入的文件: .pdf .txt .md .html .docx)", EXIT_USAGE)
-    params = {"paths": [str(p) for p in paths], "metadata": [str(p) for p in metadata or []], "jobs": jobs,
-              "executor": where, **{k: v for k, v in options.as_dict().items()}, "strict": strict}
-    with CorpusDB(db) as store:
-        fingerprint = store.fingerprint()
-        store.con.execute(
-            "INSERT INTO runs VALUES (?, 'ingest', ?, NULL, NULL, ?)",
-            [fingerprint, json.dumps(params, ensure_ascii=False), json.dumps(summary.as_dict(), ensure_ascii=False)],
-        )
-        segmented_for = store.con.execute(
-            "SELECT corpus_fingerprint FROM segmentations WHERE current").fetchall()
     _print_summary(summary)
     if segmented_for and segmented_for[0][0] != fingerprint:
         typer.secho("语料已变动：请重新运行 `corpus-tool segment`，新文档才有分词结果 / the corpus changed since "

@@ -7,13 +7,14 @@ replace a worker that died, which a ``multiprocessing`` pool cannot do without b
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from corpus_tool.parallel.base import Engine, EngineError, OnError, TaskTimeout, WorkerCrashed, handle_failure
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -107,6 +108,8 @@ class PoolEngine(Engine):
     def map(self, fn: Callable[[T], R], items: Iterable[T], *, timeout: float | None = None,
             on_error: OnError | None = None, initializer: Callable[..., None] | None = None,
             initargs: tuple[Any, ...] = ()) -> Iterator[R]:
+        import multiprocessing  # here, not at the top: one file is read without a pool and imports neither
+
         try:
             from pebble import ProcessPool
         except ImportError as exc:  # pragma: no cover - pebble is a dependency

@@ -204,10 +204,6 @@ def near_duplicates_in_database(con: duckdb.DuckDBPyConnection, threshold: float
 
     Python holds one batch of signatures at a time and the links found, never a row per document.
     """
-    import pyarrow as pa
-
-    bands, rows = _lsh_bands(threshold)
-    hs = [f"h{i}" for i in range(NUM_PERM)]
     for table in ("dedup_docs", "dedup_bands", "dedup_sigs"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     con.execute(
@@ -215,23 +211,25 @@ def near_duplicates_in_database(con: duckdb.DuckDBPyConnection, threshold: float
         "  AS rank, d.doc_id, d.year, nullif(d.doc_number, '') AS doc_number, s.minhash "
         "FROM documents d JOIN signatures s USING (doc_id) "
         f"WHERE s.minhash IS NOT NULL AND coalesce(s.n_shingles, 0) >= {int(MIN_SHINGLES)}")
-    con.execute("CREATE TEMP TABLE dedup_bands (rank BIGINT, band INTEGER, key BLOB)")
-    con.execute(f"CREATE TEMP TABLE dedup_sigs (rank BIGINT, {', '.join(f'{h} UINTEGER' for h in hs)})")
-    key_type = pa.binary(4 * rows)
     n_docs = con.execute("SELECT count(*) FROM dedup_docs").fetchall()[0][0]
+    if n_docs < 2:  # no pair to compare (one file ingested into a new corpus)
+        con.execute("DROP TABLE dedup_docs")
+        return {}
+    bands, rows = _lsh_bands(threshold)
+    hs = [f"h{i}" for i in range(NUM_PERM)]
+    # A band's key is its slice of the signature blob (`rows` little-endian uint32): cut in SQL, no Python per row.
+    con.execute("CREATE TEMP TABLE dedup_bands AS SELECT rank, band::INTEGER AS band, "
+                f"minhash[band * {4 * rows} + 1 : (band + 1) * {4 * rows}]::BLOB AS key "
+                f"FROM dedup_docs CROSS JOIN range(0, {bands}) AS b(band)")
+    con.execute(f"CREATE TEMP TABLE dedup_sigs (rank BIGINT, {', '.join(f'{h} UINTEGER' for h in hs)})")
     for first in range(1, n_docs + 1, _BATCH):  # ranks are 1..n: one batch of signatures at a time
-        batch = con.sql(f"SELECT rank, minhash FROM dedup_docs WHERE rank >= {first} AND rank < {first + _BATCH} "
-                        "ORDER BY rank").to_arrow_table()
-        ranks = batch.column(0).to_numpy()
-        sigs = np.frombuffer(b"".join(batch.column(1).to_pylist()), dtype="<u4").reshape(-1, NUM_PERM)
-        values = pa.table({"rank": ranks, **{h: sigs[:, i] for i, h in enumerate(hs)}})  # noqa: F841
-        con.execute("INSERT INTO dedup_sigs SELECT * FROM values")
-        for band in range(bands):
-            keys = np.ascontiguousarray(sigs[:, band * rows:(band + 1) * rows])
-            chunk = pa.table({  # noqa: F841 - read by DuckDB below
-                "rank": ranks, "band": np.full(len(ranks), band, dtype=np.int32),
-                "key": pa.FixedSizeBinaryArray.from_buffers(key_type, len(ranks), [None, pa.py_buffer(keys)])})
-            con.execute("INSERT INTO dedup_bands SELECT rank, band, key::BLOB FROM chunk")
+        batch = con.execute(f"SELECT rank, minhash FROM dedup_docs WHERE rank >= {first} AND rank < {first + _BATCH} "
+                            "ORDER BY rank").fetchnumpy()
+        sigs = np.frombuffer(b"".join(batch["minhash"]), dtype="<u4").reshape(-1, NUM_PERM)
+        # a dict of NumPy arrays, which DuckDB scans as it is (pyarrow would load pandas for a table)
+        values = {"rank": np.asarray(batch["rank"], dtype=np.int64),  # noqa: F841 - read by DuckDB below
+                  **{h: sigs[:, i] for i, h in enumerate(hs)}}
+        con.execute(f"INSERT INTO dedup_sigs SELECT rank, {', '.join(hs)} FROM values")
     equal = " + ".join(f"(x.{h} = y.{h})::INTEGER" for h in hs)
     lowered = min(threshold, same_number_threshold)
     result = con.execute(

@@ -66,22 +66,34 @@ class Manifest:
             self.by_name[name].append(i)
             self.by_stem[name.rsplit(".", 1)[0]].append(i)
 
-    def match(self, file_path: str | Path, kind: str) -> list[int]:
-        """Rows matching a file at one level: ``path`` (full or tail), ``name`` or ``stem``."""
-        p = Path(file_path)
+    def match(self, file_path: str | Path, kind: str, keys: FileKeys | None = None) -> list[int]:
+        """Rows matching a file at one level: ``path`` (full or tail), ``name`` or ``stem``; ``keys`` are the
+        file's, when computed once for several manifests."""
+        keys = keys or FileKeys.of(file_path)
         if kind == "path":
-            for candidate in (str(p.resolve()), str(p)):
-                i = self.by_path.get(_key(os.path.normpath(candidate)))
-                if i is not None:
-                    return [i]
-            parts = _key(str(p)).split("/")
-            for start in range(1, len(parts) - 1):  # a tail of the path: txt/gov_001.txt
-                i = self.by_path.get("/".join(parts[start:]))
+            for key in (*keys.paths, *keys.tails):  # the full path, then a tail of it: txt/gov_001.txt
+                i = self.by_path.get(key)
                 if i is not None:
                     return [i]
             return []
-        name = p.name.lower()
-        return list(self.by_name.get(name, []) if kind == "name" else self.by_stem.get(name.rsplit(".", 1)[0], []))
+        return list(self.by_name.get(keys.name, []) if kind == "name" else
+                    self.by_stem.get(keys.name.rsplit(".", 1)[0], []))
+
+
+@dataclass(frozen=True)
+class FileKeys:
+    """What a file is looked up by in every manifest: resolving its path is the costly part, done once."""
+
+    paths: tuple[str, ...]  # the resolved path, the path as given
+    tails: tuple[str, ...]  # tails of the path as given, longest first
+    name: str  # the file name, lower case
+
+    @classmethod
+    def of(cls, file_path: str | Path) -> FileKeys:
+        p = Path(file_path)
+        parts = _key(str(p)).split("/")
+        return cls(tuple(_key(os.path.normpath(c)) for c in (str(p.resolve()), str(p))),
+                   tuple("/".join(parts[start:]) for start in range(1, len(parts) - 1)), p.name.lower())
 
 
 MATCH_LEVELS = ("path", "name", "stem")
@@ -178,8 +190,11 @@ class ManifestSet:
         beats a name match in another; two matches at the same level are ambiguous.
         """
         self.looked_up.add(str(file_path))
+        if not self.manifests:
+            return None
+        keys = FileKeys.of(file_path)
         for kind in MATCH_LEVELS:
-            hits = [(k, i) for k, m in enumerate(self.manifests) for i in m.match(file_path, kind)]
+            hits = [(k, i) for k, m in enumerate(self.manifests) for i in m.match(file_path, kind, keys)]
             if len(hits) == 1:
                 k, i = hits[0]
                 self.used[k].add(i)

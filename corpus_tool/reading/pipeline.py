@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -59,6 +60,9 @@ class IngestSummary:
     tables: int = 0  # tables read from the documents (PDF ruled tables), kept out of the prose
     unreadable_pages: int = 0  # pages whose broken text layer was withheld (not OCR'd)
     near_duplicates: int = 0
+    hashed: int = 0  # files whose bytes were hashed to tell whether they changed
+    unchanged_by_stat: int = 0  # unchanged files known by their stat, not read (see :func:`stat_key`)
+    rehash: bool = False  # every file hashed, no stat trusted (ingest --rehash)
     ignored_tables: int = 0  # CSV/XLSX found in folders while no --text-column was given
     aborted: bool = False  # --strict stopped the batch at its first failure
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (path, error, detail)
@@ -94,6 +98,10 @@ class IngestSummary:
                           for m in self.manifests],  # type: ignore[arg-type]
             "unmatched_files": self.unmatched_files, "ambiguous_files": len(self.ambiguous_files),
             "metadata_conflicts": self.conflicts,
+            # how unchanged files were told apart: hashing their bytes, or a stat equal to the one they had
+            # when last hashed (size, mtime_ns, ctime_ns, inode)
+            "file_check": {"method": "sha256" if self.rehash else "stat, else sha256", "hashed": self.hashed,
+                           "unchanged_by_stat": self.unchanged_by_stat},
         }
 
 
@@ -236,6 +244,7 @@ def ingest_paths(
     manifests: Iterable[str | Path] | ManifestSet = (),
     strict: bool = False,
     retry_failed: bool = False,
+    rehash: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into the corpus database ``db``; return a summary.
@@ -244,10 +253,11 @@ def ingest_paths(
     (with ``strict``, it stops at the first failure). ``manifests`` are metadata CSVs joined
     to files by path or name. Unchanged files that failed before are not retried unless
     ``retry_failed``. Files are read by ``engine`` (the caller closes it) or by ``jobs`` local
-    worker processes.
+    worker processes. A file whose stat is the one it had when last hashed is taken to have that hash
+    without reading it (:func:`stat_key`); ``rehash`` hashes every file.
     """
     options = options or IngestOptions()
-    summary = IngestSummary()
+    summary = IngestSummary(rehash=rehash)
     if not isinstance(manifests, ManifestSet):
         manifests = ManifestSet([load_manifest(p) for p in manifests])
     owns = not isinstance(db, CorpusDB)
@@ -261,6 +271,8 @@ def ingest_paths(
             if Path(path).is_dir():
                 store.write_error(path, "folder_unreadable", reason)
         states, errors = store.file_states(), store.error_states()
+        hashes = {} if rehash else store.hash_cache()
+        hashed: list[tuple[str, str, str]] = []  # (path, stat key, hash) to remember
         todo: list[str] = []
         rows: dict[str, tuple[int, float, str, str]] = {}
         opened: dict[str, str] = {}  # stored path → the path the reader opens (differs for non-UTF-8 names)
@@ -278,12 +290,22 @@ def ingest_paths(
                     _fail(store, summary, key, "too_large",
                           f"{stat.st_size:,} bytes > limit {options.max_bytes:,} (文件超过大小上限; --max-bytes)")
                     continue
-                digest = file_hash(path)
+                now = stat_key(stat)
+                known = hashes.get(key)
+                by_stat = known is not None and now is not None and known[0] == now
+                if by_stat:
+                    digest = known[1]
+                else:
+                    digest = file_hash(path)
+                    summary.hashed += 1
+                    if now is not None:
+                        hashed.append((key, now, digest))
             except OSError as exc:
                 _fail(store, summary, key, *_os_reason(exc))
                 continue
             if states.get(key) == {(digest, settings)}:
                 summary.unchanged += 1
+                summary.unchanged_by_stat += by_stat
                 continue
             before = errors.get(key)
             if (before is not None and before[2] == digest and before[3] == settings and not retry_failed
@@ -294,6 +316,7 @@ def ingest_paths(
             rows[key] = (stat.st_size, stat.st_mtime, digest, settings)
             todo.append(key)
 
+        store.remember_hashes(hashed)
         writer = _BatchWriter(store, summary)
         for i, result in enumerate(read_files([(opened[k], k) for k in todo], options, jobs, engine), 1):
             if progress is not None:
@@ -334,6 +357,23 @@ def ingest_paths(
     return summary
 
 
+STAT_SETTLE_NS = 2_000_000_000  # a stat younger than this is not trusted (coarse file-system timestamps: 2 s)
+
+
+def stat_key(stat: os.stat_result) -> str | None:
+    """What tells a file apart without reading it: size, mtime and ctime in ns, inode; ``None`` for a file
+    changed in the last ``STAT_SETTLE_NS`` (another write in the same timestamp tick would leave its stat alike).
+
+    The ctime cannot be set back by a program (``touch -d`` and unpacking set the mtime only), so a file
+    rewritten with the same size keeps its stat only if the clock was set back or the file system does not
+    keep times; ``ingest --rehash`` hashes every file for such cases, as ``git`` trusts its index's stat.
+    """
+    newest = max(stat.st_mtime_ns, stat.st_ctime_ns)
+    if time.time_ns() - newest < STAT_SETTLE_NS:
+        return None
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"
+
+
 class _BatchWriter:
     """Files read, stored many at a time: one transaction and one insert per table for a batch.
 
@@ -372,30 +412,25 @@ def link_corpus(store: CorpusDB, threshold: float) -> int:
     Computed from the whole corpus, so the result depends only on what is stored; skipped when
     nothing it reads has changed since the last run. Returns the number of near duplicates.
     """
-    import pyarrow as pa
-
     from corpus_tool.reading.dedup import near_duplicates_in_database
 
     h = hashlib.sha256(f"threshold={threshold}\n".encode())
-    reader = store.con.sql("SELECT doc_id, year, doc_number, title FROM documents ORDER BY doc_id").to_arrow_reader(
-        8192)
-    for batch in reader:  # a batch of documents at a time: memory does not grow with the corpus
-        for doc_id, year, number, title in zip(*(batch.column(i).to_pylist() for i in range(4)), strict=True):
+    result = store.con.execute("SELECT doc_id, year, doc_number, title FROM documents ORDER BY doc_id")
+    for batch in iter(lambda: result.fetchmany(8192), []):  # a batch at a time: memory does not grow with the corpus
+        for doc_id, year, number, title in batch:
             h.update(f"{doc_id}|{year}|{number}|{title}\n".encode())
     state = h.hexdigest()
     if store.get_meta("links_state") == state:
         return (store.con.execute("SELECT count(*) FROM documents WHERE canonical_id IS NOT NULL").fetchone()
                 or (0,))[0]
     links = near_duplicates_in_database(store.con, threshold)
-    link_table = pa.table({  # noqa: F841 - read by DuckDB below
-        "doc_id": list(links), "canonical_id": [v[0] for v in links.values()],
-        "similarity": [v[1] for v in links.values()],
-    }, schema=pa.schema([("doc_id", pa.string()), ("canonical_id", pa.string()), ("similarity", pa.float64())]))
     with store.transaction() as con:
         con.execute("UPDATE documents SET canonical_id = NULL, similarity = NULL "
                     "WHERE canonical_id IS NOT NULL OR similarity IS NOT NULL")
         con.execute("UPDATE documents SET canonical_id = l.canonical_id, similarity = l.similarity "
-                    "FROM link_table l WHERE documents.doc_id = l.doc_id")
+                    "FROM (SELECT unnest(?::VARCHAR[]) AS doc_id, unnest(?::VARCHAR[]) AS canonical_id, "
+                    "      unnest(?::DOUBLE[]) AS similarity) l WHERE documents.doc_id = l.doc_id",
+                    [list(links), [v[0] for v in links.values()], [v[1] for v in links.values()]])
         _link_relations(con)
         store.set_meta("links_state", state)
     return len(links)

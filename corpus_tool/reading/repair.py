@@ -483,25 +483,25 @@ CHAR_REPAIRS: list[tuple[str, Repair]] = [
 ]
 # What each repair needs in a text to change anything: a text without it is passed over with one scan in C
 # (most blocks have no full-width digit, no ASCII mark after CJK, no space), not a call that finds nothing.
-_NEEDS: dict[Repair, re.Pattern[str]] = {
+_NEEDS: dict[Repair, re.Pattern[str] | str] = {  # a pattern, or a string looked for with `in`
     fix_private_use: _PUA_RE,
     fix_glyph_variants: _VARIANT_RE,
     count_radicals_left: _RADICAL_RE,
     fix_vertical_forms: _VERTICAL_RE,
     fix_fullwidth_alnum: _FULLWIDTH_RE,
     fix_lookalike_punct: _LOOKALIKE_MARKS_RE,
-    join_hyphenated: re.compile("-\n"),
-    join_wrapped_lines: re.compile("\n"),
+    join_hyphenated: "-\n",
+    join_wrapped_lines: "\n",
     join_spaced_digits: re.compile("[ \u3000\u00a0．]"),
     remove_cjk_spaces: _ANY_SPACE_RE,
-    normalize_citation_markers: re.compile(r"\["),
+    normalize_citation_markers: "[",
 }
 
 
 def _apply(repairs: list[tuple[str, Repair]], text: str, log: CleaningLog) -> str:
     for step, repair in repairs:
         needs = _NEEDS.get(repair)
-        if needs is not None and not needs.search(text):
+        if needs is not None and not (needs in text if isinstance(needs, str) else needs.search(text)):
             continue
         text, changes = repair(text)
         log.add(step, changes)

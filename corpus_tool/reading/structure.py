@@ -81,7 +81,7 @@ def _undouble(label: str) -> str:
 def split_label(text: str, bare: bool = False) -> tuple[str | None, str]:
     """``摘　要: 因地制宜……`` → ("abstract", "因地制宜……"); ``【摘要】……`` too; with ``bare``, a
     known front-matter label that runs straight into its text (``核心提示本文……``)."""
-    m = _LABEL_SPLIT_RE.match(text)
+    m = _LABEL_SPLIT_RE.match(text) if ":" in text or "：" in text else None  # its label ends at a colon
     if m:
         label = _undouble(re.sub(r"[\s\u3000]+", "", m.group("label")).lower())
         if FIELD_LABEL_RE.match(text) or label in _LABEL_NAMES:
@@ -278,6 +278,7 @@ def drop_table_of_contents(blocks: list[Block]) -> tuple[list[Block], LogEntry |
 # Dotted leaders between a TOC entry and its page: "……", ". . . .", "········", and a leader glyph
 # that a font without a Unicode map gives as one (cid:n) repeated.
 _LEADER_RE = re.compile(r"(?:[.．·・](?:[ \u3000]?)){6,}|[…⋯]{4,}|(\(cid:\d+\))\1{3,}")
+_LEADER_START_RE = re.compile(r"[.．·・…⋯(]")
 # Where one entry ends: its leader and page number (the next entry may follow without a break).
 _ENTRY_SPLIT_RE = re.compile(r"(?:(?:[.．·・][ \u3000]?){6,}|[…⋯]{4,}|(?:\(cid:\d+\))+)[ \u3000]*"
                              r"(?:[0-9]{1,4}(?![.．\d])|[IVXLCDMivxlcdm]{1,6}(?![A-Za-z])|[A-Z](?![A-Za-z]))?")
@@ -289,6 +290,8 @@ _TOC_BRIDGE = 2  # blocks between two parts of a TOC (a page number, the 目录 
 
 def _leader_share(text: str) -> tuple[int, float]:
     """Number of dotted leaders in ``text`` and the share of its characters they take."""
+    if not _LEADER_START_RE.search(text):  # one scan for the characters a leader starts with (most text)
+        return 0, 0.0
     found = [m.end() - m.start() for m in _LEADER_RE.finditer(text)]
     return len(found), (sum(found) / len(text) if text else 0.0)
 

@@ -67,9 +67,11 @@ def remove_page_furniture(lines: list[str]) -> tuple[list[str], list[LogEntry], 
     log entries and the header texts that were removed.
     """
     out = list(lines)
+    page_numbers = _page_number_lines(lines)
+    if not page_numbers:  # both kinds of header below stand beside a page number: none to look for
+        return out, [], []
     widths = [_visible_len(line) for line in lines if line.strip()]
     width = statistics.median(widths) if widths else 0.0
-    page_numbers = _page_number_lines(lines)
     for i in page_numbers:
         out[i] = ""
 

@@ -42,7 +42,7 @@ class CorpusDB:
 
     def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
         self.path = Path(path)
-        self._column_cache: dict[str, list[str]] = {}
+        self._column_cache: dict[str, list[tuple[str, str]]] = {}
         self.con = connect(self.path, read_only=read_only)
         if read_only and self._stored_version() != SCHEMA_VERSION:
             self._upgrade_then_reopen()
@@ -165,6 +165,18 @@ class CorpusDB:
             out.setdefault(path, set()).add((digest, settings))
         return out
 
+    def hash_cache(self) -> dict[str, tuple[str, str]]:
+        """For each file on disk hashed before: (its stat then, its SHA-256); see :func:`stat_key`."""
+        return {r[0]: (r[1], r[2]) for r in self.con.execute(
+            "SELECT file_path, stat, file_hash FROM file_stats").fetchall()}
+
+    def remember_hashes(self, entries: list[tuple[str, str, str]]) -> None:
+        """Store (file path, stat key, SHA-256) of files just hashed, in one statement."""
+        if entries:
+            path, stat, digest = (list(c) for c in zip(*entries, strict=True))
+            self.con.execute("INSERT OR REPLACE INTO file_stats SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+                             "unnest(?::VARCHAR[])", [path, stat, digest])
+
     def error_states(self) -> dict[str, tuple[str, str, str | None, str]]:
         """Files that failed before: path → (error, detail, file_hash, settings)."""
         return {r[0]: (r[1], r[2], r[3], r[4] or "") for r in self.con.execute(
@@ -211,18 +223,16 @@ class CorpusDB:
 
     def _lookup(self, con: duckdb.DuckDBPyConnection, batch: list[tuple[str, list[Document], FileRow]]) -> _Stored:
         """What the database already holds of a batch, in one query: its files, documents and errors."""
-        import pyarrow as pa
-
-        paths = pa.table({"path": pa.array([path for path, _, _ in batch], pa.string())})  # noqa: F841
-        ids = pa.table({"doc_id": pa.array(sorted({d.doc_id for _, docs, _ in batch for d in docs}),  # noqa: F841
-                                           pa.string())})
+        paths = [path for path, _, _ in batch]
+        ids = sorted({d.doc_id for _, docs, _ in batch for d in docs})
         found = _Stored(set(), set(), set())
         for kind, key in con.execute(
+                "WITH paths AS (SELECT unnest(?::VARCHAR[]) AS path), ids AS (SELECT unnest(?::VARCHAR[]) AS doc_id) "
                 "SELECT DISTINCT 'file', coalesce(f.file_path, f.source_path) FROM files f "
                 "  JOIN paths p ON coalesce(f.file_path, f.source_path) = p.path "
                 "UNION ALL SELECT 'doc', d.doc_id FROM documents d JOIN ids USING (doc_id) "
-                "UNION ALL SELECT DISTINCT 'error', e.source_path FROM errors e JOIN paths p ON e.source_path = p.path"
-        ).fetchall():
+                "UNION ALL SELECT DISTINCT 'error', e.source_path FROM errors e JOIN paths p ON e.source_path = p.path",
+                [paths, ids]).fetchall():
             {"file": found.files, "doc": found.docs, "error": found.errors}[kind].add(key)
         return found
 
@@ -252,8 +262,6 @@ class CorpusDB:
     def _write_new_files(self, con: duckdb.DuckDBPyConnection, group: list[tuple[str, list[Document], FileRow]],
                          stored: _Stored | None = None) -> list[int]:
         """Files with nothing stored under their paths: every table's rows in one insert."""
-        import pyarrow as pa
-
         if not group:
             return []
         stored = stored or self._lookup(con, group)
@@ -276,22 +284,21 @@ class CorpusDB:
         for doc_id, path in sorted(first_path.items()):
             con.execute("UPDATE documents SET source_path = ? WHERE doc_id = ? AND source_path > ?",
                         [path, doc_id, path])
-        try:
-            rows.insert(con, self._columns)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):  # values of one column typed differently by document
-            for doc_rows in rows.split():
-                doc_rows.insert(con, self._columns)
+        rows.insert(con, self._columns)
         failed_before = sorted(stored.errors & {path for path, _, _ in group})
         if failed_before:
             con.execute("DELETE FROM errors WHERE list_contains(?, source_path)", [failed_before])
         return counts
 
-    def _columns(self, table: str) -> list[str]:
-        """A table's column names, looked up once per connection (the schema does not change while open)."""
-        if table not in self._column_cache:
-            # from a query: `DESCRIBE tables` would list the database's tables instead
-            self._column_cache[table] = [d[0] for d in
-                                         self.con.execute(f"SELECT * FROM main.{table} LIMIT 0").description]
+    def _columns(self, table: str) -> list[tuple[str, str]]:
+        """A table's (column name, SQL type), all tables' looked up in one query per connection (the schema
+        does not change while open)."""
+        if not self._column_cache:
+            for name, column, sql_type in self.con.execute(
+                    "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                    "WHERE database_name = current_database() AND schema_name = 'main' "
+                    "ORDER BY table_name, column_index").fetchall():
+                self._column_cache.setdefault(name, []).append((column, sql_type))
         return self._column_cache[table]
 
     def write_error(self, source_path: str, error: str, detail: str, file_hash: str | None = None,
@@ -354,20 +361,6 @@ class _RowBatch:
     def add(self, table: str, row: tuple[Any, ...]) -> None:
         self.rows[table].append(row)
 
-    def split(self) -> list[_RowBatch]:
-        """The same rows as one batch per document (and one for the ``files`` rows), in the same order."""
-        out = []
-        for doc_id, row in self.documents.items():
-            one = _RowBatch()
-            one.documents[doc_id] = row
-            for table, rows in self.rows.items():
-                if table != "files":
-                    one.rows[table] = [r for r in rows if r[0] == doc_id]
-            out.append(one)
-        files = _RowBatch()
-        files.rows["files"] = self.rows["files"]
-        return [*out, files]
-
     def add_document(self, doc: Document) -> None:
         m = doc.meta
         fields = dict(m.get("fields", {}))
@@ -402,29 +395,32 @@ class _RowBatch:
         rows["relations"] += [(doc_id, r["relation"], r["title"], r.get("issuer"), r.get("doc_type"),
                                r.get("doc_number"), None) for r in m.get("relations", [])]
 
-    def insert(self, con: duckdb.DuckDBPyConnection, columns: Callable[[str], list[str]]) -> None:
+    def insert(self, con: duckdb.DuckDBPyConnection, columns: Callable[[str], list[tuple[str, str]]]) -> None:
         """One insert per table that has rows (``files`` replaces the rows of the same source path).
 
-        The Arrow tables are all built before the first insert: values of one column whose types do not
-        agree across documents (Arrow infers one type per column) raise before anything is written.
+        Each column goes to DuckDB as a NumPy array: one statement per table, and neither pyarrow nor pandas
+        to load (pyarrow imports pandas to build a table, most of the start-up of ingesting one file).
         """
-        tables = []
         if self.documents:
-            names = columns("documents")
-            tables.append(("documents", names, _arrow(names, [tuple(d[n] for n in names)
-                                                              for d in self.documents.values()])))
+            names = [name for name, _ in columns("documents")]
+            _insert(con, "INSERT", "documents", columns("documents"),
+                    [tuple(d[n] for n in names) for d in self.documents.values()])
         for table, rows in self.rows.items():
             if rows:
-                names = FILES_COLUMNS if table == "files" else columns(table)
-                tables.append((table, names, _arrow(names, rows)))
-        for table, names, arrow in tables:  # noqa: B007 - `arrow` is read by DuckDB
-            cols = ", ".join(f'"{n}"' for n in names)
-            verb = "INSERT OR REPLACE" if table == "files" else "INSERT"
-            con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM arrow")
+                typed = dict(columns(table))
+                names = FILES_COLUMNS if table == "files" else list(typed)
+                _insert(con, "INSERT OR REPLACE" if table == "files" else "INSERT", table,
+                        [(n, typed[n]) for n in names], rows)
 
 
-def _arrow(names: list[str], rows: list[tuple[Any, ...]]):  # type: ignore[no-untyped-def]
-    """Rows (tuples in the order of ``names``) as an Arrow table: DuckDB inserts it in one statement."""
-    import pyarrow as pa
+def _insert(con: duckdb.DuckDBPyConnection, verb: str, table: str, columns: list[tuple[str, str]],
+            rows: list[tuple[Any, ...]]) -> None:
+    """Rows (tuples in the order of ``columns``) into ``table`` in one statement: a dict of NumPy object arrays,
+    one per column, which DuckDB scans as it is, each cast to the column's type."""
+    import numpy as np
 
-    return pa.table({name: [r[i] for r in rows] for i, name in enumerate(names)})
+    scanned = {f"c{i}": np.fromiter((row[i] for row in rows), dtype=object, count=len(rows))  # noqa: F841
+               for i in range(len(columns))}
+    names = ", ".join(f'"{name}"' for name, _ in columns)
+    values = ", ".join(f"c{i}::{sql_type}" for i, (_, sql_type) in enumerate(columns))
+    con.execute(f"{verb} INTO {table} ({names}) SELECT {values} FROM scanned")

@@ -160,6 +160,16 @@ CREATE TABLE IF NOT EXISTS segmentations (
     current BOOLEAN
 );
 
+-- The SHA-256 of each file on disk when it was last hashed, with its stat then: a re-ingest trusts the hash
+-- without reading the file when size, mtime, ctime and inode are all the same (`ingest --rehash` reads every
+-- file). Only stats older than two seconds are kept, so that a change within the same timestamp tick is not
+-- missed. A cache: losing a row only costs hashing that file again.
+CREATE TABLE IF NOT EXISTS file_stats (
+    file_path VARCHAR PRIMARY KEY,
+    stat VARCHAR,                 -- size:mtime_ns:ctime_ns:inode
+    file_hash VARCHAR
+);
+
 -- One row per command that changed or read the corpus, for the provenance of exports.
 CREATE TABLE IF NOT EXISTS runs (
     run_id VARCHAR,
