@@ -100,3 +100,29 @@ def test_permutations_and_bands_equal_datasketch_without_importing_it() -> None:
     for threshold in (0.3, 0.45, 0.5, 0.62, 0.7, 0.8, 0.85, 0.9, 0.97):
         lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=dedup.NUM_PERM)
         assert dedup._lsh_bands(threshold) == (lsh.b, lsh.r), threshold
+
+
+def test_info_lists_near_and_exact_duplicates(reports: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from corpus_tool.cli import app
+
+    runner = CliRunner()
+    with CorpusDB(reports, read_only=True) as store:
+        n_near = store.con.execute("SELECT count(*) FROM documents WHERE canonical_id IS NOT NULL").fetchone()[0]
+    brief = runner.invoke(app, ["info", "--db", str(reports)])
+    assert brief.exit_code == 0 and f"近似重复 near duplicates: {n_near} " in brief.output
+    assert brief.output.count(" ≈ ") == 10 and f"… {n_near - 10} more" in brief.output
+    full = runner.invoke(app, ["info", "--db", str(reports), "--duplicates"])
+    assert full.output.count(" ≈ ") == n_near
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    text = "国务院关于加快发展新质生产力的意见。\n各省、自治区、直辖市人民政府要抓好落实。\n"
+    for name in ("a.txt", "copy_of_a.txt", "b.txt"):
+        (folder / name).write_text(text if name != "b.txt" else text.replace("加快", "推动"), encoding="utf-8")
+    db = tmp_path / "c.duckdb"
+    assert runner.invoke(app, ["ingest", str(folder), "--db", str(db), "-q"]).exit_code == 0
+    out = runner.invoke(app, ["info", "--db", str(db)]).output
+    assert "完全重复 exact duplicates: 1 documents stored once, read from 2 files" in out
+    assert "a.txt" in out and "copy_of_a.txt" in out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -381,20 +381,27 @@ def _is_blank(value: object) -> bool:
 def _print_duplicates(store: CorpusDB, show_all: bool) -> None:
     from corpus_tool.store.views import duplicate_groups_sql, exact_duplicates_sql
 
-    exact = store.query(exact_duplicates_sql())
-    if len(exact):
+    # plain rows, not DataFrames: pandas would double `info`'s start-up
+    exact = _rows(store, exact_duplicates_sql())
+    if exact:
         typer.echo(f"完全重复 exact duplicates: {len(exact)} documents stored once, read from "
-                   f"{int(exact.n_files.sum())} files")
-        for row in exact.itertuples() if show_all else list(exact.itertuples())[:10]:
-            typer.echo(f"  {row.doc_id}: {row.paths}")
-    near = store.query(duplicate_groups_sql())
-    if len(near):
+                   f"{sum(int(row['n_files']) for row in exact)} files")
+        for row in exact if show_all else exact[:10]:
+            typer.echo(f"  {row['doc_id']}: {row['paths']}")
+    near = _rows(store, duplicate_groups_sql())
+    if near:
         typer.echo(f"近似重复 near duplicates: {len(near)} (excluded from analyses by default; "
                    f"分析默认排除，可用 --include-duplicates 保留)")
-        for row in near.itertuples() if show_all else list(near.itertuples())[:10]:
-            typer.echo(f"  {row.source_path} ≈ {row.canonical_path} (similarity 相似度 {row.similarity:.2f})")
+        for row in near if show_all else near[:10]:
+            typer.echo(f"  {row['source_path']} ≈ {row['canonical_path']} (similarity 相似度 {row['similarity']:.2f})")
         if not show_all and len(near) > 10:
             typer.echo(f"  … {len(near) - 10} more (info --duplicates 列出全部)")
+
+
+def _rows(store: CorpusDB, sql: str) -> list[dict[str, Any]]:
+    cursor = store.con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _open(db: Path) -> CorpusDB:
