@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from corpus_tool.reading.bylines import names_from_byline
 from corpus_tool.reading.headings import LAYOUT_SCHEMES, NUM, is_caption, pattern_kind
 from corpus_tool.reading.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block, LogEntry
+from corpus_tool.reading.pdf.joins import word_across
 from corpus_tool.reading.pdf.layout import Line, PageText
+from corpus_tool.reading.pdf.roles import open_sentence_log
 from corpus_tool.reading.repair import fix_glyph_variants
 
 ARTICLE_RE = re.compile(rf"第[{NUM}\d]+条(?:之[{NUM}]+)?(?:\s|$)")
@@ -575,8 +577,17 @@ class _Builder:
     pending: list[Block] = field(default_factory=list)  # footnotes waiting for the open block
     heading_kinds: dict[int, str] = field(default_factory=dict)  # block index → pattern kind
     caption: bool = False  # the open block is a figure's or table's caption
+    aside: list[Line] = field(default_factory=list)  # a caption set inside an open sentence, kept for after it
+    breaks: list[tuple[int, str, str]] = field(default_factory=list)  # open sentences kept apart at a join
+
+    def set_aside(self) -> None:
+        """The caption read inside the open paragraph's sentence becomes a block after that paragraph."""
+        if self.aside:
+            self.pending.append(Block(PARA, "\n".join(ln.text for ln in self.aside), self.aside[0].page))
+            self.aside = []
 
     def flush(self) -> None:
+        self.set_aside()
         if self.cur:
             self.blocks.append(Block(self.kind, "\n".join(ln.text for ln in self.cur), self.cur[0].page))
             self.cur = []
@@ -597,8 +608,8 @@ class _Builder:
             self.blocks.extend(notes)
 
 
-def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
-    """Walk all lines in reading order and group them into blocks."""
+def build_blocks(pages: list[PageText], stats: DocStats, log: list[LogEntry] | None = None) -> list[Block]:
+    """Walk all lines in reading order and group them into blocks (sentences kept open at a join go to ``log``)."""
     notes = {p.page_no: footnote_blocks(p, stats) for p in pages}
     mark_title(pages, stats)
     mark_front(pages)
@@ -614,6 +625,14 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
             if line.role in FLOW_SKIP:
                 continue
             if refs.active and not line.role and refs.take(b, line, stats):
+                continue
+            if b.aside:
+                if _continues_caption(b.aside[-1], line, stats):
+                    b.aside.append(line)
+                    continue
+                b.set_aside()
+            if not line.role and is_caption(line.text) and _interposed(b, line, stats):
+                b.aside = [line]  # the open sentence goes on after the figure; its caption follows the paragraph
                 continue
             if line.role == "title":
                 _add(b, TITLE, line, b.kind == TITLE)
@@ -635,6 +654,8 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
             elif b.kind in (PARA, FRONT) and not starts_paragraph(b.cur[-1], line, stats) and (
                     not b.caption or _continues_caption(b.cur[-1], line, stats)):
                 b.cur.append(line)
+            elif b.kind == PARA and not b.caption and _join_open(b, line, stats):
+                b.cur.append(line)
             else:
                 front = page.page_no == first_page and not seen_heading and FRONT_LABEL_RE.match(line.text.strip())
                 b.start(FRONT if front else PARA, line)
@@ -643,7 +664,43 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
         b.footnotes(notes[page.page_no])
     b.flush()
     _set_levels(b.blocks, b.heading_kinds)
+    if log is not None:
+        log.extend(open_sentence_log(b.breaks))
     return b.blocks
+
+
+def _interposed(b: _Builder, line: Line, stats: DocStats) -> bool:
+    """A caption read while the open paragraph's last line runs to the column's edge mid-sentence, set in
+    another size or font: the figure stands between two lines of one sentence."""
+    if b.kind != PARA or not b.cur or b.caption or _runs_on(b, line, stats, any_width=True):
+        return False
+    prev = b.cur[-1]
+    return (
+        not ends_sentence(prev.text)
+        and prev.x1 >= stats.edges(prev)[1] - 1.5 * prev.size
+        and (abs(line.size - prev.size) > 0.3 or line.font != prev.font)
+    )
+
+
+def _join_open(b: _Builder, line: Line, stats: DocStats) -> bool:
+    """At a column or page join the layout did not join: go on when a word runs across the junction.
+
+    Only for a sentence stopped on a Han character at the column's edge, and a next line set like it
+    (no heading, no caption). A break kept at such a sentence is recorded for the log.
+    """
+    prev = b.cur[-1]
+    if (prev.page, prev.region) == (line.page, line.region) or not _OPEN_END.search(prev.text):
+        return False
+    if (prev.x1 < stats.edges(prev)[1] - 1.5 * prev.size or is_caption(line.text)
+            or abs(prev.size - stats.body_size) >= 0.6):
+        return False
+    if abs(line.size - prev.size) > 0.3 or line.font != prev.font or opens_item(line.text):
+        b.breaks.append((line.page, prev.text.strip(), line.text.strip()))
+        return False
+    if word_across(prev.text, line.text):
+        return True
+    b.breaks.append((line.page, prev.text.strip(), line.text.strip()))
+    return False
 
 
 # a reference list's heading, and the number opening one of its items: [12], ［12］, 12. , 12 Author
