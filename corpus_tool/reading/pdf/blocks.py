@@ -459,6 +459,11 @@ def heading_kind(line: Line, stats: DocStats) -> str | None:
         return kind
     if styled and (short or centred) and len(t) <= 40:
         return kind or ""
+    # set larger and in a font of its own, with space above: a heading even when it fills the line
+    # (a long section title in a narrow column, or its first line when it wraps)
+    if (_larger(line, stats) and _distinct_font(line, stats) and len(t) <= 40 and not ends_sentence(t)
+            and (line.dy is None or line.dy > 1.5 * stats.pitch_at(line))):
+        return kind or ""
     # a plain centred line: short in characters and in width (an indented first line of a
     # ragged-right paragraph can look centred too), with space above it
     gap_above = line.dy is None or line.dy > 1.3 * stats.pitch

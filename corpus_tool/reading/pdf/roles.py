@@ -10,12 +10,15 @@ Both are set apart here; the block step (:mod:`.blocks`) then carries an open se
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from corpus_tool.reading.headings import is_caption
 from corpus_tool.reading.model import LogEntry
 from corpus_tool.reading.pdf.rows import Row
+
+BAND = 0.08  # the top band running headers sit in (as in layout.BAND, which imports this module)
 
 if TYPE_CHECKING:  # layout imports this module
     from corpus_tool.reading.pdf.blocks import DocStats
@@ -95,3 +98,34 @@ def open_sentence_log(breaks: list[tuple[int, str, str]]) -> list[LogEntry]:
     return [LogEntry("pdf_open_sentence_kept", len(breaks),
                      "a sentence open at a column/page join, kept apart (句子在分栏/分页处未接续): " + shown)]
 
+
+
+HEADER_MIN_PAGES = 2  # a piece of a running header repeats inside the headers of this many other pages
+_SPACE = re.compile(r"\s+")
+
+
+def mark_header_pieces(pages: list[PageText]) -> list[LogEntry]:
+    """Top-band lines that are a piece of the running header found on other pages are header too.
+
+    A header set in one line on most pages (``2 控 制 与 决 策 第xx卷``) may come apart on another
+    into lines of its own (the title centred, the volume in another font), which repeat nowhere as
+    they are; left in, they open a heading inside the reference list. A top-band line above all of
+    its page's body lines whose text (spaces left out) stands inside the headers of other pages goes.
+    """
+    headers = {p.page_no: "".join(_SPACE.sub("", ln.text) for ln in p.lines if ln.role == "header") for p in pages}
+    taken: list[str] = []
+    for page in pages:
+        free = [ln for ln in page.lines if not ln.role]
+        for ln in free:
+            text = _SPACE.sub("", ln.text)
+            if len(text) < 2 or (ln.top + ln.bottom) / 2 >= BAND * page.height:
+                continue
+            if any(other.top < ln.top for other in free if other is not ln and other.region == ln.region):
+                continue  # not the outermost line of its column
+            if sum(1 for no, h in headers.items() if no != page.page_no and text in h) >= HEADER_MIN_PAGES:
+                ln.role = "header"
+                taken.append(f"p{page.page_no}: {ln.text.strip()}")
+    if not taken:
+        return []
+    return [LogEntry("pdf_header_pieces_removed", len(taken),
+                     "pieces of the running header on a line of their own (页眉残片): " + " | ".join(taken[:30]))]
