@@ -59,9 +59,14 @@ class DocStats:
     doc_bounds: dict[tuple[int, str], tuple[float, float]] = field(default_factory=dict)
     widths: dict[int, int] = field(default_factory=dict)  # page → width class (10 pt steps)
     pitches: dict[tuple[int, str], float] = field(default_factory=dict)  # (page, region) → its own pitch
+    # id(line) → margins of the justified block it is in, when that block is set narrower than its column
+    # (an abstract indented on both sides above the columns): its full lines stop short of the column's edge
+    inset: dict[int, tuple[float, float]] = field(default_factory=dict)
 
     def edges(self, line: Line) -> tuple[float, float]:
-        """Left and right text edge of the column ``line`` is in."""
+        """Left and right text edge of the column (or inset block) ``line`` is in."""
+        if (own := self.inset.get(id(line))) is not None:
+            return own
         got = self.bounds.get((line.page, line.region)) or self.doc_bounds.get(
             (self.widths.get(line.page, 0), line.region))
         return got if got is not None else (line.x0, line.x1)
@@ -96,6 +101,7 @@ def compute_stats(pages: list[PageText]) -> DocStats:
     stats = DocStats(body_size, fonts.most_common(1)[0][0], pitch,
                      widths={p.page_no: round(p.width / 10) for p in pages})
     _column_edges(body, stats)
+    _inset_blocks(pages, stats)
     _column_pitches(pages, body_size, stats)
     return stats
 
@@ -162,6 +168,41 @@ def _column_edges(body: list[Line], stats: DocStats) -> None:
         left, right = stats.doc_bounds.get((width, "L")), stats.doc_bounds.get((width, "R"))
         if left and right:
             stats.doc_bounds[(width, "S")] = (left[0], right[1])
+
+
+INSET_LINES = 4  # a block with its own margins has at least this many lines ...
+INSET_JUSTIFIED = 0.5  # ... this share of them ending at its right edge
+
+
+def _inset_blocks(pages: list[PageText], stats: DocStats) -> None:
+    """Runs of lines in one size and one left margin, justified to a right edge well inside their column."""
+    for page in pages:
+        runs: list[list[Line]] = []
+        for ln in page.lines:
+            if ln.role or ln.marker_only:
+                continue
+            last = runs[-1][-1] if runs else None
+            if (last is not None and last.region == ln.region and abs(last.size - ln.size) <= 0.3
+                    and ln.dy is not None and 0 < ln.dy <= 2.0 * ln.size
+                    and -0.5 * ln.size <= ln.x0 - runs[-1][0].x0 <= INDENT_EM * ln.size
+                    and runs[-1][0].x0 - 0.5 * ln.size <= min(r.x0 for r in runs[-1])):
+                runs[-1].append(ln)
+            else:
+                runs.append([ln])
+        for run in runs:
+            if len(run) < INSET_LINES:
+                continue
+            left = min(ln.x0 for ln in run)
+            right = max(ln.x1 for ln in run)
+            size = _median_size(run)
+            ends = sum(1 for ln in run if ln.x1 >= right - 1.0)
+            column_right = stats.edges(run[0])[1]
+            if ends >= INSET_JUSTIFIED * len(run) and right < column_right - 1.5 * size:
+                for ln in run:
+                    stats.inset[id(ln)] = (left, right)
+
+
+INDENT_EM = 2.5  # a first-line indent is at most this × size
 
 
 def _edges(lines: list[Line]) -> tuple[float, float]:
@@ -497,6 +538,8 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
     """Whether ``line`` opens a new paragraph after ``prev`` (indent, short last line, gap, 第X条)."""
     if ARTICLE_RE.match(line.text.strip()) or (line.region == "B") != (prev.region == "B"):
         return True  # an article; or into or out of a sidebar, whose text never continues the main column's
+    if _labelled(line.text):
+        return True  # 摘要: / Abstract: / 关键词: / DOI: … opens a field of its own
     same_column = line.page == prev.page and line.region == prev.region
     pitch = stats.pitch_at(line)
     gap = line.dy if same_column and line.dy is not None else None
@@ -542,6 +585,13 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
             and not opens_item(line.text)  # "(2) ……" after a full line is the next item, not its tail
         )
     return prev.x1 < prev_right - 1.5 * prev.size and ends_sentence(prev.text)
+
+
+def _labelled(text: str) -> bool:
+    """The line opens with a front-matter label and its colon (``摘 要:``, ``Abstract:``, ``[关键词]``)."""
+    t = text.strip()
+    m = FRONT_LABEL_RE.match(t)
+    return m is not None and re.match(r"\s*[:：\]】]", t[m.end():]) is not None
 
 
 def opens_item(text: str) -> bool:
