@@ -171,7 +171,8 @@ def _column_edges(body: list[Line], stats: DocStats) -> None:
 
 
 INSET_LINES = 4  # a block with its own margins has at least this many lines ...
-INSET_JUSTIFIED = 0.5  # ... this share of them ending at its right edge
+INSET_JUSTIFIED = 0.5  # ... this share of them ending at its right edge ...
+INSET_WIDTH = 0.6  # ... and is at least this share of its column wide
 
 
 def _inset_blocks(pages: list[PageText], stats: DocStats) -> None:
@@ -196,8 +197,9 @@ def _inset_blocks(pages: list[PageText], stats: DocStats) -> None:
             right = max(ln.x1 for ln in run)
             size = _median_size(run)
             ends = sum(1 for ln in run if ln.x1 >= right - 1.0)
-            column_right = stats.edges(run[0])[1]
-            if ends >= INSET_JUSTIFIED * len(run) and right < column_right - 1.5 * size:
+            column_left, column_right = stats.edges(run[0])
+            if (ends >= INSET_JUSTIFIED * len(run) and right < column_right - 1.5 * size
+                    and right - left >= INSET_WIDTH * (column_right - column_left)):  # a list of short items is none
                 for ln in run:
                     stats.inset[id(ln)] = (left, right)
 

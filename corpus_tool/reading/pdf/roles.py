@@ -28,7 +28,8 @@ CAPTION_GAP = 2.0  # a caption sharing a baseline with body text is at least thi
 NOTE_ZONE = 0.7  # foot notes start below this share of the page height ...
 NOTE_GAP = 1.5  # ... this × the body pitch below the page's lowest body line ...
 NOTE_SMALL = 0.93  # ... set at most this × the body size ...
-MAX_NOTE_LINES = 8  # ... and are few
+MAX_NOTE_LINES = 8  # ... and are few, the first one starting at most this × size in from the column's edge:
+NOTE_INDENT = 2.5
 
 
 def split_caption_rows(rows: list[Row]) -> list[Row]:
@@ -78,6 +79,7 @@ def mark_foot_notes(pages: list[PageText], stats: DocStats) -> list[LogEntry]:
             foot[0].top < NOTE_ZONE * page.height
             or foot[0].top - floor < NOTE_GAP * stats.pitch - stats.body_size
             or any(ln.size > NOTE_SMALL * stats.body_size or is_caption(ln.text) for ln in foot)
+            or foot[0].x0 - stats.edges(foot[0])[0] > NOTE_INDENT * foot[0].size  # centred: a formula, a credit
         ):
             continue
         for ln in foot:
