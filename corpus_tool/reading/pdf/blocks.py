@@ -575,6 +575,9 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
         and (gap is None or gap <= 1.25 * pitch)
     ):
         return False
+    inset = stats.inset.get(id(line))
+    if inset is not None and inset == stats.inset.get(id(prev)) and prev.x1 < prev_right - 1.5 * prev.size:
+        return True  # a short line inside a justified inset block ends its paragraph (or its field: DOI: …)
     if line.x0 - left > 1.0 * line.size:
         # a block indented as a whole (a hanging note, a quotation) goes on: the line before it was
         # full, at the same indent or further out, and stopped in the middle of a sentence (on a Han
