@@ -13,6 +13,7 @@ import pytest
 from corpus_tool.reading.model import FOOTNOTE, HEADING, PARA, Extracted
 from corpus_tool.reading.pdf import extract_pdf
 from corpus_tool.reading.pdf.chars import Char
+from corpus_tool.reading.pdf.columns import Band, attach_beside_figures
 from corpus_tool.reading.pdf.joins import word_across
 from corpus_tool.reading.pdf.roles import split_caption_rows
 from corpus_tool.reading.pdf.rows import Row
@@ -113,3 +114,24 @@ def test_a_caption_sharing_a_baseline_is_cut_off() -> None:
     # the same words in the body's own size and font are a line of text ("图1所示" is no caption anyway)
     plain = _chars("见下文", 65.0, 10.0, "SongTi") + _chars("图1 统一现状图", 280.0, 10.0, "SongTi")
     assert len(split_caption_rows([Row(plain, 100.0).measure()])) == 1
+
+
+def _row(text: str, x: float, top: float, size: float = 10.0) -> Row:
+    return Row(_chars(text, x, size, "SongTi", top + size), top + size).measure()
+
+
+def test_text_beside_a_figure_joins_the_column_on_its_side() -> None:
+    # a figure over the left column and part of the right one (x 60-400, y 130-400), a strip of text
+    # beside it at x 410-530, then two columns split at x 296 below the figure
+    strip = [_row("撑体系并基于主题库形", 410.0, 140.0 + 16 * i) for i in range(4)]
+    caption = _row("图3 统一现状图", 250.0, 398.0, 9.0)  # under the figure, across the gutter
+    left = [_row("相关数据实现多源数据动态在线集成拓展", 65.0, 425.0 + 16 * i) for i in range(4)]
+    right = [_row("建包容性更强延展性更优的资源家底数据", 307.0, 425.0 + 16 * i) for i in range(4)]
+    figure = (60.0, 130.0, 400.0, 395.0)
+    bands = attach_beside_figures([Band([*strip, caption]), Band(left + right, 296.0)], [figure])
+    assert [b.gutter for b in bands] == [None, 296.0]
+    assert bands[0].rows == [caption]  # the caption stays; the block step sets it aside
+    assert strip[0] in bands[1].rows and len(bands[1].rows) == 12
+    # without a figure beside them the same rows are a full-width band of their own
+    kept = attach_beside_figures([Band([*strip, caption]), Band(left + right, 296.0)], [])
+    assert [len(b.rows) for b in kept] == [5, 8]
