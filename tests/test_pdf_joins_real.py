@@ -10,11 +10,13 @@ import re
 
 import pytest
 
-from corpus_tool.reading.model import FOOTNOTE, HEADING, PARA, Extracted
+from corpus_tool.reading.model import FOOTNOTE, HEADING, PARA, Extracted, LogEntry
 from corpus_tool.reading.pdf import extract_pdf
+from corpus_tool.reading.pdf.blocks import build_blocks, compute_stats
 from corpus_tool.reading.pdf.chars import Char
 from corpus_tool.reading.pdf.columns import Band, attach_beside_figures
 from corpus_tool.reading.pdf.joins import word_across
+from corpus_tool.reading.pdf.layout import Line, PageText
 from corpus_tool.reading.pdf.roles import split_caption_rows
 from corpus_tool.reading.pdf.rows import Row
 from tests.conftest import shared_path
@@ -135,3 +137,45 @@ def test_text_beside_a_figure_joins_the_column_on_its_side() -> None:
     # without a figure beside them the same rows are a full-width band of their own
     kept = attach_beside_figures([Band([*strip, caption]), Band(left + right, 296.0)], [])
     assert [len(b.rows) for b in kept] == [5, 8]
+
+
+def _line(text: str, x0: float, x1: float, top: float, region: str, page: int = 1,
+          size: float = 10.0, dy: float | None = 16.0) -> Line:
+    return Line(text, x0, x1, top, top + size, size, "SongTi", 1.0, page, region, dy=dy)
+
+
+def _column(texts: list[str], x0: float, x1: float, region: str, page: int = 1) -> list[Line]:
+    return [_line(t, x0, x1, 100.0 + 16 * i, region, page, dy=None if i == 0 else 16.0) for i, t in enumerate(texts)]
+
+
+def _paragraphs(left_last: Line, right_first: Line) -> tuple[list[str], list[LogEntry]]:
+    left = _column(["自然资源调查监测工作是新发展阶段自然资源", "管理和生态文明建设的重要支撑，并对接各有关"] * 3,
+                   65.0, 285.0, "L")
+    right = _column(["成定制数据产品，或通过提供数据服务等方式，满",
+                     "足不同业务应用的需求，为全面推进统一现状图建"] * 3, 307.0, 527.0, "R")
+    page = PageText(1, 595.0, 808.0, [*left, left_last, right_first, *right], two_column=True)
+    log: list[LogEntry] = []
+    blocks = build_blocks([page], compute_stats([page]), log)
+    return [_flat(b.text) for b in blocks], log
+
+
+def test_a_word_across_the_junction_joins_a_sentence_the_layout_broke() -> None:
+    # the left column's last line stops short (beside a figure), the right one opens indented
+    texts, log = _paragraphs(_line("构建数据资源家底应用场景支", 65.0, 195.0, 196.0, "L"),
+                             _line("撑体系，并基于主题库形成定制数据产品", 327.0, 507.0, 84.0, "R", dy=None))
+    assert any("应用场景支撑体系，并基于主题库" in t for t in texts)
+    assert not log
+    # no word runs across "监测|相关": the layout's break stands, and since nothing ran to the edge, unlogged
+    texts, log = _paragraphs(_line("构建数据资源家底应用场景调查监测", 65.0, 225.0, 196.0, "L"),
+                             _line("相关数据，实现多源数据的动态在线集成", 327.0, 507.0, 84.0, "R", dy=None))
+    assert not any("调查监测相关数据" in t for t in texts) and not log
+
+
+def test_a_sentence_kept_open_at_a_column_join_is_logged() -> None:
+    # the left column runs to its edge mid-sentence; the right one opens with a heading: kept apart, logged
+    heading = Line("相关思考与建议", 380.0, 460.0, 84.0, 96.0, 12.0, "HeiTi", 1.0, 1, "R")
+    last = _line("管理和生态文明建设的重要支撑，并对接各有关部门调查", 65.0, 285.0, 196.0, "L")
+    texts, log = _paragraphs(last, heading)
+    assert "相关思考与建议" in texts
+    assert [e.step for e in log] == ["pdf_open_sentence_kept"]
+    assert "对接各有关部门调查 ‖ 相关思考与建议" in log[0].detail

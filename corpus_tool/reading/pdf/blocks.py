@@ -173,6 +173,7 @@ def _column_edges(body: list[Line], stats: DocStats) -> None:
 INSET_LINES = 4  # a block with its own margins has at least this many lines ...
 INSET_JUSTIFIED = 0.5  # ... this share of them ending at its right edge ...
 INSET_WIDTH = 0.6  # ... and is at least this share of its column wide
+INDENT_EM = 2.5  # its lines start at its left edge or up to this × size in (a first-line indent)
 
 
 def _inset_blocks(pages: list[PageText], stats: DocStats) -> None:
@@ -202,9 +203,6 @@ def _inset_blocks(pages: list[PageText], stats: DocStats) -> None:
                     and right - left >= INSET_WIDTH * (column_right - column_left)):  # a list of short items is none
                 for ln in run:
                     stats.inset[id(ln)] = (left, right)
-
-
-INDENT_EM = 2.5  # a first-line indent is at most this × size
 
 
 def _edges(lines: list[Line]) -> tuple[float, float]:
@@ -639,6 +637,7 @@ class _Builder:
     caption: bool = False  # the open block is a figure's or table's caption
     aside: list[Line] = field(default_factory=list)  # a caption set inside an open sentence, kept for after it
     breaks: list[tuple[int, str, str]] = field(default_factory=list)  # open sentences kept apart at a join
+    stats: DocStats | None = None
 
     def set_aside(self) -> None:
         """The caption read inside the open paragraph's sentence becomes a block after that paragraph."""
@@ -656,6 +655,8 @@ class _Builder:
         self.pending = []
 
     def start(self, kind: str, line: Line, heading: str | None = None) -> None:
+        if self.stats is not None and self.kind == PARA and self.cur and _left_open(self.cur[-1], line, self.stats):
+            self.breaks.append((line.page, self.cur[-1].text.strip(), line.text.strip()))
         self.flush()
         self.kind, self.cur, self.caption = kind, [line], False
         if heading:
@@ -674,7 +675,7 @@ def build_blocks(pages: list[PageText], stats: DocStats, log: list[LogEntry] | N
     mark_title(pages, stats)
     mark_front(pages)
     first_page = next((p.page_no for p in pages if p.lines), 0)
-    b = _Builder()
+    b = _Builder(stats=stats)
     seen_heading = False
     refs = _References()
     for page in pages:
@@ -745,22 +746,27 @@ def _interposed(b: _Builder, line: Line, stats: DocStats) -> bool:
 def _join_open(b: _Builder, line: Line, stats: DocStats) -> bool:
     """At a column or page join the layout did not join: go on when a word runs across the junction.
 
-    Only for a sentence stopped on a Han character at the column's edge, and a next line set like it
-    (no heading, no caption). A break kept at such a sentence is recorded for the log.
+    Only for body text stopped mid-sentence (on a Han character or a comma) and a next line set like it
+    (no heading, item or caption): the layout refuses such a join when the last line stops short of the
+    column's edge (a line beside a figure) and the next one is indented. (A paragraph closed at a join after
+    a line that ran to the edge mid-sentence is logged by :meth:`_Builder.start`.)
     """
     prev = b.cur[-1]
-    if (prev.page, prev.region) == (line.page, line.region) or not _OPEN_END.search(prev.text):
+    if ((prev.page, prev.region) == (line.page, line.region) or not _OPEN_END.search(prev.text)
+            or is_caption(line.text) or abs(prev.size - stats.body_size) >= 0.6):
         return False
-    if (prev.x1 < stats.edges(prev)[1] - 1.5 * prev.size or is_caption(line.text)
-            or abs(prev.size - stats.body_size) >= 0.6):
-        return False
-    if abs(line.size - prev.size) > 0.3 or line.font != prev.font or opens_item(line.text):
-        b.breaks.append((line.page, prev.text.strip(), line.text.strip()))
-        return False
-    if word_across(prev.text, line.text):
-        return True
-    b.breaks.append((line.page, prev.text.strip(), line.text.strip()))
-    return False
+    alike = abs(line.size - prev.size) <= 0.3 and line.font == prev.font and not opens_item(line.text)
+    return alike and word_across(prev.text, line.text)
+
+
+def _left_open(prev: Line, line: Line, stats: DocStats) -> bool:
+    """A paragraph closes at a column or page join while its body text ran to the column's edge mid-sentence."""
+    return (
+        (prev.page, prev.region) != (line.page, line.region)
+        and _OPEN_END.search(prev.text) is not None
+        and abs(prev.size - stats.body_size) < 0.6
+        and prev.x1 >= stats.edges(prev)[1] - 1.5 * prev.size
+    )
 
 
 # a reference list's heading, and the number opening one of its items: [12], ［12］, 12. , 12 Author
