@@ -655,7 +655,8 @@ class _Builder:
         self.pending = []
 
     def start(self, kind: str, line: Line, heading: str | None = None) -> None:
-        if self.stats is not None and self.kind == PARA and self.cur and _left_open(self.cur[-1], line, self.stats):
+        if self.stats is not None and self.kind == PARA and len(self.cur) >= 2 and _left_open(self.cur, line,
+                                                                                               self.stats):
             self.breaks.append((line.page, self.cur[-1].text.strip(), line.text.strip()))
         self.flush()
         self.kind, self.cur, self.caption = kind, [line], False
@@ -759,13 +760,18 @@ def _join_open(b: _Builder, line: Line, stats: DocStats) -> bool:
     return alike and word_across(prev.text, line.text)
 
 
-def _left_open(prev: Line, line: Line, stats: DocStats) -> bool:
-    """A paragraph closes at a column or page join while its body text ran to the column's edge mid-sentence."""
+def _left_open(lines: list[Line], line: Line, stats: DocStats) -> bool:
+    """A paragraph of running text (two lines or more) closes at a column or page join while its last line
+    ran from the column's left edge to its right one mid-sentence (a right-set label such as 单位：万元 above
+    a table is none)."""
+    prev = lines[-1]
+    left, right = stats.edges(prev)
     return (
         (prev.page, prev.region) != (line.page, line.region)
+        and prev.x0 <= left + INDENT_EM * prev.size
         and _OPEN_END.search(prev.text) is not None
         and abs(prev.size - stats.body_size) < 0.6
-        and prev.x1 >= stats.edges(prev)[1] - 1.5 * prev.size
+        and prev.x1 >= right - 1.5 * prev.size
     )
 
 
