@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from corpus_tool.reading.bylines import names_from_byline
 from corpus_tool.reading.headings import LAYOUT_SCHEMES, NUM, is_caption, pattern_kind
 from corpus_tool.reading.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block, LogEntry
+from corpus_tool.reading.pdf.joins import word_across
 from corpus_tool.reading.pdf.layout import Line, PageText
+from corpus_tool.reading.pdf.roles import open_sentence_log
 from corpus_tool.reading.repair import fix_glyph_variants
 
 ARTICLE_RE = re.compile(rf"第[{NUM}\d]+条(?:之[{NUM}]+)?(?:\s|$)")
@@ -61,9 +63,14 @@ class DocStats:
     doc_bounds: dict[tuple[int, str], tuple[float, float]] = field(default_factory=dict)
     widths: dict[int, int] = field(default_factory=dict)  # page → width class (10 pt steps)
     pitches: dict[tuple[int, str], float] = field(default_factory=dict)  # (page, region) → its own pitch
+    # id(line) → margins of the justified block it is in, when that block is set narrower than its column
+    # (an abstract indented on both sides above the columns): its full lines stop short of the column's edge
+    inset: dict[int, tuple[float, float]] = field(default_factory=dict)
 
     def edges(self, line: Line) -> tuple[float, float]:
-        """Left and right text edge of the column ``line`` is in."""
+        """Left and right text edge of the column (or inset block) ``line`` is in."""
+        if (own := self.inset.get(id(line))) is not None:
+            return own
         got = self.bounds.get((line.page, line.region)) or self.doc_bounds.get(
             (self.widths.get(line.page, 0), line.region))
         return got if got is not None else (line.x0, line.x1)
@@ -98,6 +105,7 @@ def compute_stats(pages: list[PageText]) -> DocStats:
     stats = DocStats(body_size, fonts.most_common(1)[0][0], pitch,
                      widths={p.page_no: round(p.width / 10) for p in pages})
     _column_edges(body, stats)
+    _inset_blocks(pages, stats)
     _column_pitches(pages, body_size, stats)
     return stats
 
@@ -164,6 +172,41 @@ def _column_edges(body: list[Line], stats: DocStats) -> None:
         left, right = stats.doc_bounds.get((width, "L")), stats.doc_bounds.get((width, "R"))
         if left and right:
             stats.doc_bounds[(width, "S")] = (left[0], right[1])
+
+
+INSET_LINES = 4  # a block with its own margins has at least this many lines ...
+INSET_JUSTIFIED = 0.5  # ... this share of them ending at its right edge ...
+INSET_WIDTH = 0.6  # ... and is at least this share of its column wide
+INDENT_EM = 2.5  # its lines start at its left edge or up to this × size in (a first-line indent)
+
+
+def _inset_blocks(pages: list[PageText], stats: DocStats) -> None:
+    """Runs of lines in one size and one left margin, justified to a right edge well inside their column."""
+    for page in pages:
+        runs: list[list[Line]] = []
+        for ln in page.lines:
+            if ln.role or ln.marker_only:
+                continue
+            last = runs[-1][-1] if runs else None
+            if (last is not None and last.region == ln.region and abs(last.size - ln.size) <= 0.3
+                    and ln.dy is not None and 0 < ln.dy <= 2.0 * ln.size
+                    and -0.5 * ln.size <= ln.x0 - runs[-1][0].x0 <= INDENT_EM * ln.size
+                    and runs[-1][0].x0 - 0.5 * ln.size <= min(r.x0 for r in runs[-1])):
+                runs[-1].append(ln)
+            else:
+                runs.append([ln])
+        for run in runs:
+            if len(run) < INSET_LINES:
+                continue
+            left = min(ln.x0 for ln in run)
+            right = max(ln.x1 for ln in run)
+            size = _median_size(run)
+            ends = sum(1 for ln in run if ln.x1 >= right - 1.0)
+            column_left, column_right = stats.edges(run[0])
+            if (ends >= INSET_JUSTIFIED * len(run) and right < column_right - 1.5 * size
+                    and right - left >= INSET_WIDTH * (column_right - column_left)):  # a list of short items is none
+                for ln in run:
+                    stats.inset[id(ln)] = (left, right)
 
 
 def _edges(lines: list[Line]) -> tuple[float, float]:
@@ -461,6 +504,11 @@ def heading_kind(line: Line, stats: DocStats) -> str | None:
         return kind
     if styled and (short or centred) and len(t) <= 40:
         return kind or ""
+    # set larger and in a font of its own, with space above: a heading even when it fills the line
+    # (a long section title in a narrow column, or its first line when it wraps)
+    if (_larger(line, stats) and _distinct_font(line, stats) and len(t) <= 40 and not ends_sentence(t)
+            and (line.dy is None or line.dy > 1.5 * stats.pitch_at(line))):
+        return kind or ""
     # a plain centred line: short in characters and in width (an indented first line of a
     # ragged-right paragraph can look centred too), with space above it
     gap_above = line.dy is None or line.dy > 1.3 * stats.pitch
@@ -494,6 +542,8 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
     """Whether ``line`` opens a new paragraph after ``prev`` (indent, short last line, gap, 第X条)."""
     if ARTICLE_RE.match(line.text.strip()) or (line.region == "B") != (prev.region == "B"):
         return True  # an article; or into or out of a sidebar, whose text never continues the main column's
+    if _labelled(line.text):
+        return True  # 摘要: / Abstract: / 关键词: / DOI: … opens a field of its own
     same_column = line.page == prev.page and line.region == prev.region
     pitch = stats.pitch_at(line)
     gap = line.dy if same_column and line.dy is not None else None
@@ -527,6 +577,9 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
         and (gap is None or gap <= 1.25 * pitch)
     ):
         return False
+    inset = stats.inset.get(id(line))
+    if inset is not None and inset == stats.inset.get(id(prev)) and prev.x1 < prev_right - 1.5 * prev.size:
+        return True  # a short line inside a justified inset block ends its paragraph (or its field: DOI: …)
     if line.x0 - left > 1.0 * line.size:
         # a block indented as a whole (a hanging note, a quotation) goes on: the line before it was
         # full, at the same indent or further out, and stopped in the middle of a sentence (on a Han
@@ -569,6 +622,13 @@ def hangs_from(cur: list[Line], line: Line, stats: DocStats) -> bool:
     return 0.5 * size <= line.x0 - item.x0 <= HANG_MAX * size
 
 
+def _labelled(text: str) -> bool:
+    """The line opens with a front-matter label and its colon (``摘 要:``, ``Abstract:``, ``[关键词]``)."""
+    t = text.strip()
+    m = FRONT_LABEL_RE.match(t)
+    return m is not None and re.match(r"\s*[:：\]】]", t[m.end():]) is not None
+
+
 def opens_item(text: str) -> bool:
     """The line opens a list item or numbered heading (``（1）``, ``1.``, ``①``, ``•``, ``一、``)."""
     t = text.strip()
@@ -609,8 +669,18 @@ class _Builder:
     pending: list[Block] = field(default_factory=list)  # footnotes waiting for the open block
     heading_kinds: dict[int, str] = field(default_factory=dict)  # block index → pattern kind
     caption: bool = False  # the open block is a figure's or table's caption
+    aside: list[Line] = field(default_factory=list)  # a caption set inside an open sentence, kept for after it
+    breaks: list[tuple[int, str, str]] = field(default_factory=list)  # open sentences kept apart at a join
+    stats: DocStats | None = None
+
+    def set_aside(self) -> None:
+        """The caption read inside the open paragraph's sentence becomes a block after that paragraph."""
+        if self.aside:
+            self.pending.append(Block(PARA, "\n".join(ln.text for ln in self.aside), self.aside[0].page))
+            self.aside = []
 
     def flush(self) -> None:
+        self.set_aside()
         if self.cur:
             self.blocks.append(Block(self.kind, "\n".join(ln.text for ln in self.cur), self.cur[0].page))
             self.cur = []
@@ -619,6 +689,9 @@ class _Builder:
         self.pending = []
 
     def start(self, kind: str, line: Line, heading: str | None = None) -> None:
+        if self.stats is not None and self.kind == PARA and len(self.cur) >= 2 and _left_open(self.cur, line,
+                                                                                               self.stats):
+            self.breaks.append((line.page, self.cur[-1].text.strip(), line.text.strip()))
         self.flush()
         self.kind, self.cur, self.caption = kind, [line], False
         if heading:
@@ -631,13 +704,13 @@ class _Builder:
             self.blocks.extend(notes)
 
 
-def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
-    """Walk all lines in reading order and group them into blocks."""
+def build_blocks(pages: list[PageText], stats: DocStats, log: list[LogEntry] | None = None) -> list[Block]:
+    """Walk all lines in reading order and group them into blocks (sentences kept open at a join go to ``log``)."""
     notes = {p.page_no: footnote_blocks(p, stats) for p in pages}
     mark_title(pages, stats)
     mark_front(pages)
     first_page = next((p.page_no for p in pages if p.lines), 0)
-    b = _Builder()
+    b = _Builder(stats=stats)
     seen_heading = False
     refs = _References()
     for page in pages:
@@ -652,6 +725,14 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
                 nodes.append(line)  # a diagram node: a unit of its own, after the paragraph open around it
                 continue
             if refs.active and not line.role and refs.take(b, line, stats):
+                continue
+            if b.aside:
+                if _continues_caption(b.aside[-1], line, stats):
+                    b.aside.append(line)
+                    continue
+                b.set_aside()
+            if not line.role and is_caption(line.text) and _interposed(b, line, stats):
+                b.aside = [line]  # the open sentence goes on after the figure; its caption follows the paragraph
                 continue
             if line.role == "title":
                 _add(b, TITLE, line, b.kind == TITLE)
@@ -675,6 +756,8 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
             elif b.kind in (PARA, FRONT) and not starts_paragraph(b.cur[-1], line, stats) and (
                     not b.caption or _continues_caption(b.cur[-1], line, stats)):
                 b.cur.append(line)
+            elif b.kind == PARA and not b.caption and _join_open(b, line, stats):
+                b.cur.append(line)
             else:
                 front = page.page_no == first_page and not seen_heading and FRONT_LABEL_RE.match(line.text.strip())
                 b.start(FRONT if front else PARA, line)
@@ -683,7 +766,53 @@ def build_blocks(pages: list[PageText], stats: DocStats) -> list[Block]:
         b.footnotes(figure_blocks(nodes) + notes[page.page_no])
     b.flush()
     _set_levels(b.blocks, b.heading_kinds)
+    if log is not None:
+        log.extend(open_sentence_log(b.breaks))
     return b.blocks
+
+
+def _interposed(b: _Builder, line: Line, stats: DocStats) -> bool:
+    """A caption read while the open paragraph's last line runs to the column's edge mid-sentence, set in
+    another size or font: the figure stands between two lines of one sentence."""
+    if b.kind != PARA or not b.cur or b.caption or _runs_on(b, line, stats, any_width=True):
+        return False
+    prev = b.cur[-1]
+    return (
+        not ends_sentence(prev.text)
+        and prev.x1 >= stats.edges(prev)[1] - 1.5 * prev.size
+        and (abs(line.size - prev.size) > 0.3 or line.font != prev.font)
+    )
+
+
+def _join_open(b: _Builder, line: Line, stats: DocStats) -> bool:
+    """At a column or page join the layout did not join: go on when a word runs across the junction.
+
+    Only for body text stopped mid-sentence (on a Han character or a comma) and a next line set like it
+    (no heading, item or caption): the layout refuses such a join when the last line stops short of the
+    column's edge (a line beside a figure) and the next one is indented. (A paragraph closed at a join after
+    a line that ran to the edge mid-sentence is logged by :meth:`_Builder.start`.)
+    """
+    prev = b.cur[-1]
+    if ((prev.page, prev.region) == (line.page, line.region) or not _OPEN_END.search(prev.text)
+            or is_caption(line.text) or abs(prev.size - stats.body_size) >= 0.6):
+        return False
+    alike = abs(line.size - prev.size) <= 0.3 and line.font == prev.font and not opens_item(line.text)
+    return alike and word_across(prev.text, line.text)
+
+
+def _left_open(lines: list[Line], line: Line, stats: DocStats) -> bool:
+    """A paragraph of running text (two lines or more) closes at a column or page join while its last line
+    ran from the column's left edge to its right one mid-sentence (a right-set label such as 单位：万元 above
+    a table is none)."""
+    prev = lines[-1]
+    left, right = stats.edges(prev)
+    return (
+        (prev.page, prev.region) != (line.page, line.region)
+        and prev.x0 <= left + INDENT_EM * prev.size
+        and _OPEN_END.search(prev.text) is not None
+        and abs(prev.size - stats.body_size) < 0.6
+        and prev.x1 >= right - 1.5 * prev.size
+    )
 
 
 # a reference list's heading, and the number opening one of its items: [12], ［12］, 12. , 12 Author

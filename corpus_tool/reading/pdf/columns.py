@@ -232,3 +232,71 @@ def _sidebar(band: list[Row], x: float) -> str:
     if right < SIDEBAR_RATIO * left:
         return "R"
     return ""
+
+
+BESIDE_MIN_ROWS = 2  # rows set beside a figure that go with the column next to them
+
+
+
+def attach_beside_figures(bands: list[Band], images: list[tuple[float, float, float, float]]) -> list[Band]:
+    """Rows set in one column beside a figure that takes the other column's width go with that column.
+
+    A figure set across one column and part of the other leaves a narrow strip of text beside it;
+    that stretch has text on one side of the gutter only, so it is read as a full-width band before
+    (or after) the columns, and a sentence running from the other column into the strip is cut in
+    two. When a full-width band ends (or, below columns, begins) with such rows, all on one side of
+    the next band's gutter, in its body size, beside an image on the other side, they become the top
+    (bottom) of that column. Smaller rows between them and the columns (the figure's caption) stay
+    where they are: the block step sets captions aside.
+    """
+    out = list(bands)
+    for k in range(len(out)):
+        band = out[k]
+        if band.gutter is not None:
+            continue
+        for step in (1, -1):
+            j = k + step
+            if not 0 <= j < len(out) or out[j].gutter is None:
+                continue
+            run = _beside_run(band.rows, out[j], images, from_end=step == 1)
+            if run:
+                ids = {id(r) for r in run}
+                band.rows = [r for r in band.rows if id(r) not in ids]
+                out[j].rows = sorted(out[j].rows + run, key=lambda r: r.top)
+                break
+    return [b for b in out if b.rows]
+
+
+def _beside_run(rows: list[Row], columns: Band, images: list[tuple[float, float, float, float]],
+                from_end: bool) -> list[Row]:
+    """The one-sided rows at the end (start) of ``rows`` next to ``columns``, if they are set beside a figure."""
+    x = columns.gutter
+    assert x is not None
+    size = median([r.size for r in columns.rows])
+    seq = rows[::-1] if from_end else rows
+    i = 0
+    while i < len(seq) and seq[i].size < size - 0.3 and _side(seq[i], x) == "X":
+        i += 1  # a caption between the strip and the columns
+    if i == len(seq) or _side(seq[i], x) not in ("L", "R"):
+        return []
+    side = _side(seq[i], x)
+    figure = next((im for im in images if _beside(seq[i], im, x, side)), None)
+    if figure is None:
+        return []
+    run: list[Row] = []
+    for r in seq[i:]:  # body lines and headings (set larger) beside the same figure
+        if _side(r, x) != side or r.size < size - 0.5 or not _beside(r, figure, x, side):
+            break
+        run.append(r)
+    if sum(1 for r in run if abs(r.size - size) <= 0.5) < BESIDE_MIN_ROWS:
+        return []
+    return run[::-1] if from_end else run
+
+
+def _beside(row: Row, image: tuple[float, float, float, float], x: float, side: str) -> bool:
+    """The row lies beside ``image``: within its height, the image on the other side of the gutter or across it."""
+    x0, y0, x1, y1 = image
+    mid = (row.top + row.bottom) / 2
+    across = x0 < x < x1 or (x1 <= x + row.size if side == "R" else x0 >= x - row.size)
+    clear = row.x0 >= x1 - row.size if side == "R" else row.x1 <= x0 + row.size
+    return across and clear and y0 - row.size <= mid <= y1 + row.size

@@ -40,6 +40,7 @@ from corpus_tool.reading.pdf.ocr_chars import LOW_CONF, MIN_LINE_CONF, glyphs, s
 from corpus_tool.reading.pdf.parser_log import parser_warnings
 from corpus_tool.reading.pdf.pdfium_chars import open_document, page_chars, page_image_cover
 from corpus_tool.reading.pdf.quality import Quality, assess, better, decode_legacy_cjk, sequential_code_fonts
+from corpus_tool.reading.pdf.roles import mark_foot_notes, mark_header_pieces
 from corpus_tool.reading.pdf.safety import check_bytes, check_content_size
 from corpus_tool.reading.pdf.sideways import Turn, sideways_direction, turn_page, unmapped_fonts
 from corpus_tool.reading.pdf.symbols import FontNote, SymbolReport, map_symbols, page_font_notes
@@ -124,8 +125,11 @@ def extract_pdf(
         if ocr and (scanned or unreadable) else ([], {})
     )
     log.extend(mark_furniture(read))
+    log.extend(mark_header_pieces(read))
     log.extend(mark_formulas(read))
-    blocks = build_blocks(read, compute_stats(read))
+    stats = compute_stats(read)
+    log.extend(mark_foot_notes(read, stats))
+    blocks = build_blocks(read, stats, log)
     log.extend(block_log(read, blocks))
     return Extracted(
         blocks=blocks,

@@ -17,10 +17,11 @@ from typing import Any
 from corpus_tool.reading.model import Table
 from corpus_tool.reading.pdf.chars import Char, is_bad_char, to_chars
 from corpus_tool.reading.pdf.charts import Drawing, outside, take_chart_labels
-from corpus_tool.reading.pdf.columns import Band, find_bands, split_at
+from corpus_tool.reading.pdf.columns import Band, attach_beside_figures, find_bands, split_at
 from corpus_tool.reading.pdf.diagrams import Node, find_nodes
 from corpus_tool.reading.pdf.figures import MAX_LABEL, Graphics, take_figure_labels
 from corpus_tool.reading.pdf.fractions import set_fractions
+from corpus_tool.reading.pdf.roles import split_caption_rows
 from corpus_tool.reading.pdf.rows import SMALL_RATIO, Row, cluster_rows, font_drops, median, sort_dedupe
 from corpus_tool.reading.pdf.spacing import Advances, evenly_set_digits, glyph_advances, latin_word_spaces
 from corpus_tool.reading.pdf.unruled import find_unruled_tables
@@ -254,9 +255,12 @@ def _lay_out(page: PageText, chars: list[Char], page_size: float, graphics: Grap
         page.figure_labels += labels
         page.rules = outside(page.rules, charts)  # a gridline is no footnote rule
     rows, page.tables = find_unruled_tables(rows, page.page_no)
+    rows = split_caption_rows(rows)  # a caption on the baseline of the column beside its figure
     # footnotes below a rule are banded on their own: a note beside a column's last lines does not cut it off
     notes = [r for r in rows if _under_rule(r, page.rules, page_size)]
     bands = find_bands([r for r in rows if not _under_rule(r, page.rules, page_size)], page.width)
+    if graphics is not None and graphics.images:
+        bands = attach_beside_figures(bands, graphics.images)
     above = next((b for b in reversed(bands) if b.gutter is not None), None)
     bands += find_bands(notes, page.width) if above is None else split_at(notes, above)
     page.two_column = any(b.gutter is not None for b in bands)
