@@ -714,9 +714,6 @@ def build_blocks(pages: list[PageText], stats: DocStats, log: list[LogEntry] | N
     seen_heading = False
     refs = _References()
     for page in pages:
-        if page.ocr_text is not None:
-            b.flush()
-            b.blocks.extend(Block(PARA, t, page.page_no) for t in ocr_paragraphs(page.ocr_text))
         nodes: list[Line] = []
         for line in page.lines:
             if line.role in FLOW_SKIP:
@@ -929,12 +926,6 @@ def figure_blocks(lines: list[Line]) -> list[Block]:
             out.append(Block(PARA, ln.text, ln.page))
         last = ln.page, ln.figure
     return out
-
-
-def ocr_paragraphs(text: str) -> list[str]:
-    """Tesseract separates paragraphs by blank lines; keep the lines inside each."""
-    chunks = re.split(r"\n\s*\n", text.replace("\f", "\n"))
-    return [c.strip("\n") for c in chunks if c.strip()]
 
 
 def block_log(pages: list[PageText], blocks: list[Block]) -> list[LogEntry]:

@@ -96,7 +96,6 @@ class PageText:
     duplicates: int = 0  # overprinted duplicate glyphs left out (fake bold)
     rules: list[tuple[float, float, float]] = field(default_factory=list)  # short rules (x0, x1, y)
     image_cover: float = 0.0  # share of the page area covered by images
-    ocr_text: str | None = None
     vertical: bool = False  # read as vertical columns (see .vertical): lines are in a quarter-turned frame
     interlinear: int = 0  # two-line interlinear notes (割注) read inline on a vertical page
     figure_labels: list[str] = field(default_factory=list)  # labels inside or beside figures, left out
