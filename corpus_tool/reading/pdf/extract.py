@@ -44,6 +44,7 @@ from corpus_tool.reading.pdf.ocr import (
     keep_confident_regions,
     ocr_problem,
     region_dpi,
+    summarise_regions,
     tesseract_pages,
     tesseract_regions,
     tesseract_version,
@@ -522,7 +523,11 @@ def _log_regions(engines: _Engines, log: list[LogEntry]) -> None:
         rows = [(no, r) for no, rs in sorted(engines.regions.items()) for r in rs if r.kept == kept]
         if not rows:
             continue
-        where = "; ".join(f"page {no}: {r.describe()}" for no, r in rows)
+        by_page: dict[int, list[RegionRead]] = {}
+        for no, r in rows:
+            by_page.setdefault(no, []).append(r)
+        where = "; ".join(f"page {no}: " + (rs[0].describe() if len(rs) == 1 else summarise_regions(rs))
+                          for no, rs in by_page.items())
         setting = (f"tesseract {tesseract_version()} -l {engines.ocr_lang} --psm {REGION_PSM} at "
                    f"{','.join(map(str, sorted(engines.region_dpi)))} dpi; ")
         log.append(LogEntry(step, len(rows), f"{setting}page regions {note}: {where}"))

@@ -185,6 +185,14 @@ class RegionRead:
                 f"characters, mean confidence {self.mean_conf:.0f}")
 
 
+def summarise_regions(reads: list[RegionRead]) -> str:
+    """Several regions of one page in a few words: how many, their glyphs and characters, the confidence."""
+    chars = sum(r.chars for r in reads)
+    mean = sum(r.mean_conf * r.chars for r in reads) / chars if chars else 0.0
+    return (f"{len(reads)} regions, {sum(r.region.glyphs for r in reads)} glyphs → {chars} characters, "
+            f"mean confidence {mean:.0f} (lowest {min(r.mean_conf for r in reads):.0f})")
+
+
 def keep_confident_regions(page: OcrPage, regions: list[Region], origin: tuple[float, float]
                            ) -> tuple[OcrPage, list[RegionRead]]:
     """``page`` (tesseract's reading of ``regions``, measured from ``origin``) with only the words of the regions
