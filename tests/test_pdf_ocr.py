@@ -174,3 +174,43 @@ def test_unmapped_thesis_pages_read_by_ocr_with_running_header_removed(thesis):
     assert "北京师范大学珠海分校信息技术学院" in _steps(doc)["pdf_header_removed"]
     assert not any(CJK_SPACE.search(t) for t in texts)
     assert not doc.unreadable_pages
+
+
+# -- regions of a page in fonts without a Unicode map, read by OCR in place -------------------------------
+@pytest.fixture(scope="module")
+def sideways_table() -> tuple[Extracted, Extracted]:
+    """The standard's first sideways table page (page 5, in fonts without a Unicode map), with and without --ocr."""
+    path = _real("std_gbt3620.1-2016.pdf")
+    plain = extract_pdf(path, max_pages=5)
+    _require_ocr()
+    return plain, extract_pdf(path, max_pages=5, ocr=True)
+
+
+def _unmapped_on(ex: Extracted, page: int) -> int:
+    detail = _steps(ex).get("pdf_unmapped_font_dropped", "")
+    found = re.search(rf"page {page}: (\d+) \(", detail)
+    return int(found.group(1)) if found else 0
+
+
+def test_without_ocr_the_sideways_table_is_withheld_and_ocr_named(sideways_table):
+    plain, _ = sideways_table
+    assert _unmapped_on(plain, 5) > 2000
+    assert "--ocr" in _steps(plain)["pdf_sideways_unreadable"] and not any(t.page == 5 for t in plain.tables)
+
+
+def test_ocr_reads_the_unmapped_sideways_table_into_its_cells(sideways_table):
+    _, ex = sideways_table
+    steps = _steps(ex)
+    assert "page 5:" in steps["pdf_region_ocr"] and "mean confidence" in steps["pdf_region_ocr"]
+    assert "5" in steps["pdf_sideways_read"].split(": ")[-1].split(",")
+    assert _unmapped_on(ex, 5) < 100  # of some 2670 glyphs withheld without OCR
+    table = next(t for t in ex.tables if t.page == 5)
+    rows: dict[int, list[str]] = {}
+    for cell in table.cells:
+        rows.setdefault(cell.row, []).append(cell.text)
+    lines = [" ".join(t for t in cells if t) for _, cells in sorted(rows.items())]
+    # the impurity limits of commercially pure titanium (工业纯钛), read cell by cell, whole numbers with their 0.
+    assert any("余量" in ln and ln.endswith("0.15 0.10 0.03 0.015 0.15 0.1 0.4") for ln in lines)
+    assert any(ln.endswith("0.25 0.10 0.03 0.015 0.20 0.1 0.4") for ln in lines)
+    assert "化学成分(质量分数)" in " ".join(lines) and "杂质,不大于" in " ".join(lines)
+    assert any("工业纯" in b.text and b.page == 5 for b in ex.blocks)  # the table's title, read turned

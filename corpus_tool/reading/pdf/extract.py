@@ -35,12 +35,26 @@ from corpus_tool.reading.pdf.furniture import mark_furniture
 from corpus_tool.reading.pdf.hidden import Backdrop, withhold_hidden
 from corpus_tool.reading.pdf.info import pdf_meta
 from corpus_tool.reading.pdf.layout import PageText, image_cover, layout_page, short_rules
-from corpus_tool.reading.pdf.ocr import OCR_DPI, OCR_PSM, ocr_problem, tesseract_pages, tesseract_version
-from corpus_tool.reading.pdf.ocr_chars import LOW_CONF, MIN_LINE_CONF, glyphs, snap_sizes
+from corpus_tool.reading.pdf.ocr import (
+    OCR_DPI,
+    OCR_PSM,
+    REGION_PSM,
+    RegionRead,
+    glyph_regions,
+    keep_confident_regions,
+    ocr_problem,
+    region_dpi,
+    summarise_regions,
+    tesseract_pages,
+    tesseract_regions,
+    tesseract_version,
+)
+from corpus_tool.reading.pdf.ocr_chars import LOW_CONF, MIN_LINE_CONF, MIN_PAGE_CONF, glyphs, snap_sizes
 from corpus_tool.reading.pdf.parser_log import parser_warnings
 from corpus_tool.reading.pdf.pdfium_chars import open_document, page_chars, page_image_cover
 from corpus_tool.reading.pdf.quality import Quality, assess, better, decode_legacy_cjk, sequential_code_fonts
 from corpus_tool.reading.pdf.roles import mark_foot_notes, mark_header_pieces
+from corpus_tool.reading.pdf.rows import median
 from corpus_tool.reading.pdf.safety import check_bytes, check_content_size
 from corpus_tool.reading.pdf.sideways import Turn, sideways_direction, turn_page, unmapped_fonts
 from corpus_tool.reading.pdf.symbols import FontNote, SymbolReport, map_symbols, page_font_notes
@@ -69,6 +83,10 @@ class _Engines:
         self.sideways_unreadable: list[int] = []  # pages set sideways in fonts without a Unicode map
         self.symbols: dict[int, SymbolReport] = {}  # page -> symbol glyphs mapped / withheld
         self.hidden: dict[int, Counter[str]] = {}  # page -> glyphs nobody sees, by reason
+        self.ocr_lang: str | None = None  # with --ocr: regions of withheld glyphs are read by tesseract
+        self.withheld: dict[int, list[dict[str, Any]]] = {}  # page -> glyphs of fonts without a Unicode map
+        self.regions: dict[int, list[RegionRead]] = {}  # page -> its regions read by OCR (kept or not)
+        self.region_dpi: set[int] = set()
 
     def pdfium(self) -> Any:
         """The PDFium document, or None when PDFium cannot open the file either (reason kept)."""
@@ -99,6 +117,7 @@ def extract_pdf(
     log: list[LogEntry] = []
     tables: list[Table] = []
     engines = _Engines(path)
+    engines.ocr_lang = ocr_lang if ocr else None
     with parser_warnings(log):  # pdfminer's own warnings become one log row, not stderr noise
         pages, n_pages, limit, meta = _read_pages(path, max_pages, engines, log, tables)
     for no, table in enumerate(tables, 1):
@@ -230,6 +249,9 @@ def _read_page(
         if way is not None:  # a landscape table on a portrait page: read in the upright frame
             turned = turn_page(Turn(way, width, height), chars, drawn, page.edges, images, curves)
             readable = _withhold_unmapped(turned["chars"], page_no, engines)
+            readable = readable + _ocr_withheld(engines, page_no, readable, turned["page"].edges, way,
+                                                turned["width"], turned["height"],
+                                                Turn(way, width, height).box(*map(float, page.bbox))[:2])
             if sideways_direction(readable, of_upright=True):
                 chars, drawn, images, curves = readable, turned["drawn"], turned["images"], turned["curves"]
                 finder, width, height = turned["page"], turned["width"], turned["height"]
@@ -238,6 +260,10 @@ def _read_page(
                 left = {id(r) for r in readable}
                 chars = [c for c, t in zip(chars, turned["chars"], strict=True) if id(t) in left]
                 engines.sideways_unreadable.append(page_no)
+                _unread_regions(engines, page_no)  # too little OCR text to read the page turned: not used
+        elif engine == PDFMINER and page_no in engines.withheld:  # an upright page's glyphs of unmapped fonts
+            bbox = tuple(map(float, page.bbox))
+            chars = chars + _ocr_withheld(engines, page_no, chars, page.edges, None, width, height, bbox[:2])
         if engine == PDFMINER:
             found = _find_tables(finder, chars, drawn, page_no, log)
             tables.extend(found.tables)
@@ -274,9 +300,58 @@ def _withhold_unmapped(chars: list[dict[str, Any]], page_no: int, engines: _Engi
     if not fonts:
         return chars
     kept = [c for c in chars if c.get("fontname", "") not in fonts]
+    engines.withheld[page_no] = [c for c in chars if c.get("fontname", "") in fonts and c.get("upright", True)]
     n, names = engines.unmapped.get(page_no, (0, []))
     engines.unmapped[page_no] = (n + len(chars) - len(kept), sorted(set(names) | {readable_font(f) for f in fonts}))
     return kept
+
+
+def _ocr_withheld(engines: _Engines, page_no: int, readable: list[dict[str, Any]], rules: list[dict[str, Any]],
+                  way: str | None, width: float, height: float, origin: tuple[float, float]) -> list[dict[str, Any]]:
+    """With --ocr, the page's withheld glyphs (fonts without a Unicode map) read again by tesseract, region by
+    region, as glyphs in their place (``width`` × ``height`` frame, turned ``way``; ``origin`` its top left).
+
+    A region whose words are mostly guessed (mean confidence below :data:`.ocr_chars.MIN_PAGE_CONF`) stays
+    withheld; every region is recorded for the log, and the glyphs of those read leave the withheld count.
+    """
+    withheld = engines.withheld.pop(page_no, [])
+    if engines.ocr_lang is None or not withheld or engines.pdfium() is None:
+        return []
+    problem = ocr_problem(engines.ocr_lang)
+    if problem:
+        raise OcrUnavailableError(f"{engines.path}: {problem}")
+    regions = glyph_regions(withheld)
+    size = median([float(c["size"]) for c in withheld])
+    dpi = region_dpi(size)
+    engines.region_dpi.add(dpi)
+    read = tesseract_regions(engines.pdfium(), page_no, regions, readable, rules, way, width, height,
+                             engines.ocr_lang, origin, dpi)
+    kept, records = keep_confident_regions(read, regions, origin)
+    engines.regions[page_no] = records
+    done = sum(r.region.glyphs for r in records if r.kept)
+    if done:
+        n, names = engines.unmapped[page_no]
+        engines.unmapped[page_no] = (n - done, names)
+        if n == done:
+            del engines.unmapped[page_no]
+    snap_sizes([kept], size)
+    out = glyphs(kept)
+    for g in out:  # tesseract's boxes are measured from the frame's corner
+        g["x0"] += origin[0]
+        g["x1"] += origin[0]
+        g["top"] += origin[1]
+        g["bottom"] += origin[1]
+        g["base"] += origin[1]
+    return out
+
+
+def _unread_regions(engines: _Engines, page_no: int) -> None:
+    """The page's OCR'd regions not used after all: withheld again, and counted so."""
+    for r in engines.regions.get(page_no, []):
+        if r.kept:
+            r.kept = False
+            n, names = engines.unmapped.get(page_no, (0, []))
+            engines.unmapped[page_no] = (n + r.region.glyphs, names)
 
 
 def _cover(engines: _Engines, page_no: int) -> float:
@@ -367,6 +442,7 @@ def _keep_readable(
     unmapped = sequential_code_fonts(kept)
     if unmapped:  # glyphs numbered in order of use and read as ASCII: never text, so never stored
         before = len(kept)
+        engines.withheld[page_no] = [c for c in kept if c.get("fontname", "") in unmapped and c.get("upright", True)]
         kept = [c for c in kept if c.get("fontname", "") not in unmapped]
         engines.unmapped[page_no] = (before - len(kept), sorted({readable_font(f) for f in unmapped}))
     kept, hidden = withhold_hidden(kept, backdrop)
@@ -413,9 +489,12 @@ def _log_engines(engines: _Engines, log: list[LogEntry]) -> None:
                             "pages set sideways turned upright and read (横排页面已旋转后读取): "
                             + _pages(engines.turned)))
     if engines.sideways_unreadable:
+        hint = ("OCR could not read them with confidence (OCR 置信度过低)" if engines.ocr_lang
+                else "rerun with --ocr to read them (请使用 --ocr)")
         log.append(LogEntry("pdf_sideways_unreadable", len(engines.sideways_unreadable),
                             f"pages {_pages(engines.sideways_unreadable)} set sideways in fonts without a Unicode "
-                            "map: text withheld, OCR needed (横排页面字体无 Unicode 映射，未收录)"))
+                            f"map: text withheld (横排页面字体无 Unicode 映射，未收录); {hint}"))
+    _log_regions(engines, log)
     mapped = {no: r.mapped for no, r in sorted(engines.symbols.items()) if r.mapped}
     if mapped:
         log.append(LogEntry("pdf_symbols_mapped", sum(mapped.values()), "symbol/dingbat font codes read in the "
@@ -433,6 +512,25 @@ def _log_engines(engines: _Engines, log: list[LogEntry]) -> None:
         log.append(LogEntry("pdf_unmapped_font_dropped", sum(n for n, _ in engines.unmapped.values()),
                             f"glyphs of fonts without a Unicode map, read as ASCII codes in numbering order "
                             f"(字体无 Unicode 映射，按字形编号读出的乱码，已剔除): {where}"))
+
+
+def _log_regions(engines: _Engines, log: list[LogEntry]) -> None:
+    """Which page regions of withheld glyphs tesseract read, and with what confidence; those it could not."""
+    for kept, step, note in ((True, "pdf_region_ocr", "read by OCR in place of glyphs of fonts without a Unicode "
+                              "map (无 Unicode 映射字体的区域，已由 OCR 识别)"),
+                             (False, "pdf_region_ocr_withheld", f"OCR mean confidence below {MIN_PAGE_CONF:.0f}: "
+                              "glyphs stay withheld (OCR 置信度过低，未收录)")):
+        rows = [(no, r) for no, rs in sorted(engines.regions.items()) for r in rs if r.kept == kept]
+        if not rows:
+            continue
+        by_page: dict[int, list[RegionRead]] = {}
+        for no, r in rows:
+            by_page.setdefault(no, []).append(r)
+        where = "; ".join(f"page {no}: " + (rs[0].describe() if len(rs) == 1 else summarise_regions(rs))
+                          for no, rs in by_page.items())
+        setting = (f"tesseract {tesseract_version()} -l {engines.ocr_lang} --psm {REGION_PSM} at "
+                   f"{','.join(map(str, sorted(engines.region_dpi)))} dpi; ")
+        log.append(LogEntry(step, len(rows), f"{setting}page regions {note}: {where}"))
 
 
 def _triage(pages: list[PageText], unreadable: set[int], log: list[LogEntry]) -> tuple[list[int], list[int]]:

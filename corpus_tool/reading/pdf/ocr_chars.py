@@ -109,7 +109,7 @@ def parse_tsv(tsv: str, page_no: int, width: float, height: float, dpi: int) -> 
     read = [ln for ln in lines.values() if ln.words]
     words = [w for ln in read for w in ln.words]
     page.words, page.low_words = len(words), sum(1 for w in words if w.conf < LOW_CONF)
-    page.mean_conf = _mean_conf(words)
+    page.mean_conf = mean_conf(words)
     page.lines = [ln for ln in read if not _unsure(ln)]
     page.unsure = [" ".join(w.text for w in ln.words) for ln in read if _unsure(ln)]
     measure_lines(page)
@@ -117,10 +117,10 @@ def parse_tsv(tsv: str, page_no: int, width: float, height: float, dpi: int) -> 
 
 
 def _unsure(line: OcrLine) -> bool:
-    return _mean_conf(line.words) < MIN_LINE_CONF and sum(len(w.text) for w in line.words) >= MIN_UNSURE_CHARS
+    return mean_conf(line.words) < MIN_LINE_CONF and sum(len(w.text) for w in line.words) >= MIN_UNSURE_CHARS
 
 
-def _mean_conf(words: list[OcrWord]) -> float:
+def mean_conf(words: list[OcrWord]) -> float:
     n = sum(len(w.text) for w in words)
     return sum(w.conf * len(w.text) for w in words) / n if n else 0.0
 
