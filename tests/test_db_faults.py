@@ -197,3 +197,21 @@ def test_database_from_an_earlier_version_is_upgraded_by_a_reader(tmp_path: Path
     con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)
     assert con.execute("SELECT count(*) FROM documents").fetchone() == (3,)
     con.close()
+
+
+def test_tables_without_a_source_column_gain_it(tmp_path: Path) -> None:
+    """A version-3 database (no tables.source, no file_stats) opened by this version: columns added, rows kept."""
+    assert cli("ingest", str(_text_corpus(tmp_path / "docs")), "-q", cwd=tmp_path).returncode == 0
+    con = duckdb.connect(str(tmp_path / "corpus.duckdb"))
+    con.execute("ALTER TABLE main.tables DROP COLUMN source")
+    con.execute("DROP TABLE file_stats")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    con.close()
+    r = cli("export", "tables", "--out", "t.csv", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8-sig").splitlines()[0].endswith(",source")
+    con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)
+    assert "source" in {row[0] for row in con.execute("DESCRIBE main.tables").fetchall()}
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("4",)
+    assert con.execute("SELECT count(*) FROM documents").fetchone() == (3,)
+    con.close()

@@ -52,6 +52,7 @@ def test_anhui_cells_at_their_row_and_column(corpus: Path) -> None:
     cells, paras, log = _doc(corpus, "std_anhui_land_use_2020_p1.pdf")
     shapes = cells.groupby("table_no")[["n_rows", "n_cols"]].first()
     assert shapes.values.tolist() == [[8, 5], [11, 8], [2, 3]]
+    assert set(cells.source) == {"text"}  # read from the text layer, not by OCR
     assert _cell(cells, 1, 3, 3).text == "2.5000"
     assert _cell(cells, 1, 3, 4).text == "60000≤Q＜80000"
     header = _cell(cells, 1, 1, 4)  # 编制条件 over two columns

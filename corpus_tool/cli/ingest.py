@@ -300,8 +300,11 @@ def show(
         if len(cells):
             shapes = cells.groupby("table_no").first()
             typer.echo(f"\n表格 tables: {len(shapes)} (export tables 导出)")
+            by_ocr = cells[cells.source == "ocr"].groupby("table_no").size()
             for no, t in shapes.iterrows():
-                typer.echo(f"  表 table {no}: page {t.page}, {t.n_rows}×{t.n_cols}")
+                ocr = (f", {by_ocr[no]} cells read by OCR (OCR 识别，请对照原页核对)"
+                       if no in by_ocr.index else "")
+                typer.echo(f"  表 table {no}: page {t.page}, {t.n_rows}×{t.n_cols}{ocr}")
         typer.echo("\n清洗日志 cleaning log:")
         for _, e in store.table("log", f"doc_id = '{did}'").iterrows():
             typer.echo(f"  {e.step}: {e['count']}  {e.detail[:100]}")

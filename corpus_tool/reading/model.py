@@ -50,6 +50,7 @@ class TableCell:
     text: str
     row_span: int = 1
     col_span: int = 1
+    source: str = "text"  # "text": the PDF's text layer; "ocr": read by OCR (check it against the page)
 
 
 @dataclass

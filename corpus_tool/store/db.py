@@ -22,13 +22,13 @@ from corpus_tool.store.exports import EXPORT_COLUMNS, EXPORT_ORDER
 from corpus_tool.store.opening import DatabaseLockedError, NotADatabaseError, connect, translate
 
 DEFAULT_DB = "corpus.duckdb"
-SCHEMA_VERSION = "3"  # 3: tables, metadata_conflicts
+SCHEMA_VERSION = "4"  # 3: tables, metadata_conflicts; 4: tables.source, file_stats
 
 # Columns added after version 1: databases made before get them on open.
 ADDED_COLUMNS: list[tuple[str, str, str]] = [
     ("documents", "sources", "JSON"), ("documents", "classification", "VARCHAR"), ("documents", "doi", "VARCHAR"),
     ("files", "file_path", "VARCHAR"), ("files", "settings", "VARCHAR"),
-    ("errors", "file_hash", "VARCHAR"), ("errors", "settings", "VARCHAR"),
+    ("errors", "file_hash", "VARCHAR"), ("errors", "settings", "VARCHAR"), ("tables", "source", "VARCHAR"),
 ]
 # What the ingest pipeline stores per file: (size, mtime, file_hash, settings).
 FileRow = tuple[int, float, str, str]
@@ -88,10 +88,10 @@ class CorpusDB:
             )
 
     def _migrate(self) -> None:
-        for table, column, sql_type in ADDED_COLUMNS:
-            have = {r[0] for r in self.con.execute(f"DESCRIBE {table}").fetchall()}
+        for table, column, sql_type in ADDED_COLUMNS:  # main.: a bare `tables` names DuckDB's catalog view
+            have = {r[0] for r in self.con.execute(f"DESCRIBE main.{table}").fetchall()}
             if column not in have:
-                self.con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {sql_type}')
+                self.con.execute(f'ALTER TABLE main.{table} ADD COLUMN "{column}" {sql_type}')
 
     def __enter__(self) -> CorpusDB:
         return self
@@ -385,7 +385,7 @@ class _RowBatch:
         rows["citations"] += [(doc_id, c.para_no, c.number, c.page, c.offset) for c in doc.citations]
         rows["footnotes"] += [(doc_id, f.footnote_no, f.page, f.text) for f in doc.footnotes]
         rows["tables"] += [(doc_id, t.table_no, t.page, c.row, c.col, c.row_span, c.col_span, c.text, t.n_rows,
-                            t.n_cols) for t in doc.tables for c in t.cells]
+                            t.n_cols, c.source) for t in doc.tables for c in t.cells]
         rows["log"] += [(doc_id, doc.source_path, e.step, e.count, e.detail) for e in doc.log]
         if m.get("minhash") is not None:
             rows["signatures"].append((doc_id, m["minhash"], m.get("n_shingles", 0)))

@@ -90,7 +90,8 @@ CREATE TABLE IF NOT EXISTS tables (
     col_span INTEGER,
     text VARCHAR,                 -- '' for an empty cell
     n_rows INTEGER,               -- the table's grid size
-    n_cols INTEGER
+    n_cols INTEGER,
+    source VARCHAR                -- 'text' (the PDF's text layer) or 'ocr' (read by OCR: check it against the page)
 );
 
 -- The cleaning log: what each step changed in each document.

@@ -7,6 +7,8 @@ from typing import Any
 
 BROKEN_METRICS = 2.0  # a glyph box farther than this × size from its baseline has broken metrics
 
+OCR_FONT = "ocr"  # the font of every OCR glyph: OCR does not tell fonts apart; tables mark its cells
+
 
 @dataclass(slots=True)
 class Char:

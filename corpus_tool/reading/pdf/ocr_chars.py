@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corpus_tool.reading.model import OCR_LOW_CONFIDENCE
+from corpus_tool.reading.pdf.chars import OCR_FONT
 from corpus_tool.reading.pdf.rows import median
 
-OCR_FONT = "ocr"  # the font of every OCR glyph: OCR does not tell fonts apart
 LINE_EM = 1.0  # tesseract's line box is about an em (the font size) high ...
 INK_EM = 0.93  # ... and a Han character's ink this share of its em
 # A line within these shares of the body size is set in the body size. Body lines measure up to 10 %

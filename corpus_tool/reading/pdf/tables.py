@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corpus_tool.reading.model import Table, TableCell
-from corpus_tool.reading.pdf.chars import Char, is_bad_char, to_chars
+from corpus_tool.reading.pdf.chars import OCR_FONT, Char, is_bad_char, to_chars
 from corpus_tool.reading.pdf.spacing import Advances, latin_word_spaces
 
 # pdfplumber's finder on drawn lines and rectangle edges (its defaults, spelled out so that an
@@ -188,6 +188,8 @@ def read_grid(boxes: list[Box], raw: list[dict[str, Any]],
             used.append(c)
     for cell, group in zip(cells, groups, strict=True):
         cell.text = cell_text(to_chars(group)[0])
+        if any(c.get("fontname") == OCR_FONT for c in group):
+            cell.source = "ocr"
     return Table(0, page_no, len(ys), len(xs), cells), used
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from corpus_tool.reading.model import Table, TableCell
-from corpus_tool.reading.pdf.chars import Char
+from corpus_tool.reading.pdf.chars import OCR_FONT, Char
 from corpus_tool.reading.pdf.rows import Row, median
 from corpus_tool.reading.pdf.spacing import Advances
 from corpus_tool.reading.pdf.tables import cell_text, is_table
@@ -107,7 +107,8 @@ def _grid(run: list[Row], cells: list[list[list[Char]]], page_no: int, advances:
                 continue
             first = min(first, len(cols) - 1)
             last = max(hit[-1], first)
-            out.append(TableCell(r, first + 1, text, 1, last - first + 1))
+            source = "ocr" if any(c.font == OCR_FONT for c in cell) else "text"
+            out.append(TableCell(r, first + 1, text, 1, last - first + 1, source))
     return Table(0, page_no, len(run), len(cols), out)
 
 
