@@ -202,7 +202,10 @@ def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
     title = doc.title
     if script not in (None, SIMPLIFIED):  # match patterns on a simplified view; values come out simplified
         head, tail, title = [to_simplified(t) for t in head], [to_simplified(t) for t in tail], to_simplified(title)
-    found = extract_metadata(title, head, tail, file_name, extracted_meta.get("page_fields"))
+    front, raw_title = front_lines
+    if script not in (None, SIMPLIFIED):  # like head and tail: matched (and read) in simplified characters
+        front, raw_title = [to_simplified(t) for t in front], to_simplified(raw_title)
+    found = extract_metadata(title, head, tail, file_name, extracted_meta.get("page_fields"), front)
     sources = dict(found.sources)
     for key in ("year", "date", "issuer", "doc_number", "doc_type"):
         if key in found.values:
@@ -218,9 +221,6 @@ def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
     for key in ("adopted_date", "amended_date"):  # a consolidated law: adoption and latest amendment
         if found.values.get(key):
             fields[key] = found.values[key]
-    front, raw_title = front_lines
-    if script not in (None, SIMPLIFIED):  # like head and tail: matched (and read) in simplified characters
-        front, raw_title = [to_simplified(t) for t in front], to_simplified(raw_title)
     if not doc.authors:
         from corpus_tool.reading.bylines import authors_from_front
 
