@@ -12,15 +12,15 @@ import pytest
 
 import corpus_tool
 from corpus_tool.reading.bylines import authors_from_front, cover_fields, names_from_byline, names_from_field
-from corpus_tool.reading.metadata import extract_metadata, find_doi
+from corpus_tool.reading.metadata import cover_date, extract_metadata, find_doi, parse_date
 from corpus_tool.reading.model import FRONT, HEADING, PARA, TITLE, Block
-from corpus_tool.reading.structure import build_structure, keep_keyword_spaces, split_label
+from corpus_tool.reading.structure import build_structure, keep_keyword_spaces, mark_front_matter, split_label
 from corpus_tool.store.db import CorpusDB
 from tests.conftest import shared_path
 
 FILES = ("journal_aerospace_power_1994.pdf", "journal_china_land_2025_cnki.pdf",
          "journal_control_decision_preprint.pdf", "thesis_bnu_template_manual_cid.pdf",
-         "thesis_tsinghua_proposal_network_analysis.pdf", "law_criminal_law.pdf")
+         "thesis_tsinghua_proposal_network_analysis.pdf", "law_criminal_law.pdf", "gov_tw_boe_energy_handbook.pdf")
 _LEADER_RE = re.compile(r"(?:[.．·](?:\s?)){6,}|(\(cid:\d+\))\1{3,}")
 
 
@@ -124,6 +124,47 @@ def test_consolidated_law_dates(db: Path) -> None:
     assert (doc.date, doc.year) == ("2023-12-29", 2023)  # the text is the one consolidated in 2023
 
 
+def _sections(db: Path, name: str) -> list[str]:
+    with CorpusDB(db, read_only=True) as store:
+        return [t for (t,) in store.con.execute(
+            "SELECT s.title FROM sections s JOIN files f USING (doc_id) WHERE f.source_path LIKE ?", [f"%{name}"]
+        ).fetchall()]
+
+
+def test_roc_dated_handbook_cover(db: Path) -> None:
+    doc, units, _ = _doc(db, "gov_tw_boe_energy_handbook.pdf")
+    # the cover prints 中華民國 105 年 9 月再版 (letter-spaced): ROC 105 = 2016; the body's 105年7月28日
+    # (no era name) and 2015年1月 (a statistics period) are not the document's date
+    assert (doc.date, doc.year) == ("2016-09", 2016)
+    assert json.loads(doc.sources)["date"] == "content:封面日期"
+    cover = units[units.page == 1]
+    assert list(cover.field) == ["title", "front"] and cover.text.iloc[1].endswith("中華民國105年9月再版")
+
+
+def test_thesis_cover_date_and_english_title_page_are_front_matter(db: Path) -> None:
+    doc, units, _ = _doc(db, "thesis_tsinghua_proposal_network_analysis.pdf")
+    assert (doc.date, doc.year) == ("2024-08", 2024)  # 二〇二四年八月 on the cover
+    assert json.loads(doc.sources)["date"] == "content:封面日期"
+    english = units[units.page == 3]  # Thesis submitted to / Tsinghua University / by … / August, 2024
+    assert len(english) >= 8 and (english.field == "front").all()
+    assert "Tsinghua University" in set(english.text)
+    sections = _sections(db, "thesis_tsinghua_proposal_network_analysis.pdf")
+    assert re.sub(r"\s+", "", sections[0]) == "第1章选题背景"
+    assert not any(re.search("[A-Za-z]", t) for t in sections[:3])
+
+
+def test_cite_as_line_and_english_front_matter_are_not_body(db: Path) -> None:
+    doc, units, _ = _doc(db, "journal_control_decision_preprint.pdf")
+    body = units[units.field == "body"].text
+    for printed in ("引用格式", "DOI", "Multi-agent event triggered hierarchical", "SUN Hui-hui", "网络首发时间"):
+        assert not body.str.contains(printed).any(), printed
+    front = units[units.field == "front"].text
+    assert front.str.startswith("引用格式：孙辉辉，胡春鹤，张军国.事件触发式").any()  # kept, as front matter
+    assert front.str.contains("School of Technology").any()
+    assert json.loads(doc.fields)["cite_as"].startswith("孙辉辉，胡春鹤，张军国")
+    assert body.iloc[0].startswith("深度强化学习以数据驱动的方式")  # the body opens with 0 引言's text
+
+
 # -- the parsers ----------------------------------------------------------------------------------
 def test_bylines() -> None:
     assert names_from_byline("◎ 韩爱惠 卢卫华 范延平 赵建明") == ["韩爱惠", "卢卫华", "范延平", "赵建明"]
@@ -202,3 +243,39 @@ def test_doi_ends_at_glued_text_and_references_give_none() -> None:
     assert find_doi([doi + "责编：朱彧"], []) == doi
     assert find_doi(["正文"], ["[12] Newman M. SIAM Rev, 2003. doi:10.1137/S003614450342480"]) is None
     assert find_doi([], ["DOI：10.1000/xyz123"]) == "10.1000/xyz123"
+
+
+def test_dates_roc_and_chinese_numerals() -> None:
+    assert parse_date("中华民国105年9月再版") == ("2016-09", 2016)
+    assert parse_date("民国一百零五年五月") == ("2016-05", 2016)
+    assert parse_date("民国三十八年十月一日") == ("1949-10-01", 1949)
+    assert parse_date("如105年7月28日台湾各地") is None  # an ROC year only after its era name
+    assert parse_date("二○一九年十二月") == ("2019-12", 2019)
+    assert parse_date("12023年5月") is None
+
+
+def test_cover_date_is_a_date_line_before_the_running_text() -> None:
+    assert cover_date(["论文题目", "2017 年 4 ⽉ 24 ⽇"]) == "2017-04-24"  # Kangxi radicals, letter-spaced
+    assert cover_date(["某某手册", "中 華 民 國 105 年 9 月 再 版"]) == "2016-09"
+    assert cover_date(["标题", "2020年5月，本课题组开始调研。", "2021年3月"]) is None  # body text came first
+    assert cover_date(["截至2023年5月的数据"]) is None  # a date inside a phrase
+    cover = ["培养单位：某系", "申 请 人：张三", "二〇二三年五月"]
+    thesis = extract_metadata("某研究", ["某研究"], ["致谢", "二〇二四年一月"], "x.pdf", front=cover)
+    assert (thesis.values["date"], thesis.sources["date"]) == ("2023-05", "content:封面日期")
+    notice = extract_metadata("某通知", ["某通知"], ["某某局", "2018年5月4日"], "x.pdf", front=["2018年1月"])
+    assert (notice.values["date"], notice.sources["date"]) == ("2018-05-04", "content:成文日期")
+
+
+def test_cover_pages_and_fields_between_front_blocks() -> None:
+    blocks = [Block(TITLE, "清华大学选题报告", 1), Block(FRONT, "申请人：张三", 1),
+              Block(HEADING, "Thesis submitted to", 3), Block(PARA, "Tsinghua University", 3),
+              Block(PARA, "作者：张三", 4), Block(PARA, "摘要：本文研究了政策。", 4), Block(PARA, "Zhang San", 4),
+              Block(PARA, "(1. School of Government，Peking University，Beijing 100871)", 4),
+              Block(PARA, "Abstract: This paper studies policy.", 4)]
+    marked = mark_front_matter(blocks, body_page=5)
+    assert [b.kind for b in marked] == [TITLE, FRONT, FRONT, FRONT, FRONT, FRONT, FRONT, FRONT, FRONT]
+    # a page with running text is no cover, and a sentence between two fields stays text
+    prose = [Block(TITLE, "论题", 1), Block(PARA, "作者：张三", 1), Block(PARA, "这是正文。", 1),
+             Block(PARA, "DOI：10.1000/x", 1)]
+    assert [b.kind for b in mark_front_matter(prose, body_page=2)][2] == PARA
+    assert [b.kind for b in mark_front_matter([*prose[:1], Block(HEADING, "短题", 1)], body_page=1)][1] == HEADING

@@ -130,7 +130,7 @@ def cover_date(front: list[str]) -> str | None:
             text = _plain(line)
             if not text:
                 continue
-            if len(text) > 40 and re.search("[。！？；]", text):  # running text: the cover is behind
+            if re.search("[。！？]", text):  # running text: the cover, if any, is behind
                 return None
             if len(text) <= _COVER_LINE_MAX and _COVER_DATE_RE.fullmatch(text):
                 parsed = parse_date(text)

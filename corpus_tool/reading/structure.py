@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -163,7 +164,7 @@ def mark_front_matter(front: list[Block], body_page: int | None) -> list[Block]:
     is_front = [b.kind in (FRONT, TITLE) or (b.kind in (PARA, HEADING) and b.page in cover_pages)
                 or (b.kind == PARA and split_label(b.text)[0] is not None) for b in front]
     anchors = [i for i, flag in enumerate(is_front) if flag]
-    for a, b in zip(anchors, anchors[1:], strict=False):
+    for a, b in itertools.pairwise(anchors):
         if 1 < b - a <= _FRONT_GAP + 1 and all(front[k].kind == PARA and not _is_running(front[k])
                                                for k in range(a + 1, b)):
             for k in range(a + 1, b):
