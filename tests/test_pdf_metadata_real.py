@@ -161,7 +161,11 @@ def test_cite_as_line_and_english_front_matter_are_not_body(db: Path) -> None:
     front = units[units.field == "front"].text
     assert front.str.startswith("引用格式：孙辉辉，胡春鹤，张军国.事件触发式").any()  # kept, as front matter
     assert front.str.contains("School of Technology").any()
-    assert json.loads(doc.fields)["cite_as"].startswith("孙辉辉，胡春鹤，张军国")
+    # the cover's 引用格式 broken before its type marker: one citation, to the article's own DOI
+    assert json.loads(doc.fields)["cite_as"] == ("孙辉辉，胡春鹤，张军国．事件触发式多智能体分层安全强化学习运动规划"
+                                                 "[J/OL]．控制与决策. https://doi.org/10.13195/j.kzyjc.2023.1288")
+    # dated by its first publication online (网络首发日期 on the cover), not by 收稿日期 nor xxxx年x月
+    assert (doc.date, doc.year, json.loads(doc.sources)["date"]) == ("2024-06-06", 2024, "content:网络首发日期")
     assert body.iloc[0].startswith("深度强化学习以数据驱动的方式")  # the body opens with 0 引言's text
 
 
@@ -259,6 +263,7 @@ def test_cover_date_is_a_date_line_before_the_running_text() -> None:
     assert cover_date(["某某手册", "中 華 民 國 105 年 9 月 再 版"]) == "2016-09"
     assert cover_date(["标题", "2020年5月，本课题组开始调研。", "2021年3月"]) is None  # body text came first
     assert cover_date(["截至2023年5月的数据"]) is None  # a date inside a phrase
+    assert cover_date(["GB/T 3620.1—2016", "2016-12-30 发布 2017-11-01 实施"]) == "2016-12-30"  # a standard's
     cover = ["培养单位：某系", "申 请 人：张三", "二〇二三年五月"]
     thesis = extract_metadata("某研究", ["某研究"], ["致谢", "二〇二四年一月"], "x.pdf", front=cover)
     assert (thesis.values["date"], thesis.sources["date"]) == ("2023-05", "content:封面日期")

@@ -121,6 +121,32 @@ def _plain(line: str) -> str:
     return re.sub(r"[\s\u3000]+", "", fix_glyph_variants(line)[0])
 
 
+_ISO_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.](0?[1-9]|1[0-2])[-/.](0?[1-9]|[12]\d|3[01])(?!\d)")
+# A standard's cover: 2016-12-30发布 2017-11-01实施 (its date is the 发布 one, not when it takes effect).
+_ISSUED_LINE_RE = re.compile(rf"(?P<date>{_ISO_DATE_RE.pattern})发布(?:{_ISO_DATE_RE.pattern}实施)?")
+# Labelled publication dates of a cover (a CNKI first-publication cover: 网络首发日期：2024-06-06); 收稿日期
+# (received) is no publication.
+_PUBLISHED_LABELS = ("网络首发日期", "出版日期", "发表日期", "发布日期")
+
+
+def iso_or_chinese_date(text: str) -> str | None:
+    """``2024-06-06``, ``2024/6/6`` or ``2024年6月6日`` as an ISO date."""
+    m = _ISO_DATE_RE.search(text)
+    if m:
+        return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    parsed = parse_date(text)
+    return parsed[0] if parsed else None
+
+
+def published_date(fields: dict[str, str]) -> tuple[str, str] | None:
+    """A publication date labelled on a cover, with its label."""
+    for label in _PUBLISHED_LABELS:
+        found = iso_or_chinese_date(fields.get(label, ""))
+        if found:
+            return found, label
+    return None
+
+
 def cover_date(front: list[str]) -> str | None:
     """The date printed on a cover or title page: a line of the front matter that is a date and
     nothing more (or the edition it dates), before the running text begins. A date inside a
@@ -136,6 +162,9 @@ def cover_date(front: list[str]) -> str | None:
                 parsed = parse_date(text)
                 if parsed:
                     return parsed[0]
+            issued = _ISSUED_LINE_RE.fullmatch(text)
+            if issued:
+                return iso_or_chinese_date(issued.group("date"))
     return None
 
 
@@ -495,8 +524,12 @@ def extract_metadata(title: str, head: list[str], tail: list[str], file_name: st
     # regulation's version, a cover or title page's date. A cover with labelled fields (作者, 指导教师,
     # 培养单位) dates the work itself: it comes before a date under its last lines (a preface's, 致谢's).
     on_cover = cover_date(front or [])
-    if on_cover and len(cover_fields(front or [])) >= 2:
+    labelled = cover_fields(front or [])
+    if on_cover and len(labelled) >= 2:
         meta.set("date", on_cover, "content:封面日期")
+    published = published_date(labelled)
+    if published:
+        meta.set("date", published[0], f"content:{published[1]}")
     sig_date, sig_issuer = _signature(tail)
     if sig_date:
         meta.set("date", sig_date, "content:成文日期")

@@ -173,6 +173,9 @@ def mark_front_matter(front: list[Block], body_page: int | None) -> list[Block]:
             for b, flag in zip(front, is_front, strict=True)]
 
 
+_CITE_TYPE_RE = re.compile(r"^\[[A-Z]{1,2}(?:/OL)?\]")
+
+
 def gather_front_fields(blocks: list[Block]) -> tuple[list[Block], int]:
     """Front matter as labelled blocks: split a label run into the block before it, write bare
     and bracketed labels as ``label：value``, and give an abstract the blocks it runs on into.
@@ -202,6 +205,10 @@ def gather_front_fields(blocks: list[Block]) -> tuple[list[Block], int]:
         if label not in ("abstract", "abstract_en"):
             if label in _CANONICAL_LABEL and split_label(block.text)[0] is None:  # bare 关键词……
                 block = Block(FRONT, f"{_CANONICAL_LABEL[label]}：{value}", block.page, block.level)
+            # 引用格式：作者．题名 / [J/OL]．刊名…: a citation broken before its GB/T 7714 type marker
+            while label == "cite_as" and i < len(front) and _CITE_TYPE_RE.match(front[i].text):
+                block = Block(block.kind, block.text + front[i].text, block.page, block.level)
+                i += 1
             out.append(block)
             continue
         under_heading = not value  # 摘要 as a heading, the text in the paragraphs below
