@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 import corpus_tool
 from corpus_tool.reading.bylines import authors_from_front, cover_fields, names_from_byline, names_from_field
+from corpus_tool.reading.document import IngestOptions, read_document
 from corpus_tool.reading.metadata import cover_date, extract_metadata, find_doi, parse_date
 from corpus_tool.reading.model import FRONT, HEADING, PARA, TITLE, Block
 from corpus_tool.reading.structure import build_structure, keep_keyword_spaces, mark_front_matter, split_label
@@ -167,6 +169,21 @@ def test_cite_as_line_and_english_front_matter_are_not_body(db: Path) -> None:
     # dated by its first publication online (网络首发日期 on the cover), not by 收稿日期 nor xxxx年x月
     assert (doc.date, doc.year, json.loads(doc.sources)["date"]) == ("2024-06-06", 2024, "content:网络首发日期")
     assert body.iloc[0].startswith("深度强化学习以数据驱动的方式")  # the body opens with 0 引言's text
+
+
+def test_thesis_cover_date_read_once_the_cover_is_ocr_read() -> None:
+    from corpus_tool.reading.pdf.ocr import ocr_problem
+
+    problem = ocr_problem("chi_sim")
+    if problem:
+        if os.environ.get("CORPUS_TOOL_REQUIRE_EXTRAS") == "1":
+            pytest.fail(problem)
+        pytest.skip(problem)
+    # without OCR the cover (glyphs without a Unicode map) is withheld and the thesis has no date
+    # rather than a wrong one; read by OCR, its 2017 年 4 月 24 日 line dates it
+    path = shared_path("data", "pdfs", "real", "thesis_bnu_template_manual_cid.pdf")
+    doc = read_document(path, IngestOptions(ocr=True, max_pages=1))
+    assert (doc.meta["date"], doc.meta["year"], doc.meta["sources"]["date"]) == ("2017-04-24", 2017, "content:封面日期")
 
 
 # -- the parsers ----------------------------------------------------------------------------------
