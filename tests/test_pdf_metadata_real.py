@@ -69,7 +69,10 @@ def test_abstract_in_a_coloured_box_and_a_clean_doi(db: Path) -> None:
 
 
 def test_bracketed_abstract_and_space_separated_keywords(db: Path) -> None:
-    doc, _, _ = _doc(db, "journal_aerospace_power_1994.pdf")
+    doc, units, _ = _doc(db, "journal_aerospace_power_1994.pdf")
+    # dated by its masthead (第9卷 第4期 … 1994年 10月), which is front matter, not the body's first paragraph
+    assert (doc.date, json.loads(doc.sources)["date"]) == ("1994-10", "content:刊期")
+    assert units[units.field == "body"].text.iloc[0].startswith("发动机故障在飞行故障中")
     assert doc.abstract.startswith("北京飞机维修工程公司、北京航空航天大学")  # 【摘要】 without a colon
     assert doc.keywords == "航空发动机；故障诊断系统；监视控制；状态监视"  # 主题词: with spaces
 
@@ -281,6 +284,11 @@ def test_cover_date_is_a_date_line_before_the_running_text() -> None:
     assert cover_date(["标题", "2020年5月，本课题组开始调研。", "2021年3月"]) is None  # body text came first
     assert cover_date(["截至2023年5月的数据"]) is None  # a date inside a phrase
     assert cover_date(["GB/T 3620.1—2016", "2016-12-30 发布 2017-11-01 实施"]) == "2016-12-30"  # a standard's
+    gazette = extract_metadata("某通知", ["某某公报 2024年第3期", "2024年2月"], ["某某局", "2024年1月9日"], "x.pdf",
+                               front=["某某公报 2024年第3期", "2024年2月", "某通知"])
+    assert (gazette.values["date"], gazette.sources["date"]) == ("2024-01-09", "content:成文日期")
+    article = extract_metadata("某研究", ["某研究"], ["参考文献"], "x.pdf", front=["第9卷 第4期 某学报", "1994年 10月"])
+    assert (article.values["date"], article.sources["date"]) == ("1994-10", "content:刊期")
     cover = ["培养单位：某系", "申 请 人：张三", "二〇二三年五月"]
     thesis = extract_metadata("某研究", ["某研究"], ["致谢", "二〇二四年一月"], "x.pdf", front=cover)
     assert (thesis.values["date"], thesis.sources["date"]) == ("2023-05", "content:封面日期")

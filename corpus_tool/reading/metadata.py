@@ -147,6 +147,26 @@ def published_date(fields: dict[str, str]) -> tuple[str, str] | None:
     return None
 
 
+# A journal's masthead: 第9卷 第4期 航空动力学报 Vol 9 No 4 / 1994年 10月 … Oct. 1994.
+VOLUME_ISSUE_RE = re.compile(r"第\s*\d{1,4}\s*[卷期]|(?<![A-Za-z])(?:Vol|No)\s*\.?\s*\d{1,4}(?!\d)")
+_MASTHEAD_LINES = 4
+
+
+def masthead_date(front: list[str]) -> str | None:
+    """The issue date of a journal's masthead: a date in a first line that names a volume or issue
+    (第9卷第4期, Vol 9 No 4), or in the line under it."""
+    lines = [ln for raw in front for ln in raw.split("\n") if ln.strip()][:_MASTHEAD_LINES]
+    for i, line in enumerate(lines):
+        if not VOLUME_ISSUE_RE.search(line):
+            continue
+        for text in lines[i:i + 2]:
+            if not re.search("[。！？]", text):
+                parsed = parse_date(_plain(text))
+                if parsed:
+                    return parsed[0]
+    return None
+
+
 def cover_date(front: list[str]) -> str | None:
     """The date printed on a cover or title page: a line of the front matter that is a date and
     nothing more (or the edition it dates), before the running text begins. A date inside a
@@ -520,9 +540,10 @@ def extract_metadata(title: str, head: list[str], tail: list[str], file_name: st
                 meta.set("title", above, "content:标题")
             break
 
-    # 3. Dates: a thesis or report cover's date, 成文日期 in the closing block, a report's dateline, a
-    # regulation's version, a cover or title page's date. A cover with labelled fields (作者, 指导教师,
-    # 培养单位) dates the work itself: it comes before a date under its last lines (a preface's, 致谢's).
+    # 3. Dates: a thesis or report cover's date and a cover's labelled publication date, 成文日期 in the
+    # closing block, a report's dateline, a regulation's version, a cover or title page's date, a
+    # journal masthead's issue date. A cover with labelled fields (作者, 指导教师, 培养单位) dates the
+    # work itself: it comes before a date under its last lines (a preface's, 致谢's).
     on_cover = cover_date(front or [])
     labelled = cover_fields(front or [])
     if on_cover and len(labelled) >= 2:
@@ -558,6 +579,7 @@ def extract_metadata(title: str, head: list[str], tail: list[str], file_name: st
             named = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
             if named > str(meta.values["date"]):
                 meta.values["date"], meta.sources["date"] = named, "filename:版本日期"
+    meta.set("date", masthead_date(front or []), "content:刊期")  # after 落款: a gazette prints notices
     meta.set("date", on_cover, "content:封面日期")
 
     # 4. Issuer: the title's lead (国务院办公厅关于……), the signature, the document number's prefix.

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from corpus_tool.reading.headings import heading_scheme, levels_for
+from corpus_tool.reading.metadata import VOLUME_ISSUE_RE
 from corpus_tool.reading.model import (
     FOOTNOTE,
     FRONT,
@@ -152,7 +153,8 @@ def mark_front_matter(front: list[Block], body_page: int | None) -> list[Block]:
 
     - A cover or title page: a page wholly before the body's first page with no running text on it
       (the English title page of a thesis: Thesis submitted to / Tsinghua University / by …); its
-      headings and lines are front matter, not sections.
+      headings and lines are front matter, not sections. So is a journal's masthead above the title
+      (第9卷第4期 … Vol 9 No 4).
     - Labelled fields (DOI：, 引用格式：, 中图分类号：) and the short lines between two front-matter
       blocks (an English title, authors and affiliations between 引用格式 and Abstract): front
       matter, so a field printed twice (on a cover and under the title) never becomes body text.
@@ -161,8 +163,12 @@ def mark_front_matter(front: list[Block], body_page: int | None) -> list[Block]:
     running = {b.page for b in front if b.kind in (PARA, HEADING) and _is_running(b)}
     cover_pages = {p for p in pages if p not in running and body_page is not None and p < body_page
                    and not any(r is not None and r < p for r in running)}
+    title_at = next((i for i, b in enumerate(front) if b.kind == TITLE), 0)
     is_front = [b.kind in (FRONT, TITLE) or (b.kind in (PARA, HEADING) and b.page in cover_pages)
-                or (b.kind == PARA and split_label(b.text)[0] is not None) for b in front]
+                or (b.kind == PARA and split_label(b.text)[0] is not None)
+                or (i < title_at and b.kind == PARA and VOLUME_ISSUE_RE.search(b.text) is not None
+                    and not _is_running(b))  # a journal's masthead above the title
+                for i, b in enumerate(front)]
     anchors = [i for i, flag in enumerate(is_front) if flag]
     for a, b in itertools.pairwise(anchors):
         if 1 < b - a <= _FRONT_GAP + 1 and all(front[k].kind == PARA and not _is_running(front[k])
