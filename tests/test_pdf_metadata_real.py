@@ -149,7 +149,12 @@ def test_roc_dated_handbook_cover(db: Path) -> None:
 def test_thesis_cover_date_and_english_title_page_are_front_matter(db: Path) -> None:
     doc, units, _ = _doc(db, "thesis_tsinghua_proposal_network_analysis.pdf")
     assert (doc.date, doc.year) == ("2024-08", 2024)  # 二〇二四年八月 on the cover
-    assert json.loads(doc.sources)["date"] == "content:封面日期"
+    sources, fields = json.loads(doc.sources), json.loads(doc.fields)
+    assert sources["date"] == "content:封面日期"
+    # the cover's fields, letter-spacing out (指导教师：慈 松 教 授)
+    assert (fields["supervisor"], fields["co_supervisor"]) == ("慈松教授", "徐著华高级工程师")
+    assert (fields["institution"], fields["major"], sources["supervisor"]) == ("电力电子及电机工程系", "工程管理硕士",
+                                                                             "content:封面")
     english = units[units.page == 3]  # Thesis submitted to / Tsinghua University / by … / August, 2024
     assert len(english) >= 8 and (english.field == "front").all()
     assert "Tsinghua University" in set(english.text)

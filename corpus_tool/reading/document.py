@@ -193,7 +193,7 @@ def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
     """Script, official-document and journal metadata, relations and the near-duplicate signature."""
     from corpus_tool.reading.convert import SIMPLIFIED, detect_script, to_simplified
     from corpus_tool.reading.dedup import signature
-    from corpus_tool.reading.metadata import extract_metadata
+    from corpus_tool.reading.metadata import COVER_FIELDS, extract_metadata
 
     full_text = "\n".join(u.text for u in doc.units)
     script = doc.meta.get("script") or detect_script(full_text)
@@ -221,6 +221,9 @@ def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
     for key in ("adopted_date", "amended_date"):  # a consolidated law: adoption and latest amendment
         if found.values.get(key):
             fields[key] = found.values[key]
+    for key in sorted(set(COVER_FIELDS.values())):  # a thesis cover: supervisor, institution, major, degree
+        if found.values.get(key) and key not in fields:
+            fields[key], sources[key] = found.values[key], found.sources[key]
     if not doc.authors:
         from corpus_tool.reading.bylines import authors_from_front
 

@@ -388,6 +388,27 @@ def session_year(text: str) -> tuple[int, str] | None:
     return None
 
 
+# -- a cover's labelled fields ---------------------------------------------------------------------
+# The fields of a thesis or report cover kept as document fields (the author is read in bylines).
+COVER_FIELDS = {"指导教师": "supervisor", "指导教师姓名": "supervisor", "导师": "supervisor", "导师姓名": "supervisor",
+                "指导老师": "supervisor", "联合指导教师": "co_supervisor", "副指导教师": "co_supervisor",
+                "培养单位": "institution", "学院": "institution", "院系": "institution", "所在学院": "institution",
+                "专业": "major", "专业领域": "major", "学科专业": "major", "专业名称": "major",
+                "申请学位": "degree", "学位类别": "degree", "申请学位类别": "degree", "学位级别": "degree"}
+
+
+def cover_values(fields: dict[str, str]) -> dict[str, str]:
+    """``{指导教师: 慈 松 教 授}`` → ``{supervisor: 慈松教授}``: letter-spacing between Han characters out;
+    an unreadable value ((cid:n), U+FFFD) is left out rather than stored broken."""
+    out: dict[str, str] = {}
+    for label, value in fields.items():
+        key = COVER_FIELDS.get(label)
+        text = re.sub(r"(?<=[\u4e00-\u9fff])[\s\u3000]+(?=[\u4e00-\u9fff])", "", value).strip()
+        if key and text and "(cid:" not in text and "\ufffd" not in text:
+            out.setdefault(key, text)
+    return out
+
+
 # -- the whole step -------------------------------------------------------------------------------
 @dataclass
 class Metadata:
@@ -548,6 +569,9 @@ def extract_metadata(title: str, head: list[str], tail: list[str], file_name: st
     labelled = cover_fields(front or [])
     if on_cover and len(labelled) >= 2:
         meta.set("date", on_cover, "content:封面日期")
+    if len(labelled) >= 2:  # a cover: its supervisor, institution, major, degree
+        for key, value in cover_values(labelled).items():
+            meta.set(key, value, "content:封面")
     published = published_date(labelled)
     if published:
         meta.set("date", published[0], f"content:{published[1]}")
