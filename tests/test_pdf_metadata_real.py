@@ -16,7 +16,13 @@ from corpus_tool.reading.bylines import authors_from_front, cover_fields, names_
 from corpus_tool.reading.document import IngestOptions, read_document
 from corpus_tool.reading.metadata import cover_date, extract_metadata, find_doi, parse_date
 from corpus_tool.reading.model import FRONT, HEADING, PARA, TITLE, Block
-from corpus_tool.reading.structure import build_structure, keep_keyword_spaces, mark_front_matter, split_label
+from corpus_tool.reading.structure import (
+    build_structure,
+    clc_codes,
+    keep_keyword_spaces,
+    mark_front_matter,
+    split_label,
+)
 from corpus_tool.store.db import CorpusDB
 from tests.conftest import shared_path
 
@@ -72,6 +78,7 @@ def test_bracketed_abstract_and_space_separated_keywords(db: Path) -> None:
     doc, units, _ = _doc(db, "journal_aerospace_power_1994.pdf")
     # dated by its masthead (第9卷 第4期 … 1994年 10月), which is front matter, not the body's first paragraph
     assert (doc.date, json.loads(doc.sources)["date"]) == ("1994-10", "content:刊期")
+    assert doc.classification == "V263.6；V328.5"  # 分类号: V 263. 6 V 328. 5 as the CAJ conversion spaced it
     assert units[units.field == "body"].text.iloc[0].startswith("发动机故障在飞行故障中")
     assert doc.abstract.startswith("北京飞机维修工程公司、北京航空航天大学")  # 【摘要】 without a colon
     assert doc.keywords == "航空发动机；故障诊断系统；监视控制；状态监视"  # 主题词: with spaces
@@ -272,6 +279,13 @@ def test_doi_ends_at_glued_text_and_references_give_none() -> None:
     assert find_doi([doi + "责编：朱彧"], []) == doi
     assert find_doi(["正文"], ["[12] Newman M. SIAM Rev, 2003. doi:10.1137/S003614450342480"]) is None
     assert find_doi([], ["DOI：10.1000/xyz123"]) == "10.1000/xyz123"
+
+
+def test_classification_codes() -> None:
+    assert clc_codes("V 263. 6 V 328. 5") == "V263.6；V328.5"
+    assert clc_codes("TP24") == "TP24"
+    assert clc_codes("D630；F812.2") == "D630；F812.2"
+    assert clc_codes("无") == "无"
 
 
 def test_dates_roc_and_chinese_numerals() -> None:

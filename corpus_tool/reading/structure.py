@@ -119,6 +119,16 @@ def keep_keyword_spaces(text: str) -> str:
     return "\n".join(out)
 
 
+_CLC_RE = re.compile(r"(?<![A-Za-z])[A-Z]{1,2}[\s\u3000]*\d+(?:[\s\u3000]*[.．][\s\u3000]*\d+)*")
+
+
+def clc_codes(value: str) -> str:
+    """中图分类号 as codes: ``V 263. 6 V 328. 5`` (a CAJ conversion's spacing) → ``V263.6；V328.5``.
+    A value without a code is kept as printed."""
+    codes = [re.sub(r"[\s\u3000]+", "", c).replace("．", ".") for c in _CLC_RE.findall(value)]
+    return "；".join(codes) if codes else value
+
+
 def _ends_sentence(text: str) -> bool:
     """。！？； and, in journals that print Western punctuation, a final full stop."""
     return ends_sentence(text) or text.rstrip().endswith((".", "．"))
@@ -532,7 +542,7 @@ def build_structure(blocks: list[Block]) -> Structured:
                 # when printed again before the body (引用格式 on a cover and under the title), else text
                 add_unit("front" if block.kind == FRONT else "body", block.text.strip(), block.page)
             else:
-                out.labelled[label] = value
+                out.labelled[label] = clc_codes(value) if label == "classification" else value
             continue
         if block.kind == FRONT:
             if _squash(block.text) == _squash(out.title):
