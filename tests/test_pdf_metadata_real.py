@@ -295,6 +295,7 @@ def test_dates_roc_and_chinese_numerals() -> None:
     assert parse_date("如105年7月28日台湾各地") is None  # an ROC year only after its era name
     assert parse_date("二○一九年十二月") == ("2019-12", 2019)
     assert parse_date("12023年5月") is None
+    assert parse_date("人民国防5年10月") is None
 
 
 def test_cover_date_is_a_date_line_before_the_running_text() -> None:

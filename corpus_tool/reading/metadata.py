@@ -38,8 +38,9 @@ _ZH_DIGIT = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "o": 0, "0": 0, "�
 _ZH_YEAR = "[〇○零Ｏ一二三四五六七八九]{4}"
 _ZH_SMALL = "[一二三四五六七八九十]{1,3}"
 # A year of the Republic of China calendar (民国105年 = 2016) only after its explicit era name: a bare
-# 105年 in a Taiwanese text may be a count of years, and a bare 38年 anything.
-_ROC_YEAR = r"(?:中华民国|民国|中華民國|民國)[\s\u3000]*(?P<roc>\d{1,3}|[〇○零一二三四五六七八九十百]{1,6})"
+# 105年 in a Taiwanese text may be a count of years, and a bare 38年 anything (人民国… is no era name).
+_ROC_YEAR = (r"(?:中华民国|中華民國|(?<!人)民国|(?<!人)民國)[\s\u3000]*"
+             r"(?P<roc>\d{1,3}|[〇○零一二三四五六七八九十百]{1,6})")
 _ROC_OFFSET = 1911
 DATE_RE = re.compile(
     rf"(?:{_ROC_YEAR}|(?<!\d)(?P<y>(?:1[89]|20)\d\d|{_ZH_YEAR}))\s*年\s*(?P<m>1[0-2]|0?[1-9]|{_ZH_SMALL})\s*月"
