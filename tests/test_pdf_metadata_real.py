@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -12,15 +13,22 @@ import pytest
 
 import corpus_tool
 from corpus_tool.reading.bylines import authors_from_front, cover_fields, names_from_byline, names_from_field
-from corpus_tool.reading.metadata import extract_metadata, find_doi
+from corpus_tool.reading.document import IngestOptions, read_document
+from corpus_tool.reading.metadata import cover_date, extract_metadata, find_doi, parse_date
 from corpus_tool.reading.model import FRONT, HEADING, PARA, TITLE, Block
-from corpus_tool.reading.structure import build_structure, keep_keyword_spaces, split_label
+from corpus_tool.reading.structure import (
+    build_structure,
+    clc_codes,
+    keep_keyword_spaces,
+    mark_front_matter,
+    split_label,
+)
 from corpus_tool.store.db import CorpusDB
 from tests.conftest import shared_path
 
 FILES = ("journal_aerospace_power_1994.pdf", "journal_china_land_2025_cnki.pdf",
          "journal_control_decision_preprint.pdf", "thesis_bnu_template_manual_cid.pdf",
-         "thesis_tsinghua_proposal_network_analysis.pdf", "law_criminal_law.pdf")
+         "thesis_tsinghua_proposal_network_analysis.pdf", "law_criminal_law.pdf", "gov_tw_boe_energy_handbook.pdf")
 _LEADER_RE = re.compile(r"(?:[.．·](?:\s?)){6,}|(\(cid:\d+\))\1{3,}")
 
 
@@ -67,7 +75,11 @@ def test_abstract_in_a_coloured_box_and_a_clean_doi(db: Path) -> None:
 
 
 def test_bracketed_abstract_and_space_separated_keywords(db: Path) -> None:
-    doc, _, _ = _doc(db, "journal_aerospace_power_1994.pdf")
+    doc, units, _ = _doc(db, "journal_aerospace_power_1994.pdf")
+    # dated by its masthead (第9卷 第4期 … 1994年 10月), which is front matter, not the body's first paragraph
+    assert (doc.date, json.loads(doc.sources)["date"]) == ("1994-10", "content:刊期")
+    assert doc.classification == "V263.6；V328.5"  # 分类号: V 263. 6 V 328. 5 as the CAJ conversion spaced it
+    assert units[units.field == "body"].text.iloc[0].startswith("发动机故障在飞行故障中")
     assert doc.abstract.startswith("北京飞机维修工程公司、北京航空航天大学")  # 【摘要】 without a colon
     assert doc.keywords == "航空发动机；故障诊断系统；监视控制；状态监视"  # 主题词: with spaces
 
@@ -122,6 +134,71 @@ def test_consolidated_law_dates(db: Path) -> None:
     assert (fields["adopted_date"], sources["adopted_date"]) == ("1979-07-01", "content:通过日期")
     assert (fields["amended_date"], sources["amended_date"]) == ("2023-12-29", "content:修正日期")
     assert (doc.date, doc.year) == ("2023-12-29", 2023)  # the text is the one consolidated in 2023
+
+
+def _sections(db: Path, name: str) -> list[str]:
+    with CorpusDB(db, read_only=True) as store:
+        return [t for (t,) in store.con.execute(
+            "SELECT s.title FROM sections s JOIN files f USING (doc_id) WHERE f.source_path LIKE ?", [f"%{name}"]
+        ).fetchall()]
+
+
+def test_roc_dated_handbook_cover(db: Path) -> None:
+    doc, units, _ = _doc(db, "gov_tw_boe_energy_handbook.pdf")
+    # the cover prints 中華民國 105 年 9 月再版 (letter-spaced): ROC 105 = 2016; the body's 105年7月28日
+    # (no era name) and 2015年1月 (a statistics period) are not the document's date
+    assert (doc.date, doc.year) == ("2016-09", 2016)
+    assert json.loads(doc.sources)["date"] == "content:封面日期"
+    cover = units[units.page == 1]
+    assert list(cover.field) == ["title", "front"] and cover.text.iloc[1].endswith("中華民國105年9月再版")
+
+
+def test_thesis_cover_date_and_english_title_page_are_front_matter(db: Path) -> None:
+    doc, units, _ = _doc(db, "thesis_tsinghua_proposal_network_analysis.pdf")
+    assert (doc.date, doc.year) == ("2024-08", 2024)  # 二〇二四年八月 on the cover
+    sources, fields = json.loads(doc.sources), json.loads(doc.fields)
+    assert sources["date"] == "content:封面日期"
+    # the cover's fields, letter-spacing out (指导教师：慈 松 教 授)
+    assert (fields["supervisor"], fields["co_supervisor"]) == ("慈松教授", "徐著华高级工程师")
+    assert (fields["institution"], fields["major"], sources["supervisor"]) == ("电力电子及电机工程系", "工程管理硕士",
+                                                                             "content:封面")
+    english = units[units.page == 3]  # Thesis submitted to / Tsinghua University / by … / August, 2024
+    assert len(english) >= 8 and (english.field == "front").all()
+    assert "Tsinghua University" in set(english.text)
+    sections = _sections(db, "thesis_tsinghua_proposal_network_analysis.pdf")
+    assert re.sub(r"\s+", "", sections[0]) == "第1章选题背景"
+    assert not any(re.search("[A-Za-z]", t) for t in sections[:3])
+
+
+def test_cite_as_line_and_english_front_matter_are_not_body(db: Path) -> None:
+    doc, units, _ = _doc(db, "journal_control_decision_preprint.pdf")
+    body = units[units.field == "body"].text
+    for printed in ("引用格式", "DOI", "Multi-agent event triggered hierarchical", "SUN Hui-hui", "网络首发时间"):
+        assert not body.str.contains(printed).any(), printed
+    front = units[units.field == "front"].text
+    assert front.str.startswith("引用格式：孙辉辉，胡春鹤，张军国.事件触发式").any()  # kept, as front matter
+    assert front.str.contains("School of Technology").any()
+    # the cover's 引用格式 broken before its type marker: one citation, to the article's own DOI
+    assert json.loads(doc.fields)["cite_as"] == ("孙辉辉，胡春鹤，张军国．事件触发式多智能体分层安全强化学习运动规划"
+                                                 "[J/OL]．控制与决策. https://doi.org/10.13195/j.kzyjc.2023.1288")
+    # dated by its first publication online (网络首发日期 on the cover), not by 收稿日期 nor xxxx年x月
+    assert (doc.date, doc.year, json.loads(doc.sources)["date"]) == ("2024-06-06", 2024, "content:网络首发日期")
+    assert body.iloc[0].startswith("深度强化学习以数据驱动的方式")  # the body opens with 0 引言's text
+
+
+def test_thesis_cover_date_read_once_the_cover_is_ocr_read() -> None:
+    from corpus_tool.reading.pdf.ocr import ocr_problem
+
+    problem = ocr_problem("chi_sim")
+    if problem:
+        if os.environ.get("CORPUS_TOOL_REQUIRE_EXTRAS") == "1":
+            pytest.fail(problem)
+        pytest.skip(problem)
+    # without OCR the cover (glyphs without a Unicode map) is withheld and the thesis has no date
+    # rather than a wrong one; read by OCR, its 2017 年 4 月 24 日 line dates it
+    path = shared_path("data", "pdfs", "real", "thesis_bnu_template_manual_cid.pdf")
+    doc = read_document(path, IngestOptions(ocr=True, max_pages=1))
+    assert (doc.meta["date"], doc.meta["year"], doc.meta["sources"]["date"]) == ("2017-04-24", 2017, "content:封面日期")
 
 
 # -- the parsers ----------------------------------------------------------------------------------
@@ -202,3 +279,53 @@ def test_doi_ends_at_glued_text_and_references_give_none() -> None:
     assert find_doi([doi + "责编：朱彧"], []) == doi
     assert find_doi(["正文"], ["[12] Newman M. SIAM Rev, 2003. doi:10.1137/S003614450342480"]) is None
     assert find_doi([], ["DOI：10.1000/xyz123"]) == "10.1000/xyz123"
+
+
+def test_classification_codes() -> None:
+    assert clc_codes("V 263. 6 V 328. 5") == "V263.6；V328.5"
+    assert clc_codes("TP24") == "TP24"
+    assert clc_codes("D630；F812.2") == "D630；F812.2"
+    assert clc_codes("无") == "无"
+
+
+def test_dates_roc_and_chinese_numerals() -> None:
+    assert parse_date("中华民国105年9月再版") == ("2016-09", 2016)
+    assert parse_date("民国一百零五年五月") == ("2016-05", 2016)
+    assert parse_date("民国三十八年十月一日") == ("1949-10-01", 1949)
+    assert parse_date("如105年7月28日台湾各地") is None  # an ROC year only after its era name
+    assert parse_date("二○一九年十二月") == ("2019-12", 2019)
+    assert parse_date("12023年5月") is None
+    assert parse_date("人民国防5年10月") is None
+
+
+def test_cover_date_is_a_date_line_before_the_running_text() -> None:
+    assert cover_date(["论文题目", "2017 年 4 ⽉ 24 ⽇"]) == "2017-04-24"  # Kangxi radicals, letter-spaced
+    assert cover_date(["某某手册", "中 華 民 國 105 年 9 月 再 版"]) == "2016-09"
+    assert cover_date(["标题", "2020年5月，本课题组开始调研。", "2021年3月"]) is None  # body text came first
+    assert cover_date(["截至2023年5月的数据"]) is None  # a date inside a phrase
+    assert cover_date(["GB/T 3620.1—2016", "2016-12-30 发布 2017-11-01 实施"]) == "2016-12-30"  # a standard's
+    gazette = extract_metadata("某通知", ["某某公报 2024年第3期", "2024年2月"], ["某某局", "2024年1月9日"], "x.pdf",
+                               front=["某某公报 2024年第3期", "2024年2月", "某通知"])
+    assert (gazette.values["date"], gazette.sources["date"]) == ("2024-01-09", "content:成文日期")
+    article = extract_metadata("某研究", ["某研究"], ["参考文献"], "x.pdf", front=["第9卷 第4期 某学报", "1994年 10月"])
+    assert (article.values["date"], article.sources["date"]) == ("1994-10", "content:刊期")
+    cover = ["培养单位：某系", "申 请 人：张三", "二〇二三年五月"]
+    thesis = extract_metadata("某研究", ["某研究"], ["致谢", "二〇二四年一月"], "x.pdf", front=cover)
+    assert (thesis.values["date"], thesis.sources["date"]) == ("2023-05", "content:封面日期")
+    notice = extract_metadata("某通知", ["某通知"], ["某某局", "2018年5月4日"], "x.pdf", front=["2018年1月"])
+    assert (notice.values["date"], notice.sources["date"]) == ("2018-05-04", "content:成文日期")
+
+
+def test_cover_pages_and_fields_between_front_blocks() -> None:
+    blocks = [Block(TITLE, "清华大学选题报告", 1), Block(FRONT, "申请人：张三", 1),
+              Block(HEADING, "Thesis submitted to", 3), Block(PARA, "Tsinghua University", 3),
+              Block(PARA, "作者：张三", 4), Block(PARA, "摘要：本文研究了政策。", 4), Block(PARA, "Zhang San", 4),
+              Block(PARA, "(1. School of Government，Peking University，Beijing 100871)", 4),
+              Block(PARA, "Abstract: This paper studies policy.", 4)]
+    marked = mark_front_matter(blocks, body_page=5)
+    assert [b.kind for b in marked] == [TITLE, FRONT, FRONT, FRONT, FRONT, FRONT, FRONT, FRONT, FRONT]
+    # a page with running text is no cover, and a sentence between two fields stays text
+    prose = [Block(TITLE, "论题", 1), Block(PARA, "作者：张三", 1), Block(PARA, "这是正文。", 1),
+             Block(PARA, "DOI：10.1000/x", 1)]
+    assert [b.kind for b in mark_front_matter(prose, body_page=2)][2] == PARA
+    assert [b.kind for b in mark_front_matter([*prose[:1], Block(HEADING, "短题", 1)], body_page=1)][1] == HEADING

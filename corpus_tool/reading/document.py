@@ -193,7 +193,7 @@ def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
     """Script, official-document and journal metadata, relations and the near-duplicate signature."""
     from corpus_tool.reading.convert import SIMPLIFIED, detect_script, to_simplified
     from corpus_tool.reading.dedup import signature
-    from corpus_tool.reading.metadata import extract_metadata
+    from corpus_tool.reading.metadata import COVER_FIELDS, extract_metadata
 
     full_text = "\n".join(u.text for u in doc.units)
     script = doc.meta.get("script") or detect_script(full_text)
@@ -202,7 +202,10 @@ def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
     title = doc.title
     if script not in (None, SIMPLIFIED):  # match patterns on a simplified view; values come out simplified
         head, tail, title = [to_simplified(t) for t in head], [to_simplified(t) for t in tail], to_simplified(title)
-    found = extract_metadata(title, head, tail, file_name, extracted_meta.get("page_fields"))
+    front, raw_title = front_lines
+    if script not in (None, SIMPLIFIED):  # like head and tail: matched (and read) in simplified characters
+        front, raw_title = [to_simplified(t) for t in front], to_simplified(raw_title)
+    found = extract_metadata(title, head, tail, file_name, extracted_meta.get("page_fields"), front)
     sources = dict(found.sources)
     for key in ("year", "date", "issuer", "doc_number", "doc_type"):
         if key in found.values:
@@ -218,9 +221,9 @@ def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
     for key in ("adopted_date", "amended_date"):  # a consolidated law: adoption and latest amendment
         if found.values.get(key):
             fields[key] = found.values[key]
-    front, raw_title = front_lines
-    if script not in (None, SIMPLIFIED):  # like head and tail: matched (and read) in simplified characters
-        front, raw_title = [to_simplified(t) for t in front], to_simplified(raw_title)
+    for key in sorted(set(COVER_FIELDS.values())):  # a thesis cover: supervisor, institution, major, degree
+        if found.values.get(key) and key not in fields:
+            fields[key], sources[key] = found.values[key], found.sources[key]
     if not doc.authors:
         from corpus_tool.reading.bylines import authors_from_front
 

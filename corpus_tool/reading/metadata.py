@@ -29,22 +29,36 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from corpus_tool.reading.bylines import cover_fields
+from corpus_tool.reading.repair import fix_glyph_variants
+
 # -- dates --------------------------------------------------------------------------------------
 _ZH_DIGIT = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "o": 0, "0": 0, "一": 1, "二": 2, "两": 2, "三": 3,
              "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _ZH_YEAR = "[〇○零Ｏ一二三四五六七八九]{4}"
 _ZH_SMALL = "[一二三四五六七八九十]{1,3}"
+# A year of the Republic of China calendar (民国105年 = 2016) only after its explicit era name: a bare
+# 105年 in a Taiwanese text may be a count of years, and a bare 38年 anything (人民国… is no era name).
+_ROC_YEAR = (r"(?:中华民国|中華民國|(?<!人)民国|(?<!人)民國)[\s\u3000]*"
+             r"(?P<roc>\d{1,3}|[〇○零一二三四五六七八九十百]{1,6})")
+_ROC_OFFSET = 1911
 DATE_RE = re.compile(
-    rf"(?P<y>(?:1[89]|20)\d\d|{_ZH_YEAR})\s*年\s*(?P<m>1[0-2]|0?[1-9]|{_ZH_SMALL})\s*月"
+    rf"(?:{_ROC_YEAR}|(?<!\d)(?P<y>(?:1[89]|20)\d\d|{_ZH_YEAR}))\s*年\s*(?P<m>1[0-2]|0?[1-9]|{_ZH_SMALL})\s*月"
     rf"(?:\s*(?P<d>3[01]|[12]\d|0?[1-9]|{_ZH_SMALL})\s*日)?"
 )
 _YEAR_IN_NAME_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 
 
 def zh_number(text: str) -> int | None:
-    """十一 → 11, 二十五 → 25, 三十 → 30, 五 → 5; digit-by-digit for years (一九九六 → 1996)."""
+    """十一 → 11, 二十五 → 25, 三十 → 30, 五 → 5, 一百零五 → 105; digit-by-digit for years (一九九六 → 1996)."""
     if text.isdigit():
         return int(text)
+    if "百" in text:
+        hundreds, _, rest = text.partition("百")
+        h = _ZH_DIGIT.get(hundreds) if hundreds else 1
+        rest = rest.lstrip("零〇○")
+        low = zh_number(rest) if rest else 0
+        return None if h is None or low is None or low >= 100 else h * 100 + low
     if "十" not in text:
         digits = [_ZH_DIGIT.get(ch) for ch in text]
         if any(d is None for d in digits):
@@ -61,17 +75,28 @@ def zh_number(text: str) -> int | None:
     return t * 10 + o
 
 
+def _date_of(m: re.Match[str]) -> tuple[str, int] | None:
+    if m.group("roc"):
+        roc = zh_number(m.group("roc"))
+        y = roc + _ROC_OFFSET if roc else None
+    else:
+        y = zh_number(m.group("y"))
+    mo = zh_number(m.group("m"))
+    d = zh_number(m.group("d")) if m.group("d") else None
+    if y is None or mo is None or not (1 <= mo <= 12) or not (1800 <= y <= 2100):
+        return None
+    if d is not None and not (1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}" + (f"-{d:02d}" if d else ""), y
+
+
 def parse_date(text: str) -> tuple[str, int] | None:
-    """The first date in ``text`` as (ISO string, year): YYYY-MM-DD, or YYYY-MM without a day."""
+    """The first date in ``text`` as (ISO string, year): YYYY-MM-DD, or YYYY-MM without a day.
+    ``中华民国105年9月`` (the ROC calendar, with its era name) → 2016-09."""
     for m in DATE_RE.finditer(text):
-        y, mo = zh_number(m.group("y")), zh_number(m.group("m"))
-        d = zh_number(m.group("d")) if m.group("d") else None
-        if y is None or mo is None or not (1 <= mo <= 12) or not (1800 <= y <= 2100):
-            continue
-        if d is not None and not (1 <= d <= 31):
-            continue
-        iso = f"{y:04d}-{mo:02d}" + (f"-{d:02d}" if d else "")
-        return iso, y
+        found = _date_of(m)
+        if found:
+            return found
     return None
 
 
@@ -79,10 +104,89 @@ def all_dates(text: str) -> list[tuple[str, int, int]]:
     """Every date in ``text`` as (ISO, year, offset)."""
     out = []
     for m in DATE_RE.finditer(text):
-        parsed = parse_date(m.group(0))
+        parsed = _date_of(m)
         if parsed:
             out.append((parsed[0], parsed[1], m.start()))
     return out
+
+
+# A date line of a cover or title page: the date alone, or with the edition or printing it dates
+# (2016年9月再版, 二〇二四年八月, 2017年4月24日印制).
+_EDITION = r"(?:第?[一二三四五六七八九十\d]{0,3}[次]?(?:再版|初版|修订版|版|印刷|印制|编印|出版|印|定稿|完成|制))"
+_COVER_DATE_RE = re.compile(rf"(?:{DATE_RE.pattern}){_EDITION}?")
+_COVER_LINE_MAX = 24
+
+
+def _plain(line: str) -> str:
+    """Spaces out (letter-spaced covers: 中 華 民 國 105 年), Kangxi radicals as characters (⽉ → 月)."""
+    return re.sub(r"[\s\u3000]+", "", fix_glyph_variants(line)[0])
+
+
+_ISO_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.](0?[1-9]|1[0-2])[-/.](0?[1-9]|[12]\d|3[01])(?!\d)")
+# A standard's cover: 2016-12-30发布 2017-11-01实施 (its date is the 发布 one, not when it takes effect).
+_ISSUED_LINE_RE = re.compile(rf"(?P<date>{_ISO_DATE_RE.pattern})发布(?:{_ISO_DATE_RE.pattern}实施)?")
+# Labelled publication dates of a cover (a CNKI first-publication cover: 网络首发日期：2024-06-06); 收稿日期
+# (received) is no publication.
+_PUBLISHED_LABELS = ("网络首发日期", "出版日期", "发表日期", "发布日期")
+
+
+def iso_or_chinese_date(text: str) -> str | None:
+    """``2024-06-06``, ``2024/6/6`` or ``2024年6月6日`` as an ISO date."""
+    m = _ISO_DATE_RE.search(text)
+    if m:
+        return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    parsed = parse_date(text)
+    return parsed[0] if parsed else None
+
+
+def published_date(fields: dict[str, str]) -> tuple[str, str] | None:
+    """A publication date labelled on a cover, with its label."""
+    for label in _PUBLISHED_LABELS:
+        found = iso_or_chinese_date(fields.get(label, ""))
+        if found:
+            return found, label
+    return None
+
+
+# A journal's masthead: 第9卷 第4期 航空动力学报 Vol 9 No 4 / 1994年 10月 … Oct. 1994.
+VOLUME_ISSUE_RE = re.compile(r"第\s*\d{1,4}\s*[卷期]|(?<![A-Za-z])(?:Vol|No)\s*\.?\s*\d{1,4}(?!\d)")
+_MASTHEAD_LINES = 4
+
+
+def masthead_date(front: list[str]) -> str | None:
+    """The issue date of a journal's masthead: a date in a first line that names a volume or issue
+    (第9卷第4期, Vol 9 No 4), or in the line under it."""
+    lines = [ln for raw in front for ln in raw.split("\n") if ln.strip()][:_MASTHEAD_LINES]
+    for i, line in enumerate(lines):
+        if not VOLUME_ISSUE_RE.search(line):
+            continue
+        for text in lines[i:i + 2]:
+            if not re.search("[。！？]", text):
+                parsed = parse_date(_plain(text))
+                if parsed:
+                    return parsed[0]
+    return None
+
+
+def cover_date(front: list[str]) -> str | None:
+    """The date printed on a cover or title page: a line of the front matter that is a date and
+    nothing more (or the edition it dates), before the running text begins. A date inside a
+    sentence is never a cover's."""
+    for raw in front:
+        for line in raw.split("\n"):
+            text = _plain(line)
+            if not text:
+                continue
+            if re.search("[。！？]", text):  # running text: the cover, if any, is behind
+                return None
+            if len(text) <= _COVER_LINE_MAX and _COVER_DATE_RE.fullmatch(text):
+                parsed = parse_date(text)
+                if parsed:
+                    return parsed[0]
+            issued = _ISSUED_LINE_RE.fullmatch(text)
+            if issued:
+                return iso_or_chinese_date(issued.group("date"))
+    return None
 
 
 # -- 发文字号 --------------------------------------------------------------------------------------
@@ -285,6 +389,27 @@ def session_year(text: str) -> tuple[int, str] | None:
     return None
 
 
+# -- a cover's labelled fields ---------------------------------------------------------------------
+# The fields of a thesis or report cover kept as document fields (the author is read in bylines).
+COVER_FIELDS = {"指导教师": "supervisor", "指导教师姓名": "supervisor", "导师": "supervisor", "导师姓名": "supervisor",
+                "指导老师": "supervisor", "联合指导教师": "co_supervisor", "副指导教师": "co_supervisor",
+                "培养单位": "institution", "学院": "institution", "院系": "institution", "所在学院": "institution",
+                "专业": "major", "专业领域": "major", "学科专业": "major", "专业名称": "major",
+                "申请学位": "degree", "学位类别": "degree", "申请学位类别": "degree", "学位级别": "degree"}
+
+
+def cover_values(fields: dict[str, str]) -> dict[str, str]:
+    """``{指导教师: 慈 松 教 授}`` → ``{supervisor: 慈松教授}``: letter-spacing between Han characters out;
+    an unreadable value ((cid:n), U+FFFD) is left out rather than stored broken."""
+    out: dict[str, str] = {}
+    for label, value in fields.items():
+        key = COVER_FIELDS.get(label)
+        text = re.sub(r"(?<=[\u4e00-\u9fff])[\s\u3000]+(?=[\u4e00-\u9fff])", "", value).strip()
+        if key and text and "(cid:" not in text and "\ufffd" not in text:
+            out.setdefault(key, text)
+    return out
+
+
 # -- the whole step -------------------------------------------------------------------------------
 @dataclass
 class Metadata:
@@ -400,11 +525,12 @@ def _history(lines: list[str]) -> History:
 
 
 def extract_metadata(title: str, head: list[str], tail: list[str], file_name: str,
-                     page_fields: dict[str, str] | None = None) -> Metadata:
+                     page_fields: dict[str, str] | None = None, front: list[str] | None = None) -> Metadata:
     """Read metadata from a document's title, first and last lines and file name.
 
     Lines should be in simplified characters (the caller converts a traditional text for
-    matching). ``page_fields`` are labelled fields of the source page (gov.cn's metadata table).
+    matching). ``page_fields`` are labelled fields of the source page (gov.cn's metadata table);
+    ``front`` the raw lines of the front matter as printed (a cover's, a title page's).
     """
     meta = Metadata()
     page = page_fields or {}
@@ -436,7 +562,20 @@ def extract_metadata(title: str, head: list[str], tail: list[str], file_name: st
                 meta.set("title", above, "content:标题")
             break
 
-    # 3. Dates: 成文日期 in the closing block, a report's dateline, a regulation's version.
+    # 3. Dates: a thesis or report cover's date and a cover's labelled publication date, 成文日期 in the
+    # closing block, a report's dateline, a regulation's version, a cover or title page's date, a
+    # journal masthead's issue date. A cover with labelled fields (作者, 指导教师, 培养单位) dates the
+    # work itself: it comes before a date under its last lines (a preface's, 致谢's).
+    on_cover = cover_date(front or [])
+    labelled = cover_fields(front or [])
+    if on_cover and len(labelled) >= 2:
+        meta.set("date", on_cover, "content:封面日期")
+    if len(labelled) >= 2:  # a cover: its supervisor, institution, major, degree
+        for key, value in cover_values(labelled).items():
+            meta.set(key, value, "content:封面")
+    published = published_date(labelled)
+    if published:
+        meta.set("date", published[0], f"content:{published[1]}")
     sig_date, sig_issuer = _signature(tail)
     if sig_date:
         meta.set("date", sig_date, "content:成文日期")
@@ -465,6 +604,8 @@ def extract_metadata(title: str, head: list[str], tail: list[str], file_name: st
             named = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
             if named > str(meta.values["date"]):
                 meta.values["date"], meta.sources["date"] = named, "filename:版本日期"
+    meta.set("date", masthead_date(front or []), "content:刊期")  # after 落款: a gazette prints notices
+    meta.set("date", on_cover, "content:封面日期")
 
     # 4. Issuer: the title's lead (国务院办公厅关于……), the signature, the document number's prefix.
     full_title = str(meta.values.get("title") or title)

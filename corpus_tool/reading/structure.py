@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from corpus_tool.reading.headings import heading_scheme, levels_for
+from corpus_tool.reading.metadata import VOLUME_ISSUE_RE
 from corpus_tool.reading.model import (
     FOOTNOTE,
     FRONT,
@@ -117,6 +119,16 @@ def keep_keyword_spaces(text: str) -> str:
     return "\n".join(out)
 
 
+_CLC_RE = re.compile(r"(?<![A-Za-z])[A-Z]{1,2}[\s\u3000]*\d+(?:[\s\u3000]*[.．][\s\u3000]*\d+)*")
+
+
+def clc_codes(value: str) -> str:
+    """中图分类号 as codes: ``V 263. 6 V 328. 5`` (a CAJ conversion's spacing) → ``V263.6；V328.5``.
+    A value without a code is kept as printed."""
+    codes = [re.sub(r"[\s\u3000]+", "", c).replace("．", ".") for c in _CLC_RE.findall(value)]
+    return "；".join(codes) if codes else value
+
+
 def _ends_sentence(text: str) -> bool:
     """。！？； and, in journals that print Western punctuation, a final full stop."""
     return ends_sentence(text) or text.rstrip().endswith((".", "．"))
@@ -135,6 +147,51 @@ def _front_zone(blocks: list[Block]) -> int:
     return len(blocks) if pages else min(len(blocks), _FRONT_BLOCKS)
 
 
+_FRONT_GAP = 6  # blocks between two front-matter blocks that are front matter too
+# A sentence's end inside a block: 。！？, a full stop after Han text (journals in Western punctuation:
+# 范式.但是), or after an English word before the next sentence. Not 1. School of… nor 北京100083；.
+_SENTENCE_END_RE = re.compile(r"[。！？]|[\u4e00-\u9fff）)\]][.．](?!\d)|[a-z]{2}[.] [A-Z]")
+
+
+def _is_running(block: Block) -> bool:
+    """Running text (sentences), not the short lines of a cover, a byline or an affiliation."""
+    return _SENTENCE_END_RE.search(block.text) is not None
+
+
+def mark_front_matter(front: list[Block], body_page: int | None) -> list[Block]:
+    """Mark the front matter among the blocks before the body (the first numbered heading).
+
+    - A cover or title page: a page wholly before the body's first page with no running text on it
+      (the English title page of a thesis: Thesis submitted to / Tsinghua University / by …); its
+      headings and lines are front matter, not sections. So is a journal's masthead above the title
+      (第9卷第4期 … Vol 9 No 4).
+    - Labelled fields (DOI：, 引用格式：, 中图分类号：) and the short lines between two front-matter
+      blocks (an English title, authors and affiliations between 引用格式 and Abstract): front
+      matter, so a field printed twice (on a cover and under the title) never becomes body text.
+    """
+    pages = {b.page for b in front if b.page is not None}
+    running = {b.page for b in front if b.kind in (PARA, HEADING) and _is_running(b)}
+    cover_pages = {p for p in pages if p not in running and body_page is not None and p < body_page
+                   and not any(r is not None and r < p for r in running)}
+    title_at = next((i for i, b in enumerate(front) if b.kind == TITLE), 0)
+    is_front = [b.kind in (FRONT, TITLE) or (b.kind in (PARA, HEADING) and b.page in cover_pages)
+                or (b.kind == PARA and split_label(b.text)[0] is not None)
+                or (i < title_at and b.kind == PARA and VOLUME_ISSUE_RE.search(b.text) is not None
+                    and not _is_running(b))  # a journal's masthead above the title
+                for i, b in enumerate(front)]
+    anchors = [i for i, flag in enumerate(is_front) if flag]
+    for a, b in itertools.pairwise(anchors):
+        if 1 < b - a <= _FRONT_GAP + 1 and all(front[k].kind == PARA and not _is_running(front[k])
+                                               for k in range(a + 1, b)):
+            for k in range(a + 1, b):
+                is_front[k] = True
+    return [Block(FRONT, b.text, b.page, b.level) if flag and b.kind in (PARA, HEADING) else b
+            for b, flag in zip(front, is_front, strict=True)]
+
+
+_CITE_TYPE_RE = re.compile(r"^\[[A-Z]{1,2}(?:/OL)?\]")
+
+
 def gather_front_fields(blocks: list[Block]) -> tuple[list[Block], int]:
     """Front matter as labelled blocks: split a label run into the block before it, write bare
     and bracketed labels as ``label：value``, and give an abstract the blocks it runs on into.
@@ -149,6 +206,8 @@ def gather_front_fields(blocks: list[Block]) -> tuple[list[Block], int]:
         pieces = _INLINE_LABEL_RE.split(block.text) if block.kind != FOOTNOTE else [block.text]
         front += [Block(block.kind if i == 0 else FRONT, p.strip(), block.page, block.level)
                   for i, p in enumerate(pieces) if p.strip()]
+    if end < len(blocks):  # the body follows: what comes before it may be a cover
+        front = mark_front_matter(front, blocks[end].page)
     out: list[Block] = []
     joined = 0
     i = 0
@@ -162,6 +221,10 @@ def gather_front_fields(blocks: list[Block]) -> tuple[list[Block], int]:
         if label not in ("abstract", "abstract_en"):
             if label in _CANONICAL_LABEL and split_label(block.text)[0] is None:  # bare 关键词……
                 block = Block(FRONT, f"{_CANONICAL_LABEL[label]}：{value}", block.page, block.level)
+            # 引用格式：作者．题名 / [J/OL]．刊名…: a citation broken before its GB/T 7714 type marker
+            while label == "cite_as" and i < len(front) and _CITE_TYPE_RE.match(front[i].text):
+                block = Block(block.kind, block.text + front[i].text, block.page, block.level)
+                i += 1
             out.append(block)
             continue
         under_heading = not value  # 摘要 as a heading, the text in the paragraphs below
@@ -475,10 +538,11 @@ def build_structure(blocks: list[Block]) -> Structured:
                 keywords = [k for k in _KEYWORD_SEP_RE.split(value.strip("。.")) if k]
                 out.keywords = out.keywords or keywords
                 add_unit("keywords", "；".join(keywords), block.page)
-            elif label in out.labelled:  # the document's field is the first; a later one (an appendix's) is text
-                add_unit("body", block.text.strip(), block.page)
+            elif label in out.labelled:  # the document's field is the first; a later one is front matter
+                # when printed again before the body (引用格式 on a cover and under the title), else text
+                add_unit("front" if block.kind == FRONT else "body", block.text.strip(), block.page)
             else:
-                out.labelled[label] = value
+                out.labelled[label] = clc_codes(value) if label == "classification" else value
             continue
         if block.kind == FRONT:
             if _squash(block.text) == _squash(out.title):
