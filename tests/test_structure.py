@@ -47,6 +47,29 @@ def test_front_matter_and_footnote_numbers() -> None:
     assert (out.footnotes[0].footnote_no, out.footnotes[0].text) == (3, "参见某书。")
 
 
+def test_title_byline_and_affiliation_of_a_text_article_stay_apart() -> None:
+    """Short unpunctuated lines at the top do not make a text look hard-wrapped, and a byline under a
+    plain-text title is front matter, not part of the title nor body text."""
+    body = "数字经济的发展为新质生产力提供了新的动力，这一点在各地的实践中都已得到了充分的证明。"
+    text = ("数字经济对新质生产力的影响研究\n\n张三  李四\n\n（北京大学经济学院，北京 100871）\n\n"
+            "摘要：本文研究数字经济对新质生产力的影响。\n\n关键词：数字经济；新质生产力\n\n一、引言\n\n"
+            + f"{body}\n\n" * 3)
+    blocks, _, _ = layout_text(text)
+    assert [b.text for b in blocks[:3]] == ["数字经济对新质生产力的影响研究", "张三  李四",
+                                            "（北京大学经济学院，北京 100871）"]
+    out = build_structure(blocks)
+    assert out.title == "数字经济对新质生产力的影响研究"
+    assert [u.field for u in out.units[:4]] == ["title", "front", "front", "abstract"]
+    assert [u.field for u in out.units][-1] == "body" and "张三" not in out.units[-1].text
+
+
+def test_hard_wrapped_text_is_still_joined() -> None:
+    line = "数字经济的发展为新质生产力提供了新的动力，这一点在各地的实践中"
+    text = "示例标题\n\n" + "\n".join([line] * 6) + "都已得到证明。\n"
+    blocks, _, _ = layout_text(text)
+    assert [b.kind for b in blocks] == [PARA, PARA] and blocks[1].text.count("\n") == 5
+
+
 def test_citation_ranges_expand() -> None:
     out = build_structure([Block(PARA, "见前文[1,3-5]。")])
     assert [c.number for c in out.citations] == [1, 3, 4, 5]

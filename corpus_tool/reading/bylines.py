@@ -31,7 +31,7 @@ _COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫"
 # Words that read like a name but are labels or headings.
 _NOT_NAMES = frozenset({"摘要", "前言", "引言", "目录", "关键词", "简介", "提要", "导言", "绪论", "结论", "结语",
                         "附录", "致谢", "序言", "正文", "图表", "方法", "讨论", "总结", "作者", "单位"})
-_AFFILIATION_RE = re.compile(r"(大学|学院|研究所|研究院|研究中心|实验室|公司|中心|医院|学校|科学院|集团|系|局|部|厅|"
+AFFILIATION_RE = re.compile(r"(大学|学院|研究所|研究院|研究中心|实验室|公司|中心|医院|学校|科学院|集团|系|局|部|厅|"
                              r"委员会|编辑部|办公室)$")
 _ORG_END_RE = re.compile(r"[院部局厅委会府办处所省市县区报社站校系]$")  # 国务院, 财政部: bodies, not people
 _MARKS = "0-9*＊∗†‡§¶#＃⁎,，、;；·•◎○●◇◆□■☆★△▲\\[\\]［］()（）\u00b9\u00b2\u00b3\u2070-\u2079"
@@ -84,7 +84,7 @@ def names_from_byline(line: str) -> list[str]:
     if not tokens or not all(_HAN_RE.fullmatch(t) for t in tokens):
         return []
     # An affiliation before the names (北京航空航天大学　张　津): skip it.
-    while tokens and len(tokens[0]) > 4 and _AFFILIATION_RE.search(tokens[0]):
+    while tokens and len(tokens[0]) > 4 and AFFILIATION_RE.search(tokens[0]):
         tokens = tokens[1:]
     if tokens:
         tokens[-1] = _WRITER_SUFFIX_RE.sub("", tokens[-1]) or tokens[-1]

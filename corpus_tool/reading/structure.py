@@ -180,6 +180,8 @@ def mark_front_matter(front: list[Block], body_page: int | None) -> list[Block]:
                     and not _is_running(b))  # a journal's masthead above the title
                 for i, b in enumerate(front)]
     anchors = [i for i, flag in enumerate(is_front) if flag]
+    if title_at == 0 and front and front[0].kind == PARA and _looks_like_title(front[0].text) and anchors[:1] != [0]:
+        anchors.insert(0, 0)  # plain text: the first line is the title, so a byline under it is front matter too
     for a, b in itertools.pairwise(anchors):
         if 1 < b - a <= _FRONT_GAP + 1 and all(front[k].kind == PARA and not _is_running(front[k])
                                                for k in range(a + 1, b)):

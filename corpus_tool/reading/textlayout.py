@@ -13,6 +13,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from corpus_tool.reading.bylines import AFFILIATION_RE, names_from_byline
 from corpus_tool.reading.headings import heading_scheme, is_article
 from corpus_tool.reading.model import FOOTNOTE, FRONT, HEADING, PARA, Block, LogEntry
 from corpus_tool.reading.textstats import visible_width
@@ -225,6 +226,8 @@ def layout_text(text: str) -> tuple[list[Block], list[LogEntry], list[str]]:
         return [], log, headers
 
     wrapped = _is_hard_wrapped(lines)
+    # the title zone: the short lines at the very top, before any running text
+    title_zone = next((i for i, line in enumerate(lines[:7]) if _visible_len(line.text) > 30), min(7, len(lines)))
     width = statistics.median(_visible_len(line.text) for line in lines)
     blocks: list[Block] = []
     current: list[str] = []
@@ -237,7 +240,7 @@ def layout_text(text: str) -> tuple[list[Block], list[LogEntry], list[str]]:
         current, kind = [], PARA
 
     for line_no, line in enumerate(lines):
-        starts_block = _starts_block(line, current, wrapped, width, kind, line_no)
+        starts_block = _starts_block(line, current, wrapped, width, kind, line_no, title_zone)
         if starts_block:
             flush()
             scheme = heading_scheme(line.text)
@@ -255,7 +258,7 @@ def layout_text(text: str) -> tuple[list[Block], list[LogEntry], list[str]]:
 
 
 def _starts_block(line: _Line, current: list[str], wrapped: bool, width: float, kind: str,
-                  line_no: int) -> bool:
+                  line_no: int, title_zone: int = 0) -> bool:
     if not current:
         return True
     prev = current[-1]
@@ -264,6 +267,10 @@ def _starts_block(line: _Line, current: list[str], wrapped: bool, width: float, 
         return True
     if heading_scheme(text) is not None and (ends_sentence(prev) or not wrapped or line.blank_before):
         return True
+    if line_no < title_zone and (_byline_or_affiliation(text) or _byline_or_affiliation(prev)):
+        return True  # an article's byline and affiliation under its title: lines of their own, even in wrapped text
+    if wrapped and line.blank_before and line_no <= title_zone:
+        return True  # a blank line under the short lines at the top (a title) ends them, even in wrapped text
     if kind == FRONT and wrapped:
         return False  # an abstract runs until the next label or indent
     if _STANDALONE_RE.match(text) or _STANDALONE_RE.match(prev):
@@ -282,6 +289,16 @@ def _starts_block(line: _Line, current: list[str], wrapped: bool, width: float, 
         short = _visible_len(prev) < 0.85 * width
         return short or bool(_ENUMERATOR_RE.match(text)) or heading_scheme(text) is not None
     return False
+
+
+_ORG_END_RE = re.compile(r"[院部局厅委会府办处所省市县区]$")
+
+
+def _byline_or_affiliation(text: str) -> bool:
+    """``张三  李四`` or ``（北京大学经济学院，北京 100871）``."""
+    if names_from_byline(text) and not _ORG_END_RE.search(text.rstrip()):
+        return True  # 张三  李四, not 济 南 市 公 安 局
+    return text[:1] in "（(" and text[-1:] in "）)" and AFFILIATION_RE.search(text) is not None
 
 
 def _continues_heading(line: _Line, current: list[str], width: float) -> bool:
