@@ -38,8 +38,59 @@ MAX_MEDIAN_CELL = 60  # a "table" whose typical cell is a long paragraph is a fr
 LINE_TOLERANCE = 0.5  # chars whose baselines differ by less than this share of their size are one line
 SPACE_GAP = 0.15  # a gap wider than this share of the size between Latin letters/digits is a space
 DUPLICATE_SHIFT = 0.3  # the same glyph drawn again within this share of its size is fake bold
+RULE_WIDTH = 2.0  # a filled rectangle this thin (pt) is a drawn rule; a wider one unstroked is shading
+RULE_TOLERANCE = float(FINDER_SETTINGS["snap_tolerance"])  # a grid edge this near a rule is drawn by it
+MIN_RULED = 2  # an axis with fewer ruled grid edges than this is a shaded table: all its edges stand
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+Rule = tuple[float, float, float]  # where it runs across (x of a vertical rule), and from where to where
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The page's drawn rules: vertical ones (x, top, bottom) and horizontal ones (y, x0, x1)."""
+
+    down: tuple[Rule, ...] = ()
+    across: tuple[Rule, ...] = ()
+
+    @classmethod
+    def of(cls, drawn: list[dict[str, Any]]) -> Rules:
+        """Lines, hairline rectangles and the sides of stroked rectangles; the edges of a filled, unstroked
+        rectangle (a cell's shading, a text line's backdrop) are no rule."""
+        down: list[Rule] = []
+        across: list[Rule] = []
+        for o in drawn:
+            x0, x1, top, bottom = (float(o[k]) for k in ("x0", "x1", "top", "bottom"))
+            w, h = abs(x1 - x0), abs(bottom - top)
+            if o.get("object_type") == "rect" and o.get("stroke", True):
+                down += [(x0, top, bottom), (x1, top, bottom)] if h >= MIN_RULE_LENGTH else []
+                across += [(top, x0, x1), (bottom, x0, x1)] if w >= MIN_RULE_LENGTH else []
+            elif w <= RULE_WIDTH and h >= MIN_RULE_LENGTH:
+                down.append(((x0 + x1) / 2, top, bottom))
+            elif h <= RULE_WIDTH and w >= MIN_RULE_LENGTH:
+                across.append(((top + bottom) / 2, x0, x1))
+        return cls(tuple(down), tuple(across))
+
+    def within(self, box: Box) -> tuple[list[float], list[float]]:
+        """Sorted x of the vertical and y of the horizontal rules that run through ``box`` (not just beside it)."""
+        x0, top, x1, bottom = box
+        xs = sorted(x for x, a, b in self.down if min(b, bottom) - max(a, top) > RULE_TOLERANCE)
+        ys = sorted(y for y, a, b in self.across if min(b, x1) - max(a, x0) > RULE_TOLERANCE)
+        return xs, ys
+
+
+def _ruled(edges: list[float], end: float, rules: list[float]) -> list[float]:
+    """The grid ``edges`` (and the far ``end``) a rule runs along; all of them when too few are (shading only)."""
+    def near(v: float) -> bool:
+        i = bisect_right(rules, v)
+        return any(abs(rules[j] - v) <= RULE_TOLERANCE for j in (i - 1, i) if 0 <= j < len(rules))
+
+    kept = [v for v in edges if near(v)]
+    if len(kept) + near(end) < MIN_RULED:
+        return edges
+    return [edges[0], *(v for v in kept if v != edges[0])]  # the table's own first edge always stands
 
 
 @dataclass
@@ -76,7 +127,11 @@ def has_grid(drawn: list[dict[str, Any]]) -> bool:
 
 def find_page_tables(page: Any, raw_chars: list[dict[str, Any]], drawn: list[dict[str, Any]],
                      page_no: int) -> PageTables:
-    """Tables on an open pdfplumber ``page``, top to bottom (``table_no`` is set by the caller, per document)."""
+    """Tables on an open pdfplumber ``page``, top to bottom (``table_no`` is set by the caller, per document).
+
+    The finder takes every rectangle's edges for cell borders, so a cell's shading inset by its padding
+    (or one backdrop per text line) cuts thin empty columns and extra rows into the grid; the grid keeps
+    only the edges a drawn rule runs along (:class:`Rules`), and a shaded table without rules keeps all."""
     if not raw_chars:
         return PageTables([], raw_chars)
     if len(drawn) > MAX_DRAWN:
@@ -86,7 +141,7 @@ def find_page_tables(page: Any, raw_chars: list[dict[str, Any]], drawn: list[dic
         for candidate in page.find_tables(FINDER_SETTINGS):
             boxes = [tuple(map(float, c)) for c in candidate.cells]
             found.append((tuple(map(float, candidate.bbox)), boxes))
-    out = split_tables(found, raw_chars, page_no)
+    out = split_tables(found, raw_chars, page_no, Rules.of(drawn) if found else None)
     bbox = getattr(page, "bbox", None)  # a page stand-in without one: the drawing's and text's extent
     width = float(bbox[2]) - float(bbox[0]) if bbox else max(float(o["x1"]) for o in drawn + raw_chars)
     return add_three_line(out, [o for o in drawn if not _inside_any(o, out.boxes)], width, page_no)
@@ -117,7 +172,8 @@ def _inside_any(o: dict[str, Any], boxes: list[Box]) -> bool:
                for b in boxes)
 
 
-def split_tables(found: list[tuple[Box, list[Box]]], raw_chars: list[dict[str, Any]], page_no: int) -> PageTables:
+def split_tables(found: list[tuple[Box, list[Box]]], raw_chars: list[dict[str, Any]], page_no: int,
+                 rules: Rules | None = None) -> PageTables:
     """Read each candidate (bbox, cell boxes) from the chars; keep the real tables, return the rest as prose.
 
     Smaller candidates are read first and keep their chars: a table drawn inside a cell of another
@@ -135,7 +191,7 @@ def split_tables(found: list[tuple[Box, list[Box]]], raw_chars: list[dict[str, A
         x0, top, x1, bottom = bbox
         raw = [c for c in raw_chars if id(c) not in taken
                and x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
-        table, used = read_grid(boxes, raw, page_no)
+        table, used = read_grid(boxes, raw, page_no, rules)
         if table is None or not is_table(table):
             continue
         kept.append((bbox, table))
@@ -154,23 +210,28 @@ def _area(b: Box) -> float:
     return (b[2] - b[0]) * (b[3] - b[1])
 
 
-def read_grid(boxes: list[Box], raw: list[dict[str, Any]],
-              page_no: int) -> tuple[Table | None, list[dict[str, Any]]]:
-    """Cell boxes → a grid: columns at the distinct left edges, rows at the distinct top edges; a cell
-    spans the columns and rows its box covers. Each upright char goes to the cell under its centre.
-    Returns the table and the chars it used."""
+def read_grid(boxes: list[Box], raw: list[dict[str, Any]], page_no: int,
+              rules: Rules | None = None) -> tuple[Table | None, list[dict[str, Any]]]:
+    """Cell boxes → a grid: columns at the distinct left edges, rows at the distinct top edges (with
+    ``rules``, only those a drawn rule runs along); a cell spans the columns and rows its box covers,
+    and boxes inside one cell of that grid are one cell. Each upright char goes to the cell under its
+    centre. Returns the table and the chars it used."""
     if not boxes:
         return None, []
     xs = sorted({round(b[0], 1) for b in boxes})
     ys = sorted({round(b[1], 1) for b in boxes})
+    if rules is not None:
+        right, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
+        down, across = rules.within((xs[0], ys[0], right, bottom))
+        xs, ys = _ruled(xs, right, down), _ruled(ys, bottom, across)
     cells: list[TableCell] = []
     owner: dict[tuple[int, int], int] = {}
     for x0, top, x1, bottom in sorted(boxes, key=lambda b: (round(b[1], 1), round(b[0], 1))):
-        col, row = xs.index(round(x0, 1)), ys.index(round(top, 1))
+        col, row = bisect_right(xs, round(x0, 1)) - 1, bisect_right(ys, round(top, 1)) - 1
         if (row, col) in owner:
             continue  # a box drawn again over a cell already read (or inside a merged one): one cell
-        col_span = max(1, sum(1 for x in xs if x0 - 0.05 <= x < x1 - 0.5))
-        row_span = max(1, sum(1 for y in ys if top - 0.05 <= y < bottom - 0.5))
+        col_span = max(1, sum(1 for x in xs if x0 - 0.05 <= x < x1 - 0.5) + (xs[col] < x0 - 0.05))
+        row_span = max(1, sum(1 for y in ys if top - 0.05 <= y < bottom - 0.5) + (ys[row] < top - 0.05))
         for r in range(row, row + row_span):
             for k in range(col, col + col_span):
                 owner.setdefault((r, k), len(cells))
