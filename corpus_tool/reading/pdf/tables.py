@@ -50,47 +50,59 @@ Rule = tuple[float, float, float]  # where it runs across (x of a vertical rule)
 
 @dataclass(frozen=True)
 class Rules:
-    """The page's drawn rules: vertical ones (x, top, bottom) and horizontal ones (y, x0, x1)."""
+    """The page's drawn rules, vertical (x, top, bottom) and horizontal (y, x0, x1), and likewise the sides
+    of its shading: filled, unstroked rectangles wider than a rule (a cell's fill inset by its padding,
+    a text line's backdrop), which the finder takes for cell borders too."""
 
     down: tuple[Rule, ...] = ()
     across: tuple[Rule, ...] = ()
+    shade_down: tuple[Rule, ...] = ()
+    shade_across: tuple[Rule, ...] = ()
 
     @classmethod
     def of(cls, drawn: list[dict[str, Any]]) -> Rules:
-        """Lines, hairline rectangles and the sides of stroked rectangles; the edges of a filled, unstroked
-        rectangle (a cell's shading, a text line's backdrop) are no rule."""
         down: list[Rule] = []
         across: list[Rule] = []
+        shade_down: list[Rule] = []
+        shade_across: list[Rule] = []
         for o in drawn:
             x0, x1, top, bottom = (float(o[k]) for k in ("x0", "x1", "top", "bottom"))
             w, h = abs(x1 - x0), abs(bottom - top)
-            if o.get("object_type") == "rect" and o.get("stroke", True):
-                down += [(x0, top, bottom), (x1, top, bottom)] if h >= MIN_RULE_LENGTH else []
-                across += [(top, x0, x1), (bottom, x0, x1)] if w >= MIN_RULE_LENGTH else []
-            elif w <= RULE_WIDTH and h >= MIN_RULE_LENGTH:
+            if w <= RULE_WIDTH and h >= MIN_RULE_LENGTH:
                 down.append(((x0 + x1) / 2, top, bottom))
             elif h <= RULE_WIDTH and w >= MIN_RULE_LENGTH:
                 across.append(((top + bottom) / 2, x0, x1))
-        return cls(tuple(down), tuple(across))
+            elif o.get("object_type") == "rect" and w >= MIN_RULE_LENGTH and h >= MIN_RULE_LENGTH:
+                stroked = o.get("stroke", True)
+                (down if stroked else shade_down).extend([(x0, top, bottom), (x1, top, bottom)])
+                (across if stroked else shade_across).extend([(top, x0, x1), (bottom, x0, x1)])
+        return cls(tuple(down), tuple(across), tuple(shade_down), tuple(shade_across))
 
-    def within(self, box: Box) -> tuple[list[float], list[float]]:
-        """Sorted x of the vertical and y of the horizontal rules that run through ``box`` (not just beside it)."""
+    def within(self, box: Box) -> tuple[tuple[list[float], list[float]], tuple[list[float], list[float]]]:
+        """(rules, shading sides) that run through ``box``, not just beside it: x of the vertical ones, y of
+        the horizontal ones, each sorted."""
         x0, top, x1, bottom = box
-        xs = sorted(x for x, a, b in self.down if min(b, bottom) - max(a, top) > RULE_TOLERANCE)
-        ys = sorted(y for y, a, b in self.across if min(b, x1) - max(a, x0) > RULE_TOLERANCE)
-        return xs, ys
+
+        def down(rules: tuple[Rule, ...]) -> list[float]:
+            return sorted(x for x, a, b in rules if min(b, bottom) - max(a, top) > RULE_TOLERANCE)
+
+        def across(rules: tuple[Rule, ...]) -> list[float]:
+            return sorted(y for y, a, b in rules if min(b, x1) - max(a, x0) > RULE_TOLERANCE)
+
+        return (down(self.down), across(self.across)), (down(self.shade_down), across(self.shade_across))
 
 
-def _ruled(edges: list[float], end: float, rules: list[float]) -> list[float]:
-    """The grid ``edges`` (and the far ``end``) a rule runs along; all of them when too few are (shading only)."""
-    def near(v: float) -> bool:
-        i = bisect_right(rules, v)
-        return any(abs(rules[j] - v) <= RULE_TOLERANCE for j in (i - 1, i) if 0 <= j < len(rules))
+def _near(v: float, at: list[float]) -> bool:
+    i = bisect_right(at, v)
+    return any(abs(at[j] - v) <= RULE_TOLERANCE for j in (i - 1, i) if 0 <= j < len(at))
 
-    kept = [v for v in edges if near(v)]
-    if len(kept) + near(end) < MIN_RULED:
+
+def _unshaded(edges: list[float], end: float, rules: list[float], shades: list[float]) -> list[float]:
+    """The grid ``edges`` less those only shading draws (no rule runs along them), when the table has
+    :data:`MIN_RULED` ruled edges or more (the far ``end`` counted); a table drawn by shading alone keeps all."""
+    if sum(_near(v, rules) for v in [*edges, end]) < MIN_RULED:
         return edges
-    return [edges[0], *(v for v in kept if v != edges[0])]  # the table's own first edge always stands
+    return [edges[0], *(v for v in edges[1:] if _near(v, rules) or not _near(v, shades))]
 
 
 @dataclass
@@ -131,7 +143,7 @@ def find_page_tables(page: Any, raw_chars: list[dict[str, Any]], drawn: list[dic
 
     The finder takes every rectangle's edges for cell borders, so a cell's shading inset by its padding
     (or one backdrop per text line) cuts thin empty columns and extra rows into the grid; the grid keeps
-    only the edges a drawn rule runs along (:class:`Rules`), and a shaded table without rules keeps all."""
+    no edge that only shading draws (:class:`Rules`), and a table drawn by shading alone keeps all."""
     if not raw_chars:
         return PageTables([], raw_chars)
     if len(drawn) > MAX_DRAWN:
@@ -222,8 +234,8 @@ def read_grid(boxes: list[Box], raw: list[dict[str, Any]], page_no: int,
     ys = sorted({round(b[1], 1) for b in boxes})
     if rules is not None:
         right, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
-        down, across = rules.within((xs[0], ys[0], right, bottom))
-        xs, ys = _ruled(xs, right, down), _ruled(ys, bottom, across)
+        (down, across), (shade_down, shade_across) = rules.within((xs[0], ys[0], right, bottom))
+        xs, ys = _unshaded(xs, right, down, shade_down), _unshaded(ys, bottom, across, shade_across)
     cells: list[TableCell] = []
     owner: dict[tuple[int, int], int] = {}
     for x0, top, x1, bottom in sorted(boxes, key=lambda b: (round(b[1], 1), round(b[0], 1))):
