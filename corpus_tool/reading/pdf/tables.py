@@ -40,7 +40,7 @@ SPACE_GAP = 0.15  # a gap wider than this share of the size between Latin letter
 DUPLICATE_SHIFT = 0.3  # the same glyph drawn again within this share of its size is fake bold
 RULE_WIDTH = 2.0  # a filled rectangle this thin (pt) is a drawn rule; a wider one unstroked is shading
 RULE_TOLERANCE = float(FINDER_SETTINGS["snap_tolerance"])  # a grid edge this near a rule is drawn by it
-MIN_RULED = 2  # an axis with fewer ruled grid edges than this is a shaded table: all its edges stand
+RULE_GAP = 1.5  # rules this near each other (pt) are one (a border drawn as two hairlines, a box's side)
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -78,31 +78,89 @@ class Rules:
                 (across if stroked else shade_across).extend([(top, x0, x1), (bottom, x0, x1)])
         return cls(tuple(down), tuple(across), tuple(shade_down), tuple(shade_across))
 
-    def within(self, box: Box) -> tuple[tuple[list[float], list[float]], tuple[list[float], list[float]]]:
-        """(rules, shading sides) that run through ``box``, not just beside it: x of the vertical ones, y of
-        the horizontal ones, each sorted."""
+    def within(self, box: Box) -> Rules:
+        """The rules and shading sides that run through ``box`` (not just beside it)."""
         x0, top, x1, bottom = box
 
-        def down(rules: tuple[Rule, ...]) -> list[float]:
-            return sorted(x for x, a, b in rules if min(b, bottom) - max(a, top) > RULE_TOLERANCE)
+        def down(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+            return tuple(r for r in rules if x0 - RULE_TOLERANCE <= r[0] <= x1 + RULE_TOLERANCE
+                         and min(r[2], bottom) - max(r[1], top) > RULE_TOLERANCE)
 
-        def across(rules: tuple[Rule, ...]) -> list[float]:
-            return sorted(y for y, a, b in rules if min(b, x1) - max(a, x0) > RULE_TOLERANCE)
+        def across(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+            return tuple(r for r in rules if top - RULE_TOLERANCE <= r[0] <= bottom + RULE_TOLERANCE
+                         and min(r[2], x1) - max(r[1], x0) > RULE_TOLERANCE)
 
-        return (down(self.down), across(self.across)), (down(self.shade_down), across(self.shade_across))
-
-
-def _near(v: float, at: list[float]) -> bool:
-    i = bisect_right(at, v)
-    return any(abs(at[j] - v) <= RULE_TOLERANCE for j in (i - 1, i) if 0 <= j < len(at))
+        return Rules(down(self.down), across(self.across), down(self.shade_down), across(self.shade_across))
 
 
-def _unshaded(edges: list[float], end: float, rules: list[float], shades: list[float]) -> list[float]:
-    """The grid ``edges`` less those only shading draws (no rule runs along them), when the table has
-    :data:`MIN_RULED` ruled edges or more (the far ``end`` counted); a table drawn by shading alone keeps all."""
-    if sum(_near(v, rules) for v in [*edges, end]) < MIN_RULED:
-        return edges
-    return [edges[0], *(v for v in edges[1:] if _near(v, rules) or not _near(v, shades))]
+def _near(v: float, rules: tuple[Rule, ...]) -> bool:
+    return any(abs(r[0] - v) <= RULE_TOLERANCE for r in rules)
+
+
+def _positions(rules: tuple[Rule, ...]) -> list[float]:
+    """The distinct places rules run at: rules within :data:`RULE_GAP` of the one before are one (their mean)."""
+    out: list[list[float]] = []
+    for v in sorted(r[0] for r in rules):
+        if out and v - out[-1][-1] <= RULE_GAP:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(g) / len(g) for g in out]
+
+
+def _covers(rules: tuple[Rule, ...], at: float, mid: float) -> bool:
+    """A rule runs along ``at`` past ``mid`` (the middle of the row or column it would part)."""
+    return any(abs(r[0] - at) <= RULE_GAP and r[1] <= mid <= r[2] for r in rules)
+
+
+def ruled_grid(boxes: list[Box], rules: Rules) -> tuple[list[float], list[float], list[TableCell]] | None:
+    """The grid the drawn rules make, when the finder's own edges come partly from shading: (column
+    edges, row edges, cells). Shading inset by a cell's padding, one backdrop per text line and the
+    backdrops of right-set numbers of every width give the finder thin empty columns, split cells and
+    edges moved off their rules (its snapping chains them); the rules do not. Two neighbouring slots
+    of the grid are one cell unless a rule parts them. ``None`` (the finder's grid stands) when no finder
+    edge is shading alone, or rules do not frame the table on all four sides (a table drawn mostly by
+    its shading, boxes of a diagram: dashed lines the finder joined are no rules here).
+    """
+    x0, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    near = rules.within((x0, top, x1, bottom))
+    xs_f = {b[0] for b in boxes} | {x1}
+    ys_f = {b[1] for b in boxes} | {bottom}
+    shaded = any(_near(v, near.shade_down) and not _near(v, near.down) for v in xs_f) or any(
+        _near(v, near.shade_across) and not _near(v, near.across) for v in ys_f)
+    framed = _near(x0, near.down) and _near(x1, near.down) and _near(top, near.across) and _near(bottom, near.across)
+    if not shaded or not framed:
+        return None
+    xs, ys = _positions(near.down), _positions(near.across)
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_rows):
+        ymid = (ys[r] + ys[r + 1]) / 2
+        for c in range(n_cols):
+            xmid = (xs[c] + xs[c + 1]) / 2
+            if c + 1 < n_cols and not _covers(near.down, xs[c + 1], ymid):
+                parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
+            if r + 1 < n_rows and not _covers(near.across, ys[r + 1], xmid):
+                parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+    slots: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            slots.setdefault(find(r * n_cols + c), []).append((r, c))
+    cells = []
+    for group in slots.values():
+        rows, cols = [r for r, _ in group], [c for _, c in group]
+        cells.append(TableCell(min(rows) + 1, min(cols) + 1, "", max(rows) - min(rows) + 1,
+                               max(cols) - min(cols) + 1))
+    cells.sort(key=lambda t: (t.row, t.col))
+    return xs, ys, cells
 
 
 @dataclass
@@ -230,20 +288,26 @@ def read_grid(boxes: list[Box], raw: list[dict[str, Any]], page_no: int,
     centre. Returns the table and the chars it used."""
     if not boxes:
         return None, []
-    xs = sorted({round(b[0], 1) for b in boxes})
-    ys = sorted({round(b[1], 1) for b in boxes})
-    if rules is not None:
-        right, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
-        (down, across), (shade_down, shade_across) = rules.within((xs[0], ys[0], right, bottom))
-        xs, ys = _unshaded(xs, right, down, shade_down), _unshaded(ys, bottom, across, shade_across)
+    grid = ruled_grid(boxes, rules) if rules is not None else None
     cells: list[TableCell] = []
     owner: dict[tuple[int, int], int] = {}
-    for x0, top, x1, bottom in sorted(boxes, key=lambda b: (round(b[1], 1), round(b[0], 1))):
-        col, row = bisect_right(xs, round(x0, 1)) - 1, bisect_right(ys, round(top, 1)) - 1
+    right = bottom = float("inf")
+    if grid is not None:  # the rules' grid: its cells are known, chars past its far edges are in none
+        xs, ys, cells = grid
+        right, bottom = xs.pop(), ys.pop()
+        for i, cell in enumerate(cells):
+            for r in range(cell.row - 1, cell.row - 1 + cell.row_span):
+                for k in range(cell.col - 1, cell.col - 1 + cell.col_span):
+                    owner.setdefault((r, k), i)
+    else:
+        xs = sorted({round(b[0], 1) for b in boxes})
+        ys = sorted({round(b[1], 1) for b in boxes})
+    for x0, top, x1, low in sorted(boxes if grid is None else [], key=lambda b: (round(b[1], 1), round(b[0], 1))):
+        col, row = xs.index(round(x0, 1)), ys.index(round(top, 1))
         if (row, col) in owner:
             continue  # a box drawn again over a cell already read (or inside a merged one): one cell
-        col_span = max(1, sum(1 for x in xs if x0 - 0.05 <= x < x1 - 0.5) + (xs[col] < x0 - 0.05))
-        row_span = max(1, sum(1 for y in ys if top - 0.05 <= y < bottom - 0.5) + (ys[row] < top - 0.05))
+        col_span = max(1, sum(1 for x in xs if x0 - 0.05 <= x < x1 - 0.5))
+        row_span = max(1, sum(1 for y in ys if top - 0.05 <= y < low - 0.5))
         for r in range(row, row + row_span):
             for k in range(col, col + col_span):
                 owner.setdefault((r, k), len(cells))
@@ -253,8 +317,11 @@ def read_grid(boxes: list[Box], raw: list[dict[str, Any]], page_no: int,
     for c in raw:
         if not c.get("upright", True):
             continue
-        k = bisect_right(xs, (c["x0"] + c["x1"]) / 2) - 1
-        r = bisect_right(ys, (c["top"] + c["bottom"]) / 2) - 1
+        cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+        if cx > right or cy > bottom:
+            continue
+        k = bisect_right(xs, cx) - 1
+        r = bisect_right(ys, cy) - 1
         i = owner.get((r, k))
         if i is not None:
             groups[i].append(c)
