@@ -136,3 +136,44 @@ def test_running_header_under_a_deep_margin_is_furniture():
     assert pages == [1]  # the cover's number stays; the header on every later page is furniture
     log = next(e for e in doc.log if e.step == "pdf_header_removed")
     assert "GB/T3620.1—2016" in log.detail and log.count >= 10
+
+
+def _grid_row(spec: list[tuple[str, float, float, str]]):
+    """A row of (glyph, x0, width, font) at 14 pt, as a CAJ converter sets it: every glyph in a 13 pt slot."""
+    from corpus_tool.reading.pdf.chars import Char
+    from corpus_tool.reading.pdf.rows import Row
+
+    return Row([Char(t, x, x + w, 100.0, 114.0, 14.0, f, 112.0) for t, x, w, f in spec], 112.0).measure()
+
+
+def test_a_number_on_a_wide_grid_is_one_number():
+    from corpus_tool.reading.pdf.layout import row_to_line
+
+    song, digit, sym = "Song", "Digits", "Symbols"
+    # the Yunnan plan: 长6.5%左右 and (2001-2005年); the digit font leaves 6 pt after every glyph
+    row = _grid_row([("长", 53, 14, song), ("6", 70, 7, digit), (".", 81.9, 15, sym), ("5", 96, 7, digit),
+                     ("%", 108.3, 14.7, sym), ("左", 119, 14, song), ("(", 132, 14, sym), ("2", 146, 7, digit),
+                     ("0", 159, 7, digit), ("0", 172, 7, digit), ("1", 185, 7, digit), ("-", 196, 16, sym),
+                     ("2", 211, 7, digit), ("0", 224, 7, digit), ("0", 237, 7, digit), ("5", 250, 7, digit),
+                     ("年", 263, 14, song)])
+    assert row_to_line(row, 1, "C", 14.0).text == "长6.5%左(2001-2005年"
+    # a real space after a digit of that font (its usual 6 pt and a word space more) stays
+    spaced = _grid_row([("1", 0, 7, digit), ("2", 13, 7, digit), ("3", 26, 7, digit), ("4", 39, 7, digit),
+                        ("%", 56, 14, sym), ("5", 80, 7, digit), ("6", 93, 7, digit)])
+    assert row_to_line(spaced, 1, "C", 14.0).text == "1234 % 56"
+
+
+def test_a_number_set_by_its_own_widths_keeps_the_plain_gap_test():
+    from corpus_tool.reading.pdf.layout import row_to_line
+
+    # digits that abut: a 0.2 em gap before % is a space as written; a colon after CJK is no number's
+    row = _grid_row([*((str(d), 7 * d, 7, "T") for d in range(1, 7)), ("%", 51.8, 10, "T"),
+                     ("题", 68, 14, "S"), (":", 82, 3, "T"), ("1", 87.5, 7, "T"), (")", 94.5, 4, "T")])
+    assert row_to_line(row, 1, "C", 14.0).text == "123456 %题: 1)"
+
+
+def test_yunnan_percentages_and_ranges_are_whole(yunnan: Extracted):
+    text = "".join(b.text for b in yunnan.blocks).replace("\n", "")
+    for number in ("均增长6.5%左右", "(2001-2005年)", "年均增长8%左右", "面积1.2万平方公里"):
+        assert number in text
+    assert not re.search(r"\d [.%\-]|[.%\-] \d", text)

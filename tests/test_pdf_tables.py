@@ -304,3 +304,56 @@ def test_a_box_drawn_twice_is_one_cell() -> None:
     assert table is not None
     assert sorted((c.row, c.col, c.text) for c in table.cells) == [(1, 1, "项目"), (1, 2, "金额"), (2, 1, "合计"),
                                                                    (2, 2, "")]
+
+
+def test_byd_header_cells_sit_over_their_columns(corpus: Path) -> None:
+    # the cells' grey shading is inset by the padding and drawn once per text line: the grid follows the
+    # hairline rules, so a two-line header is one cell and sits over the column it is drawn over
+    cells, paras, _ = _doc(corpus, "report_byd_q1_2025.pdf")
+    first = cells[(cells.page == 2) & (cells.table_no == cells[cells.page == 2].table_no.min())]
+    assert (first.n_rows.iloc[0], first.n_cols.iloc[0]) == (11, 4)
+
+    def at(text: str) -> pd.Series:
+        hit = first[first.text == text]
+        assert len(hit) == 1, (text, first.text.tolist())
+        return hit.iloc[0]
+
+    change = at("本报告期比上年同期增减（%）")
+    assert (change.row, change.col, change.col_span, change.row_span) == (1, 4, 1, 1)
+    assert at("36.35%").col == 4 and at("-16.10%").col == 4
+    assert at("本报告期").col == at("170,360,448,000.00").col == 2
+    assert at("上年同期").col == at("124,944,397,000.00").col == 3
+    assert at("营业收入（元）").col == 1
+    assert at("归属于上市公司股东的扣除非经常性损益的净利润（元）").row == 4  # two lines, one cell
+    # a statement whose right-set numbers have backdrops of every width keeps its columns apart
+    late = cells[cells.page == 8]
+    assert "3.12 1.57" not in late.text.tolist()
+    eps = late[late.text == "3.12"].iloc[0]
+    row = late[(late.table_no == eps.table_no) & (late.row == eps.row)].sort_values("col")
+    assert row.text.tolist()[1:] == ["3.12", "1.57"]
+    assert "本报告期比上年同期" not in "\n".join(paras.text)
+
+
+def test_shading_inset_by_padding_cuts_no_column() -> None:
+    from corpus_tool.reading.pdf.tables import Rules, read_grid
+
+    def rect(x0: float, top: float, x1: float, bottom: float, stroke: bool = False) -> dict:
+        return {"object_type": "rect", "x0": x0, "x1": x1, "top": top, "bottom": bottom, "stroke": stroke}
+
+    # hairline rules at x = 0, 100, 200 and y = 0, 20, 40; each cell's shading inset 5 pt, and a
+    # backdrop per text line splits the first cell in two: the finder's boxes follow the shading
+    rules = [rect(x - 0.1, 0, x + 0.1, 40) for x in (0, 100, 200)]
+    rules += [rect(0, y - 0.1, 200, y + 0.1) for y in (0, 20, 40)]
+    shading = [rect(5, 0, 95, 10), rect(5, 10, 95, 20), rect(105, 0, 195, 20), rect(5, 20, 95, 40),
+               rect(105, 20, 195, 40)]
+    boxes = [(0, 0, 5, 20), (5, 0, 95, 10), (5, 10, 95, 20), (95, 0, 100, 20), (100, 0, 200, 20),
+             (0, 20, 100, 40), (100, 20, 200, 40)]
+    raw = _raw("项目", 10, 1, 8) + _raw("名称", 10, 11, 8) + _raw("金额", 110, 5)
+    raw += _raw("合计", 10, 25) + _raw("12", 110, 25)
+    table, _ = read_grid(boxes, raw, 1, Rules.of(rules + shading))
+    assert table is not None and (table.n_rows, table.n_cols) == (2, 2)
+    assert [(c.row, c.col, c.text) for c in table.cells] == [(1, 1, "项目名称"), (1, 2, "金额"), (2, 1, "合计"),
+                                                             (2, 2, "12")]
+    # shading alone (no rule drawn): the finder's grid stands
+    alone, _ = read_grid(boxes, raw, 1, Rules.of(shading))
+    assert alone is not None and alone.n_cols == 4

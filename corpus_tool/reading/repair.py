@@ -275,6 +275,9 @@ _CJK_CHAR_RE = re.compile(CJK)
 _visible_width = visible_width
 
 
+_DECIMAL_ENDS = {f"{d}." for d in "0123456789"}
+
+
 def _number_cut_by_break(s: str, start: int, end: int, full_width: float) -> bool:
     """The line break from ``start`` to ``end`` cuts one number in running CJK text.
 
@@ -294,7 +297,7 @@ def _number_cut_by_break(s: str, start: int, end: int, full_width: float) -> boo
     if i == 0 or not _CJK_CHAR_RE.match(s[i - 1]) or not right or right.endswith("."):
         return False
     after = s[j] if j < len(s) else ""
-    if left[-1].isdigit() and right[0].isdigit():
+    if (left[-1].isdigit() or left[-2:] in _DECIMAL_ENDS) and right[0].isdigit():  # 6.⏎5% too
         line = s[s.rfind("\n", 0, start) + 1:start]
         wrapped = s.count("\n", start, end) == 1 and _visible_width(line) >= max(0.8 * full_width, 12)
         return wrapped and bool(after) and bool(_CJK_CHAR_RE.match(after))
@@ -328,6 +331,9 @@ def join_wrapped_lines(text: str) -> tuple[str, Counter[str]]:
                 return ""
             return " "
         if before in ".,;:!?)" and _LATINISH.match(after):
+            if before == "." and after.isdigit() and _number_cut_by_break(s, m.start(), m.end(), full_width):
+                counts["numbers joined across a line break"] += 1
+                return ""
             return " "
         return ""
 

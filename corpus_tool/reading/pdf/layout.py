@@ -23,7 +23,13 @@ from corpus_tool.reading.pdf.figures import MAX_LABEL, Graphics, take_figure_lab
 from corpus_tool.reading.pdf.fractions import set_fractions
 from corpus_tool.reading.pdf.roles import split_caption_rows
 from corpus_tool.reading.pdf.rows import SMALL_RATIO, Row, cluster_rows, font_drops, median, sort_dedupe
-from corpus_tool.reading.pdf.spacing import Advances, evenly_set_digits, glyph_advances, latin_word_spaces
+from corpus_tool.reading.pdf.spacing import (
+    Advances,
+    evenly_set_digits,
+    glyph_advances,
+    latin_word_spaces,
+    number_joins,
+)
 from corpus_tool.reading.pdf.unruled import find_unruled_tables
 
 WIDE_GAP = 0.45  # gap (× size) between two CJK chars that reads as a space
@@ -139,8 +145,10 @@ def row_to_line(row: Row, page_no: int, region: str, page_size: float, advances:
     lead_ref: str | None = None
     prev: Char | None = None
     pending_space = False
+    advances = glyph_advances([row]) if advances is None else advances
     one_number = evenly_set_digits(chars)  # digits of a number set at a wide pitch: no space between
-    words = latin_word_spaces(chars, glyph_advances([row]) if advances is None else advances)
+    one_number |= number_joins(chars, advances)  # ... and a number's glyphs on a wide grid (6.5%, 2001-2005)
+    words = latin_word_spaces(chars, advances)
     i = 0
     while i < len(chars):
         c = chars[i]

@@ -89,6 +89,7 @@ class Advances:
     fonts: frozenset[str] = frozenset()
     advance: dict[GlyphKey, float] = field(default_factory=dict)
     offset: dict[str, float] = field(default_factory=dict)  # a font's median box gap between letters (× size)
+    after: dict[str, float] = field(default_factory=dict)  # a font's usual box gap to the glyph after it (× size)
 
 
 def is_latin(text: str) -> bool:
@@ -115,8 +116,11 @@ def glyph_advances(rows: list[Row]) -> Advances:
     """
     pitches: dict[GlyphKey, list[float]] = {}
     gaps: dict[str, list[float]] = {}
+    after: dict[str, list[float]] = {}
     for row in rows:
         for a, b in pairwise(sorted(row.chars, key=lambda c: c.x0)):
+            if _glyph_pair(a, b):
+                after.setdefault(a.font, []).append((b.x0 - a.x1) / a.size)
             if not _letter_pair(a, b) or a.font != b.font or abs(a.size - b.size) > SAME_SIZE * a.size:
                 continue
             pitch = (b.x0 - a.x0) / a.size
@@ -125,7 +129,8 @@ def glyph_advances(rows: list[Row]) -> Advances:
                 gaps.setdefault(a.font, []).append((b.x0 - a.x1) / a.size)
     fonts = frozenset(f for f, v in gaps.items()
                       if len(v) >= MIN_FONT_PAIRS and sum(abs(g) < ABUT for g in v) < MISPLACED * len(v))
-    out = Advances(fonts, offset={f: median(gaps[f]) for f in fonts})
+    out = Advances(fonts, offset={f: median(gaps[f]) for f in fonts},
+                   after={f: median(v) for f, v in after.items() if len(v) >= MIN_SAMPLES})
     for key, values in pitches.items():
         if key[0] in fonts and len(values) >= MIN_SAMPLES:
             values.sort()
@@ -173,3 +178,47 @@ def latin_word_spaces(chars: list[Char], advances: Advances) -> dict[int, bool]:
     case_cut = min(cut, max(CASE_STEP, cut / 2))
     capital_after_small = {id(b) for a, b in pairwise(chars) if a.text[-1:].islower() and b.text[:1].isupper()}
     return {k: v > (case_cut if k in capital_after_small else cut) for k, v in excess.items()}
+
+
+# ---- numbers whose glyphs sit on a wide grid ------------------------------------------------------
+#
+# CAJ-converted PDFs put every glyph in a slot of the CJK pitch, whatever its width: a half-width
+# digit leaves half an em empty after it, so ``6.5%`` and ``(2001-2005年)`` read ``6 .5 %`` and
+# ``2001 -2005`` by the plain gap test. The page tells how much room a font leaves after its glyphs
+# when no space is there (the usual gap after them); inside a number (a digit beside a digit or a
+# number's punctuation) a gap no wider than that, give or take :data:`EVEN`, is no word space. For a
+# font set by its own widths that room is nil and the plain test stands: ``2 000`` keeps its thin
+# space, and a space glyph in the PDF always counts.
+
+NUMBER_PUNCT = frozenset(".,%‰-‐–—～~至．，％－：:/／")  # what joins the digits of a number, a range or a share
+
+
+def _glyph_pair(a: Char, b: Char) -> bool:
+    """Two neighbouring glyphs of one line and size, not a column apart (measures the gap after ``a``)."""
+    return (not (a.space or b.space or a.sup or b.sup) and a.size > 0 and abs(a.size - b.size) <= SAME_SIZE * a.size
+            and -EVEN * a.size <= b.x0 - a.x1 < MAX_PITCH_GAP * a.size)
+
+
+def number_joins(chars: list[Char], advances: Advances) -> set[int]:
+    """ids of glyphs of a number (``chars``: a row, left to right) that follow the one before with no space.
+
+    A digit after a digit, a number's punctuation (:data:`NUMBER_PUNCT`) after a digit, or a digit
+    after such punctuation that itself follows a digit (``6.5``, ``2001-2005``; not ``问题: 1)``),
+    whose gap is no wider than the usual gap after the left glyph's font on the page
+    (:attr:`Advances.after`) plus :data:`EVEN`. Fonts without a usual gap above nil are left to the
+    plain gap test.
+    """
+    out: set[int] = set()
+    glyphs = [c for c in chars if not c.sup]
+    for k in range(1, len(glyphs)):
+        a, b = glyphs[k - 1], glyphs[k]
+        if a.space or b.space:
+            continue
+        if is_digit(a.text):
+            inside = is_digit(b.text) or b.text in NUMBER_PUNCT
+        else:
+            inside = a.text in NUMBER_PUNCT and is_digit(b.text) and k >= 2 and is_digit(glyphs[k - 2].text)
+        room = advances.after.get(a.font, 0.0)
+        if inside and room > 0 and b.x0 - a.x1 <= (room + EVEN) * max(a.size, b.size):
+            out.add(id(b))
+    return out

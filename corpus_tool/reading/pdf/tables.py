@@ -38,8 +38,129 @@ MAX_MEDIAN_CELL = 60  # a "table" whose typical cell is a long paragraph is a fr
 LINE_TOLERANCE = 0.5  # chars whose baselines differ by less than this share of their size are one line
 SPACE_GAP = 0.15  # a gap wider than this share of the size between Latin letters/digits is a space
 DUPLICATE_SHIFT = 0.3  # the same glyph drawn again within this share of its size is fake bold
+RULE_WIDTH = 2.0  # a filled rectangle this thin (pt) is a drawn rule; a wider one unstroked is shading
+RULE_TOLERANCE = float(FINDER_SETTINGS["snap_tolerance"])  # a grid edge this near a rule is drawn by it
+RULE_GAP = 1.5  # rules this near each other (pt) are one (a border drawn as two hairlines, a box's side)
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+Rule = tuple[float, float, float]  # where it runs across (x of a vertical rule), and from where to where
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The page's drawn rules, vertical (x, top, bottom) and horizontal (y, x0, x1), and likewise the sides
+    of its shading: filled, unstroked rectangles wider than a rule (a cell's fill inset by its padding,
+    a text line's backdrop), which the finder takes for cell borders too."""
+
+    down: tuple[Rule, ...] = ()
+    across: tuple[Rule, ...] = ()
+    shade_down: tuple[Rule, ...] = ()
+    shade_across: tuple[Rule, ...] = ()
+
+    @classmethod
+    def of(cls, drawn: list[dict[str, Any]]) -> Rules:
+        down: list[Rule] = []
+        across: list[Rule] = []
+        shade_down: list[Rule] = []
+        shade_across: list[Rule] = []
+        for o in drawn:
+            x0, x1, top, bottom = (float(o[k]) for k in ("x0", "x1", "top", "bottom"))
+            w, h = abs(x1 - x0), abs(bottom - top)
+            if w <= RULE_WIDTH and h >= MIN_RULE_LENGTH:
+                down.append(((x0 + x1) / 2, top, bottom))
+            elif h <= RULE_WIDTH and w >= MIN_RULE_LENGTH:
+                across.append(((top + bottom) / 2, x0, x1))
+            elif o.get("object_type") == "rect" and w >= MIN_RULE_LENGTH and h >= MIN_RULE_LENGTH:
+                stroked = o.get("stroke", True)
+                (down if stroked else shade_down).extend([(x0, top, bottom), (x1, top, bottom)])
+                (across if stroked else shade_across).extend([(top, x0, x1), (bottom, x0, x1)])
+        return cls(tuple(down), tuple(across), tuple(shade_down), tuple(shade_across))
+
+    def within(self, box: Box) -> Rules:
+        """The rules and shading sides that run through ``box`` (not just beside it)."""
+        x0, top, x1, bottom = box
+
+        def down(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+            return tuple(r for r in rules if x0 - RULE_TOLERANCE <= r[0] <= x1 + RULE_TOLERANCE
+                         and min(r[2], bottom) - max(r[1], top) > RULE_TOLERANCE)
+
+        def across(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+            return tuple(r for r in rules if top - RULE_TOLERANCE <= r[0] <= bottom + RULE_TOLERANCE
+                         and min(r[2], x1) - max(r[1], x0) > RULE_TOLERANCE)
+
+        return Rules(down(self.down), across(self.across), down(self.shade_down), across(self.shade_across))
+
+
+def _near(v: float, rules: tuple[Rule, ...]) -> bool:
+    return any(abs(r[0] - v) <= RULE_TOLERANCE for r in rules)
+
+
+def _positions(rules: tuple[Rule, ...]) -> list[float]:
+    """The distinct places rules run at: rules within :data:`RULE_GAP` of the one before are one (their mean)."""
+    out: list[list[float]] = []
+    for v in sorted(r[0] for r in rules):
+        if out and v - out[-1][-1] <= RULE_GAP:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(g) / len(g) for g in out]
+
+
+def _covers(rules: tuple[Rule, ...], at: float, mid: float) -> bool:
+    """A rule runs along ``at`` past ``mid`` (the middle of the row or column it would part)."""
+    return any(abs(r[0] - at) <= RULE_GAP and r[1] <= mid <= r[2] for r in rules)
+
+
+def ruled_grid(boxes: list[Box], rules: Rules) -> tuple[list[float], list[float], list[TableCell]] | None:
+    """The grid the drawn rules make, when the finder's own edges come partly from shading: (column
+    edges, row edges, cells). Shading inset by a cell's padding, one backdrop per text line and the
+    backdrops of right-set numbers of every width give the finder thin empty columns, split cells and
+    edges moved off their rules (its snapping chains them); the rules do not. Two neighbouring slots
+    of the grid are one cell unless a rule parts them. ``None`` (the finder's grid stands) when no finder
+    edge is shading alone, or rules do not frame the table on all four sides (a table drawn mostly by
+    its shading, boxes of a diagram: dashed lines the finder joined are no rules here).
+    """
+    x0, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    near = rules.within((x0, top, x1, bottom))
+    xs_f = {b[0] for b in boxes} | {x1}
+    ys_f = {b[1] for b in boxes} | {bottom}
+    shaded = any(_near(v, near.shade_down) and not _near(v, near.down) for v in xs_f) or any(
+        _near(v, near.shade_across) and not _near(v, near.across) for v in ys_f)
+    framed = _near(x0, near.down) and _near(x1, near.down) and _near(top, near.across) and _near(bottom, near.across)
+    if not shaded or not framed:
+        return None
+    xs, ys = _positions(near.down), _positions(near.across)
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_rows):
+        ymid = (ys[r] + ys[r + 1]) / 2
+        for c in range(n_cols):
+            xmid = (xs[c] + xs[c + 1]) / 2
+            if c + 1 < n_cols and not _covers(near.down, xs[c + 1], ymid):
+                parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
+            if r + 1 < n_rows and not _covers(near.across, ys[r + 1], xmid):
+                parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+    slots: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            slots.setdefault(find(r * n_cols + c), []).append((r, c))
+    cells = []
+    for group in slots.values():
+        rows, cols = [r for r, _ in group], [c for _, c in group]
+        cells.append(TableCell(min(rows) + 1, min(cols) + 1, "", max(rows) - min(rows) + 1,
+                               max(cols) - min(cols) + 1))
+    cells.sort(key=lambda t: (t.row, t.col))
+    return xs, ys, cells
 
 
 @dataclass
@@ -76,7 +197,11 @@ def has_grid(drawn: list[dict[str, Any]]) -> bool:
 
 def find_page_tables(page: Any, raw_chars: list[dict[str, Any]], drawn: list[dict[str, Any]],
                      page_no: int) -> PageTables:
-    """Tables on an open pdfplumber ``page``, top to bottom (``table_no`` is set by the caller, per document)."""
+    """Tables on an open pdfplumber ``page``, top to bottom (``table_no`` is set by the caller, per document).
+
+    The finder takes every rectangle's edges for cell borders, so a cell's shading inset by its padding
+    (or one backdrop per text line) cuts thin empty columns and extra rows into the grid; the grid keeps
+    no edge that only shading draws (:class:`Rules`), and a table drawn by shading alone keeps all."""
     if not raw_chars:
         return PageTables([], raw_chars)
     if len(drawn) > MAX_DRAWN:
@@ -86,7 +211,7 @@ def find_page_tables(page: Any, raw_chars: list[dict[str, Any]], drawn: list[dic
         for candidate in page.find_tables(FINDER_SETTINGS):
             boxes = [tuple(map(float, c)) for c in candidate.cells]
             found.append((tuple(map(float, candidate.bbox)), boxes))
-    out = split_tables(found, raw_chars, page_no)
+    out = split_tables(found, raw_chars, page_no, Rules.of(drawn) if found else None)
     bbox = getattr(page, "bbox", None)  # a page stand-in without one: the drawing's and text's extent
     width = float(bbox[2]) - float(bbox[0]) if bbox else max(float(o["x1"]) for o in drawn + raw_chars)
     return add_three_line(out, [o for o in drawn if not _inside_any(o, out.boxes)], width, page_no)
@@ -117,7 +242,8 @@ def _inside_any(o: dict[str, Any], boxes: list[Box]) -> bool:
                for b in boxes)
 
 
-def split_tables(found: list[tuple[Box, list[Box]]], raw_chars: list[dict[str, Any]], page_no: int) -> PageTables:
+def split_tables(found: list[tuple[Box, list[Box]]], raw_chars: list[dict[str, Any]], page_no: int,
+                 rules: Rules | None = None) -> PageTables:
     """Read each candidate (bbox, cell boxes) from the chars; keep the real tables, return the rest as prose.
 
     Smaller candidates are read first and keep their chars: a table drawn inside a cell of another
@@ -135,7 +261,7 @@ def split_tables(found: list[tuple[Box, list[Box]]], raw_chars: list[dict[str, A
         x0, top, x1, bottom = bbox
         raw = [c for c in raw_chars if id(c) not in taken
                and x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
-        table, used = read_grid(boxes, raw, page_no)
+        table, used = read_grid(boxes, raw, page_no, rules)
         if table is None or not is_table(table):
             continue
         kept.append((bbox, table))
@@ -154,23 +280,34 @@ def _area(b: Box) -> float:
     return (b[2] - b[0]) * (b[3] - b[1])
 
 
-def read_grid(boxes: list[Box], raw: list[dict[str, Any]],
-              page_no: int) -> tuple[Table | None, list[dict[str, Any]]]:
-    """Cell boxes → a grid: columns at the distinct left edges, rows at the distinct top edges; a cell
-    spans the columns and rows its box covers. Each upright char goes to the cell under its centre.
-    Returns the table and the chars it used."""
+def read_grid(boxes: list[Box], raw: list[dict[str, Any]], page_no: int,
+              rules: Rules | None = None) -> tuple[Table | None, list[dict[str, Any]]]:
+    """Cell boxes → a grid: columns at the distinct left edges, rows at the distinct top edges (with
+    ``rules``, only those a drawn rule runs along); a cell spans the columns and rows its box covers,
+    and boxes inside one cell of that grid are one cell. Each upright char goes to the cell under its
+    centre. Returns the table and the chars it used."""
     if not boxes:
         return None, []
-    xs = sorted({round(b[0], 1) for b in boxes})
-    ys = sorted({round(b[1], 1) for b in boxes})
+    grid = ruled_grid(boxes, rules) if rules is not None else None
     cells: list[TableCell] = []
     owner: dict[tuple[int, int], int] = {}
-    for x0, top, x1, bottom in sorted(boxes, key=lambda b: (round(b[1], 1), round(b[0], 1))):
+    right = bottom = float("inf")
+    if grid is not None:  # the rules' grid: its cells are known, chars past its far edges are in none
+        xs, ys, cells = grid
+        right, bottom = xs.pop(), ys.pop()
+        for i, cell in enumerate(cells):
+            for r in range(cell.row - 1, cell.row - 1 + cell.row_span):
+                for k in range(cell.col - 1, cell.col - 1 + cell.col_span):
+                    owner.setdefault((r, k), i)
+    else:
+        xs = sorted({round(b[0], 1) for b in boxes})
+        ys = sorted({round(b[1], 1) for b in boxes})
+    for x0, top, x1, low in sorted(boxes if grid is None else [], key=lambda b: (round(b[1], 1), round(b[0], 1))):
         col, row = xs.index(round(x0, 1)), ys.index(round(top, 1))
         if (row, col) in owner:
             continue  # a box drawn again over a cell already read (or inside a merged one): one cell
         col_span = max(1, sum(1 for x in xs if x0 - 0.05 <= x < x1 - 0.5))
-        row_span = max(1, sum(1 for y in ys if top - 0.05 <= y < bottom - 0.5))
+        row_span = max(1, sum(1 for y in ys if top - 0.05 <= y < low - 0.5))
         for r in range(row, row + row_span):
             for k in range(col, col + col_span):
                 owner.setdefault((r, k), len(cells))
@@ -180,8 +317,11 @@ def read_grid(boxes: list[Box], raw: list[dict[str, Any]],
     for c in raw:
         if not c.get("upright", True):
             continue
-        k = bisect_right(xs, (c["x0"] + c["x1"]) / 2) - 1
-        r = bisect_right(ys, (c["top"] + c["bottom"]) / 2) - 1
+        cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+        if cx > right or cy > bottom:
+            continue
+        k = bisect_right(xs, cx) - 1
+        r = bisect_right(ys, cy) - 1
         i = owner.get((r, k))
         if i is not None:
             groups[i].append(c)
