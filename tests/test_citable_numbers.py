@@ -149,7 +149,8 @@ def test_kwic_and_evidence_rows_can_be_cited_without_a_join(reports: Path) -> No
 @pytest.fixture(scope="module")
 def recent_topics(reports: Path):
     """A small sweep (two k, two seeds) on the reports since 2000: enough to see the seeds move NMF."""
-    return fit_topics(reports, k="5,8", seeds=2, where="year >= 2000", by=["doc_type"], c_v=False, n_boot=20)
+    # (at k = 5 and 8 a random start now finds NNDSVD's topics exactly: the structure is that strong there)
+    return fit_topics(reports, k="4,6", seeds=2, where="year >= 2000", by=["doc_type"], c_v=False, n_boot=20)
 
 
 def test_nmf_stability_comes_from_random_starts_and_resamples(recent_topics) -> None:
