@@ -165,6 +165,14 @@ def test_standard_title_number_and_masthead(tmp_path: Path) -> None:
     assert list(masthead.field) == ["front"]
 
 
+def test_annual_report_dated_by_its_disclosure_date(tmp_path: Path) -> None:
+    """A listed company's report: 披露日期 on its cover is the date, not the 2011 of 2011年年度报告."""
+    path = tmp_path / "ar.duckdb"
+    corpus_tool.ingest([shared_path("data", "pdfs", "real", "tricky_fakebold_4x_p1.pdf")], db=path)
+    doc, _, _ = _doc(path, "tricky_fakebold_4x_p1.pdf")
+    assert (doc.date, doc.year, json.loads(doc.sources)["date"]) == ("2012-03-27", 2012, "content:披露日期")
+
+
 def test_standard_numbers() -> None:
     from corpus_tool.reading.metadata import standard_number
 

@@ -127,7 +127,7 @@ _ISO_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.](0?[1-9]|1[0-2])[-/.](0?[
 _ISSUED_LINE_RE = re.compile(rf"(?P<date>{_ISO_DATE_RE.pattern})发布(?:{_ISO_DATE_RE.pattern}实施)?")
 # Labelled publication dates of a cover (a CNKI first-publication cover: 网络首发日期：2024-06-06); 收稿日期
 # (received) is no publication.
-_PUBLISHED_LABELS = ("网络首发日期", "出版日期", "发表日期", "发布日期")
+_PUBLISHED_LABELS = ("网络首发日期", "出版日期", "发表日期", "发布日期", "披露日期", "公告日期")
 
 
 def iso_or_chinese_date(text: str) -> str | None:
