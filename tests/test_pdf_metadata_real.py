@@ -153,6 +153,35 @@ def test_roc_dated_handbook_cover(db: Path) -> None:
     assert list(cover.field) == ["title", "front"] and cover.text.iloc[1].endswith("中華民國105年9月再版")
 
 
+def test_standard_title_number_and_masthead(tmp_path: Path) -> None:
+    """A national standard: its title is the line under the masthead (中华人民共和国国家标准 is the kind of
+    document, set larger), its number the GB/T line, its date the 发布 line."""
+    path = tmp_path / "gbt.duckdb"
+    corpus_tool.ingest([shared_path("data", "pdfs", "real", "std_gbt3620.1-2016.pdf")], db=path, max_pages=2)
+    doc, units, _ = _doc(path, "std_gbt3620.1-2016.pdf")
+    assert (doc.title, doc.doc_number, doc.date) == ("钛及钛合金牌号和化学成分", "GB/T 3620.1—2016", "2016-12-30")
+    assert json.loads(doc.sources)["doc_number"] == "content:标准号"
+    masthead = units[units.text == "中华人民共和国国家标准"]
+    assert list(masthead.field) == ["front"]
+
+
+def test_annual_report_dated_by_its_disclosure_date(tmp_path: Path) -> None:
+    """A listed company's report: 披露日期 on its cover is the date, not the 2011 of 2011年年度报告."""
+    path = tmp_path / "ar.duckdb"
+    corpus_tool.ingest([shared_path("data", "pdfs", "real", "tricky_fakebold_4x_p1.pdf")], db=path)
+    doc, _, _ = _doc(path, "tricky_fakebold_4x_p1.pdf")
+    assert (doc.date, doc.year, json.loads(doc.sources)["date"]) == ("2012-03-27", 2012, "content:披露日期")
+
+
+def test_standard_numbers() -> None:
+    from corpus_tool.reading.metadata import standard_number
+
+    assert standard_number("GB/T3620.1—2016") == "GB/T 3620.1—2016"
+    assert standard_number("DB34/T 1234-2020") == "DB34/T 1234—2020"
+    assert standard_number("代替GB/T3620.1—2007") is None  # the standard it replaces, inside a phrase
+    assert standard_number("JNCR—2022—0040001") is None and standard_number("ICS77.120.50") is None
+
+
 def test_thesis_cover_date_and_english_title_page_are_front_matter(db: Path) -> None:
     doc, units, _ = _doc(db, "thesis_tsinghua_proposal_network_analysis.pdf")
     assert (doc.date, doc.year) == ("2024-08", 2024)  # 二〇二四年八月 on the cover

@@ -127,7 +127,7 @@ _ISO_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.](0?[1-9]|1[0-2])[-/.](0?[
 _ISSUED_LINE_RE = re.compile(rf"(?P<date>{_ISO_DATE_RE.pattern})发布(?:{_ISO_DATE_RE.pattern}实施)?")
 # Labelled publication dates of a cover (a CNKI first-publication cover: 网络首发日期：2024-06-06); 收稿日期
 # (received) is no publication.
-_PUBLISHED_LABELS = ("网络首发日期", "出版日期", "发表日期", "发布日期")
+_PUBLISHED_LABELS = ("网络首发日期", "出版日期", "发表日期", "发布日期", "披露日期", "公告日期")
 
 
 def iso_or_chinese_date(text: str) -> str | None:
@@ -228,6 +228,17 @@ def find_doc_numbers(text: str) -> list[tuple[str, int]]:
             continue
         out.append((f"{org}〔{m.group('year')}〕{int(m.group('num'))}号", m.start()))
     return out
+
+
+# a standard's number on a line of its own: GB/T 3620.1—2016, DB34/T 1234-2020, JB/T 5000.1-2007
+_STANDARD_NO_RE = re.compile(r"(?P<code>GB(?:/[TZ])?|DB\d{2}(?:/T)?|[A-Z]{2,3}/T|T/[A-Z]{2,10})"
+                             r"(?P<num>\d{1,6}(?:\.\d{1,3})*)[—–\-－](?P<year>(?:19|20)\d{2})")
+
+
+def standard_number(text: str) -> str | None:
+    """``GB/T3620.1—2016`` → ``GB/T 3620.1—2016``: a line that is nothing but a standard's number."""
+    m = _STANDARD_NO_RE.fullmatch(re.sub(r"[\s\u3000]+", "", text))
+    return f"{m.group('code')} {m.group('num')}—{m.group('year')}" if m else None
 
 
 def _standalone_doc_number(text: str) -> str | None:
@@ -561,6 +572,10 @@ def extract_metadata(title: str, head: list[str], tail: list[str], file_name: st
             if 0 < i <= 3 and not line.endswith("令") and len(above) <= 120 and not title:
                 meta.set("title", above, "content:标题")
             break
+    else:
+        standard = next((n for line in head[:12] if (n := standard_number(line))), None)
+        if standard:
+            meta.set("doc_number", standard, "content:标准号")
 
     # 3. Dates: a thesis or report cover's date and a cover's labelled publication date, 成文日期 in the
     # closing block, a report's dateline, a regulation's version, a cover or title page's date, a

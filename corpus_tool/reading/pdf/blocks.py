@@ -251,6 +251,9 @@ _GENERIC_TITLE_RE = re.compile(
     r"^(?:.{0,20}?(?:学位论文|毕业论文|毕业设计|选题报告|开题报告|网络首发论文|学位申请书|论文)"
     r"|.{2,20}(?:大学|学院|分校|研究院|研究所|科学院))$"
 )
+# a standard's masthead, set larger than its title: 中华人民共和国国家标准, 山东省地方标准, 团体标准
+_MASTHEAD_RE = re.compile(r"^(?:中华人民共和国)?.{0,12}?(?:国家标准|行业标准|地方标准|团体标准|企业标准|国家军用标准"
+                          r"|国家标准化指导性技术文件)$")
 _ZH_NUM = "〇○零一二三四五六七八九十"
 _DATE_LINE_RE = re.compile(rf"^[\d{_ZH_NUM}]{{2,4}}年[\d{_ZH_NUM}]{{1,3}}月(?:[\d{_ZH_NUM}]{{1,3}}日)?$")
 _ABSTRACT_LABEL_RE = re.compile(r"^[\[【]?\s*(?:摘\s*要|关\s*键\s*词|Abstract|Key\s*words)", re.IGNORECASE)
@@ -290,6 +293,10 @@ def _unreadable(text: str) -> bool:
 def _largest_run(page: PageText, stats: DocStats, skip_generic: bool = False) -> list[Line]:
     """The largest lines in the top half of ``page`` (up to three in a row), if clearly above body size."""
     cands = [ln for ln in page.lines if not ln.role and not ln.marker_only]
+    for ln in cands:
+        if _MASTHEAD_RE.match(_label_text(ln.text)):
+            ln.role = "front"  # the kind of document, not its title
+    cands = [ln for ln in cands if not ln.role]
     if skip_generic:  # on a cover: not its label, not a field, not its date
         cands = [ln for ln in cands if not _GENERIC_TITLE_RE.match(_label_text(ln.text).strip("()（）〔〕[]【】"))
                  and _field(ln) is None and not _DATE_LINE_RE.match(_label_text(ln.text))]

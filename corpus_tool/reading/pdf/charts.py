@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from corpus_tool.reading.pdf.chars import Char
+from corpus_tool.reading.pdf.disjoint import DisjointSets
 from corpus_tool.reading.pdf.figures import MAX_LABEL, Box, extent, pieces, without
 from corpus_tool.reading.pdf.rows import Row, median
 
@@ -119,13 +120,7 @@ def chart_boxes(drawing: Drawing, body_size: float, prose: list[Box] | None = No
     if not boxes:
         return []
     near = NEAR * body_size
-    parent = list(range(len(boxes)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    sets = DisjointSets(len(boxes))
 
     cells: dict[tuple[int, int], int] = {}
     for i, (x0, top, x1, bottom) in enumerate(boxes):
@@ -134,10 +129,10 @@ def chart_boxes(drawing: Drawing, body_size: float, prose: list[Box] | None = No
             for gy in range(int((top - near / 2) // near), int((bottom + near / 2) // near) + 1):
                 j = cells.setdefault((gx, gy), i)
                 if j != i:
-                    parent[find(i)] = find(j)
+                    sets.union(i, j)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(boxes)):
-        groups[find(i)].append(i)
+        groups[sets.find(i)].append(i)
     side = MIN_SIDE * body_size
     out = []
     for group in groups.values():

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from corpus_tool.reading.pdf.chars import Char
+from corpus_tool.reading.pdf.disjoint import DisjointSets
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 Point = tuple[float, float]
@@ -87,24 +88,18 @@ def find_nodes(chars: list[Char], closed: list[Box], connectors: list[tuple[Poin
             held[k].append(c)
     if len(held) < MIN_NODES:
         return []
-    parent = list(range(len(boxes)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    sets = DisjointSets(len(boxes))
 
     touch, apart = TOUCH * body_size, APART * body_size
     for a, b in connectors:
         i, j = index.innermost(*a, tol=touch), index.innermost(*b, tol=touch)
         if i is None or j is None or i == j or _gap(boxes[i], boxes[j]) < apart:
             continue  # a stroke inside one box (an underline, a chemical bond) or between touching cells
-        parent[find(i)] = find(j)
+        sets.union(i, j)
     groups: dict[int, list[int]] = defaultdict(list)
     for k in held:
         if not any(j != k and _holds(boxes[k], b) for j, b in enumerate(boxes[:k])):  # smaller boxes come first
-            groups[find(k)].append(k)  # a panel framing other boxes is no node: its loose text is labels
+            groups[sets.find(k)].append(k)  # a panel framing other boxes is no node: its loose text is labels
     nodes = [Node(boxes[k], held[k]) for group in groups.values() if len(group) >= MIN_NODES for k in group]
     return _reading_order(nodes, body_size)
 
