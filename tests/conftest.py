@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from corpus_tool.reading.model import Extracted
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CORPUS_TOOL_SHARED", REPO.parent / "shared"))
@@ -24,6 +29,15 @@ def shared_path(*parts: str) -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@functools.cache
+def real_pdf(name: str) -> Extracted:
+    """A PDF of ../shared/data/pdfs/real extracted once per test session: several test modules read the
+    same files (the tests only read what comes back)."""
+    from corpus_tool.reading.pdf.extract import extract_pdf
+
+    return extract_pdf(shared_path("data", "pdfs", "real", name))
 
 
 def require_extra(module: str) -> None:

@@ -13,17 +13,10 @@ import pytest
 
 from corpus_tool.reading.headings import is_caption
 from corpus_tool.reading.model import Extracted
-from corpus_tool.reading.pdf import extract_pdf
 from corpus_tool.reading.pdf.chars import Char
 from corpus_tool.reading.pdf.charts import Drawing, chart_boxes, take_chart_labels
 from corpus_tool.reading.pdf.rows import Row
-from tests.conftest import shared_path
-
-REAL = ("data", "pdfs", "real")
-
-
-def _extract(name: str) -> Extracted:
-    return extract_pdf(shared_path(*REAL, name))
+from tests.conftest import real_pdf
 
 
 def _squash(text: str) -> str:
@@ -39,17 +32,17 @@ def _tick_like(text: str) -> bool:
 
 @pytest.fixture(scope="module")
 def control() -> Extracted:
-    return _extract("journal_control_decision_preprint.pdf")
+    return real_pdf("journal_control_decision_preprint.pdf")
 
 
 @pytest.fixture(scope="module")
 def handbook() -> Extracted:
-    return _extract("gov_tw_boe_energy_handbook.pdf")
+    return real_pdf("gov_tw_boe_energy_handbook.pdf")
 
 
 @pytest.fixture(scope="module")
 def china_land() -> Extracted:
-    return _extract("journal_china_land_2025_cnki.pdf")
+    return real_pdf("journal_china_land_2025_cnki.pdf")
 
 
 def test_chart_ticks_stay_out_of_the_column_sentence(control: Extracted) -> None:

@@ -12,19 +12,12 @@ import unicodedata
 import pytest
 
 from corpus_tool.reading.model import Extracted
-from corpus_tool.reading.pdf import extract_pdf
 from corpus_tool.reading.pdf.blocks import DocStats, hangs_from, opens_item
 from corpus_tool.reading.pdf.chars import Char
 from corpus_tool.reading.pdf.diagrams import find_nodes
 from corpus_tool.reading.pdf.fractions import set_fractions
 from corpus_tool.reading.pdf.layout import Line
-from tests.conftest import shared_path
-
-REAL = ("data", "pdfs", "real")
-
-
-def _extract(name: str) -> Extracted:
-    return extract_pdf(shared_path(*REAL, name))
+from tests.conftest import real_pdf
 
 
 def _squash(text: str) -> str:
@@ -35,17 +28,17 @@ def _squash(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def kangxi() -> Extracted:
-    return _extract("tricky_kangxi_chemistry_p1.pdf")
+    return real_pdf("tricky_kangxi_chemistry_p1.pdf")
 
 
 @pytest.fixture(scope="module")
 def energy() -> Extracted:
-    return _extract("gov_tw_boe_energy_handbook.pdf")
+    return real_pdf("gov_tw_boe_energy_handbook.pdf")
 
 
 @pytest.fixture(scope="module")
 def shiji() -> Extracted:
-    return _extract("vertical_shiji_juan16.pdf")
+    return real_pdf("vertical_shiji_juan16.pdf")
 
 
 def test_mind_map_node_text_is_one_paragraph_per_box(kangxi: Extracted) -> None:

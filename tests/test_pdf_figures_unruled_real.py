@@ -11,18 +11,11 @@ import re
 import pytest
 
 from corpus_tool.reading.model import Extracted
-from corpus_tool.reading.pdf import extract_pdf
 from corpus_tool.reading.pdf.chars import Char
 from corpus_tool.reading.pdf.figures import Graphics, pieces, take_figure_labels
 from corpus_tool.reading.pdf.rows import Row
 from corpus_tool.reading.pdf.unruled import find_unruled_tables
-from tests.conftest import shared_path
-
-REAL = ("data", "pdfs", "real")
-
-
-def _extract(name: str) -> Extracted:
-    return extract_pdf(shared_path(*REAL, name))
+from tests.conftest import real_pdf
 
 
 def _squash(text: str) -> str:
@@ -31,22 +24,22 @@ def _squash(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def china_land() -> Extracted:
-    return _extract("journal_china_land_2025_cnki.pdf")
+    return real_pdf("journal_china_land_2025_cnki.pdf")
 
 
 @pytest.fixture(scope="module")
 def kangxi() -> Extracted:
-    return _extract("tricky_kangxi_chemistry_p1.pdf")
+    return real_pdf("tricky_kangxi_chemistry_p1.pdf")
 
 
 @pytest.fixture(scope="module")
 def broker() -> Extracted:
-    return _extract("report_broker_apparel_q3.pdf")
+    return real_pdf("report_broker_apparel_q3.pdf")
 
 
 @pytest.fixture(scope="module")
 def criminal_law() -> Extracted:
-    return _extract("law_criminal_law.pdf")
+    return real_pdf("law_criminal_law.pdf")
 
 
 def test_figure_credit_stays_out_of_the_column_sentence(china_land: Extracted) -> None:
@@ -171,7 +164,7 @@ def test_sideways_table_is_turned_and_read_as_cells() -> None:
 
 @pytest.fixture(scope="module")
 def gbt() -> Extracted:
-    return _extract("std_gbt3620.1-2016.pdf")
+    return real_pdf("std_gbt3620.1-2016.pdf")
 
 
 def test_sideways_tables_in_unmapped_fonts_are_reported_not_stored(gbt: Extracted) -> None:

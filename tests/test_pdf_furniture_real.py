@@ -13,33 +13,27 @@ import unicodedata
 import pytest
 
 from corpus_tool.reading.model import HEADING, PARA, Block, Extracted
-from corpus_tool.reading.pdf import extract_pdf
 from corpus_tool.reading.pdf.blocks import DocStats, ends_sentence, starts_paragraph
 from corpus_tool.reading.pdf.furniture import mark_furniture
 from corpus_tool.reading.pdf.layout import Line, PageText
-from tests.conftest import shared_path
+from tests.conftest import real_pdf
 
-REAL = ("data", "pdfs", "real")
 _ARTICLE_START = re.compile(r"第[一二三四五六七八九十百千零〇两]+条(?:之[一二三四五六七八九十]+)?\s")
-
-
-def _extract(name: str) -> Extracted:
-    return extract_pdf(shared_path(*REAL, name))
 
 
 @pytest.fixture(scope="module")
 def thesis() -> Extracted:
-    return _extract("thesis_tsinghua_proposal_network_analysis.pdf")
+    return real_pdf("thesis_tsinghua_proposal_network_analysis.pdf")
 
 
 @pytest.fixture(scope="module")
 def handbook() -> Extracted:
-    return _extract("gov_tw_boe_energy_handbook.pdf")
+    return real_pdf("gov_tw_boe_energy_handbook.pdf")
 
 
 @pytest.fixture(scope="module")
 def criminal_law() -> Extracted:
-    return _extract("law_criminal_law.pdf")
+    return real_pdf("law_criminal_law.pdf")
 
 
 def _flat(block: Block) -> str:
@@ -116,7 +110,7 @@ def test_criminal_law_articles_still_open_paragraphs(criminal_law: Extracted) ->
     ],
 )
 def test_journal_headers(name: str, header: str, gone: str) -> None:
-    ex = _extract(name)
+    ex = real_pdf(name)
     assert header in re.sub(r"\s+", "", _log(ex, "pdf_header_removed"))  # whatever its word spacing
     assert not [b for b in ex.blocks if gone in re.sub(r"\s+", "", b.text)]
 
@@ -222,7 +216,7 @@ def test_page_break_joins_a_full_line_ending_mid_sentence() -> None:
 def test_portrait_text_is_measured_against_portrait_margins_in_a_landscape_budget() -> None:
     """The district final accounts mix portrait text pages with landscape tables: a full portrait line
     measured against the landscape margins looked short, and 18 numbered paragraphs became headings."""
-    ex = _extract("gov_putuo_finance_bureau_final_accounts_2024.pdf")
+    ex = real_pdf("gov_putuo_finance_bureau_final_accounts_2024.pdf")
     headings = [b.text for b in ex.blocks if b.kind == HEADING]
     assert not any(h.startswith("（一）贯彻执行国家和本市") for h in headings)
     paragraphs = ["".join(b.text.split("\n")) for b in ex.blocks if b.kind == PARA]
@@ -231,6 +225,6 @@ def test_portrait_text_is_measured_against_portrait_margins_in_a_landscape_budge
 
 
 def test_contents_label_opens_the_contents_after_a_cover() -> None:
-    ex = _extract("gov_tw_boe_energy_handbook.pdf")
+    ex = real_pdf("gov_tw_boe_energy_handbook.pdf")
     cover = next(b for b in ex.blocks if "再版" in b.text)
     assert "目錄" not in cover.text and "目\uf93d" not in cover.text

@@ -13,19 +13,14 @@ import pypdfium2 as pdfium
 import pytest
 
 from corpus_tool.reading.model import PARA, Extracted
-from corpus_tool.reading.pdf import extract_pdf
 from corpus_tool.reading.pdf.chars import Char, to_chars
 from corpus_tool.reading.pdf.columns import find_bands
 from corpus_tool.reading.pdf.furniture import is_page_number
 from corpus_tool.reading.pdf.layout import layout_page
 from corpus_tool.reading.pdf.rows import cluster_rows, is_overprint, sort_dedupe
-from tests.conftest import shared_path
+from tests.conftest import real_pdf, shared_path
 
 REAL = ("data", "pdfs", "real")
-
-
-def _extract(name: str) -> Extracted:
-    return extract_pdf(shared_path(*REAL, name))
 
 
 def _squash(text: str) -> str:
@@ -39,22 +34,22 @@ def _pdfium_text(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def putuo() -> Extracted:
-    return _extract("gov_putuo_finance_bureau_final_accounts_2024.pdf")
+    return real_pdf("gov_putuo_finance_bureau_final_accounts_2024.pdf")
 
 
 @pytest.fixture(scope="module")
 def gbt() -> Extracted:
-    return _extract("std_gbt3620.1-2016.pdf")
+    return real_pdf("std_gbt3620.1-2016.pdf")
 
 
 @pytest.fixture(scope="module")
 def preprint() -> Extracted:
-    return _extract("journal_control_decision_preprint.pdf")
+    return real_pdf("journal_control_decision_preprint.pdf")
 
 
 @pytest.fixture(scope="module")
 def broker() -> Extracted:
-    return _extract("report_broker_apparel_q3.pdf")
+    return real_pdf("report_broker_apparel_q3.pdf")
 
 
 # ---------------------------------------------------------------- second-font runs stay in their line
@@ -110,9 +105,9 @@ def test_double_letters_kept_fake_bold_removed(preprint: Extracted) -> None:
     body = "".join(b.text for b in preprint.blocks)
     assert "https://link.cnki.net" in body and "Finally, the proposed method" in body
     assert "ht ps" not in body and "Final y" not in body
-    handbook = _extract("gov_tw_boe_energy_handbook.pdf")
+    handbook = real_pdf("gov_tw_boe_energy_handbook.pdf")
     assert "(demand controller)" in "".join(b.text for b in handbook.blocks if b.page == 9)
-    bold = _extract("tricky_fakebold_4x_p1.pdf")
+    bold = real_pdf("tricky_fakebold_4x_p1.pdf")
     text = _squash("".join(b.text for b in bold.blocks))
     assert "安徽安利合成革股份有限公司" in text and "安安" not in text
     assert any(e.step == "pdf_duplicate_glyphs_dropped" for e in bold.log)
