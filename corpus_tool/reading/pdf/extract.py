@@ -576,7 +576,8 @@ def _run_ocr(path: Path, pages: list[PageText], todo: list[int], lang: str, log:
     if problem:
         raise OcrUnavailableError(f"{path}: {problem}")
     read = list(tesseract_pages(path, todo, lang))
-    text_pages = [p for p in pages if p.page_no not in set(todo)]
+    ocr_nos = set(todo)
+    text_pages = [p for p in pages if p.page_no not in ocr_nos]
     reference = compute_stats(text_pages).body_size if text_pages else 0.0
     snap_sizes(read, reference or None)
     index = {p.page_no: i for i, p in enumerate(pages)}
