@@ -43,6 +43,18 @@ def test_db_with_an_export_suffix_is_refused_before_any_work(tmp_path: Path) -> 
     assert not (tmp_path / "notes.csv").exists()
 
 
+def test_db_in_a_new_folder_is_created_and_a_file_in_the_way_is_named(tmp_path: Path) -> None:
+    docs = _text_corpus(tmp_path / "docs")
+    r = cli("ingest", str(docs), "--db", "runs/2024/corpus.duckdb", "-q", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    con = duckdb.connect(str(tmp_path / "runs" / "2024" / "corpus.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
+    con.close()
+    (tmp_path / "plain").write_text("x", encoding="utf-8")
+    r = cli("ingest", str(docs), "--db", "plain/corpus.duckdb", "-q", cwd=tmp_path)
+    assert r.returncode == 2 and "not a folder" in r.stderr and "Traceback" not in r.stderr
+
+
 @pytest.mark.parametrize("name, content", [("notes.csv", b"a,b\n1,2\n"), ("corpus.duckdb", b"not a database" * 50)])
 def test_existing_file_that_is_not_a_database_is_never_touched(tmp_path: Path, name: str, content: bytes) -> None:
     target = tmp_path / name

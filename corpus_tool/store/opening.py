@@ -74,6 +74,15 @@ def check_path(path: Path, *, read_only: bool) -> None:
             f"--db {path}: 扩展名 {path.suffix} 是导出文件格式，不是数据库 / a {path.suffix} name is an export "
             "format, not a database. Use e.g. --db corpus.duckdb, and `export --out FILE` for tables."
         )
+    if path.parent.exists() and not path.parent.is_dir():
+        raise NotADatabaseError(f"数据库路径的上级不是文件夹 / the database's parent is not a folder: {path.parent}")
+    # A new database in a new folder (`--db runs/2024/corpus.duckdb`), as `export --out` creates its folder.
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(
+            f"无法创建数据库所在文件夹 / cannot create the folder for the database {path}: {exc.strerror or exc}"
+        ) from exc
 
 
 def translate_any(exc: BaseException, path: Path | None = None) -> DatabaseError | None:
