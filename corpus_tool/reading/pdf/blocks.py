@@ -386,7 +386,7 @@ def mark_title(pages: list[PageText], stats: DocStats) -> None:
 
 # Under a byline: superscript numbers on a line of their own (1,2 1,3† 1,3), and affiliations
 # (（1.北京林业大学工学院，北京100083；……）) with their institution or a postcode.
-_MARKS_ONLY_RE = re.compile(r"^[\d\s,，*∗†‡§#a-e]+$")
+_MARKS_ONLY_RE = re.compile(r"^[\d\s,，*∗†‡§#a-e\u3013]+$")  # 〓: a withheld mark
 _AFFILIATION_LINE_RE = re.compile(r"(大学|学院|研究所|研究院|研究中心|实验室|科学院|公司|医院|(?<!\d)\d{6}(?!\d))")
 
 
