@@ -145,6 +145,14 @@ def test_aerospace_italic_variable_stays_in_its_sentence(aerospace):
     assert "EGTM" not in paras
 
 
+def test_aerospace_italic_variables_after_enumeration_commas_stay_in_their_line(aerospace):
+    """``N 1、N 2、EGT、FF、EPR、TA T 等指示``: the 、 boxes (a full em, inked on their left half) overlap the italic
+    letters set a point smaller after them; that is no overprint, so the line is not split in two."""
+    text = "".join(_paras(aerospace))
+    assert "包括测量参数N 1、N 2、EGT、FF、EPR、TA T 等指示系统故障" in text
+    assert "N N EGT FF EPR TAT" not in text
+
+
 def test_byd_check_boxes_are_ballot_boxes(byd):
     text = "\n".join(_paras(byd))
     assert not PUA.search(text)
