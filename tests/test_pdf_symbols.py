@@ -153,6 +153,13 @@ def test_aerospace_italic_variables_after_enumeration_commas_stay_in_their_line(
     assert "N N EGT FF EPR TAT" not in text
 
 
+def test_aerospace_numbered_heading_after_a_full_line_starts_its_own_block(aerospace):
+    """``3. 3发动机技术状态综合评定`` stands on a line of its own under a full line that ended ``……1～3种故障。``."""
+    paras = _paras(aerospace)
+    assert any(p.endswith("综合给出最可能的1～3种故障。") for p in paras)
+    assert "3. 3 发动机技术状态综合评定" in paras
+
+
 def test_byd_check_boxes_are_ballot_boxes(byd):
     text = "\n".join(_paras(byd))
     assert not PUA.search(text)
