@@ -58,3 +58,17 @@ def test_gap_log_names_page_paragraph_and_offset() -> None:
     assert entry.step == "withheld_glyph_gaps" and entry.count == 3
     assert entry.detail.endswith("page 3 ¶3 @4; page 4 ¶5 @0; page 4 ¶5 @2")
     assert gap_log([Unit(para_no=1, field="body", text="没有缺字")]) == []
+
+
+def test_ingest_summary_and_log_table_count_the_gaps_of_a_real_journal(tmp_path: Path) -> None:
+    """The aerospace journal's CAJ2PDF symbol glyphs: the batch summary counts its gaps, the stored log lists them."""
+    from corpus_tool.reading.pipeline import ingest_paths
+    from tests.conftest import shared_path
+
+    db = tmp_path / "j.duckdb"
+    summary = ingest_paths([shared_path("data", "pdfs", "real", "journal_aerospace_power_1994.pdf")], db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        (count, detail), = con.execute("SELECT count, detail FROM log WHERE step = 'withheld_glyph_gaps'").fetchall()
+        stored = con.execute("SELECT sum(length(text) - length(replace(text, '〓', ''))) FROM paragraphs").fetchone()[0]
+    assert summary.glyph_gaps == count == stored >= 40
+    assert "page 4 ¶" in detail and summary.as_dict()["glyph_gaps"] == count
