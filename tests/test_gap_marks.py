@@ -72,3 +72,11 @@ def test_ingest_summary_and_log_table_count_the_gaps_of_a_real_journal(tmp_path:
         stored = con.execute("SELECT sum(length(text) - length(replace(text, '〓', ''))) FROM paragraphs").fetchone()[0]
     assert summary.glyph_gaps == count == stored >= 40
     assert "page 4 ¶" in detail and summary.as_dict()["glyph_gaps"] == count
+    segment_corpus(db, SegmentSettings())
+    result = frequencies(db, top=30)
+    assert result.corpus["glyph_gaps"] == count and not result.table["term"].astype(str).str.contains(GAP).any()
+    from corpus_tool.export.methods import methods_text
+    from corpus_tool.export.runrecord import run_record
+
+    text = methods_text(run_record("frequencies", {}, corpus=result.corpus))
+    assert f"{count} places where PDF glyphs" in text and f"PDF 中 {count} 处无可靠 Unicode 映射的字形" in text
