@@ -33,7 +33,7 @@ def test_wingdings_truetype_read_as_winansi_letters_is_mapped_or_withheld():
     """A Wingdings TrueType font without a ToUnicode map: pdfminer gives ``l`` for the bullet ●."""
     chars, report = map_symbols([_char("l", "Wingdings"), _char("D", "Wingdings")],
                                 {"Wingdings": FontNote(standard_decoded="WinAnsiEncoding")})
-    assert [c["text"] for c in chars] == ["●"]  # no Unicode dingbat known for 0x44: withheld, not a "D"
+    assert [c["text"] for c in chars] == ["●", "〓"]  # no Unicode dingbat known for 0x44: withheld, not a "D"
     assert report.withheld == {"Wingdings": 1}
 
 
@@ -42,15 +42,44 @@ def test_private_use_codes_mapped_by_font_or_withheld_and_counted():
                                  _char("\uf044", "SymbolMT"), _char("\uf8f1", "CMEX10"),
                                  _char("\uf0b7", "ABCDEE+SomeFont"), _char("是", "ABCDEE+宋体"),
                                  _char("\ue81f", "FZSSK--GBK1-0")], {})
-    assert [c["text"] for c in chars] == ["☑", "◆", "Δ", "⎧", "是", "\ue81f"]  # a CJK font's PUA goes to repair
+    # a CJK font's PUA goes to repair; the unknown font's glyph leaves a gap mark where it stood
+    assert [c["text"] for c in chars] == ["☑", "◆", "Δ", "⎧", "〓", "是", "\ue81f"]
     assert report.withheld == {"SomeFont": 1}
 
 
 def test_stock_named_font_glyphs_are_withheld():
     chars, report = map_symbols([_char("3", "cajcd-fntaa"), _char("高", "STSong-Light")],
                                 {"cajcd-fntaa": FontNote(stock_names=True)})
-    assert [c["text"] for c in chars] == ["高"]
+    assert [c["text"] for c in chars] == ["〓", "高"]
     assert report.withheld == {"cajcd-fntaa": 1}
+
+
+def _at(text: str, font: str, x0: float, base: float) -> dict:
+    return {"text": text, "x0": x0, "x1": x0 + 5.0, "top": base - 9.0, "bottom": base + 1.0, "size": 10.0,
+            "fontname": font, "base": base}
+
+
+def test_one_gap_mark_per_withheld_run_and_none_across_punctuation():
+    """ΔX̂ as CAJ2PDF sets it: Δ, the letter X, then the hat raised half an em: one mark. A withheld α, a
+    full stop, then Δ: two marks, the full stop between them."""
+    notes = {"cajcd-fntlt": FontNote(stock_names=True), "cajcd-fntbd": FontNote(stock_names=True)}
+    run = [_at("∃", "cajcd-fntlt", 0, 100), _at("X", "Times-Italic", 5, 100), _at("δ", "cajcd-fntbd", 10, 95),
+           _at("和", "STSong", 20, 100), _at("Α", "cajcd-fntlt", 30, 100), _at("。", "STSong", 35, 100),
+           _at("∃", "cajcd-fntlt", 45, 100), _at("∃", "cajcd-fntlt", 50, 100)]
+    chars, report = map_symbols(run, notes)
+    assert "".join(c["text"] for c in chars) == "〓X和〓。〓"
+    assert sum(report.withheld.values()) == 5
+
+
+def test_gap_mark_box_rebuilt_on_the_matrix_baseline():
+    """A stock-table font's descent of 65316 puts the glyph box a page below its line; the text matrix does not."""
+    from corpus_tool.reading.pdf.chars import GAP, gap_char
+
+    broken = {"text": "(cid:202)", "x0": 73.1, "x1": 80.6, "top": 748.0, "bottom": 758.5, "y0": -58.5,
+              "y1": -48.0, "size": 10.5, "matrix": (1, 0, 0, 1, 73.1, 627.3), "fontname": "cajcd-fntbd"}
+    gap = gap_char(broken)
+    assert gap["text"] == GAP and abs(gap["base"] - 72.7) < 0.01 and gap["top"] < 72.7 < gap["bottom"]
+    assert abs((gap["y1"] - gap["y0"]) - (gap["bottom"] - gap["top"])) < 1e-6
 
 
 def test_font_tables_by_name():
@@ -97,7 +126,16 @@ def test_aerospace_stock_symbol_glyphs_not_stored_but_reported(aerospace):
     assert not re.search(r"(?m)^3( 3)+$", text)  # the table marks read as the digit 3
     assert "∃" not in text and "(cid:" not in text
     entry = next(e for e in aerospace.log if e.step == "pdf_unmapped_symbols_dropped")
-    assert "cajcd-fntaa" in entry.detail and entry.count >= 67
+    assert "cajcd-fntaa" in entry.detail and entry.count >= 67 and "〓" in entry.detail
+
+
+def test_aerospace_withheld_symbols_leave_a_visible_gap(aerospace):
+    """α, ΔX and ECM Ⅱ set in CAJ2PDF's stock-table fonts: each run is one 〓 in its sentence, never a silent hole."""
+    text = "".join(_paras(aerospace))
+    assert "比较全部合理解的〓和〓X ,综合给出最可能的1～3种故障" in text
+    assert "误判风险系数〓。〓X" in text and "偏差向量〓Y变化" in text
+    assert "统ECM〓或ADEPT的测量参数" in text
+    assert "〓〓" not in text and not any(p.strip("〓 ") == "" for p in _paras(aerospace))
 
 
 def test_aerospace_italic_variable_stays_in_its_sentence(aerospace):
@@ -105,6 +143,21 @@ def test_aerospace_italic_variable_stays_in_its_sentence(aerospace):
     assert any("排气温度裕度EGTM 下降" in p for p in paras)
     assert any("所以EGTM 成为发动机状态监视的重要指标" in p for p in paras)
     assert "EGTM" not in paras
+
+
+def test_aerospace_italic_variables_after_enumeration_commas_stay_in_their_line(aerospace):
+    """``N 1、N 2、EGT、FF、EPR、TA T 等指示``: the 、 boxes (a full em, inked on their left half) overlap the italic
+    letters set a point smaller after them; that is no overprint, so the line is not split in two."""
+    text = "".join(_paras(aerospace))
+    assert "包括测量参数N 1、N 2、EGT、FF、EPR、TA T 等指示系统故障" in text
+    assert "N N EGT FF EPR TAT" not in text
+
+
+def test_aerospace_numbered_heading_after_a_full_line_starts_its_own_block(aerospace):
+    """``3. 3发动机技术状态综合评定`` stands on a line of its own under a full line that ended ``……1～3种故障。``."""
+    paras = _paras(aerospace)
+    assert any(p.endswith("综合给出最可能的1～3种故障。") for p in paras)
+    assert "3. 3 发动机技术状态综合评定" in paras
 
 
 def test_byd_check_boxes_are_ballot_boxes(byd):

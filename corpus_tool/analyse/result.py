@@ -77,10 +77,24 @@ def corpus_summary(store: CorpusDB, docs: pd.DataFrame, selection: Selection,
         "where": selection.where,
         "include_duplicates": selection.include_duplicates,
     }
+    gaps = _glyph_gaps(store, docs)
+    if gaps:  # glyphs withheld in the selected documents, each run a 〓 in the text (not counted as words)
+        summary["glyph_gaps"] = gaps
     if grouping is not None:
         summary["documents_selected"] = grouping.documents_selected
         summary["grouping"] = grouping.to_dict()
     return summary
+
+
+def _glyph_gaps(store: CorpusDB, docs: pd.DataFrame) -> int:
+    """The 〓 marks of withheld glyphs (log step ``withheld_glyph_gaps``) in the selected documents."""
+    ids = docs["doc_id"].tolist() if "doc_id" in docs.columns else []
+    if not ids:
+        return 0
+    # fetchall: a half-read result keeps the connection busy (see token_summary)
+    rows = store.con.execute("SELECT sum(count) FROM log WHERE step = 'withheld_glyph_gaps' AND doc_id IN "
+                             "(SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()
+    return int(rows[0][0] or 0) if rows else 0
 
 
 def token_summary(view: TokenView) -> dict[str, int]:

@@ -169,6 +169,8 @@ def _print_summary(s: IngestSummary) -> None:
     )
     pages = (f"页 pages: {s.pages}  扫描页 scanned pages: {s.scanned_pages}  "
              f"无法读取页 unreadable pages: {s.unreadable_pages}  ") if s.pages else ""  # PDFs only
+    if s.glyph_gaps:  # glyphs withheld inside readable pages: each run is a 〓 in the text, listed in the log
+        pages += f"缺字〓 withheld glyph gaps: {s.glyph_gaps}  "
     tables = f"  表格 tables: {s.tables}" if s.tables else ""
     typer.echo(f"{pages}字符 characters: {s.characters}{tables}")
     if s.ignored_tables:

@@ -618,6 +618,9 @@ def _corpus_en(c: dict[str, Any]) -> str:
     text += " (" + "; ".join(inner) + ")"
     if c.get("words") is not None:
         text += f", {_n(c['words'])} words, of which {_n(c.get('tokens_counted'))} tokens passed the token filter"
+    if c.get("glyph_gaps"):
+        text += (f"; {_n(c['glyph_gaps'])} places where PDF glyphs without a usable Unicode mapping were withheld "
+                 "are marked 〓 in the text and not counted as words")
     return text + ". "
 
 
@@ -637,6 +640,8 @@ def _corpus_zh(c: dict[str, Any]) -> str:
     text = f"语料共 {_n(c.get('documents'))} 篇文档（" + "；".join(inner) + "）"
     if c.get("words") is not None:
         text += f"，共 {_n(c['words'])} 词，其中 {_n(c.get('tokens_counted'))} 个词次通过词语筛选"
+    if c.get("glyph_gaps"):
+        text += f"；PDF 中 {_n(c['glyph_gaps'])} 处无可靠 Unicode 映射的字形未收录，文中以〓标出，不计为词"
     return text + "。"
 
 

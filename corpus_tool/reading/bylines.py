@@ -35,6 +35,7 @@ AFFILIATION_RE = re.compile(r"(大学|学院|研究所|研究院|研究中心|�
                              r"委员会|编辑部|办公室)$")
 _ORG_END_RE = re.compile(r"[院部局厅委会府办处所省市县区报社站校系]$")  # 国务院, 财政部: bodies, not people
 _MARKS = "0-9*＊∗†‡§¶#＃⁎,，、;；·•◎○●◇◆□■☆★△▲\\[\\]［］()（）\u00b9\u00b2\u00b3\u2070-\u2079"
+_MARKS += "\u3013"  # 〓: a footnote mark whose glyph was withheld (see reading/pdf/chars.GAP)
 _SEP_RE = re.compile(rf"[\s\u3000{_MARKS}]+")
 _WRITER_SUFFIX_RE = re.compile(r"(执笔|等)$")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff·]+")

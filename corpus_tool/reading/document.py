@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corpus_tool.reading.gaps import gap_log
 from corpus_tool.reading.model import (
     FOOTNOTE,
     OCR_LOW_CONFIDENCE,
@@ -282,7 +283,8 @@ def build_document(path: Path, extracted: Extracted, doc_id: str, source_path: s
         citations=structured.citations,
         footnotes=structured.footnotes,
         tables=clean_tables(extracted.tables, log, "\n".join(b.text for b in extracted.blocks)),
-        log=extracted.log + layout_log + log.entries() + structured.log,
+        log=extracted.log + layout_log + log.entries() + structured.log
+        + (gap_log(structured.units) if extracted.fmt == "pdf" else []),
         meta=meta,
         n_pages=extracted.n_pages,
         scanned_pages=extracted.scanned_pages,

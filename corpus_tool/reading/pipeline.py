@@ -59,6 +59,7 @@ class IngestSummary:
     scanned_pages: int = 0
     tables: int = 0  # tables read from the documents (PDF ruled tables), kept out of the prose
     unreadable_pages: int = 0  # pages whose broken text layer was withheld (not OCR'd)
+    glyph_gaps: int = 0  # 〓 marks where glyphs without a usable Unicode were withheld (log: withheld_glyph_gaps)
     near_duplicates: int = 0
     hashed: int = 0  # files whose bytes were hashed to tell whether they changed
     unchanged_by_stat: int = 0  # unchanged files known by their stat, not read (see :func:`stat_key`)
@@ -90,7 +91,7 @@ class IngestSummary:
             "files": self.files, "ingested": self.ingested, "unchanged": self.unchanged,
             "duplicates": self.duplicates, "failed": self.failed, "failed_before": self.failed_before,
             "pages": self.pages, "characters": self.characters, "scanned_pages": self.scanned_pages,
-            "tables": self.tables, "unreadable_pages": self.unreadable_pages,
+            "tables": self.tables, "unreadable_pages": self.unreadable_pages, "glyph_gaps": self.glyph_gaps,
             "near_duplicates": self.near_duplicates, "ignored_tables": self.ignored_tables,
             "aborted": self.aborted, "skipped": len(self.skipped),
             "unsupported": self.unsupported_by_suffix(),
@@ -340,6 +341,7 @@ def ingest_paths(
                 summary.scanned_pages += len(doc.scanned_pages)
                 summary.tables += len(doc.tables)
                 summary.unreadable_pages += len(doc.unreadable_pages)
+                summary.glyph_gaps += sum(e.count for e in doc.log if e.step == "withheld_glyph_gaps")
                 summary.warnings.extend((result.path, w) for w in _page_warnings(doc, options.ocr))
         writer.flush()
         if not summary.aborted:

@@ -386,7 +386,7 @@ def mark_title(pages: list[PageText], stats: DocStats) -> None:
 
 # Under a byline: superscript numbers on a line of their own (1,2 1,3† 1,3), and affiliations
 # (（1.北京林业大学工学院，北京100083；……）) with their institution or a postcode.
-_MARKS_ONLY_RE = re.compile(r"^[\d\s,，*∗†‡§#a-e]+$")
+_MARKS_ONLY_RE = re.compile(r"^[\d\s,，*∗†‡§#a-e\u3013]+$")  # 〓: a withheld mark
 _AFFILIATION_LINE_RE = re.compile(r"(大学|学院|研究所|研究院|研究中心|实验室|科学院|公司|医院|(?<!\d)\d{6}(?!\d))")
 
 
@@ -598,7 +598,21 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
             and _OPEN_END.search(prev.text) is not None
             and not opens_item(line.text)  # "(2) ……" after a full line is the next item, not its tail
         )
+    if ends_sentence(prev.text) and _numbered_heading_line(line, right):
+        return True  # ``3. 3发动机技术状态综合评定`` under a full line that ended its sentence: no run-on
     return prev.x1 < prev_right - 1.5 * prev.size and ends_sentence(prev.text)
+
+
+_HEADING_MAX = 60  # characters: a numbered line longer than this is a sentence, not a heading
+_SENTENCE_MARK = re.compile(r"[。；！？;!?]")
+
+
+def _numbered_heading_line(line: Line, right: float) -> bool:
+    """The line reads as a numbered heading: it opens with a numbering scheme (``3.3``, ``3. 3`` spaced by a
+    wide glyph grid, ``（二）``), is short of the column's edge, holds no sentence mark and ends in none."""
+    t = line.text.strip()
+    return (opens_item(t) and pattern_kind(t) is not None and len(t) <= _HEADING_MAX
+            and line.x1 < right - 1.5 * line.size and not ends_sentence(t) and not _SENTENCE_MARK.search(t))
 
 
 def hangs_from(cur: list[Line], line: Line, stats: DocStats) -> bool:

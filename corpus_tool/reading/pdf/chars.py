@@ -9,6 +9,15 @@ BROKEN_METRICS = 2.0  # a glyph box farther than this × size from its baseline 
 
 OCR_FONT = "ocr"  # the font of every OCR glyph: OCR does not tell fonts apart; tables mark its cells
 
+# Where a glyph (run) the tool withholds stood: U+3013 GETA MARK 〓, the mark Chinese and Japanese typesetting
+# and text collation put for a character that cannot be set or read. One mark per run, so a gap is never silent;
+# it holds no letter, digit or Han, so segmentation makes it a punctuation token that no analysis counts.
+GAP = "\u3013"
+GAP_ASCENT = 0.88  # × size: the gap's box above its baseline (a CJK face's ascent) ...
+GAP_RUN = 1.5  # × size: withheld glyphs this close after the last one (one letter between at most) ...
+GAP_RISE = 0.6  # ... and at most this far above or below its baseline belong to its run
+GAP_LOOK_BACK = 2  # glyphs looked back over for the run's last gap (ΔX̂: Δ, X, then the hat)
+
 
 @dataclass(slots=True)
 class Char:
@@ -48,6 +57,34 @@ def is_bad_char(text: str) -> bool:
         return True
     # Yi syllables in the GBK punctuation rows are the Founder artifact, repaired downstream
     return 0xA000 <= cp <= 0xA4CF and not (0xA1A1 <= cp <= 0xA1FE or 0xA3A1 <= cp <= 0xA3FE)
+
+
+def gap_char(c: dict[str, Any]) -> dict[str, Any]:
+    """A :data:`GAP` mark in place of the withheld glyph ``c`` (a pdfplumber/PDFium char dict).
+
+    Its box is rebuilt on the baseline the text matrix gives: the fonts whose glyphs are withheld often have
+    impossible metrics (a descent of 65316 puts the box a page away), so the box would place it wrongly.
+    """
+    size = float(c.get("size") or 0.0) or 1.0
+    base = c.get("base")
+    matrix = c.get("matrix")
+    if base is None and matrix is not None and "y1" in c:
+        base = c["top"] + (c["y1"] - matrix[5])
+    if base is None:
+        base = c["bottom"]
+    gap = {**c, "text": GAP, "base": base, "top": base - GAP_ASCENT * size, "bottom": base + (1 - GAP_ASCENT) * size,
+           "x1": max(c["x1"], c["x0"] + 0.5 * size), "withheld": True}
+    if "y1" in c:  # pdfplumber's bottom-up coordinates kept in step with the new box
+        gap["y1"], gap["y0"] = c["y1"] + c["top"] - gap["top"], c["y0"] + c["bottom"] - gap["bottom"]
+    return gap
+
+
+def same_gap_run(prev: dict[str, Any], c: dict[str, Any]) -> bool:
+    """``c`` (a gap) continues the gap ``prev``: at most :data:`GAP_RUN` em after it, on its baseline or
+    within :data:`GAP_RISE` em of it (a withheld accent or index set over or under its letter)."""
+    size = max(float(c.get("size") or 0.0), float(prev.get("size") or 0.0), 1.0)
+    return (prev.get("withheld", False) and abs(c["base"] - prev["base"]) <= GAP_RISE * size
+            and -0.5 * size <= c["x0"] - prev["x1"] <= GAP_RUN * size)
 
 
 def to_chars(raw: list[dict[str, Any]]) -> tuple[list[Char], int]:

@@ -505,8 +505,8 @@ def _log_engines(engines: _Engines, log: list[LogEntry]) -> None:
                           for no, c in withheld.items())
         log.append(LogEntry("pdf_unmapped_symbols_dropped", sum(sum(c.values()) for c in withheld.values()),
                             "symbol glyphs whose font gives no usable Unicode (private-use codes of unknown "
-                            "fonts, fonts whose glyph names are a stock table), withheld "
-                            f"(符号字形无可靠 Unicode，未收录): {where}"))
+                            "fonts, fonts whose glyph names are a stock table), withheld, each run marked 〓 in the "
+                            f"text (符号字形无可靠 Unicode，未收录，文中以〓标出): {where}"))
     if engines.unmapped:
         where = "; ".join(f"page {no}: {n} ({', '.join(fonts)})" for no, (n, fonts) in sorted(engines.unmapped.items()))
         log.append(LogEntry("pdf_unmapped_font_dropped", sum(n for n, _ in engines.unmapped.values()),

@@ -7,6 +7,7 @@ it but sits on the same baseline, so ``规划和2035年远景目标`` stays one 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -185,13 +186,18 @@ def _split_overprint(rows: list[Row]) -> list[Row]:
     return out
 
 
+_HALF_INKED = re.compile("[\u3001\u3002\uff0c\uff0e\uff1a\uff1b\uff01\uff1f\u300c-\u300f\uff08\uff09]")
+
+
 def _drawn_over(big: list[Char], small: list[Char]) -> int:
     """Glyphs of ``small`` drawn over a glyph of ``big`` (their boxes overlap by half a glyph or more).
 
     The extents of the two sizes are not enough: an italic variable set a point smaller in the middle
     of a sentence (``排气温度裕度 EGTM 下降``) lies inside the sentence's extent but beside its glyphs.
     """
-    starts = sorted((c.x0, c.x1) for c in big)
+    # full-width punctuation (、，。) inks one half of its em box: a variable set right after 、 overlaps the box, not
+    # the mark, so it never counts as drawn over
+    starts = sorted((c.x0, c.x1) for c in big if not _HALF_INKED.match(c.text))
     x0s = [a for a, _ in starts]
     n = 0
     for c in small:

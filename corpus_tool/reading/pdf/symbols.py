@@ -15,7 +15,8 @@ Three ways a symbol glyph reaches the text wrongly, each fixed per font:
   names say nothing about its pictures, so its glyphs are withheld and reported, never stored.
 
 What cannot be mapped (a U+F0xx code of an unknown non-CJK font, a dingbat without a Unicode equivalent)
-is withheld and counted by font, for the log. Other private-use code points (a CJK font's rare Han) go on
+is withheld and counted by font, for the log; one 〓 (U+3013 GETA MARK) per run of such glyphs stands where
+they stood, so no gap in a sentence is silent. Other private-use code points (a CJK font's rare Han) go on
 to the repair step, which maps the known ones and counts the rest.
 """
 
@@ -28,7 +29,7 @@ from typing import Any
 from pdfminer.latin_enc import ENCODING
 from pdfminer.pdftypes import resolve1
 
-from corpus_tool.reading.pdf.chars import font_family
+from corpus_tool.reading.pdf.chars import GAP_LOOK_BACK, font_family, gap_char, same_gap_run
 from corpus_tool.reading.pdf.quality import is_cjk_font
 
 # Adobe Symbol encoding (PDF 32000 Annex D.5), code → Unicode; codes without a Unicode glyph are left out.
@@ -165,7 +166,8 @@ class SymbolReport:
 
 
 def map_symbols(chars: list[dict[str, Any]], notes: dict[str, FontNote]) -> tuple[list[dict[str, Any]], SymbolReport]:
-    """Chars with symbol-font codes read in their font's encoding; unmappable symbol glyphs left out."""
+    """Chars with symbol-font codes read in their font's encoding; each run of unmappable symbol glyphs
+    replaced by one :data:`~.chars.GAP` mark (〓), so the text shows where something was withheld."""
     report = SymbolReport()
     out: list[dict[str, Any]] = []
     for c in chars:
@@ -175,16 +177,33 @@ def map_symbols(chars: list[dict[str, Any]], notes: dict[str, FontNote]) -> tupl
         if note is not None and note.stock_names:
             if text and not text.isspace():
                 report.withheld[font_family(font)] += 1
+                _add_gap(out, c)
             continue
         new = _mapped(text, font, note)
         if new is None:
             report.withheld[font_family(font)] += 1
+            _add_gap(out, c)
             continue
         if new != text:
             report.mapped += 1
             c = {**c, "text": new}
         out.append(c)
     return out, report
+
+
+def _add_gap(out: list[dict[str, Any]], c: dict[str, Any]) -> None:
+    """A :data:`~.chars.GAP` mark where the withheld glyph ``c`` stood, unless it continues the last one's run."""
+    gap = gap_char(c)
+    letters = 0
+    for d in reversed(out[-2 * GAP_LOOK_BACK:]):  # back over spaces and at most one Latin letter or digit
+        if d["text"].isspace():
+            continue
+        if same_gap_run(d, gap):
+            return
+        letters += 1
+        if letters >= GAP_LOOK_BACK or not (d["text"].isascii() and d["text"].isalnum()):
+            break
+    out.append(gap)
 
 
 def _mapped(text: str, font: str, note: FontNote | None) -> str | None:
