@@ -6,6 +6,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from corpus_tool.reading.captions import is_caption_text
 from corpus_tool.reading.headings import heading_scheme, levels_for
 from corpus_tool.reading.metadata import VOLUME_ISSUE_RE
 from corpus_tool.reading.model import (
@@ -565,7 +566,7 @@ def build_structure(blocks: list[Block]) -> Structured:
         text, cites = extract_citations(block.text, para_no + 1)
         n_cites += len(cites)
         if text.strip():
-            add_unit("body", text.strip(), block.page)
+            add_unit("caption" if is_caption_text(text) else "body", text.strip(), block.page)
             out.citations += cites
     if n_cites:
         out.log.append(LogEntry("citations_extracted", n_cites, "markers moved to the citations table"))
