@@ -313,6 +313,40 @@ def issuer_from_title(title: str) -> str | None:
     return None
 
 
+# The issuer a document's opening names: a 红头 (XX人民政府文件), a labelled field (发文机关：, 预算主管部门：,
+# 编制单位：), the speaker of a work report (我代表XX人民政府，向大会报告政府工作), a department's budget or final
+# accounts by their title (XX局2024年度部门决算), a handbook's publisher on its cover (XX基金会编印).
+_RED_HEAD_RE = re.compile(r"^(?P<org>\S{2,40}?)文件$")
+_ISSUER_LABEL_RE = re.compile(r"^(?:发文机关|发布机关|发布单位|制发机关|预算主管部门|预算单位|部门名称|单位名称"
+                              r"|编制单位)[:：](?P<org>\S{2,40})$")
+_SPEAKER_RE = re.compile(r"我代表(?P<org>[^，,。；]{2,30}?(?:人民政府|政府|国务院))[，,]?向(?:大会|会议)报告")
+_BUDGET_TITLE_RE = re.compile(r"^(?P<org>\S{2,40}?)(?:(?:19|20)\d\d年(?:度)?)(?:部门|单位)(?:预算|决算)")
+_PUBLISHER_RE = re.compile(r"(?:^|指导|主办|监制|委托)(?P<org>[^指导主办监制委托]{2,30}?)(?:编印|编制|编著|出版|印制)")
+
+
+def front_issuer(title: str, head: list[str]) -> tuple[str | None, str]:
+    """The issuer the title or opening lines name, and where it was read; (None, "") when none does."""
+    t = re.sub(r"[\s\u3000]+", "", title)
+    m = _BUDGET_TITLE_RE.match(t)
+    if m and _organs(m.group("org")):
+        return m.group("org"), "content:标题"
+    for line in head[:8]:
+        squashed = re.sub(r"[\s\u3000]+", "", line)
+        for rx, where in ((_RED_HEAD_RE, "content:版头"), (_ISSUER_LABEL_RE, "content:发文机关")):
+            m = rx.match(squashed)
+            if m and (organs := _organs(re.sub(r"(?<=[\u4e00-\u9fff])(?=[\u4e00-\u9fff])", "", m.group("org")))):
+                return "、".join(organs), where
+    for line in head[:3]:
+        m = _SPEAKER_RE.search(re.sub(r"[\s\u3000]+", "", line))
+        if m and _organs(m.group("org")):
+            return m.group("org"), "content:报告人"
+    for line in head[:3]:
+        squashed = re.sub(r"[\s\u3000]+", "", line)
+        if len(squashed) <= 80 and (m := _PUBLISHER_RE.search(squashed)) and _organs(m.group("org")):
+            return m.group("org"), "content:编印单位"
+    return None, ""
+
+
 # -- relations ------------------------------------------------------------------------------------
 @dataclass
 class Relation:
@@ -657,6 +691,8 @@ def extract_metadata(title: str, head: list[str], tail: list[str], file_name: st
     full_title = str(meta.values.get("title") or title)
     meta.set("issuer", issuer_from_title(full_title), "content:标题")
     meta.set("issuer", sig_issuer, "content:落款")
+    cover_issuer, where = front_issuer(full_title, head)
+    meta.set("issuer", cover_issuer, where)
     number = meta.values.get("doc_number")
     if isinstance(number, str):
         prefix = re.split(r"[〔第]", number)[0]
