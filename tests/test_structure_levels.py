@@ -15,15 +15,16 @@ from tests.conftest import real_pdf
 
 
 def test_numbering_names_the_scheme() -> None:
-    assert [numbering(t) for t in ("壹、前言", "3.1基本介紹", "3.1.2 方法", "1 引言", "（一）总体要求", "第一篇 总论",
-                                   "(a)啟停控制法", "序言")] == ["壹、", "1.1", "1.1.1", "1.", "（一）", "编", "(a)", None]
+    texts = ("壹、前言", "3.1基本介紹", "3.1.2 方法", "1 引言", "（一）总体", "第一篇 总论", "(a)啟停控制法", "序言")
+    assert [numbering(t) for t in texts] == ["壹、", "1.1", "1.1.1", "1.", "（一）", "编", "(a)", None]
 
 
 def test_levels_follow_the_nesting_a_document_uses() -> None:
     # first scheme met is level 1, a new one under it one deeper
     assert heading_levels([("壹、", 16), ("1.1", 14), ("1.1", 14), ("壹、", 16)]) == [1, 2, 2, 1]
     # 一、 after a run of 1. closes the 1. (it ranks outside it); （一） nests between them
-    assert heading_levels([("1.", None), ("一、", None), ("1.", None), ("（一）", None), ("1.", None)]) == [1, 1, 2, 2, 3]
+    met = [("1.", None), ("一、", None), ("1.", None), ("（一）", None), ("1.", None)]
+    assert heading_levels(met) == [1, 1, 2, 2, 3]
     # a code's 章 keeps its level in a 编 without 分编
     assert heading_levels([("编", None), ("分编", None), ("章", None), ("编", None), ("章", None)]) == [1, 2, 3, 1, 3]
 
@@ -97,3 +98,16 @@ def test_work_report_issuer_is_the_government_it_speaks_for() -> None:
     doc = _doc("gov_beijing_work_report_2024.pdf")
     assert doc.meta["issuer"] == "北京市人民政府"
     assert doc.title == ""  # the file prints no title: it opens at 各位代表：
+
+
+def test_part_names_are_headings() -> None:
+    """序言 of a plan and 附则 of a law, on lines of their own set like the numbered headings, are sections."""
+    plan = _doc("gov_yunnan_10th_five_year_plan.pdf")
+    levels = {s.title: s.level for s in plan.sections}
+    assert levels["序言"] == 1 and levels["第一篇指导思想和发展目标"] == 1
+    assert levels["第一章经济社会发展的指导思想"] == 2
+    assert not [u for u in plan.units if u.field == "body" and u.text == "序言"]
+    law = _doc("law_criminal_law.pdf")
+    closing = [s for s in law.sections if s.title == "附则"]
+    assert len(closing) == 1 and closing[0].level == 1
+    assert not [u for u in law.units if u.field == "body" and u.text == "附则"]

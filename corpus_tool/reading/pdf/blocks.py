@@ -47,6 +47,9 @@ _OPEN_END = re.compile("[\u3400-\u4dbf\u4e00-\u9fff，、,\ufe10\ufe11]\\s*$")  
 # Markers of list items and photo labels, not of headings: (a) / a) / <1> / 〈1〉; and a line wholly in brackets.
 _LIST_ITEM_RE = re.compile(r"[（(][a-zA-Z][）)]|[a-zA-Z][）)]|[<＜〈]\s*\d{1,2}\s*[>＞〉]")
 _BRACKETED_RE = re.compile(r"^[（(][^（()）]*[）)]$")
+# The unnumbered parts of laws, plans and reports, on a line of their own (总则 and 附则 of a law, 序言 of a plan).
+_PART_NAME_RE = re.compile(r"^(?:序[\s\u3000]*言|前[\s\u3000]*言|引[\s\u3000]*言|导[\s\u3000]*言|总[\s\u3000]*则"
+                           r"|分[\s\u3000]*则|附[\s\u3000]*则|结[\s\u3000]*语|结束语|后[\s\u3000]*记)$")
 _INNER_STOP = re.compile(r"[。！？\ufe12\ufe15\ufe16].*[^\s”’」』）)》】\ufe42\ufe44\ufe36\ufe3e\ufe3c]")
 HANG_MAX = 4.0  # a hanging indent is at most this many ems in from the item's marker ...
 HANG_SIZE = 0.12  # ... and its lines' sizes differ by at most this share (a smaller Latin font in one)
@@ -508,12 +511,14 @@ def heading_kind(line: Line, stats: DocStats) -> str | None:
     short = line.x1 < right - 2 * line.size
     centred = _centred(line, left, right)
     kind = pattern_kind(t)
+    if kind is None and _PART_NAME_RE.match(t):
+        kind = "named"  # 序言, 附则: a part's name, set and placed like a numbered heading, stands for its number
     if kind and not styled:
         styled = _distinct_font(line, stats, NUMBERED_FONT_SHARE)
     if kind == "arabic":
         return kind if styled and short else None
     if kind and (short or styled):
-        return kind
+        return "" if kind == "named" else kind
     if styled and (short or centred) and len(t) <= 40:
         return kind or ""
     # set larger and in a font of its own, with space above: a heading even when it fills the line
