@@ -57,7 +57,8 @@ def test_front_issuer() -> None:
 
 def test_caption_text() -> None:
     assert all(map(is_caption_text, ["图1 统一现状图建设总体设计思路", "孙\n东\n明\n制\n图", "资料来源：国家统计局",
-                                     "注：本表数据为初步核算数。", "制图：孙东明", "Table 2 Results"]))
+                                     "注：本表数据为初步核算数。", "制图：孙东明", "Table 2 Results",
+                                     "<1>检视配电盘电表 <2>需量控制安装"]))
     assert not any(map(is_caption_text, ["其具体技术架构与技术路线\n如图2、图3所示。", "表1中可见", "注意事项"]))
 
 
@@ -79,6 +80,8 @@ def test_handbook_sections_nest_and_items_are_no_sections(handbook) -> None:  # 
     assert parents["3.1基本介紹"] == numbers["參、電能管理與需量控制Q&A"]
     assert not [s.title for s in handbook.sections if s.title.startswith(("(", "<", "（"))]
     assert handbook.meta["issuer"] == "财团法人台湾绿色生产力基金会"
+    captions = [u.text for u in handbook.units if u.field == "caption"]
+    assert "表3.1-1高壓、特高壓供電電價表" in captions and "<3>負載控制盤" in captions
 
 
 def test_journal_captions_and_credit_out_of_body() -> None:
