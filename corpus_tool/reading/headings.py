@@ -36,6 +36,77 @@ LAYOUT_SCHEMES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# Every numbering a heading may open with, from the outermost to the innermost as official documents
+# nest them (Taiwan's and older documents put 壹、 above 一、). Used for levels only: whether a line is a
+# heading at all is decided elsewhere (its layout in a PDF, ``heading_scheme`` in plain text).
+_CAPITAL = "壹贰貳叁參肆伍陆陸柒捌玖拾佰"
+NUMBERINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("编", re.compile(rf"^第[{NUM}\d]+(?:编|篇|部分)")),
+    ("分编", re.compile(rf"^第[{NUM}\d]+分编")),
+    ("章", re.compile(rf"^第[{NUM}\d]+章")),
+    ("节", re.compile(rf"^第[{NUM}\d]+节")),
+    ("壹、", re.compile(rf"^[{_CAPITAL}]+[、.．]")),
+    ("一、", re.compile(rf"^[{NUM}]+[、.．]")),
+    ("（一）", re.compile(rf"^[（(][{NUM}]+[）)]")),
+    ("1.", re.compile(r"^\d{1,2}(?:[.．、](?!\d)|[\s\u3000])")),
+    ("1.1", re.compile(r"^\d{1,2}[.．]\d{1,2}(?![.．]?\d)")),
+    ("1.1.1", re.compile(r"^\d{1,2}[.．]\d{1,2}[.．]\d{1,2}")),
+    ("（1）", re.compile(r"^[（(]\d{1,2}[）)]")),
+    ("(a)", re.compile(r"^[（(][a-zA-Z][）)]|^[a-zA-Z][）)]")),
+    ("①", re.compile(r"^[\u2460-\u2473]")),
+)
+_NUMBERING_RANK = {name: i for i, (name, _) in enumerate(NUMBERINGS)}
+SAME_SIZE = 0.5  # points: two headings this close in size are set alike
+
+
+def numbering(text: str) -> str | None:
+    """The numbering a heading opens with (``章`` for 第三章, ``1.1`` for 3.2 结果), or None."""
+    t = text.strip().strip("\u3000")
+    return next((name for name, rx in NUMBERINGS if rx.match(t)), None)
+
+
+def heading_levels(headings: list[tuple[str | None, float | None]]) -> list[int]:
+    """Levels 1, 2, ... of a document's headings in order, from their numbering and font size.
+
+    The first numbering met is level 1 and a new numbering met under an open one goes one deeper, so
+    the levels follow the nesting the document itself uses (壹、 > 3.1 in one handbook, 一、 > 1. in a
+    report). A new numbering does not nest under one that ranks inside it in the usual order (一、
+    after a run of 1. closes the 1.), nor under a heading set smaller than itself. A numbering keeps
+    the level it had once got (a code's 章 stays level 3 in a 编 without 分编). An unnumbered heading
+    takes the level of the open heading set in its size, else it nests like a numbering of its own
+    (one per size). ``headings`` are (numbering, size) pairs; size None in plain text.
+    """
+    open_: list[tuple[str, float | None, int]] = []  # the open headings' keys, sizes and levels, outermost first
+    seen: dict[str, int] = {}
+    levels: list[int] = []
+    for name, size in headings:
+        key = name or (f"size:{round(size * 2) / 2}" if size is not None else "unnumbered")
+        at = next((i for i, (k, _, _) in enumerate(open_) if k == key), None)
+        if at is None and name is None and size is not None:
+            at = next((i for i, (_, s, _) in enumerate(open_) if s is not None and abs(s - size) <= SAME_SIZE), None)
+        if at is not None:
+            del open_[at + 1:]
+            levels.append(open_[at][2])
+            continue
+        rank = _NUMBERING_RANK.get(name) if name else None
+        while open_:
+            top, top_size, _ = open_[-1]
+            top_rank = _NUMBERING_RANK.get(top)
+            inner = rank is not None and top_rank is not None and top_rank > rank
+            smaller = size is not None and top_size is not None and top_size < size - SAME_SIZE
+            # an unnumbered heading holds only headings set smaller than itself (目录 is no parent of 壹、)
+            loose = top.startswith("size:") and size is not None and top_size is not None \
+                and top_size <= size + SAME_SIZE
+            if not (inner or smaller or loose):
+                break
+            open_.pop()
+        level = max((open_[-1][2] if open_ else 0) + 1, seen.get(key, 0))
+        seen[key] = level
+        open_.append((key, size, level))
+        levels.append(level)
+    return levels
+
+
 # A figure's or table's caption: 图3 / 表2.1-2 / 圖3.2-3 / Figure 4 / Table 1, then its title (not a
 # sentence about the figure: 图8为…, 表1中…, 图5所示…).
 CAPTION_RE = re.compile(

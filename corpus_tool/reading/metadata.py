@@ -256,7 +256,7 @@ _ISSUER_BY_PREFIX = {"国发": "国务院", "国函": "国务院", "国办发": 
                      "国办发明电": "国务院办公厅", "国务院令": "国务院"}
 _TITLE_VERB_RE = re.compile(r"^(?P<issuer>.{2,60}?)(?:关于|转发|印发|批转|对|发布)")
 _ORG_SUFFIX_RE = re.compile(
-    r"(国务院|办公厅|委员会|人民政府|部|委|局|署|院|办|总局|厅|会|中央军委|中共中央|常委会|银行|总署|小组|中心|"
+    r"(国务院|办公厅|办公室|委员会|人民政府|部|委|局|署|院|办|总局|厅|会|中央军委|中共中央|常委会|银行|总署|小组|中心|"
     r"人民代表大会|政府|法院|检察院|联合会|协会|公司|集团)$"
 )
 # Joint issuers are separated by 、，, or spaces; a space inside a Latin name (State Forestry Administration, as
@@ -311,6 +311,40 @@ def issuer_from_title(title: str) -> str | None:
     if parts and all(_ORG_SUFFIX_RE.search(p) for p in parts):
         return "、".join(parts)
     return None
+
+
+# The issuer a document's opening names: a 红头 (XX人民政府文件), a labelled field (发文机关：, 预算主管部门：,
+# 编制单位：), the speaker of a work report (我代表XX人民政府，向大会报告政府工作), a department's budget or final
+# accounts by their title (XX局2024年度部门决算), a handbook's publisher on its cover (XX基金会编印).
+_RED_HEAD_RE = re.compile(r"^(?P<org>\S{2,40}?)文件$")
+_ISSUER_LABEL_RE = re.compile(r"^(?:发文机关|发布机关|发布单位|制发机关|预算主管部门|预算单位|部门名称|单位名称"
+                              r"|编制单位)[:：](?P<org>\S{2,40})$")
+_SPEAKER_RE = re.compile(r"我代表(?P<org>[^，,。；]{2,30}?(?:人民政府|政府|国务院))[，,]?向(?:大会|会议)报告")
+_BUDGET_TITLE_RE = re.compile(r"^(?P<org>\S{2,40}?)(?:(?:19|20)\d\d年(?:度)?)(?:部门|单位)(?:预算|决算)")
+_PUBLISHER_RE = re.compile(r"(?:^|指导|主办|监制|委托)(?P<org>[^指导主办监制委托]{2,30}?)(?:编印|编制|编著|出版|印制)")
+
+
+def front_issuer(title: str, head: list[str]) -> tuple[str | None, str]:
+    """The issuer the title or opening lines name, and where it was read; (None, "") when none does."""
+    t = re.sub(r"[\s\u3000]+", "", title)
+    m = _BUDGET_TITLE_RE.match(t)
+    if m and _organs(m.group("org")):
+        return m.group("org"), "content:标题"
+    for line in head[:8]:
+        squashed = re.sub(r"[\s\u3000]+", "", line)
+        for rx, where in ((_RED_HEAD_RE, "content:版头"), (_ISSUER_LABEL_RE, "content:发文机关")):
+            m = rx.match(squashed)
+            if m and (organs := _organs(re.sub(r"(?<=[\u4e00-\u9fff])(?=[\u4e00-\u9fff])", "", m.group("org")))):
+                return "、".join(organs), where
+    for line in head[:3]:
+        m = _SPEAKER_RE.search(re.sub(r"[\s\u3000]+", "", line))
+        if m and _organs(m.group("org")):
+            return m.group("org"), "content:报告人"
+    for line in head[:3]:
+        squashed = re.sub(r"[\s\u3000]+", "", line)
+        if len(squashed) <= 80 and (m := _PUBLISHER_RE.search(squashed)) and _organs(m.group("org")):
+            return m.group("org"), "content:编印单位"
+    return None, ""
 
 
 # -- relations ------------------------------------------------------------------------------------
@@ -442,25 +476,56 @@ def _lines(units: list[str]) -> list[str]:
     return [u.strip() for u in units if u.strip()]
 
 
-def _signature(tail: list[str]) -> tuple[str | None, str | None]:
-    """The closing block of an official document: issuer line(s) and the date line, from the end."""
-    date_line = None
-    issuer = None
+# A table of contents' entry: its dotted leader (and page number). Its dates are the entries', never the document's.
+_LEADER_RE = re.compile(r"(?:[.．·・][ \u3000]?){6,}|[…⋯]{2,}")
+_SIGNATURE_LINES = 3  # organ lines of joint issuers above the date line
+
+
+def is_contents_line(line: str) -> bool:
+    """A line of a table of contents (``关于红军作战的原则……………1``)."""
+    return _LEADER_RE.search(line) is not None
+
+
+def _organs(line: str) -> list[str] | None:
+    """The organ names a signature line holds (``国务院　中央军委``), or None when it is not one."""
+    text = line.strip()
+    parts = split_issuers(text)
+    if len(text) <= _SIGNATURE_MAX and parts and all(_ORG_SUFFIX_RE.search(p) for p in parts):
+        return parts
+    return None
+
+
+def signature(tail: list[str]) -> tuple[str | None, str | None]:
+    """The 落款 closing an official document: organ line(s) then the date line, read from the end.
+
+    The date line is a date alone (``2024年3月5日``, ``（二〇二四年三月五日）``) or after the organ on
+    the same line; the organ lines above it (joint issuers one a line) each end in an organ's name
+    (人民政府, 委员会, 局 ……). Returns (date, issuers joined by 、); nothing from a table of contents.
+    """
+    if any(is_contents_line(line) for line in tail):
+        return None, None
     for i in range(len(tail) - 1, max(len(tail) - 6, -1), -1):
-        line = tail[i]
-        squashed = re.sub(r"[\s\u3000]+", "", line).strip("（）()")
-        if date_line is None:
-            parsed = parse_date(squashed)
-            if parsed and len(squashed) <= 16 and DATE_RE.fullmatch(squashed):
-                date_line = parsed[0]
-                if i > 0:
-                    prev = tail[i - 1].strip()
-                    parts = split_issuers(prev)
-                    if (len(prev) <= _SIGNATURE_MAX and parts
-                            and all(_ORG_SUFFIX_RE.search(p) for p in parts)):
-                        issuer = "、".join(parts)
-                break
-    return date_line, issuer
+        squashed = re.sub(r"[\s\u3000]+", "", tail[i]).strip("（）()")
+        m = DATE_RE.search(squashed)
+        if m is None or m.end() != len(squashed) or len(squashed) > _SIGNATURE_MAX + 16:
+            continue
+        parsed = parse_date(m.group(0))
+        if parsed is None or not DATE_RE.fullmatch(m.group(0)):
+            continue
+        organs: list[str] = []
+        if m.start() > 0:  # the organ on the date's line: 上海市人民政府　2024年3月5日
+            same = _organs(squashed[:m.start()])
+            if same is None:
+                continue
+            organs = same
+        else:
+            for k in range(i - 1, max(i - 1 - _SIGNATURE_LINES, -1), -1):
+                found = _organs(tail[k])
+                if found is None:
+                    break
+                organs = found + organs
+        return parsed[0], ("、".join(organs) or None)
+    return None, None
 
 
 _DATELINE_RE = re.compile(r"^[—\-－─―]{1,2}|^[（(]")
@@ -591,7 +656,7 @@ def extract_metadata(title: str, head: list[str], tail: list[str], file_name: st
     published = published_date(labelled)
     if published:
         meta.set("date", published[0], f"content:{published[1]}")
-    sig_date, sig_issuer = _signature(tail)
+    sig_date, sig_issuer = signature(tail)
     if sig_date:
         meta.set("date", sig_date, "content:成文日期")
     order_head = any(line.endswith("令") for line in head[:3])
@@ -626,6 +691,8 @@ def extract_metadata(title: str, head: list[str], tail: list[str], file_name: st
     full_title = str(meta.values.get("title") or title)
     meta.set("issuer", issuer_from_title(full_title), "content:标题")
     meta.set("issuer", sig_issuer, "content:落款")
+    cover_issuer, where = front_issuer(full_title, head)
+    meta.set("issuer", cover_issuer, where)
     number = meta.values.get("doc_number")
     if isinstance(number, str):
         prefix = re.split(r"[〔第]", number)[0]

@@ -6,6 +6,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from corpus_tool.reading.captions import is_caption_text
 from corpus_tool.reading.headings import heading_scheme, levels_for
 from corpus_tool.reading.metadata import VOLUME_ISSUE_RE
 from corpus_tool.reading.model import (
@@ -508,6 +509,9 @@ def build_structure(blocks: list[Block]) -> Structured:
 
     schemes = [heading_scheme(b.text) or "一、" for b in blocks if b.kind == HEADING]
     levels = levels_for(schemes)
+    # levels the extractor gave count from the outermost heading kept: a removed contents page's
+    # 目录, set larger than every heading, leaves no empty level 1 above them
+    shift = min((b.level for b in blocks if b.kind == HEADING and b.level), default=1) - 1
     section_no = None
     para_no = 0
     open_sections: dict[int, int] = {}  # level → section_no of the latest heading at that level
@@ -554,7 +558,7 @@ def build_structure(blocks: list[Block]) -> Structured:
             continue
         if block.kind == HEADING:
             scheme = heading_scheme(block.text) or "一、"
-            level = block.level or levels[scheme]
+            level = block.level - shift if block.level else levels[scheme]
             parent = max((no for lv, no in open_sections.items() if lv < level), default=None)
             section_no = len(out.sections) + 1
             out.sections.append(Section(section_no, level, block.text, parent))
@@ -565,7 +569,7 @@ def build_structure(blocks: list[Block]) -> Structured:
         text, cites = extract_citations(block.text, para_no + 1)
         n_cites += len(cites)
         if text.strip():
-            add_unit("body", text.strip(), block.page)
+            add_unit("caption" if is_caption_text(text) else "body", text.strip(), block.page)
             out.citations += cites
     if n_cites:
         out.log.append(LogEntry("citations_extracted", n_cites, "markers moved to the citations table"))

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from corpus_tool.reading.bylines import names_from_byline
-from corpus_tool.reading.headings import LAYOUT_SCHEMES, NUM, is_caption, pattern_kind
+from corpus_tool.reading.headings import NUM, heading_levels, is_caption, numbering, pattern_kind
 from corpus_tool.reading.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block, LogEntry
 from corpus_tool.reading.pdf.joins import word_across
 from corpus_tool.reading.pdf.layout import Line, PageText
@@ -44,6 +44,12 @@ _ITEM_RE = re.compile(
 _DECIMAL = re.compile(r"0[.．]\d|\d+[.．]\d+\s*[%％‰]")
 _OPEN_END = re.compile("[\u3400-\u4dbf\u4e00-\u9fff，、,\ufe10\ufe11]\\s*$")  # a line stopped mid-sentence
 # a full sentence with more text after it: a paragraph's line, never a heading
+# Markers of list items and photo labels, not of headings: (a) / a) / <1> / 〈1〉; and a line wholly in brackets.
+_LIST_ITEM_RE = re.compile(r"[（(][a-zA-Z][）)]|[a-zA-Z][）)]|[<＜〈]\s*\d{1,2}\s*[>＞〉]")
+_BRACKETED_RE = re.compile(r"^[（(][^（()）]*[）)]$")
+# The unnumbered parts of laws, plans and reports, on a line of their own (总则 and 附则 of a law, 序言 of a plan).
+_PART_NAME_RE = re.compile(r"^(?:序[\s\u3000]*言|前[\s\u3000]*言|引[\s\u3000]*言|导[\s\u3000]*言|总[\s\u3000]*则"
+                           r"|分[\s\u3000]*则|附[\s\u3000]*则|结[\s\u3000]*语|结束语|后[\s\u3000]*记)$")
 _INNER_STOP = re.compile(r"[。！？\ufe12\ufe15\ufe16].*[^\s”’」』）)》】\ufe42\ufe44\ufe36\ufe3e\ufe3c]")
 HANG_MAX = 4.0  # a hanging indent is at most this many ems in from the item's marker ...
 HANG_SIZE = 0.12  # ... and its lines' sizes differ by at most this share (a smaller Latin font in one)
@@ -496,6 +502,8 @@ def heading_kind(line: Line, stats: DocStats) -> str | None:
         return None
     if not _WORDY.search(t):  # ∑∞, [ ∑ ], δ, a bracket: formula pieces set large, never section titles
         return None
+    if _LIST_ITEM_RE.match(t) or _BRACKETED_RE.match(t):  # (a)…, <1>…, a note in brackets: never a section
+        return None
     if line.size < 0.9 * stats.body_size:
         return None
     left, right = stats.edges(line)
@@ -503,12 +511,14 @@ def heading_kind(line: Line, stats: DocStats) -> str | None:
     short = line.x1 < right - 2 * line.size
     centred = _centred(line, left, right)
     kind = pattern_kind(t)
+    if kind is None and _PART_NAME_RE.match(t):
+        kind = "named"  # 序言, 附则: a part's name, set and placed like a numbered heading, stands for its number
     if kind and not styled:
         styled = _distinct_font(line, stats, NUMBERED_FONT_SHARE)
     if kind == "arabic":
         return kind if styled and short else None
     if kind and (short or styled):
-        return kind
+        return "" if kind == "named" else kind
     if styled and (short or centred) and len(t) <= 40:
         return kind or ""
     # set larger and in a font of its own, with space above: a heading even when it fills the line
@@ -689,6 +699,7 @@ class _Builder:
     kind: str = ""
     pending: list[Block] = field(default_factory=list)  # footnotes waiting for the open block
     heading_kinds: dict[int, str] = field(default_factory=dict)  # block index → pattern kind
+    heading_sizes: dict[int, float] = field(default_factory=dict)  # block index → a heading's font size
     caption: bool = False  # the open block is a figure's or table's caption
     aside: list[Line] = field(default_factory=list)  # a caption set inside an open sentence, kept for after it
     breaks: list[tuple[int, str, str]] = field(default_factory=list)  # open sentences kept apart at a join
@@ -717,6 +728,8 @@ class _Builder:
         self.kind, self.cur, self.caption = kind, [line], False
         if heading:
             self.heading_kinds[len(self.blocks)] = heading
+        if kind == HEADING:
+            self.heading_sizes[len(self.blocks)] = line.size
 
     def footnotes(self, notes: list[Block]) -> None:
         if self.cur:
@@ -783,7 +796,7 @@ def build_blocks(pages: list[PageText], stats: DocStats, log: list[LogEntry] | N
                 refs.opened_by(line.text)
         b.footnotes(figure_blocks(nodes) + notes[page.page_no])
     b.flush()
-    _set_levels(b.blocks, b.heading_kinds)
+    _set_levels(b.blocks, b.heading_sizes)
     if log is not None:
         log.extend(open_sentence_log(b.breaks))
     return b.blocks
@@ -929,11 +942,12 @@ def _add(b: _Builder, kind: str, line: Line, join: bool) -> None:
         b.start(kind, line)
 
 
-def _set_levels(blocks: list[Block], kinds: dict[int, str]) -> None:
-    """Heading level = rank of its numbering style among the styles this document uses."""
-    order = [k for k, _ in LAYOUT_SCHEMES if k in set(kinds.values())]
-    for i, kind in kinds.items():
-        blocks[i].level = order.index(kind) + 1
+def _set_levels(blocks: list[Block], sizes: dict[int, float]) -> None:
+    """Heading levels from the nesting of the numberings this document uses, and the headings' sizes."""
+    at = [i for i, blk in enumerate(blocks) if blk.kind == HEADING]
+    levels = heading_levels([(numbering(blocks[i].text), sizes.get(i)) for i in at])
+    for i, level in zip(at, levels, strict=True):
+        blocks[i].level = level
 
 
 def figure_blocks(lines: list[Line]) -> list[Block]:
