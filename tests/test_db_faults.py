@@ -212,6 +212,6 @@ def test_tables_without_a_source_column_gain_it(tmp_path: Path) -> None:
     assert (tmp_path / "t.csv").read_text(encoding="utf-8-sig").splitlines()[0].endswith(",source")
     con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)
     assert "source" in {row[0] for row in con.execute("DESCRIBE main.tables").fetchall()}
-    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("4",)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("5",)
     assert con.execute("SELECT count(*) FROM documents").fetchone() == (3,)
     con.close()

@@ -198,7 +198,10 @@ def glyphs(page: OcrPage) -> list[dict[str, Any]]:
                 space = _space_between(w.text, nxt.text)
                 if not space:  # one run of text: the word reaches to where the next one starts
                     x1 = spans[i + 1][0]
-            out.extend(_glyphs(w.text, x0, x1, base - size, base, size))
+            word = _glyphs(w.text, x0, x1, base - size, base, size)
+            for g in word:
+                g["conf"] = w.conf
+            out.extend(word)
             if space:
                 out.append(_glyph(" ", x1, spans[i + 1][0], base - size, base, size))
     return out
