@@ -199,6 +199,32 @@ def test_database_from_an_earlier_version_is_upgraded_by_a_reader(tmp_path: Path
     con.close()
 
 
+def test_paragraphs_without_provenance_columns_gain_them(tmp_path: Path) -> None:
+    """A version-4 database (paragraphs without source/ocr_confidence) opened by this version: columns added,
+    rows kept (their provenance unknown: NULL), and new rows marked."""
+    assert cli("ingest", str(_text_corpus(tmp_path / "docs")), "-q", cwd=tmp_path).returncode == 0
+    con = duckdb.connect(str(tmp_path / "corpus.duckdb"))
+    con.execute("ALTER TABLE main.paragraphs DROP COLUMN source")
+    con.execute("ALTER TABLE main.paragraphs DROP COLUMN ocr_confidence")
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    n = con.execute("SELECT count(*) FROM paragraphs").fetchone()
+    con.close()
+    r = cli("export", "paragraphs", "--out", "p.csv", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "p.csv").read_text(encoding="utf-8-sig").splitlines()[0].endswith(",source,ocr_confidence")
+    con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("5",)
+    assert con.execute("SELECT count(*) FROM paragraphs").fetchone() == n
+    con.close()
+    (tmp_path / "docs" / "d9.txt").write_text("关于新增文件的通知\n\n一、总则\n\n本文件自发布之日起施行。\n",
+                                              encoding="utf-8")
+    assert cli("ingest", str(tmp_path / "docs"), "-q", cwd=tmp_path).returncode == 0
+    con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)
+    new = con.execute("SELECT DISTINCT source, ocr_confidence FROM paragraphs WHERE source IS NOT NULL").fetchall()
+    assert new == [("text", None)]
+    con.close()
+
+
 def test_tables_without_a_source_column_gain_it(tmp_path: Path) -> None:
     """A version-3 database (no tables.source, no file_stats) opened by this version: columns added, rows kept."""
     assert cli("ingest", str(_text_corpus(tmp_path / "docs")), "-q", cwd=tmp_path).returncode == 0

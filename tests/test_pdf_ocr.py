@@ -217,3 +217,25 @@ def test_ocr_reads_the_unmapped_sideways_table_into_its_cells(sideways_table):
     # cells read by OCR say so, so that a researcher checks them against the page
     filled = [c for c in table.cells if c.text]
     assert filled and all(c.source == "ocr" for c in filled if any(ch.isdigit() for ch in c.text))
+
+
+# -- provenance: which paragraphs OCR read, and how sure it was ------------------------------------------
+def test_ocr_paragraphs_say_so_with_their_confidence(scan):
+    ex, doc = scan
+    assert doc.units and {u.source for u in doc.units} == {"ocr"}
+    confs = [u.ocr_confidence for u in doc.units]
+    assert all(c is not None and 0 <= c <= 100 for c in confs)
+    assert len(set(confs)) > 3  # measured per paragraph, not one figure for the page
+    first = next(u for u in doc.units if u.text.startswith("一是浙江优策报送的实际控制人信息"))
+    assert 60 < first.ocr_confidence < 100
+    heading = next(b for b in ex.blocks if b.text == "一、基本事实")
+    assert heading.source == "ocr" and heading.ocr_confidence is not None
+
+
+def test_text_layer_paragraphs_stay_text_beside_an_ocr_region(sideways_table):
+    plain, ex = sideways_table
+    assert plain.blocks and all(b.source == "text" and b.ocr_confidence is None for b in plain.blocks)
+    before = [b for b in ex.blocks if b.page is not None and b.page < 5]
+    assert before and all(b.source == "text" and b.ocr_confidence is None for b in before)
+    title = next(b for b in ex.blocks if "工业纯" in b.text and b.page == 5)
+    assert title.source in ("ocr", "mixed") and title.ocr_confidence is not None
