@@ -74,8 +74,8 @@ def ocr_summary(con: Any, doc_ids: list[str]) -> dict[str, Any]:
         "count(DISTINCT doc_id || ':' || coalesce(page, 0)) FILTER (WHERE source IN ('ocr', 'mixed')), "
         "count(DISTINCT doc_id) FILTER (WHERE source IN ('ocr', 'mixed')), "
         "avg(ocr_confidence) FILTER (WHERE source IN ('ocr', 'mixed')) "
-        "FROM paragraphs WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [doc_ids]).fetchone()
-    if not row or not row[1]:
+        "FROM paragraphs WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [doc_ids]).fetchall()[0]
+    if not row[1]:
         return {}
     return {"paragraphs": int(row[0]), "ocr_paragraphs": int(row[1]), "ocr_pages": int(row[2]),
             "ocr_documents": int(row[3]), "ocr_confidence": round(float(row[4]), 1) if row[4] is not None else None}
