@@ -53,6 +53,15 @@ def test_no_space_between_cjk_words_one_between_latin_words():
     assert _lines(_tsv([line])) == ["根据有关规定Beijing Normal 2025年"]
 
 
+def test_a_number_cut_at_its_point_or_separator_is_one_number():
+    # tesseract ends a word at a decimal point or thousands separator: "9. 55亿元" is 9.55 亿元
+    cut = [("尚有9.", 100, 130, 90), ("55亿元", 240, 160, 90)]
+    thousands = [("共", 100, 50, 90), ("1,", 160, 40, 90), ("200", 210, 70, 90), ("人", 290, 50, 90)]
+    listed = [("第", 100, 50, 90), ("1,", 160, 40, 90), ("2", 210, 30, 90), ("条", 250, 50, 90)]
+    item = [("1.", 100, 40, 90), ("2019", 150, 90, 90), ("年", 250, 50, 90)]  # an item number opening the line
+    assert _lines(_tsv([cut, thousands, listed, item])) == ["尚有9.55亿元", "共1,200人", "第1, 2条", "1. 2019年"]
+
+
 def test_an_overwide_box_keeps_tesseract_reading_order():
     # the first word's box covers the three words after it (tesseract does this for Chinese)
     line = [("纪律", 100, 600, 95), ("处", 330, 90, 96), ("分", 420, 90, 96), ("决定", 510, 170, 92)]
@@ -228,6 +237,7 @@ def test_ocr_paragraphs_say_so_with_their_confidence(scan):
     assert len(set(confs)) > 3  # measured per paragraph, not one figure for the page
     first = next(u for u in doc.units if u.text.startswith("一是浙江优策报送的实际控制人信息"))
     assert 60 < first.ocr_confidence < 100
+    assert any("尚有9.55亿元未归还" in u.text for u in doc.units)  # read "9. 55亿元" by tesseract
     heading = next(b for b in ex.blocks if b.text == "一、基本事实")
     assert heading.source == "ocr" and heading.ocr_confidence is not None
 
