@@ -249,3 +249,31 @@ def test_text_layer_paragraphs_stay_text_beside_an_ocr_region(sideways_table):
     assert before and all(b.source == "text" and b.ocr_confidence is None for b in before)
     title = next(b for b in ex.blocks if "工业纯" in b.text and b.page == 5)
     assert title.source in ("ocr", "mixed") and title.ocr_confidence is not None
+
+
+# -- red seals (公章) dropped before OCR, red headers kept ------------------------------------------------
+def test_a_seal_is_dropped_and_a_red_header_kept():
+    from PIL import Image, ImageDraw
+
+    from corpus_tool.reading.pdf.ocr import drop_seals
+
+    image = Image.new("RGB", (1200, 1200), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((100, 50, 1100, 110), fill=(220, 30, 30))  # a red header: a wide band of red
+    draw.ellipse((300, 400, 700, 800), outline=(230, 60, 60), width=30)  # a seal's ring ...
+    draw.rectangle((200, 580, 800, 620), fill=(10, 10, 10))  # ... over a line of black text
+    out, seals = drop_seals(image, 300)
+    assert seals == 1
+    assert out.getpixel((500, 415))[0] > 200 and out.getpixel((500, 415))[1] > 200  # the ring is gone
+    assert max(out.getpixel((500, 600))) < 60  # the text under it stays black
+    assert out.getpixel((600, 80)) == (220, 30, 30)  # the red header is untouched
+    assert drop_seals(Image.new("RGB", (600, 600), "white"), 300)[1] == 0
+
+
+def test_the_date_under_the_seal_is_read():
+    _require_ocr()
+    from corpus_tool.reading.pdf.ocr import tesseract_pages
+
+    page = next(tesseract_pages(_real("gov_amac_disciplinary_decision_scan.pdf"), [4], "chi_sim"))
+    text = "".join(w.text for ln in page.lines for w in ln.words)
+    assert "中国证券投资基金业协会" in text and "11月25日" in text  # the signature block, under the red seal
