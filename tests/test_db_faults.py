@@ -201,12 +201,13 @@ def test_database_from_an_earlier_version_is_upgraded_by_a_reader(tmp_path: Path
 
 def test_paragraphs_without_provenance_columns_gain_them(tmp_path: Path) -> None:
     """A version-4 database (paragraphs without source/ocr_confidence) opened by this version: columns added,
-    rows kept (their provenance unknown: NULL), and new rows marked."""
+    rows kept; read without --ocr, they are text."""
     assert cli("ingest", str(_text_corpus(tmp_path / "docs")), "-q", cwd=tmp_path).returncode == 0
     con = duckdb.connect(str(tmp_path / "corpus.duckdb"))
     con.execute("ALTER TABLE main.paragraphs DROP COLUMN source")
     con.execute("ALTER TABLE main.paragraphs DROP COLUMN ocr_confidence")
     con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    con.execute("UPDATE files SET settings = 'ocr' WHERE source_path LIKE '%doc0.txt'")  # as if read with --ocr
     n = con.execute("SELECT count(*) FROM paragraphs").fetchone()
     con.close()
     r = cli("export", "paragraphs", "--out", "p.csv", cwd=tmp_path)
@@ -215,6 +216,9 @@ def test_paragraphs_without_provenance_columns_gain_them(tmp_path: Path) -> None
     con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)
     assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("5",)
     assert con.execute("SELECT count(*) FROM paragraphs").fetchone() == n
+    marked = con.execute("SELECT f.source_path LIKE '%doc0.txt', p.source, p.ocr_confidence FROM paragraphs p "
+                         "JOIN files f USING (doc_id) GROUP BY ALL ORDER BY ALL").fetchall()
+    assert marked == [(False, "text", None), (True, None, None)]  # read with --ocr: not recorded, not guessed
     con.close()
     (tmp_path / "docs" / "d9.txt").write_text("关于新增文件的通知\n\n一、总则\n\n本文件自发布之日起施行。\n",
                                               encoding="utf-8")

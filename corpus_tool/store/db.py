@@ -93,6 +93,15 @@ class CorpusDB:
             have = {r[0] for r in self.con.execute(f"DESCRIBE main.{table}").fetchall()}
             if column not in have:
                 self.con.execute(f'ALTER TABLE main.{table} ADD COLUMN "{column}" {sql_type}')
+                if (table, column) == ("paragraphs", "source"):
+                    self._mark_text_paragraphs()
+
+    def _mark_text_paragraphs(self) -> None:
+        """Paragraphs stored before their provenance was: those of documents read without --ocr are text (the
+        settings are part of the doc_id); those read with it stay NULL (not recorded: ingest them again)."""
+        self.con.execute(
+            "UPDATE main.paragraphs SET source = 'text' WHERE doc_id NOT IN (SELECT doc_id FROM main.files "
+            "WHERE list_contains(string_split(coalesce(settings, ''), ';'), 'ocr'))")
 
     def __enter__(self) -> CorpusDB:
         return self
