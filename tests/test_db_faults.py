@@ -211,6 +211,36 @@ def test_database_from_an_earlier_version_is_upgraded_by_a_reader(tmp_path: Path
     con.close()
 
 
+def test_paragraphs_without_provenance_columns_gain_them(tmp_path: Path) -> None:
+    """A version-4 database (paragraphs without source/ocr_confidence) opened by this version: columns added,
+    rows kept; read without --ocr, they are text."""
+    assert cli("ingest", str(_text_corpus(tmp_path / "docs")), "-q", cwd=tmp_path).returncode == 0
+    con = duckdb.connect(str(tmp_path / "corpus.duckdb"))
+    con.execute("ALTER TABLE main.paragraphs DROP COLUMN source")
+    con.execute("ALTER TABLE main.paragraphs DROP COLUMN ocr_confidence")
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    con.execute("UPDATE files SET settings = 'ocr' WHERE source_path LIKE '%doc0.txt'")  # as if read with --ocr
+    n = con.execute("SELECT count(*) FROM paragraphs").fetchone()
+    con.close()
+    r = cli("export", "paragraphs", "--out", "p.csv", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "p.csv").read_text(encoding="utf-8-sig").splitlines()[0].endswith(",source,ocr_confidence")
+    con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("5",)
+    assert con.execute("SELECT count(*) FROM paragraphs").fetchone() == n
+    marked = con.execute("SELECT f.source_path LIKE '%doc0.txt', p.source, p.ocr_confidence FROM paragraphs p "
+                         "JOIN files f USING (doc_id) GROUP BY ALL ORDER BY ALL").fetchall()
+    assert marked == [(False, "text", None), (True, None, None)]  # read with --ocr: not recorded, not guessed
+    con.close()
+    (tmp_path / "docs" / "d9.txt").write_text("关于新增文件的通知\n\n一、总则\n\n本文件自发布之日起施行。\n",
+                                              encoding="utf-8")
+    assert cli("ingest", str(tmp_path / "docs"), "-q", cwd=tmp_path).returncode == 0
+    con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)
+    new = con.execute("SELECT DISTINCT source, ocr_confidence FROM paragraphs WHERE source IS NOT NULL").fetchall()
+    assert new == [("text", None)]
+    con.close()
+
+
 def test_tables_without_a_source_column_gain_it(tmp_path: Path) -> None:
     """A version-3 database (no tables.source, no file_stats) opened by this version: columns added, rows kept."""
     assert cli("ingest", str(_text_corpus(tmp_path / "docs")), "-q", cwd=tmp_path).returncode == 0
@@ -224,6 +254,6 @@ def test_tables_without_a_source_column_gain_it(tmp_path: Path) -> None:
     assert (tmp_path / "t.csv").read_text(encoding="utf-8-sig").splitlines()[0].endswith(",source")
     con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)
     assert "source" in {row[0] for row in con.execute("DESCRIBE main.tables").fetchall()}
-    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("4",)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("5",)
     assert con.execute("SELECT count(*) FROM documents").fetchone() == (3,)
     con.close()

@@ -114,6 +114,19 @@ def test_methods_paragraph_in_both_languages(tmp_path: Path, seed: Path) -> None
         load_record(bad)
 
 
+def test_methods_paragraph_says_how_much_text_ocr_read(tmp_path: Path, seed: Path) -> None:
+    out = tmp_path / "kw.csv"
+    save_result(keywords(seed, method="textrank", top=10), out,
+                command_line=command_line("keywords", [], {"method": "textrank", "out": "kw.csv"}))
+    record = load_record(record_path(out))
+    assert "ocr_paragraphs" not in record["corpus"] and "OCR" not in methods_text(record)  # text files: no OCR
+    record["corpus"].update(paragraphs=40, ocr_paragraphs=12, ocr_pages=3, ocr_documents=1, ocr_confidence=86.5)
+    zh, en = methods_text(record).split("\n\n")
+    assert "12 of its 40 paragraphs (3 pages of 1 document(s)) were read from page images by OCR" in en
+    assert "mean word confidence 86.5" in en
+    assert "40 个段落中有 12 个（1 篇文档的 3 页）由 OCR 从页面图像识别" in zh
+
+
 def test_xlsx_bytes_do_not_depend_on_the_clock(tmp_path: Path) -> None:
     import time
 

@@ -53,6 +53,15 @@ def test_no_space_between_cjk_words_one_between_latin_words():
     assert _lines(_tsv([line])) == ["根据有关规定Beijing Normal 2025年"]
 
 
+def test_a_number_cut_at_its_point_or_separator_is_one_number():
+    # tesseract ends a word at a decimal point or thousands separator: "9. 55亿元" is 9.55 亿元
+    cut = [("尚有9.", 100, 130, 90), ("55亿元", 240, 160, 90)]
+    thousands = [("共", 100, 50, 90), ("1,", 160, 40, 90), ("200", 210, 70, 90), ("人", 290, 50, 90)]
+    listed = [("第", 100, 50, 90), ("1,", 160, 40, 90), ("2", 210, 30, 90), ("条", 250, 50, 90)]
+    item = [("1.", 100, 40, 90), ("2019", 150, 90, 90), ("年", 250, 50, 90)]  # an item number opening the line
+    assert _lines(_tsv([cut, thousands, listed, item])) == ["尚有9.55亿元", "共1,200人", "第1, 2条", "1. 2019年"]
+
+
 def test_an_overwide_box_keeps_tesseract_reading_order():
     # the first word's box covers the three words after it (tesseract does this for Chinese)
     line = [("纪律", 100, 600, 95), ("处", 330, 90, 96), ("分", 420, 90, 96), ("决定", 510, 170, 92)]
@@ -217,3 +226,54 @@ def test_ocr_reads_the_unmapped_sideways_table_into_its_cells(sideways_table):
     # cells read by OCR say so, so that a researcher checks them against the page
     filled = [c for c in table.cells if c.text]
     assert filled and all(c.source == "ocr" for c in filled if any(ch.isdigit() for ch in c.text))
+
+
+# -- provenance: which paragraphs OCR read, and how sure it was ------------------------------------------
+def test_ocr_paragraphs_say_so_with_their_confidence(scan):
+    ex, doc = scan
+    assert doc.units and {u.source for u in doc.units} == {"ocr"}
+    confs = [u.ocr_confidence for u in doc.units]
+    assert all(c is not None and 0 <= c <= 100 for c in confs)
+    assert len(set(confs)) > 3  # measured per paragraph, not one figure for the page
+    first = next(u for u in doc.units if u.text.startswith("一是浙江优策报送的实际控制人信息"))
+    assert 60 < first.ocr_confidence < 100
+    assert any("尚有9.55亿元未归还" in u.text for u in doc.units)  # read "9. 55亿元" by tesseract
+    heading = next(b for b in ex.blocks if b.text == "一、基本事实")
+    assert heading.source == "ocr" and heading.ocr_confidence is not None
+
+
+def test_text_layer_paragraphs_stay_text_beside_an_ocr_region(sideways_table):
+    plain, ex = sideways_table
+    assert plain.blocks and all(b.source == "text" and b.ocr_confidence is None for b in plain.blocks)
+    before = [b for b in ex.blocks if b.page is not None and b.page < 5]
+    assert before and all(b.source == "text" and b.ocr_confidence is None for b in before)
+    title = next(b for b in ex.blocks if "工业纯" in b.text and b.page == 5)
+    assert title.source in ("ocr", "mixed") and title.ocr_confidence is not None
+
+
+# -- red seals (公章) dropped before OCR, red headers kept ------------------------------------------------
+def test_a_seal_is_dropped_and_a_red_header_kept():
+    from PIL import Image, ImageDraw
+
+    from corpus_tool.reading.pdf.ocr import drop_seals
+
+    image = Image.new("RGB", (1200, 1200), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((100, 50, 1100, 110), fill=(220, 30, 30))  # a red header: a wide band of red
+    draw.ellipse((300, 400, 700, 800), outline=(230, 60, 60), width=30)  # a seal's ring ...
+    draw.rectangle((200, 580, 800, 620), fill=(10, 10, 10))  # ... over a line of black text
+    out, seals = drop_seals(image, 300)
+    assert seals == 1
+    assert out.getpixel((500, 415))[0] > 200 and out.getpixel((500, 415))[1] > 200  # the ring is gone
+    assert max(out.getpixel((500, 600))) < 60  # the text under it stays black
+    assert out.getpixel((600, 80)) == (220, 30, 30)  # the red header is untouched
+    assert drop_seals(Image.new("RGB", (600, 600), "white"), 300)[1] == 0
+
+
+def test_the_date_under_the_seal_is_read():
+    _require_ocr()
+    from corpus_tool.reading.pdf.ocr import tesseract_pages
+
+    page = next(tesseract_pages(_real("gov_amac_disciplinary_decision_scan.pdf"), [4], "chi_sim"))
+    text = "".join(w.text for ln in page.lines for w in ln.words)
+    assert "中国证券投资基金业协会" in text and "11月25日" in text  # the signature block, under the red seal

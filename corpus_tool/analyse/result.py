@@ -64,6 +64,23 @@ class Context:
     warnings: list[str] = field(default_factory=list)  # what the user must be told (e.g. documents without a group)
 
 
+def ocr_summary(con: Any, doc_ids: list[str]) -> dict[str, Any]:
+    """How much of the selected documents' text OCR read (paragraphs.source ocr or mixed): the methods paragraph
+    says so, since OCR text can hold misread characters. Empty when nothing was OCR'd."""
+    if not doc_ids:
+        return {}
+    row = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE source IN ('ocr', 'mixed')), "
+        "count(DISTINCT doc_id || ':' || coalesce(page, 0)) FILTER (WHERE source IN ('ocr', 'mixed')), "
+        "count(DISTINCT doc_id) FILTER (WHERE source IN ('ocr', 'mixed')), "
+        "avg(ocr_confidence) FILTER (WHERE source IN ('ocr', 'mixed')) "
+        "FROM paragraphs WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [doc_ids]).fetchall()[0]
+    if not row[1]:
+        return {}
+    return {"paragraphs": int(row[0]), "ocr_paragraphs": int(row[1]), "ocr_pages": int(row[2]),
+            "ocr_documents": int(row[3]), "ocr_confidence": round(float(row[4]), 1) if row[4] is not None else None}
+
+
 def corpus_summary(store: CorpusDB, docs: pd.DataFrame, selection: Selection,
                    grouping: Grouping | None = None) -> dict[str, Any]:
     """What was analysed: the database, its fingerprint, the selected documents and how they were grouped."""
@@ -80,6 +97,7 @@ def corpus_summary(store: CorpusDB, docs: pd.DataFrame, selection: Selection,
     gaps = _glyph_gaps(store, docs)
     if gaps:  # glyphs withheld in the selected documents, each run a 〓 in the text (not counted as words)
         summary["glyph_gaps"] = gaps
+    summary.update(ocr_summary(store.con, docs["doc_id"].tolist()))
     if grouping is not None:
         summary["documents_selected"] = grouping.documents_selected
         summary["grouping"] = grouping.to_dict()

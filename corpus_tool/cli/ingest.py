@@ -294,7 +294,9 @@ def show(
         typer.echo("\n段落 paragraphs:")
         for _, p in store.table("paragraphs", f"doc_id = '{did}'").iterrows():
             text = p.text if full or len(p.text) <= 80 else p.text[:78] + "……"
-            typer.echo(f"  [{p.para_no}] ({p.field}) {text}")
+            ocr = (f" [OCR {p.ocr_confidence:.0f}]" if p.source in ("ocr", "mixed") and not _is_blank(p.ocr_confidence)
+                   else "")
+            typer.echo(f"  [{p.para_no}] ({p.field}){ocr} {text}")
         cites = store.table("citations", f"doc_id = '{did}'")
         if len(cites):
             typer.echo(f"\n引文标注 citations: {len(cites)}")

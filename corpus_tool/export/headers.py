@@ -8,7 +8,7 @@ ZH_HEADERS: dict[str, str] = {
     # documents and grouping
     "doc_id": "文档编号", "title": "标题", "year": "年份", "date": "日期", "issuer": "发文机关",
     "doc_number": "发文字号", "doc_type": "文种", "source_path": "来源文件", "collection": "子集",
-    "para_no": "段落号", "field": "文本字段", "section_title": "所在章节",
+    "para_no": "段落号", "field": "文本字段", "section_title": "所在章节", "ocr_confidence": "OCR 置信度",
     # frequencies and keywords
     "rank": "排名", "term": "词语", "frequency": "频次", "per_10k": "每万词频次", "documents": "文档数",
     "doc_share": "文档占比", "tf": "词频(TF)", "df": "文档频次(DF)", "idf": "逆文档频率(IDF)", "score": "得分",

@@ -11,7 +11,7 @@ import json
 import os
 import re
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -139,10 +139,10 @@ def clean_blocks(extracted: Extracted, log: CleaningLog) -> tuple[list[Block], l
             found, found_log, found_headers = layout_text(text)
             layout_log += found_log
             headers += found_headers
-            blocks += [Block(b.kind, clean_text(b.text, log, gbk=False), b.page, b.level) for b in found]
+            blocks += [replace(b, text=clean_text(b.text, log, gbk=False)) for b in found]
         else:
             text = keep_keyword_spaces(block.text) if block.kind != FOOTNOTE else block.text
-            blocks.append(Block(block.kind, clean_text(text, log, gbk=gbk), block.page, block.level))
+            blocks.append(replace(block, text=clean_text(text, log, gbk=gbk)))
     return blocks, layout_log, headers
 
 

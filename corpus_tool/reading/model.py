@@ -30,6 +30,19 @@ class Block:
     text: str
     page: int | None = None  # 1-based page number, when known
     level: int | None = None  # heading level, when the extractor knows it
+    source: str = "text"  # "text" (text layer or text file), "ocr" (read by OCR) or "mixed" (some glyphs OCR)
+    ocr_confidence: float | None = None  # mean tesseract confidence (0–100) of its OCR glyphs; None without OCR
+
+
+def joined(blocks: list[Block], text: str) -> Block:
+    """The first block with ``text``: the join of ``blocks``, whose provenance it takes (OCR confidence weighted
+    by each block's length)."""
+    sources = {b.source for b in blocks}
+    source = sources.pop() if len(sources) == 1 else "mixed"
+    scored = [(b.ocr_confidence, len(b.text)) for b in blocks if b.ocr_confidence is not None]
+    n = sum(w for _, w in scored)
+    conf = round(sum(c * w for c, w in scored) / n, 1) if n else (scored[0][0] if scored else None)
+    return Block(blocks[0].kind, text, blocks[0].page, blocks[0].level, source, conf)
 
 
 @dataclass
@@ -102,6 +115,8 @@ class Unit:
     text: str
     section_no: int | None = None
     page: int | None = None
+    source: str = "text"  # text | ocr | mixed: whether OCR read it (check OCR text against the page)
+    ocr_confidence: float | None = None  # mean tesseract word confidence of its OCR glyphs (0–100)
 
 
 @dataclass

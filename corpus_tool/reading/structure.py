@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from corpus_tool.reading.captions import is_caption_text
 from corpus_tool.reading.headings import heading_scheme, levels_for
@@ -21,6 +21,9 @@ from corpus_tool.reading.model import (
     LogEntry,
     Section,
     Unit,
+)
+from corpus_tool.reading.model import (
+    joined as join_blocks,
 )
 from corpus_tool.reading.repair import CANONICAL_CITE_RE, fix_glyph_variants
 from corpus_tool.reading.textlayout import FIELD_LABEL_RE, ends_sentence
@@ -188,7 +191,7 @@ def mark_front_matter(front: list[Block], body_page: int | None) -> list[Block]:
                                                for k in range(a + 1, b)):
             for k in range(a + 1, b):
                 is_front[k] = True
-    return [Block(FRONT, b.text, b.page, b.level) if flag and b.kind in (PARA, HEADING) else b
+    return [replace(b, kind=FRONT) if flag and b.kind in (PARA, HEADING) else b
             for b, flag in zip(front, is_front, strict=True)]
 
 
@@ -207,7 +210,7 @@ def gather_front_fields(blocks: list[Block]) -> tuple[list[Block], int]:
     front: list[Block] = []
     for block in blocks[:end]:
         pieces = _INLINE_LABEL_RE.split(block.text) if block.kind != FOOTNOTE else [block.text]
-        front += [Block(block.kind if i == 0 else FRONT, p.strip(), block.page, block.level)
+        front += [replace(block, kind=block.kind if i == 0 else FRONT, text=p.strip())
                   for i, p in enumerate(pieces) if p.strip()]
     if end < len(blocks):  # the body follows: what comes before it may be a cover
         front = mark_front_matter(front, blocks[end].page)
@@ -223,15 +226,16 @@ def gather_front_fields(blocks: list[Block]) -> tuple[list[Block], int]:
         i += 1
         if label not in ("abstract", "abstract_en"):
             if label in _CANONICAL_LABEL and split_label(block.text)[0] is None:  # bare 关键词……
-                block = Block(FRONT, f"{_CANONICAL_LABEL[label]}：{value}", block.page, block.level)
+                block = replace(block, kind=FRONT, text=f"{_CANONICAL_LABEL[label]}：{value}")
             # 引用格式：作者．题名 / [J/OL]．刊名…: a citation broken before its GB/T 7714 type marker
             while label == "cite_as" and i < len(front) and _CITE_TYPE_RE.match(front[i].text):
-                block = Block(block.kind, block.text + front[i].text, block.page, block.level)
+                block = join_blocks([block, front[i]], block.text + front[i].text)
                 i += 1
             out.append(block)
             continue
         under_heading = not value  # 摘要 as a heading, the text in the paragraphs below
         parts = [value] if value else []
+        pieces = [block]
         while i < len(front) and len(parts) < _ABSTRACT_MAX_BLOCKS:
             nxt = front[i]
             if nxt.kind in (FOOTNOTE, TITLE) or split_label(nxt.text, bare=True)[0] is not None:
@@ -242,14 +246,15 @@ def gather_front_fields(blocks: list[Block]) -> tuple[list[Block], int]:
             elif _ends_sentence(parts[-1]) or nxt.page not in (block.page, (block.page or 0) + 1):
                 break
             parts.append(nxt.text)
+            pieces.append(nxt)
             i += 1
         joined += len(parts) - (1 if value else 0)
         if label == "abstract_en":  # English lines were broken at spaces
             text = ("\n" if under_heading else " ").join(parts)
-            out.append(Block(FRONT, f"Abstract: {text}", block.page, block.level))
+            out.append(replace(join_blocks(pieces, f"Abstract: {text}"), kind=FRONT))
         else:
             text = ("\n" if under_heading else "").join(parts)
-            out.append(Block(FRONT, f"摘要：{text}", block.page, block.level))
+            out.append(replace(join_blocks(pieces, f"摘要：{text}"), kind=FRONT))
     return out + blocks[end:], joined
 
 
@@ -469,17 +474,17 @@ def split_article_ends(blocks: list[Block]) -> tuple[list[Block], set[int]]:
         if m is None or not rest:
             out.append(block)
             continue
-        out.append(Block(PARA, block.text[:m.end()].strip(), block.page))
+        out.append(replace(block, kind=PARA, text=block.text[:m.end()].strip(), level=None))
         label = _ABSTRACT_EN_RE.search(rest)
         if label is not None and 0 < label.start() <= _MAX_OPENING:
-            out.append(Block(FRONT, rest[:label.start()].strip(), block.page))
+            out.append(replace(block, kind=FRONT, text=rest[:label.start()].strip(), level=None))
             rest = rest[label.start():]
         else:
-            out.append(Block(PARA, rest, block.page))
+            out.append(replace(block, kind=PARA, text=rest, level=None))
             rest = ""
         starts.add(id(out[-1]))
         if rest:
-            out.append(Block(PARA, rest, block.page))
+            out.append(replace(block, kind=PARA, text=rest, level=None))
     return out, starts
 
 
@@ -516,14 +521,16 @@ def build_structure(blocks: list[Block]) -> Structured:
     para_no = 0
     open_sections: dict[int, int] = {}  # level → section_no of the latest heading at that level
 
-    def add_unit(field_name: str, text: str, page: int | None) -> int:
+    def add_unit(field_name: str, text: str, page: int | None, block: Block | None = None) -> int:
         nonlocal para_no
         para_no += 1
-        out.units.append(Unit(para_no=para_no, field=field_name, text=text, section_no=section_no, page=page))
+        source, conf = (block.source, block.ocr_confidence) if block is not None else ("text", None)
+        out.units.append(Unit(para_no=para_no, field=field_name, text=text, section_no=section_no, page=page,
+                              source=source, ocr_confidence=conf))
         return para_no
 
     if out.title_in_text:
-        add_unit("title", out.title, titles[0].page if titles else blocks[0].page)
+        add_unit("title", out.title, titles[0].page if titles else blocks[0].page, titles[0] if titles else blocks[0])
 
     for block in blocks[body_start:]:
         if block.kind == TITLE:
@@ -538,15 +545,15 @@ def build_structure(blocks: list[Block]) -> Structured:
             if label == "abstract":
                 value, cites = extract_citations(value, para_no + 1)
                 out.abstract = out.abstract or value  # the document's is the first; later ones stay units
-                add_unit("abstract", value, block.page)
+                add_unit("abstract", value, block.page, block)
                 out.citations += cites
             elif label == "keywords":
                 keywords = [k for k in _KEYWORD_SEP_RE.split(value.strip("。.")) if k]
                 out.keywords = out.keywords or keywords
-                add_unit("keywords", "；".join(keywords), block.page)
+                add_unit("keywords", "；".join(keywords), block.page, block)
             elif label in out.labelled:  # the document's field is the first; a later one is front matter
                 # when printed again before the body (引用格式 on a cover and under the title), else text
-                add_unit("front" if block.kind == FRONT else "body", block.text.strip(), block.page)
+                add_unit("front" if block.kind == FRONT else "body", block.text.strip(), block.page, block)
             else:
                 out.labelled[label] = clc_codes(value) if label == "classification" else value
             continue
@@ -554,7 +561,7 @@ def build_structure(blocks: list[Block]) -> Structured:
             if _squash(block.text) == _squash(out.title):
                 out.log.append(LogEntry("front_repeats_title", 1, block.text))
             else:  # authors, affiliations: kept, but not body text
-                add_unit("front", block.text, block.page)
+                add_unit("front", block.text, block.page, block)
             continue
         if block.kind == HEADING:
             scheme = heading_scheme(block.text) or "一、"
@@ -564,12 +571,12 @@ def build_structure(blocks: list[Block]) -> Structured:
             out.sections.append(Section(section_no, level, block.text, parent))
             open_sections = {lv: no for lv, no in open_sections.items() if lv < level}
             open_sections[level] = section_no
-            add_unit("heading", block.text, block.page)
+            add_unit("heading", block.text, block.page, block)
             continue
         text, cites = extract_citations(block.text, para_no + 1)
         n_cites += len(cites)
         if text.strip():
-            add_unit("caption" if is_caption_text(text) else "body", text.strip(), block.page)
+            add_unit("caption" if is_caption_text(text) else "body", text.strip(), block.page, block)
             out.citations += cites
     if n_cites:
         out.log.append(LogEntry("citations_extracted", n_cites, "markers moved to the citations table"))

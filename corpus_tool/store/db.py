@@ -22,13 +22,14 @@ from corpus_tool.store.exports import EXPORT_COLUMNS, EXPORT_ORDER
 from corpus_tool.store.opening import DatabaseLockedError, NotADatabaseError, connect, translate
 
 DEFAULT_DB = "corpus.duckdb"
-SCHEMA_VERSION = "4"  # 3: tables, metadata_conflicts; 4: tables.source, file_stats
+SCHEMA_VERSION = "5"  # 3: tables, metadata_conflicts; 4: tables.source, file_stats; 5: paragraphs.source
 
 # Columns added after version 1: databases made before get them on open.
 ADDED_COLUMNS: list[tuple[str, str, str]] = [
     ("documents", "sources", "JSON"), ("documents", "classification", "VARCHAR"), ("documents", "doi", "VARCHAR"),
     ("files", "file_path", "VARCHAR"), ("files", "settings", "VARCHAR"),
     ("errors", "file_hash", "VARCHAR"), ("errors", "settings", "VARCHAR"), ("tables", "source", "VARCHAR"),
+    ("paragraphs", "source", "VARCHAR"), ("paragraphs", "ocr_confidence", "DOUBLE"),
 ]
 # What the ingest pipeline stores per file: (size, mtime, file_hash, settings).
 FileRow = tuple[int, float, str, str]
@@ -92,6 +93,15 @@ class CorpusDB:
             have = {r[0] for r in self.con.execute(f"DESCRIBE main.{table}").fetchall()}
             if column not in have:
                 self.con.execute(f'ALTER TABLE main.{table} ADD COLUMN "{column}" {sql_type}')
+                if (table, column) == ("paragraphs", "source"):
+                    self._mark_text_paragraphs()
+
+    def _mark_text_paragraphs(self) -> None:
+        """Paragraphs stored before their provenance was: those of documents read without --ocr are text (the
+        settings are part of the doc_id); those read with it stay NULL (not recorded: ingest them again)."""
+        self.con.execute(
+            "UPDATE main.paragraphs SET source = 'text' WHERE doc_id NOT IN (SELECT doc_id FROM main.files "
+            "WHERE list_contains(string_split(coalesce(settings, ''), ';'), 'ocr'))")
 
     def __enter__(self) -> CorpusDB:
         return self
@@ -381,7 +391,7 @@ class _RowBatch:
         titles = {s.section_no: s.title for s in doc.sections}
         rows["sections"] += [(doc_id, s.section_no, s.level, s.title, s.parent_no) for s in doc.sections]
         rows["paragraphs"] += [(doc_id, u.para_no, u.section_no, titles.get(u.section_no) if u.section_no else None,
-                                u.text, u.field, u.page) for u in doc.units]
+                                u.text, u.field, u.page, u.source, u.ocr_confidence) for u in doc.units]
         rows["citations"] += [(doc_id, c.para_no, c.number, c.page, c.offset) for c in doc.citations]
         rows["footnotes"] += [(doc_id, f.footnote_no, f.page, f.text) for f in doc.footnotes]
         rows["tables"] += [(doc_id, t.table_no, t.page, c.row, c.col, c.row_span, c.col_span, c.text, t.n_rows,

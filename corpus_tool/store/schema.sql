@@ -60,6 +60,8 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     text VARCHAR,
     field VARCHAR,
     page INTEGER,
+    source VARCHAR,               -- 'text', 'ocr' (read by OCR: check it against the page) or 'mixed'
+    ocr_confidence DOUBLE,        -- mean tesseract word confidence (0-100) of its OCR glyphs; NULL for text
     PRIMARY KEY (doc_id, para_no)
 );
 

@@ -25,6 +25,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from corpus_tool.analyse.options import DEFAULT_TOPIC_POS
+from corpus_tool.analyse.result import ocr_summary
 from corpus_tool.analyse.units import (
     TEXT_FIELDS,
     WORD_RE,
@@ -179,6 +180,7 @@ def build_units(db: str | Path | CorpusDB, settings: UnitSettings | None = None)
             "selection_fingerprint": selection_fingerprint(docs["doc_id"].tolist()),
             "where": settings.where,
             "include_duplicates": settings.include_duplicates,
+            **ocr_summary(con, docs["doc_id"].tolist()),
         }
     finally:
         if owns:

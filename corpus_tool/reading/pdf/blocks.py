@@ -17,7 +17,7 @@ from corpus_tool.reading.bylines import names_from_byline
 from corpus_tool.reading.headings import NUM, heading_levels, is_caption, numbering, pattern_kind
 from corpus_tool.reading.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block, LogEntry
 from corpus_tool.reading.pdf.joins import word_across
-from corpus_tool.reading.pdf.layout import Line, PageText
+from corpus_tool.reading.pdf.layout import Line, PageText, mark_source
 from corpus_tool.reading.pdf.roles import open_sentence_log
 from corpus_tool.reading.repair import fix_glyph_variants
 
@@ -464,7 +464,7 @@ def _footnote_blocks(lines: list[Line], stats: DocStats) -> list[Block]:
     for g in groups:
         text = "\n".join(ln.text for ln in g)
         # the note's own number, when set as a superscript, leads the text: "1 参见…"
-        out.append(Block(FOOTNOTE, f"{g[0].lead_ref} {text}" if g[0].lead_ref else text, g[0].page))
+        out.append(mark_source(Block(FOOTNOTE, f"{g[0].lead_ref} {text}" if g[0].lead_ref else text, g[0].page), g))
     return out
 
 
@@ -708,13 +708,15 @@ class _Builder:
     def set_aside(self) -> None:
         """The caption read inside the open paragraph's sentence becomes a block after that paragraph."""
         if self.aside:
-            self.pending.append(Block(PARA, "\n".join(ln.text for ln in self.aside), self.aside[0].page))
+            self.pending.append(mark_source(Block(PARA, "\n".join(ln.text for ln in self.aside), self.aside[0].page),
+                                            self.aside))
             self.aside = []
 
     def flush(self) -> None:
         self.set_aside()
         if self.cur:
-            self.blocks.append(Block(self.kind, "\n".join(ln.text for ln in self.cur), self.cur[0].page))
+            self.blocks.append(mark_source(Block(self.kind, "\n".join(ln.text for ln in self.cur), self.cur[0].page),
+                                           self.cur))
             self.cur = []
             self.kind = ""
         self.blocks.extend(self.pending)
@@ -953,14 +955,17 @@ def _set_levels(blocks: list[Block], sizes: dict[int, float]) -> None:
 def figure_blocks(lines: list[Line]) -> list[Block]:
     """One paragraph per diagram node (its lines share ``figure``), never joined to the text around it."""
     out: list[Block] = []
+    groups: list[list[Line]] = []
     last = None
     for ln in lines:
         if (ln.page, ln.figure) == last:
             out[-1].text += "\n" + ln.text
+            groups[-1].append(ln)
         else:
             out.append(Block(PARA, ln.text, ln.page))
+            groups.append([ln])
         last = ln.page, ln.figure
-    return out
+    return [mark_source(b, g) for b, g in zip(out, groups, strict=True)]
 
 
 def block_log(pages: list[PageText], blocks: list[Block]) -> list[LogEntry]:

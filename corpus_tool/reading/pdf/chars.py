@@ -33,6 +33,7 @@ class Char:
     base: float  # baseline (the text matrix's origin), top-down: glyph boxes of two fonts differ, this does not
     space: bool = False  # whitespace glyph: only tells where a space goes
     sup: bool = False  # raised superscript attached to a row
+    conf: float | None = None  # OCR glyphs only (font OCR_FONT): tesseract's confidence (0–100) in its word
 
     @property
     def cy(self) -> float:
@@ -102,7 +103,8 @@ def to_chars(raw: list[dict[str, Any]]) -> tuple[list[Char], int]:
             fam = fonts[name] = font_family(name)
         text = c["text"]
         out.append(
-            Char(text, c["x0"], c["x1"], c["top"], c["bottom"], c["size"], fam, baseline(c), space=text.isspace())
+            Char(text, c["x0"], c["x1"], c["top"], c["bottom"], c["size"], fam, baseline(c), space=text.isspace(),
+                 conf=c.get("conf") if fam == OCR_FONT else None)
         )
     return out, rotated
 

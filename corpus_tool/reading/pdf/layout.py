@@ -14,8 +14,8 @@ from itertools import pairwise
 from types import MappingProxyType
 from typing import Any
 
-from corpus_tool.reading.model import Table
-from corpus_tool.reading.pdf.chars import Char, is_bad_char, to_chars
+from corpus_tool.reading.model import Block, Table
+from corpus_tool.reading.pdf.chars import OCR_FONT, Char, is_bad_char, to_chars
 from corpus_tool.reading.pdf.charts import Drawing, outside, take_chart_labels
 from corpus_tool.reading.pdf.columns import Band, attach_beside_figures, find_bands, split_at
 from corpus_tool.reading.pdf.diagrams import Node, find_nodes
@@ -85,6 +85,9 @@ class Line:
     marker_only: bool = False  # the line is nothing but a citation marker that wrapped
     role: str = ""  # footnote (layout step), header/footer/page_number, title, front (later steps)
     figure: int = 0  # a diagram node's text (see .diagrams): its number on the page, its lines one unit
+    glyphs: int = 0  # visible glyphs (provenance: see ocr_glyphs)
+    ocr_glyphs: int = 0  # ... of them read by OCR, and the sum of their tesseract confidences
+    ocr_conf_sum: float = 0.0
 
 
 @dataclass(slots=True)
@@ -202,7 +205,11 @@ def row_to_line(row: Row, page_no: int, region: str, page_size: float, advances:
         cites=cites,
         refs=refs,
         lead_ref=lead_ref,
+        glyphs=total if fonts else 0,
     )
+    if OCR_FONT in fonts:  # only OCR glyphs pay for the confidence sum
+        ocr = [c for c in chars if c.font == OCR_FONT and not c.space and not c.sup]
+        line.ocr_glyphs, line.ocr_conf_sum = len(ocr), sum(c.conf or 0.0 for c in ocr)
     _mark_wrapped_marker(line, page_size)
     return line
 
@@ -419,3 +426,13 @@ def image_cover(images: list[dict[str, Any]], width: float, height: float) -> fl
         if x1 > x0 and bottom > top:
             area += (x1 - x0) * (bottom - top)
     return min(area / (width * height), 1.0) if width and height else 0.0
+
+
+def mark_source(block: Block, lines: list[Line]) -> Block:
+    """Set the block's provenance from its lines: text, ocr (every glyph OCR) or mixed, and the OCR glyphs'
+    mean tesseract confidence (None for text), so a misread paragraph can be told from born-digital text."""
+    ocr = sum(ln.ocr_glyphs for ln in lines)
+    if ocr:
+        block.source = "ocr" if ocr >= sum(ln.glyphs for ln in lines) else "mixed"
+        block.ocr_confidence = round(sum(ln.ocr_conf_sum for ln in lines) / ocr, 1)
+    return block

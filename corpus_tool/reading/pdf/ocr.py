@@ -54,10 +54,57 @@ def tesseract_pages(pdf_path: Path, page_nos: list[int], lang: str, dpi: int = O
         for no in page_nos:
             page = doc[no - 1]
             width, height = page.get_size()
-            image = page.render(scale=dpi / 72).to_pil()
+            image, _ = drop_seals(page.render(scale=dpi / 72).to_pil(), dpi)
             yield parse_tsv(_tesseract(image, no, lang, dpi), no, width, height, dpi)
     finally:
         doc.close()
+
+
+SEAL_RED = 60  # a pixel whose red exceeds its green and blue by this much (0–255) is seal ink ...
+SEAL_MIN_RED = 120  # ... and is not dark
+SEAL_MIN_INCH = 0.8  # a seal is a red blob at least this wide and high (an official seal is 4–5 cm) ...
+SEAL_ASPECT = 1.4  # ... and about as wide as high: a red header (红头) is a wide band of red text and stays
+SEAL_CELL = 8  # pixels: the red mask is looked at in cells this size, so the ring and its text make one blob
+
+
+def drop_seals(image: Any, dpi: int) -> tuple[Any, int]:
+    """The page image with the ink of red seals (公章) turned white, so tesseract reads the black text they
+    cover (a signature, a date); returns the image and the number of seals dropped.
+
+    Only red blobs shaped like a seal go: roughly square and at least :data:`SEAL_MIN_INCH` across. Red text
+    (a red header, a red title) is wide or small, and is read as before. Black text under a seal keeps its
+    dark pixels, which are not red.
+    """
+    import numpy as np
+    from scipy import ndimage
+
+    rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    red = (r - np.maximum(g, b) > SEAL_RED) & (r > SEAL_MIN_RED)
+    min_px = SEAL_MIN_INCH * dpi
+    if red.sum() < min_px:  # not even a ring's worth of red ink
+        return image, 0
+    h, w = red.shape
+    cells = red[: h // SEAL_CELL * SEAL_CELL, : w // SEAL_CELL * SEAL_CELL]
+    cells = cells.reshape(h // SEAL_CELL, SEAL_CELL, w // SEAL_CELL, SEAL_CELL).any(axis=(1, 3))
+    labels, _ = ndimage.label(ndimage.binary_dilation(cells, iterations=2))
+    out, seals = None, 0
+    for box in ndimage.find_objects(labels):
+        bh, bw = ((sl.stop - sl.start) * SEAL_CELL for sl in box)
+        if min(bh, bw) < min_px or max(bh, bw) > SEAL_ASPECT * min(bh, bw):
+            continue
+        if out is None:
+            out = np.asarray(image.convert("RGB")).copy()
+        ys, xs = (slice(sl.start * SEAL_CELL, sl.stop * SEAL_CELL) for sl in box)
+        # in the red channel red ink is as light as the paper and black text (even where the seal overlaps it)
+        # stays dark: the seal's box is set in it
+        out[ys, xs] = rgb[ys, xs, :1].astype(np.uint8)
+        seals += 1
+    if out is None:
+        return image, 0
+    from PIL import Image
+
+    return Image.fromarray(out), seals
 
 
 def _tesseract(image: Any, page_no: int, lang: str, dpi: int, psm: int = OCR_PSM) -> str:

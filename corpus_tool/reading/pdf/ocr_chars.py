@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -180,9 +181,23 @@ def snap_sizes(pages: list[OcrPage], reference: float | None = None) -> float:
     return body * scale
 
 
-def _space_between(left: str, right: str) -> bool:
-    """Two words of a line are separated by a space only when neither side is CJK."""
-    return not is_wide(left[-1]) and not is_wide(right[0])
+# tesseract splits a number at its decimal point or thousands separator ("9." "55亿元", "1," "200"): no space there
+_NUMBER_CUT_LEFT = re.compile(r"\d[.．]$|\d,$")
+_ITEM_NUMBER = re.compile(r"^\d{1,2}[.．]$")
+_NUMBER_CUT_RIGHT = {".": re.compile(r"^\d"), "．": re.compile(r"^\d"), ",": re.compile(r"^\d{3}(?!\d)")}
+
+
+def _space_between(left: str, right: str, first: bool = False) -> bool:
+    """Two words of a line are separated by a space only when neither side is CJK and they are not the two
+    halves of one number: "9. 55亿元" is 9.55, "1, 200" is 1,200 (a list "1, 2" keeps its space, and so does
+    an item number opening the line: "1. 2019年")."""
+    if is_wide(left[-1]) or is_wide(right[0]):
+        return False
+    if first and _ITEM_NUMBER.match(left):
+        return True
+    if _NUMBER_CUT_LEFT.search(left) and _NUMBER_CUT_RIGHT[left[-1]].match(right):
+        return False
+    return not (left[-1].isdigit() and right[0] == "." and right[1:2].isdigit())  # "9" ".55"
 
 
 def glyphs(page: OcrPage) -> list[dict[str, Any]]:
@@ -195,10 +210,13 @@ def glyphs(page: OcrPage) -> list[dict[str, Any]]:
             nxt = ln.words[i + 1] if i + 1 < len(ln.words) else None
             space = False
             if nxt is not None and spans[i + 1][0] - x1 <= GAP_FILL * size:
-                space = _space_between(w.text, nxt.text)
+                space = _space_between(w.text, nxt.text, first=i == 0)
                 if not space:  # one run of text: the word reaches to where the next one starts
                     x1 = spans[i + 1][0]
-            out.extend(_glyphs(w.text, x0, x1, base - size, base, size))
+            word = _glyphs(w.text, x0, x1, base - size, base, size)
+            for g in word:
+                g["conf"] = w.conf
+            out.extend(word)
             if space:
                 out.append(_glyph(" ", x1, spans[i + 1][0], base - size, base, size))
     return out
