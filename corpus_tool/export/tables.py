@@ -159,7 +159,8 @@ def write_table_grid(cells: pd.DataFrame, sources: dict[str, str], out: str | Pa
     for (doc_id, table_no), group in cells.groupby(["doc_id", "table_no"], sort=True):
         first = group.iloc[0]
         n_rows, n_cols = int(first.n_rows), int(first.n_cols)
-        page = None if pd.isna(first.page) else int(first.page)
+        pages = sorted({int(p) for p in group.page.dropna()})  # a table continued over pages: first-last
+        page: int | str | None = (pages[0] if len(pages) == 1 else f"{pages[0]}-{pages[-1]}") if pages else None
         header = [GRID_HEADER[0], doc_id, GRID_HEADER[1], sources.get(str(doc_id), ""), GRID_HEADER[2], page,
                   GRID_HEADER[3], int(table_no), GRID_HEADER[4], f"{n_rows}×{n_cols}"]
         for k, value in enumerate(header, 1):

@@ -64,6 +64,7 @@ class TableCell:
     row_span: int = 1
     col_span: int = 1
     source: str = "text"  # "text": the PDF's text layer; "ocr": read by OCR (check it against the page)
+    page: int | None = None  # the page it is on, when the table runs on past its first page
 
 
 @dataclass
@@ -75,6 +76,10 @@ class Table:
     n_rows: int
     n_cols: int
     cells: list[TableCell] = field(default_factory=list)
+    # where it sits on its page (pt, top-down; not stored): tells a table continued on the next page
+    top: float | None = None
+    bottom: float | None = None
+    col_x: tuple[float, ...] = ()  # the columns' left edges
 
 
 @dataclass

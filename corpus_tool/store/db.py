@@ -394,8 +394,8 @@ class _RowBatch:
                                 u.text, u.field, u.page, u.source, u.ocr_confidence) for u in doc.units]
         rows["citations"] += [(doc_id, c.para_no, c.number, c.page, c.offset) for c in doc.citations]
         rows["footnotes"] += [(doc_id, f.footnote_no, f.page, f.text) for f in doc.footnotes]
-        rows["tables"] += [(doc_id, t.table_no, t.page, c.row, c.col, c.row_span, c.col_span, c.text, t.n_rows,
-                            t.n_cols, c.source) for t in doc.tables for c in t.cells]
+        rows["tables"] += [(doc_id, t.table_no, c.page or t.page, c.row, c.col, c.row_span, c.col_span, c.text,
+                            t.n_rows, t.n_cols, c.source) for t in doc.tables for c in t.cells]
         rows["log"] += [(doc_id, doc.source_path, e.step, e.count, e.detail) for e in doc.log]
         if m.get("minhash") is not None:
             rows["signatures"].append((doc_id, m["minhash"], m.get("n_shingles", 0)))

@@ -31,7 +31,7 @@ from corpus_tool.reading.pdf.charts import Drawing
 from corpus_tool.reading.pdf.errors import BrokenPdfError, EncryptedPdfError, OcrUnavailableError
 from corpus_tool.reading.pdf.figures import Graphics
 from corpus_tool.reading.pdf.formulas import mark_formulas
-from corpus_tool.reading.pdf.furniture import mark_furniture
+from corpus_tool.reading.pdf.furniture import FURNITURE, mark_furniture
 from corpus_tool.reading.pdf.hidden import Backdrop, withhold_hidden
 from corpus_tool.reading.pdf.info import pdf_meta
 from corpus_tool.reading.pdf.layout import PageText, image_cover, layout_page, short_rules
@@ -58,7 +58,7 @@ from corpus_tool.reading.pdf.rows import median
 from corpus_tool.reading.pdf.safety import check_bytes, check_content_size
 from corpus_tool.reading.pdf.sideways import Turn, sideways_direction, turn_page, unmapped_fonts
 from corpus_tool.reading.pdf.symbols import FontNote, SymbolReport, map_symbols, page_font_notes
-from corpus_tool.reading.pdf.tables import PageTables, find_page_tables
+from corpus_tool.reading.pdf.tables import PageTables, find_page_tables, join_continued
 
 SCANNED_MAX_CHARS = 10  # a page with fewer chars ...
 SCANNED_MIN_COVER = 0.8  # ... and images over this share of its area is a scan
@@ -120,11 +120,6 @@ def extract_pdf(
     engines.ocr_lang = ocr_lang if ocr else None
     with parser_warnings(log):  # pdfminer's own warnings become one log row, not stderr noise
         pages, n_pages, limit, meta = _read_pages(path, max_pages, engines, log, tables)
-    for no, table in enumerate(tables, 1):
-        table.table_no = no
-    if tables:
-        on = sorted({t.page for t in tables if t.page is not None})
-        log.append(LogEntry("pdf_tables", len(tables), "tables kept out of the text on pages " + _pages(on)))
     unruled = [p for p in pages if p is not None and p.tables]
     if unruled:
         log.append(LogEntry("pdf_unruled_tables", sum(len(p.tables) for p in unruled),
@@ -144,6 +139,14 @@ def extract_pdf(
         if ocr and (scanned or unreadable) else ([], {})
     )
     log.extend(mark_furniture(read))
+    # a table carried on to the next page is one table; the furniture is known now, other lines part them
+    tables[:] = join_continued(tables, log, {p.page_no: [(ln.top, ln.bottom) for ln in p.lines if ln.role not in
+                                                          FURNITURE] for p in read})
+    for no, table in enumerate(tables, 1):
+        table.table_no = no
+    if tables:
+        on = sorted({t.page for t in tables if t.page is not None})
+        log.append(LogEntry("pdf_tables", len(tables), "tables kept out of the text on pages " + _pages(on)))
     log.extend(mark_header_pieces(read))
     log.extend(mark_formulas(read))
     stats = compute_stats(read)

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
-from corpus_tool.reading.model import Table, TableCell
+from corpus_tool.reading.model import LogEntry, Table, TableCell
 from corpus_tool.reading.pdf.chars import OCR_FONT, Char, is_bad_char, to_chars
 from corpus_tool.reading.pdf.spacing import Advances, latin_word_spaces
 
@@ -40,6 +40,7 @@ SPACE_GAP = 0.15  # a gap wider than this share of the size between Latin letter
 DUPLICATE_SHIFT = 0.3  # the same glyph drawn again within this share of its size is fake bold
 RULE_WIDTH = 2.0  # a filled rectangle this thin (pt) is a drawn rule; a wider one unstroked is shading
 RULE_TOLERANCE = float(FINDER_SETTINGS["snap_tolerance"])  # a grid edge this near a rule is drawn by it
+CONTINUED_X = 3.0  # pt: a continuation's column left edges lie this near the start's
 RULE_GAP = 1.5  # rules this near each other (pt) are one (a border drawn as two hairlines, a box's side)
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
@@ -173,6 +174,73 @@ class PageTables:
     bad_chars: int = 0  # of which broken (cid:n, U+FFFD ...)
     not_searched: str = ""  # why the finder did not run on a page that has rules
     boxes: list[Box] = field(default_factory=list)  # the kept tables' boxes (their rulings are no drawing)
+
+
+def _row_texts(table: Table, row: int) -> list[str]:
+    return [c.text for c in sorted(table.cells, key=lambda c: c.col) if c.row == row]
+
+
+def continues(prev: Table, nxt: Table, body: dict[int, list[tuple[float, float]]]) -> bool:
+    """True when ``nxt`` is ``prev`` carried on to the next page: no text but the page furniture lies below
+    ``prev`` on its page or above ``nxt`` on the next (``body``: page → the top and bottom of each of its
+    other lines), and ``nxt`` has as many columns at the same left edges (within :data:`CONTINUED_X`) or
+    repeats ``prev``'s header row. A title, a unit line or a note between them makes two tables."""
+    if prev.page is None or nxt.page != prev.page + 1 or prev.n_cols != nxt.n_cols:
+        return False
+    if prev.bottom is None or nxt.top is None:
+        return False
+    if any(top >= prev.bottom - 1 for top, _ in body.get(prev.page, [])):
+        return False
+    if any(bottom <= nxt.top + 1 for _, bottom in body.get(nxt.page, [])):
+        return False
+    header = _row_texts(prev, 1)
+    if any(header) and _row_texts(nxt, 1) == header:
+        return True
+    return len(prev.col_x) == len(nxt.col_x) > 0 and all(
+        abs(a - b) <= CONTINUED_X for a, b in zip(prev.col_x, nxt.col_x, strict=True))
+
+
+def join_continued(tables: list[Table], log: list[LogEntry],
+                   body: dict[int, list[tuple[float, float]]]) -> list[Table]:
+    """Tables in document order with each continuation (:func:`continues`) joined to the table it carries on:
+    its rows are numbered on after the start's, each cell keeps the page it is on (``TableCell.page``; the
+    table's page stays the page it starts on), a repeated header row is dropped once, and the log says which
+    pages each joined table spans."""
+    out: list[Table] = []
+    spans: dict[int, list[int]] = {}  # id of the start table -> pages it spans
+    dropped: set[int] = set()
+    for i, table in enumerate(tables):
+        prev = out[-1] if out else None
+        last_on_page = prev is not None and all(t.page != prev.page for t in tables[i:])
+        first_on_page = all(t.page != table.page for t in tables[:i])
+        if prev is None or not (last_on_page and first_on_page and continues(prev, table, body)):
+            out.append(table)
+            continue
+        skip = 1 if any(_row_texts(prev, 1)) and _row_texts(table, 1) == _row_texts(prev, 1) else 0
+        if skip:
+            dropped.add(id(prev))
+        shift = prev.n_rows - skip
+        for cell in prev.cells:
+            cell.page = cell.page or prev.page
+        prev.cells.extend(TableCell(c.row + shift, c.col, c.text, c.row_span, c.col_span, c.source, table.page)
+                          for c in table.cells if c.row > skip)
+        prev.n_rows += table.n_rows - skip
+        prev.bottom = table.bottom
+        spans.setdefault(id(prev), [prev.page or 0]).append(table.page or 0)
+        prev.page = table.page  # so a third page can carry it on; set back below
+    for table in out:
+        if id(table) in spans:
+            table.page = spans[id(table)][0]
+    if spans:
+        notes = []
+        for no, table in enumerate(out, 1):
+            if id(table) in spans:
+                pages = spans[id(table)]
+                notes.append(f"table {no}: pages {pages[0]}-{pages[-1]}"
+                             + (" (repeated header row dropped 重复表头已删去)" if id(table) in dropped else ""))
+        log.append(LogEntry("pdf_tables_continued", len(spans),
+                            "tables continued on the next page joined into one (跨页续表已合并): " + "; ".join(notes)))
+    return out
 
 
 def has_grid(drawn: list[dict[str, Any]]) -> bool:
@@ -330,7 +398,10 @@ def read_grid(boxes: list[Box], raw: list[dict[str, Any]], page_no: int,
         cell.text = cell_text(to_chars(group)[0])
         if any(c.get("fontname") == OCR_FONT for c in group):
             cell.source = "ocr"
-    return Table(0, page_no, len(ys), len(xs), cells), used
+    table = Table(0, page_no, len(ys), len(xs), cells)
+    table.top, table.col_x = ys[0], tuple(xs)
+    table.bottom = bottom if grid is not None else max(b[3] for b in boxes)
+    return table, used
 
 
 def is_table(table: Table) -> bool:

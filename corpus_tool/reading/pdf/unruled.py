@@ -109,7 +109,11 @@ def _grid(run: list[Row], cells: list[list[list[Char]]], page_no: int, advances:
             last = max(hit[-1], first)
             source = "ocr" if any(c.font == OCR_FONT for c in cell) else "text"
             out.append(TableCell(r, first + 1, text, 1, last - first + 1, source))
-    return Table(0, page_no, len(run), len(cols), out)
+    table = Table(0, page_no, len(run), len(cols), out, col_x=tuple(a for a, _ in cols))
+    glyphs = [c for row in cells for cell in row for c in cell]
+    if glyphs:
+        table.top, table.bottom = min(c.top for c in glyphs), max(c.bottom for c in glyphs)
+    return table
 
 
 def _is_numeric_run(cells: list[list[list[Char]]]) -> bool:
