@@ -79,7 +79,7 @@ def test_handbook_sections_nest_and_items_are_no_sections(handbook) -> None:  # 
     numbers = {s.title: s.section_no for s in handbook.sections}
     assert parents["3.1基本介紹"] == numbers["參、電能管理與需量控制Q&A"]
     assert not [s.title for s in handbook.sections if s.title.startswith(("(", "<", "（"))]
-    assert handbook.meta["issuer"] == "财团法人台湾绿色生产力基金会"
+    assert handbook.meta["issuer"] == "財團法人台灣綠色生產力基金會"  # as the cover prints it, not converted
     captions = [u.text for u in handbook.units if u.field == "caption"]
     assert "表3.1-1高壓、特高壓供電電價表" in captions and "<3>負載控制盤" in captions
 

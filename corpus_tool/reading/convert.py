@@ -39,6 +39,25 @@ def to_traditional(text: str) -> str:
     return _converter("s2t").convert(text) if text else text
 
 
+def in_own_script(value: str, pairs: list[tuple[str, str]]) -> str:
+    """``value``, read from simplified views of a document's lines, as the document itself prints it.
+
+    ``pairs`` are (simplified view, original) lines. Metadata patterns match on the simplified view,
+    but a traditional-character document's issuer or author is cited as printed (財團法人…, not 财团法人…).
+    A value found in a view of the same length as its original (t2s changed characters one for one)
+    is cut from the original; a list joined by 、 is restored part by part; anything else (a value
+    the reader normalised) is returned unchanged.
+    """
+    for view, original in pairs:
+        if view != original and len(view) == len(original):
+            at = view.find(value)
+            if at >= 0:
+                return original[at:at + len(value)]
+    if "、" in value:
+        return "、".join(in_own_script(part, pairs) for part in value.split("、"))
+    return value
+
+
 def _changed(a: str, b: str) -> int:
     """How many characters of ``a`` a conversion replaced (multiset difference: phrases may move)."""
     if len(a) == len(b):

@@ -190,9 +190,12 @@ def _convert_document(doc: Document) -> int:
 
 def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
                   row_fields: dict[str, str] | None, meta_lines: tuple[list[str], list[str]],
-                  front_lines: tuple[list[str], str] = ([], "")) -> None:
-    """Script, official-document and journal metadata, relations and the near-duplicate signature."""
-    from corpus_tool.reading.convert import SIMPLIFIED, detect_script, to_simplified
+                  front_lines: tuple[list[str], str] = ([], ""), converted: bool = False) -> None:
+    """Script, official-document and journal metadata, relations and the near-duplicate signature.
+
+    ``converted``: the document's text was converted to simplified characters at the user's request.
+    """
+    from corpus_tool.reading.convert import SIMPLIFIED, detect_script, in_own_script, to_simplified
     from corpus_tool.reading.dedup import signature
     from corpus_tool.reading.metadata import COVER_FIELDS, extract_metadata
 
@@ -201,12 +204,19 @@ def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
     doc.meta["script"] = script
     head, tail = meta_lines
     title = doc.title
-    if script not in (None, SIMPLIFIED):  # match patterns on a simplified view; values come out simplified
-        head, tail, title = [to_simplified(t) for t in head], [to_simplified(t) for t in tail], to_simplified(title)
     front, raw_title = front_lines
-    if script not in (None, SIMPLIFIED):  # like head and tail: matched (and read) in simplified characters
+    originals = [*head, *tail, *front, title, raw_title]
+    if script not in (None, SIMPLIFIED):  # match patterns on a simplified view, then cite values as printed
+        head, tail, title = [to_simplified(t) for t in head], [to_simplified(t) for t in tail], to_simplified(title)
         front, raw_title = [to_simplified(t) for t in front], to_simplified(raw_title)
+    views = [*head, *tail, *front, title, raw_title]
+    # Unless the user asked for simplified text (then the document is converted already and so are its values).
+    pairs = [] if converted else list(zip(views, originals, strict=True))
     found = extract_metadata(title, head, tail, file_name, extracted_meta.get("page_fields"), front)
+    if pairs:
+        for key, value in found.values.items():
+            if isinstance(value, str) and key not in ("date", "year", "doi"):
+                found.values[key] = in_own_script(value, pairs)
     sources = dict(found.sources)
     for key in ("year", "date", "issuer", "doc_number", "doc_type"):
         if key in found.values:
@@ -231,7 +241,7 @@ def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
         # A cover's author field always counts; a byline only in an article (one with an abstract).
         names, where = authors_from_front(front, raw_title)
         if names and (where == "content:封面" or doc.abstract or doc.keywords):
-            doc.authors = names
+            doc.authors = [in_own_script(name, pairs) for name in names]
             sources["authors"] = where
     if not doc.authors:
         from corpus_tool.reading.metadata import authors_from_lines
@@ -299,7 +309,7 @@ def build_document(path: Path, extracted: Extracted, doc_id: str, source_path: s
         if n:
             doc.log.append(LogEntry("to_simplified", n, "traditional → simplified characters (OpenCC t2s)"))
     _add_metadata(doc, Path(source_path or path).name, extracted.meta, row_fields,
-                  metadata_lines(extracted, doc), raw_front(extracted))
+                  metadata_lines(extracted, doc), raw_front(extracted), converted=options.to_simplified)
     return doc
 
 
