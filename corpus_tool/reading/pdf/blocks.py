@@ -92,7 +92,8 @@ class DocStats:
 
 def compute_stats(pages: list[PageText]) -> DocStats:
     """Body size and font (the most text), line pitch and column edges, from unassigned lines."""
-    lines = [ln for p in pages for ln in p.lines if not ln.role and not ln.marker_only]
+    # a fact set beside another on its baseline is part of that printed line: it sets no margin or pitch
+    lines = [ln for p in pages for ln in p.lines if not ln.role and not ln.marker_only and not ln.beside]
     if not lines:
         return DocStats(0.0, "", 0.0)
     # text is measured by its set width (a Han character is two Latin letters wide): counted in characters,
@@ -133,7 +134,7 @@ def _column_pitches(pages: list[PageText], body_size: float, stats: DocStats) ->
         prev: dict[str, Line] = {}
         dys: dict[str, list[float]] = {}
         for ln in p.lines:
-            if ln.role == "footnote":
+            if ln.role == "footnote" or ln.beside:
                 continue
             before = prev.get(ln.region)
             prev[ln.region] = ln
@@ -192,7 +193,7 @@ def _inset_blocks(pages: list[PageText], stats: DocStats) -> None:
     for page in pages:
         runs: list[list[Line]] = []
         for ln in page.lines:
-            if ln.role or ln.marker_only:
+            if ln.role or ln.marker_only or ln.beside:
                 continue
             last = runs[-1][-1] if runs else None
             if (last is not None and last.region == ln.region and abs(last.size - ln.size) <= 0.3
@@ -628,7 +629,8 @@ def separate_facts(prev: Line, line: Line, stats: DocStats) -> bool:
         return (ends_sentence(prev.text) and is_field(line.text.strip())
                 and line.x1 < stats.edges(line)[1] - 1.5 * line.size)
     full = prev.x0 <= left + 1.5 * prev.size and prev.x1 >= right - 1.5 * prev.size
-    right_set = prev.x0 > left + 1.5 * prev.size and prev.x1 >= right - 1.5 * prev.size
+    # a short field set flush right, not the indented first line of a paragraph
+    right_set = prev.x1 - prev.x0 < 0.5 * (right - left) and prev.x1 >= right - 1.5 * prev.size
     return right_set or (not full and is_field(line.text.strip()))
 
 

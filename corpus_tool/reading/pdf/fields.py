@@ -28,7 +28,8 @@ FIELD_GAP = 1.5  # ems of white space before a label run that make it a fact of 
 TIGHT = 0.5  # ... a label set tight (its glyphs less than this apart), not one letterspaced across the line
 _LABEL = "(?:[\u4e00-\u9fff][\\s\u3000]*){2,10}[:：]"
 _OPENS_LABEL = re.compile(rf"^[\s\u3000]*{_LABEL}")
-_FIELD = re.compile(rf"^[\s\u3000]*{_LABEL}[^。；！？]{{0,40}}$")  # a label and a short value, no sentence
+# a label and a short value that is no clause (no comma) and no sentence
+_FIELD = re.compile(rf"^[\s\u3000]*{_LABEL}[^，。；！？]{{0,40}}$")
 # a line of check boxes and their options only: ☑适用 □不适用
 _CHOICES = re.compile(r"^(?:[\s\u3000]*[□☐☑☒■][^□☐☑☒■。，；]{1,12}){2,}[\s\u3000]*$")
 
