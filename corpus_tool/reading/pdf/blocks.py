@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from corpus_tool.reading.bylines import names_from_byline
 from corpus_tool.reading.headings import NUM, heading_levels, is_caption, numbering, pattern_kind
 from corpus_tool.reading.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block, LogEntry
+from corpus_tool.reading.pdf.fields import is_choices, is_field
 from corpus_tool.reading.pdf.joins import word_across
 from corpus_tool.reading.pdf.layout import Line, PageText, mark_source
 from corpus_tool.reading.pdf.roles import open_sentence_log
@@ -91,7 +92,8 @@ class DocStats:
 
 def compute_stats(pages: list[PageText]) -> DocStats:
     """Body size and font (the most text), line pitch and column edges, from unassigned lines."""
-    lines = [ln for p in pages for ln in p.lines if not ln.role and not ln.marker_only]
+    # a fact set beside another on its baseline is part of that printed line: it sets no margin or pitch
+    lines = [ln for p in pages for ln in p.lines if not ln.role and not ln.marker_only and not ln.beside]
     if not lines:
         return DocStats(0.0, "", 0.0)
     # text is measured by its set width (a Han character is two Latin letters wide): counted in characters,
@@ -132,7 +134,7 @@ def _column_pitches(pages: list[PageText], body_size: float, stats: DocStats) ->
         prev: dict[str, Line] = {}
         dys: dict[str, list[float]] = {}
         for ln in p.lines:
-            if ln.role == "footnote":
+            if ln.role == "footnote" or ln.beside:
                 continue
             before = prev.get(ln.region)
             prev[ln.region] = ln
@@ -191,7 +193,7 @@ def _inset_blocks(pages: list[PageText], stats: DocStats) -> None:
     for page in pages:
         runs: list[list[Line]] = []
         for ln in page.lines:
-            if ln.role or ln.marker_only:
+            if ln.role or ln.marker_only or ln.beside:
                 continue
             last = runs[-1][-1] if runs else None
             if (last is not None and last.region == ln.region and abs(last.size - ln.size) <= 0.3
@@ -561,6 +563,8 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
         return True  # an article; or into or out of a sidebar, whose text never continues the main column's
     if _labelled(line.text):
         return True  # 摘要: / Abstract: / 关键词: / DOI: … opens a field of its own
+    if separate_facts(prev, line, stats):
+        return True  # 单位：元 beside 编制部门：…, 股票简称：… under 股票代码：…, ☑适用 □不适用: facts, not a sentence
     same_column = line.page == prev.page and line.region == prev.region
     pitch = stats.pitch_at(line)
     gap = line.dy if same_column and line.dy is not None else None
@@ -611,6 +615,23 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
     if ends_sentence(prev.text) and _numbered_heading_line(line, right):
         return True  # ``3. 3发动机技术状态综合评定`` under a full line that ended its sentence: no run-on
     return prev.x1 < prev_right - 1.5 * prev.size and ends_sentence(prev.text)
+
+
+def separate_facts(prev: Line, line: Line, stats: DocStats) -> bool:
+    """``line`` is a labelled fact apart from ``prev`` (see :mod:`.fields`): set beside it on its baseline; a
+    line of check boxes or after one; a field line under a field line that does not span its column (a value
+    that ran to the column's edge may have wrapped); any line after a right-set field (``单位：元`` above a
+    table); a short field line after a sentence's end (``法定代表人：…`` under a table's note)."""
+    if line.beside or is_choices(prev.text) or is_choices(line.text):
+        return True
+    left, right = stats.edges(prev)
+    if not is_field(prev.text.strip()):
+        return (ends_sentence(prev.text) and is_field(line.text.strip())
+                and line.x1 < stats.edges(line)[1] - 1.5 * line.size)
+    full = prev.x0 <= left + 1.5 * prev.size and prev.x1 >= right - 1.5 * prev.size
+    # a short field set flush right, not the indented first line of a paragraph
+    right_set = prev.x1 - prev.x0 < 0.5 * (right - left) and prev.x1 >= right - 1.5 * prev.size
+    return right_set or (not full and is_field(line.text.strip()))
 
 
 _HEADING_MAX = 60  # characters: a numbered line longer than this is a sentence, not a heading

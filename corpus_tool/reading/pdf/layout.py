@@ -19,6 +19,7 @@ from corpus_tool.reading.pdf.chars import OCR_FONT, Char, is_bad_char, to_chars
 from corpus_tool.reading.pdf.charts import Drawing, outside, take_chart_labels
 from corpus_tool.reading.pdf.columns import Band, attach_beside_figures, find_bands, split_at
 from corpus_tool.reading.pdf.diagrams import Node, find_nodes
+from corpus_tool.reading.pdf.fields import split_fields
 from corpus_tool.reading.pdf.figures import MAX_LABEL, Graphics, take_figure_labels
 from corpus_tool.reading.pdf.fractions import set_fractions
 from corpus_tool.reading.pdf.roles import split_caption_rows
@@ -88,6 +89,7 @@ class Line:
     glyphs: int = 0  # visible glyphs (provenance: see ocr_glyphs)
     ocr_glyphs: int = 0  # ... of them read by OCR, and the sum of their tesseract confidences
     ocr_conf_sum: float = 0.0
+    beside: bool = False  # a labelled fact set beside the line before it on its baseline (see .fields)
 
 
 @dataclass(slots=True)
@@ -206,6 +208,7 @@ def row_to_line(row: Row, page_no: int, region: str, page_size: float, advances:
         refs=refs,
         lead_ref=lead_ref,
         glyphs=total if fonts else 0,
+        beside=row.beside,
     )
     if OCR_FONT in fonts:  # only OCR glyphs pay for the confidence sum
         ocr = [c for c in chars if c.font == OCR_FONT and not c.space and not c.sup]
@@ -282,6 +285,7 @@ def _lay_out(page: PageText, chars: list[Char], page_size: float, graphics: Grap
     for band in bands:
         columns = _band_rows(band, drops)
         page.duplicates += sort_dedupe([r for column in columns for r in column])
+        columns = [split_fields(column) for column in columns]  # facts side by side on a baseline: apart
         region = "S" if page.two_column else "C"
         regions = {None: (region,), "": ("L", "R"), "L": ("B", "R"), "R": ("L", "B")}[
             None if band.gutter is None else band.sidebar

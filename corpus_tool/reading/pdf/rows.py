@@ -34,6 +34,7 @@ class Row:
     x0: float = 0.0
     x1: float = 0.0
     alone: bool = False  # cut from the text on its baseline (a boxed title): never grouped with it again
+    beside: bool = False  # a labelled fact set beside the row part before it on one baseline (see .fields)
 
     def measure(self) -> Row:
         """Set extents and size from the visible, non-superscript chars."""
