@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from corpus_tool.reading.captions import is_caption_text
-from corpus_tool.reading.headings import heading_scheme, levels_for
+from corpus_tool.reading.headings import heading_scheme, is_back_matter, levels_for
 from corpus_tool.reading.metadata import VOLUME_ISSUE_RE
 from corpus_tool.reading.model import (
     FOOTNOTE,
@@ -515,8 +515,9 @@ def build_structure(blocks: list[Block]) -> Structured:
     schemes = [heading_scheme(b.text) or "一、" for b in blocks if b.kind == HEADING]
     levels = levels_for(schemes)
     # levels the extractor gave count from the outermost heading kept: a removed contents page's
-    # 目录, set larger than every heading, leaves no empty level 1 above them
-    shift = min((b.level for b in blocks if b.kind == HEADING and b.level), default=1) - 1
+    # 目录, set larger than every heading, leaves no empty level 1 above them (back matter is level 1 anyway)
+    shift = min((b.level for b in blocks if b.kind == HEADING and b.level and not is_back_matter(b.text)),
+                default=1) - 1
     section_no = None
     para_no = 0
     open_sections: dict[int, int] = {}  # level → section_no of the latest heading at that level
@@ -565,7 +566,8 @@ def build_structure(blocks: list[Block]) -> Structured:
             continue
         if block.kind == HEADING:
             scheme = heading_scheme(block.text) or "一、"
-            level = block.level - shift if block.level else levels[scheme]
+            # back matter (参考文献, 致谢, 附录) belongs to the whole document, not to the last chapter
+            level = 1 if is_back_matter(block.text) else block.level - shift if block.level else levels[scheme]
             parent = max((no for lv, no in open_sections.items() if lv < level), default=None)
             section_no = len(out.sections) + 1
             out.sections.append(Section(section_no, level, block.text, parent))
