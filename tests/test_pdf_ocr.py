@@ -330,3 +330,34 @@ def test_ingest_prints_and_records_the_ocr_line(tmp_path):
                                     "WHERE source <> 'text'").fetchall()[0]
     assert recorded["pages"] == 1 and recorded["paragraphs"] == n > 0
     assert recorded["mean_confidence"] == mean and f"mean confidence: {mean:.1f}" in line
+
+
+# -- an OCR title read unsurely is no title --------------------------------------------------------------
+def test_an_unsure_ocr_title_is_body_text_and_logged():
+    from corpus_tool.reading.model import HEADING, PARA, TITLE, Block
+    from corpus_tool.reading.structure import OCR_TITLE_MIN_CONF, build_structure
+
+    body = Block(PARA, "根据有关规定，现作出如下决定。", 1, source="ocr", ocr_confidence=93.0)
+    for conf, kept in ((OCR_TITLE_MIN_CONF - 5, False), (OCR_TITLE_MIN_CONF + 5, True)):
+        title = Block(TITLE, "关于开展专项检查的通知", 1, source="ocr", ocr_confidence=conf)
+        out = build_structure([title, Block(HEADING, "一、总体要求", 1, 1, "ocr", 95.0), body])
+        assert (out.title == title.text) is kept
+        demoted = [e for e in out.log if e.step == "ocr_title_demoted"]
+        assert bool(demoted) is not kept
+        if not kept:  # still in the text, as body; the first line is not taken as the title again
+            assert out.title == "" and [u.field for u in out.units if u.text == title.text] == ["body"]
+            assert f"({conf:.0f})" in demoted[0].detail
+    text_title = Block(TITLE, "关于开展专项检查的通知", 1)  # from the text layer: no confidence, kept
+    assert build_structure([text_title, body]).title == text_title.text
+
+
+def test_the_misread_ocr_titles_of_the_real_files_are_not_titles(scan, thesis):
+    from corpus_tool.reading.structure import OCR_TITLE_MIN_CONF
+
+    _, doc = scan
+    for d in (doc, thesis):
+        demoted = _steps(d).get("ocr_title_demoted")
+        assert demoted is not None and (d.title == "" or f": {d.title} (" not in demoted)
+        assert any(u.field == "body" and u.text[:20] in demoted for u in d.units)  # kept as text
+        # a title the fallback found instead (the first line) was read surely
+        assert all(u.ocr_confidence >= OCR_TITLE_MIN_CONF for u in d.units if u.field == "title" and u.source != "text")
