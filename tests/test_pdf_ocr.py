@@ -7,6 +7,7 @@ in CI; elsewhere these tests skip, unless CORPUS_TOOL_REQUIRE_EXTRAS=1 makes a m
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -277,3 +278,86 @@ def test_the_date_under_the_seal_is_read():
     page = next(tesseract_pages(_real("gov_amac_disciplinary_decision_scan.pdf"), [4], "chi_sim"))
     text = "".join(w.text for ln in page.lines for w in ln.words)
     assert "中国证券投资基金业协会" in text and "11月25日" in text  # the signature block, under the red seal
+
+
+# -- the ingest summary says what OCR read and how sure it was -------------------------------------------
+def test_the_summary_counts_what_ocr_read(scan, thesis):
+    from corpus_tool.cli.ingest import _ocr_line
+    from corpus_tool.reading.pipeline import IngestSummary
+
+    _, doc = scan
+    summary = IngestSummary()
+    summary.add_ocr(doc)
+    confs = [u.ocr_confidence for u in doc.units]
+    low = sum(e.count for e in doc.log if e.step == "pdf_ocr_low_confidence")
+    assert (summary.ocr_pages, summary.ocr_paragraphs) == (2, len(doc.units))  # both pages of the scan
+    assert summary.ocr_confidence == round(sum(confs) / len(confs), 1)
+    assert summary.ocr_low_words == low
+    line = _ocr_line(summary)
+    assert line.startswith("OCR 识别页 pages read by OCR: 2  OCR 段落 paragraphs: ")
+    assert f"平均置信度 mean confidence: {summary.ocr_confidence:.1f}" in line
+    assert f"low-confidence words kept: {low}" in line
+    # the thesis: OCR read regions of its pages (fonts without a Unicode map) beside text-layer paragraphs
+    summary.add_ocr(thesis)
+    read = [u for u in thesis.units if u.source != "text"]
+    assert read and summary.ocr_paragraphs == len(doc.units) + len(read)
+    assert summary.ocr_pages == 2 + len({u.page for u in read})
+    assert summary.as_dict()["ocr"]["low_confidence_words_kept"] == low + sum(
+        e.count for e in thesis.log if e.step == "pdf_ocr_low_confidence")
+
+
+def test_ingest_prints_and_records_the_ocr_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from corpus_tool.cli import app
+    from corpus_tool.store.db import CorpusDB
+
+    _require_ocr()
+    db = tmp_path / "c.duckdb"
+    note = tmp_path / "note.txt"
+    note.write_text("一、总体要求\n\n坚持稳中求进工作总基调。\n", encoding="utf-8")
+    runner = CliRunner()
+    plain = runner.invoke(app, ["ingest", "-q", "--db", str(tmp_path / "plain.duckdb"), str(note)])
+    assert plain.exit_code == 0 and "OCR" not in plain.stdout  # no OCR, no OCR line
+    result = runner.invoke(app, ["ingest", "--ocr", "-q", "--max-pages", "1", "--db", str(db),
+                                 str(_real("gov_amac_disciplinary_decision_scan.pdf"))])
+    assert result.exit_code == 0, result.output
+    line = next(ln for ln in result.stdout.splitlines() if ln.startswith("OCR 识别页"))
+    assert "pages read by OCR: 1  OCR 段落 paragraphs: " in line
+    with CorpusDB(db) as store:
+        recorded = json.loads(store.con.execute("SELECT summary FROM runs").fetchall()[-1][0])["ocr"]
+        n, mean = store.con.execute("SELECT count(*), round(avg(ocr_confidence), 1) FROM paragraphs "
+                                    "WHERE source <> 'text'").fetchall()[0]
+    assert recorded["pages"] == 1 and recorded["paragraphs"] == n > 0
+    assert recorded["mean_confidence"] == mean and f"mean confidence: {mean:.1f}" in line
+
+
+# -- an OCR title read unsurely is no title --------------------------------------------------------------
+def test_an_unsure_ocr_title_is_body_text_and_logged():
+    from corpus_tool.reading.model import HEADING, PARA, TITLE, Block
+    from corpus_tool.reading.structure import OCR_TITLE_MIN_CONF, build_structure
+
+    body = Block(PARA, "根据有关规定，现作出如下决定。", 1, source="ocr", ocr_confidence=93.0)
+    for conf, kept in ((OCR_TITLE_MIN_CONF - 5, False), (OCR_TITLE_MIN_CONF + 5, True)):
+        title = Block(TITLE, "关于开展专项检查的通知", 1, source="ocr", ocr_confidence=conf)
+        out = build_structure([title, Block(HEADING, "一、总体要求", 1, 1, "ocr", 95.0), body])
+        assert (out.title == title.text) is kept
+        demoted = [e for e in out.log if e.step == "ocr_title_demoted"]
+        assert bool(demoted) is not kept
+        if not kept:  # still in the text, as body; the first line is not taken as the title again
+            assert out.title == "" and [u.field for u in out.units if u.text == title.text] == ["body"]
+            assert f"({conf:.0f})" in demoted[0].detail
+    text_title = Block(TITLE, "关于开展专项检查的通知", 1)  # from the text layer: no confidence, kept
+    assert build_structure([text_title, body]).title == text_title.text
+
+
+def test_the_misread_ocr_titles_of_the_real_files_are_not_titles(scan, thesis):
+    from corpus_tool.reading.structure import OCR_TITLE_MIN_CONF
+
+    _, doc = scan
+    for d in (doc, thesis):
+        demoted = _steps(d).get("ocr_title_demoted")
+        assert demoted is not None and (d.title == "" or f": {d.title} (" not in demoted)
+        assert any(u.field == "body" and u.text[:20] in demoted for u in d.units)  # kept as text
+        # a title the fallback found instead (the first line) was read surely
+        assert all(u.ocr_confidence >= OCR_TITLE_MIN_CONF for u in d.units if u.field == "title" and u.source != "text")

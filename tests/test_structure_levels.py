@@ -114,3 +114,25 @@ def test_part_names_are_headings() -> None:
     closing = [s for s in law.sections if s.title == "附则"]
     assert len(closing) == 1 and closing[0].level == 1
     assert not [u for u in law.units if u.field == "body" and u.text == "附则"]
+
+
+def test_back_matter_closes_the_chapters() -> None:
+    assert [numbering(t) for t in ("参考文献", "致 谢", "附录A 调查问卷", "References", "作者简介", "后记")] == \
+        ["back"] * 6
+    assert numbering("附录中列出了全部样本") is None  # a sentence, not a heading
+    # 参考文献 after 第6章 > 6.4 goes back to level 1, and the 1.1 of an appendix nests under it
+    met = [("章", 16), ("1.1", 14), ("1.1.1", 12), ("back", 14), ("back", 16), ("1.1", 14)]
+    assert heading_levels(met) == [1, 2, 3, 1, 1, 2]
+
+
+@pytest.mark.parametrize("name, after", [("thesis_tsinghua_proposal_network_analysis.pdf", "第6章"),
+                                         ("journal_control_decision_preprint.pdf", "4结")])
+def test_back_matter_is_no_part_of_the_last_chapter(name: str, after: str) -> None:
+    doc = _doc(name)
+    by_no = {s.section_no: s for s in doc.sections}
+    chapter = next(s for s in doc.sections if s.title.startswith(after))
+    back = [s for s in doc.sections if s.section_no > chapter.section_no and numbering(s.title) == "back"]
+    assert back and {s.title[:4] for s in back} >= {"参考文献"}
+    top = min(s.level for s in doc.sections if s.section_no > 1)
+    for s in back:
+        assert s.parent_no is None and s.level == 1 <= top, (s.title, s.level, by_no.get(s.parent_no))

@@ -173,6 +173,8 @@ def _print_summary(s: IngestSummary) -> None:
         pages += f"缺字〓 withheld glyph gaps: {s.glyph_gaps}  "
     tables = f"  表格 tables: {s.tables}" if s.tables else ""
     typer.echo(f"{pages}字符 characters: {s.characters}{tables}")
+    if s.ocr_pages or s.ocr_paragraphs:
+        typer.echo(_ocr_line(s))
     if s.ignored_tables:
         typer.echo(f"表格文件未导入 table files not read: {s.ignored_tables} (CSV/XLSX：若是元数据表请用 --metadata，"
                    "若每行是一篇文档请用 --text-column / a manifest? pass it with --metadata; one document per row? "
@@ -194,6 +196,20 @@ def _print_summary(s: IngestSummary) -> None:
         typer.secho(f"  {UNSUPPORTED_HINT}", err=True, fg=typer.colors.YELLOW)
     for path, reason in s.skipped:
         typer.secho(f"  跳过 skipped {readable_path(stored_path(path))}: {reason}", err=True, fg=typer.colors.YELLOW)
+
+
+def _ocr_line(s: IngestSummary) -> str:
+    """What OCR read and how sure it was: OCR text can hold misread characters, so the reader sees it here."""
+    conf = f"{s.ocr_confidence:.1f}" if s.ocr_confidence is not None else "-"
+    line = (f"OCR 识别页 pages read by OCR: {s.ocr_pages}  OCR 段落 paragraphs: {s.ocr_paragraphs}  "
+            f"平均置信度 mean confidence: {conf}  低置信度字词（保留）low-confidence words kept: {s.ocr_low_words}")
+    withheld = [(n, zh, en) for n, zh, en in (
+        (s.ocr_lines_withheld, "行", "lines"), (s.ocr_regions_withheld, "区域", "regions"),
+        (s.ocr_pages_withheld, "页", "pages")) if n]
+    if withheld:
+        line += ("  置信度过低未收录 withheld as too uncertain: "
+                 + ", ".join(f"{n} {zh} {en}" for n, zh, en in withheld))
+    return line + "（详见 log 表 / see the log table）"
 
 
 def _print_manifests(s: IngestSummary) -> None:

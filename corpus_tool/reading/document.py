@@ -298,6 +298,8 @@ def build_document(path: Path, extracted: Extracted, doc_id: str, source_path: s
         meta=meta,
         n_pages=extracted.n_pages,
         scanned_pages=extracted.scanned_pages,
+        ocr_pages=sorted(set(extracted.ocr_pages) | {u.page for u in structured.units
+                                                     if u.source != "text" and u.page is not None}),
         unreadable_pages=extracted.unreadable_pages,
         encoding=extracted.encoding,
     )

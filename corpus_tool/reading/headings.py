@@ -56,12 +56,29 @@ NUMBERINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("①", re.compile(r"^[\u2460-\u2473]")),
 )
 _NUMBERING_RANK = {name: i for i, (name, _) in enumerate(NUMBERINGS)}
+BACK_MATTER = "back"  # the "numbering" of a back-matter heading: it closes the chapters and stands at level 1
+
+# Back matter: the reference list, acknowledgements, author notes, appendices, afterword. They follow the last
+# chapter but belong to the whole document, so they never nest under it (附录A, Appendix 2 and 参考文献（续） too).
+_BACK_MATTER_RE = re.compile(
+    r"^[\[【〔]?\s*(?:参考文献|参考资料|主要参考文献|致谢|谢辞|作者简介|作者介绍|附录|后记"
+    r"|references|bibliography|acknowledge?ments?|appendix|appendices|about the authors?)\s*[\]】〕]?"
+    r"(?:$|[\s:：（(A-Z0-9一二三四五六七八九十])", re.IGNORECASE)
+_BACK_MATTER_MAX = 30  # characters: a heading, not a sentence that happens to start with 附录
+
+
+def is_back_matter(text: str) -> bool:
+    """``参考文献``, ``致 谢``, ``附录A 调查问卷``, ``References``: a heading of the document's back matter."""
+    t = re.sub(r"(?<=[\u4e00-\u9fff])[\s\u3000]+(?=[\u4e00-\u9fff])", "", text.strip().strip("\u3000"))
+    return len(t) <= _BACK_MATTER_MAX and _BACK_MATTER_RE.match(t) is not None
 SAME_SIZE = 0.5  # points: two headings this close in size are set alike
 
 
 def numbering(text: str) -> str | None:
     """The numbering a heading opens with (``章`` for 第三章, ``1.1`` for 3.2 结果), or None."""
     t = text.strip().strip("\u3000")
+    if is_back_matter(t):
+        return BACK_MATTER
     return next((name for name, rx in NUMBERINGS if rx.match(t)), None)
 
 
@@ -74,12 +91,19 @@ def heading_levels(headings: list[tuple[str | None, float | None]]) -> list[int]
     after a run of 1. closes the 1.), nor under a heading set smaller than itself. A numbering keeps
     the level it had once got (a code's 章 stays level 3 in a 编 without 分编). An unnumbered heading
     takes the level of the open heading set in its size, else it nests like a numbering of its own
-    (one per size). ``headings`` are (numbering, size) pairs; size None in plain text.
+    (one per size). A back-matter heading (:data:`BACK_MATTER`: 参考文献, 致谢, 附录) closes every open
+    heading and is level 1, whatever chapter it follows. ``headings`` are (numbering, size) pairs; size None in
+    plain text.
     """
     open_: list[tuple[str, float | None, int]] = []  # the open headings' keys, sizes and levels, outermost first
     seen: dict[str, int] = {}
     levels: list[int] = []
     for name, size in headings:
+        if name == BACK_MATTER:
+            open_.clear()
+            open_.append((BACK_MATTER, size, 1))
+            levels.append(1)
+            continue
         key = name or (f"size:{round(size * 2) / 2}" if size is not None else "unnumbered")
         at = next((i for i, (k, _, _) in enumerate(open_) if k == key), None)
         if at is None and name is None and size is not None:

@@ -159,6 +159,7 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)  # year, date, issuer, doc_number ... and their sources
     n_pages: int = 0
     scanned_pages: list[int] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # pages OCR read, whole or in regions (for the summary)
     unreadable_pages: dict[int, str] = field(default_factory=dict)  # page -> why its text was withheld
     encoding: str | None = None
 

@@ -60,6 +60,14 @@ class IngestSummary:
     tables: int = 0  # tables read from the documents (PDF ruled tables), kept out of the prose
     unreadable_pages: int = 0  # pages whose broken text layer was withheld (not OCR'd)
     glyph_gaps: int = 0  # 〓 marks where glyphs without a usable Unicode were withheld (log: withheld_glyph_gaps)
+    ocr_pages: int = 0  # pages OCR read, whole or in regions (--ocr)
+    ocr_paragraphs: int = 0  # paragraphs (units) with OCR text: source ocr or mixed
+    ocr_confidence_sum: float = 0.0  # of those paragraphs' mean word confidences (for the mean)
+    ocr_scored: int = 0  # OCR paragraphs with a confidence
+    ocr_low_words: int = 0  # words below the low-confidence mark kept in the text (log: pdf_ocr_low_confidence)
+    ocr_lines_withheld: int = 0  # OCR lines too uncertain to keep (log: pdf_ocr_lines_withheld)
+    ocr_regions_withheld: int = 0  # regions OCR read too uncertainly: glyphs stay withheld (pdf_region_ocr_withheld)
+    ocr_pages_withheld: int = 0  # pages OCR read too uncertainly: withheld (log: pdf_ocr_withheld)
     near_duplicates: int = 0
     hashed: int = 0  # files whose bytes were hashed to tell whether they changed
     unchanged_by_stat: int = 0  # unchanged files known by their stat, not read (see :func:`stat_key`)
@@ -83,6 +91,24 @@ class IngestSummary:
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
     @property
+    def ocr_confidence(self) -> float | None:
+        """Mean OCR word confidence (0–100) over the OCR paragraphs, as the methods paragraph counts it."""
+        return round(self.ocr_confidence_sum / self.ocr_scored, 1) if self.ocr_scored else None
+
+    def add_ocr(self, doc: Document) -> None:
+        """Count what OCR read of ``doc`` and how sure it was, from its units and its log."""
+        self.ocr_pages += len(doc.ocr_pages)
+        scored = [u.ocr_confidence for u in doc.units if u.source != "text"]
+        self.ocr_paragraphs += len(scored)
+        self.ocr_confidence_sum += sum(c for c in scored if c is not None)
+        self.ocr_scored += sum(c is not None for c in scored)
+        steps = {"pdf_ocr_low_confidence": "ocr_low_words", "pdf_ocr_lines_withheld": "ocr_lines_withheld",
+                 "pdf_region_ocr_withheld": "ocr_regions_withheld", "pdf_ocr_withheld": "ocr_pages_withheld"}
+        for e in doc.log:
+            if e.step in steps:
+                setattr(self, steps[e.step], getattr(self, steps[e.step]) + e.count)
+
+    @property
     def ok(self) -> bool:
         return self.failed == 0 and self.failed_before == 0 and not self.skipped and not self.aborted
 
@@ -92,6 +118,9 @@ class IngestSummary:
             "duplicates": self.duplicates, "failed": self.failed, "failed_before": self.failed_before,
             "pages": self.pages, "characters": self.characters, "scanned_pages": self.scanned_pages,
             "tables": self.tables, "unreadable_pages": self.unreadable_pages, "glyph_gaps": self.glyph_gaps,
+            "ocr": {"pages": self.ocr_pages, "paragraphs": self.ocr_paragraphs, "mean_confidence": self.ocr_confidence,
+                    "low_confidence_words_kept": self.ocr_low_words, "lines_withheld": self.ocr_lines_withheld,
+                    "regions_withheld": self.ocr_regions_withheld, "pages_withheld": self.ocr_pages_withheld},
             "near_duplicates": self.near_duplicates, "ignored_tables": self.ignored_tables,
             "aborted": self.aborted, "skipped": len(self.skipped),
             "unsupported": self.unsupported_by_suffix(),
@@ -342,6 +371,7 @@ def ingest_paths(
                 summary.tables += len(doc.tables)
                 summary.unreadable_pages += len(doc.unreadable_pages)
                 summary.glyph_gaps += sum(e.count for e in doc.log if e.step == "withheld_glyph_gaps")
+                summary.add_ocr(doc)
                 summary.warnings.extend((result.path, w) for w in _page_warnings(doc, options.ocr))
         writer.flush()
         if not summary.aborted:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from corpus_tool.reading.captions import is_caption_text
-from corpus_tool.reading.headings import heading_scheme, levels_for
+from corpus_tool.reading.headings import heading_scheme, is_back_matter, levels_for
 from corpus_tool.reading.metadata import VOLUME_ISSUE_RE
 from corpus_tool.reading.model import (
     FOOTNOTE,
@@ -488,6 +488,28 @@ def split_article_ends(blocks: list[Block]) -> tuple[list[Block], set[int]]:
     return out, starts
 
 
+# Measured on the OCR'd real files: both OCR titles were misread (证券 → 证着 at 68, "…论文KIPX模" at 78),
+# while whole headings OCR read right scored 86–96. The title is the document's name in every table, so one
+# OCR read less surely than this is body text and the title falls back as when there is none. (Headings are
+# left: correct short ones such as 目录 or 致谢 can score below 20, so confidence does not tell junk from them.)
+OCR_TITLE_MIN_CONF = 85.0
+
+
+def _unsure_ocr(block: Block) -> bool:
+    return block.source != "text" and block.ocr_confidence is not None and block.ocr_confidence < OCR_TITLE_MIN_CONF
+
+
+def demote_unsure_title(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
+    """The blocks with each title OCR read below :data:`OCR_TITLE_MIN_CONF` made body paragraphs, and those."""
+    out, unsure = [], []
+    for b in blocks:
+        if b.kind == TITLE and _unsure_ocr(b):
+            b = replace(b, kind=PARA, level=None)
+            unsure.append(b)
+        out.append(b)
+    return out, unsure
+
+
 def build_structure(blocks: list[Block]) -> Structured:
     """Assign roles to cleaned blocks and number everything in document order."""
     out = Structured()
@@ -503,20 +525,29 @@ def build_structure(blocks: list[Block]) -> Structured:
         out.log.append(LogEntry("abstract_blocks_joined", joined, "abstract text broken over several blocks"))
     n_cites = 0
 
-    # Title: the extractor's, else a short first line that reads as one.
+    blocks, unsure = demote_unsure_title(blocks)
+    if unsure:
+        out.log.append(LogEntry("ocr_title_demoted", len(unsure), f"a title OCR read with mean word confidence "
+                                f"below {OCR_TITLE_MIN_CONF:.0f} is kept as body text, not the title (OCR 置信度"
+                                "不足，不作标题): "
+                                + "; ".join(f"{b.text[:40]} ({b.ocr_confidence or 0:.0f})" for b in unsure)))
+
+    # Title: the extractor's, else a short first line that reads as one (not an OCR line too unsure to be one).
     body_start = 0
     titles = [b for b in blocks if b.kind == TITLE]
     if titles:
         out.title, out.title_in_text = titles[0].text, True
-    elif blocks and blocks[0].kind != HEADING and _looks_like_title(blocks[0].text):
+    elif blocks and blocks[0].kind != HEADING and not any(b is blocks[0] for b in unsure) \
+            and not _unsure_ocr(blocks[0]) and _looks_like_title(blocks[0].text):
         out.title, out.title_in_text = blocks[0].text, True
         body_start = 1
 
     schemes = [heading_scheme(b.text) or "一、" for b in blocks if b.kind == HEADING]
     levels = levels_for(schemes)
     # levels the extractor gave count from the outermost heading kept: a removed contents page's
-    # 目录, set larger than every heading, leaves no empty level 1 above them
-    shift = min((b.level for b in blocks if b.kind == HEADING and b.level), default=1) - 1
+    # 目录, set larger than every heading, leaves no empty level 1 above them (back matter is level 1 anyway)
+    shift = min((b.level for b in blocks if b.kind == HEADING and b.level and not is_back_matter(b.text)),
+                default=1) - 1
     section_no = None
     para_no = 0
     open_sections: dict[int, int] = {}  # level → section_no of the latest heading at that level
@@ -565,7 +596,8 @@ def build_structure(blocks: list[Block]) -> Structured:
             continue
         if block.kind == HEADING:
             scheme = heading_scheme(block.text) or "一、"
-            level = block.level - shift if block.level else levels[scheme]
+            # back matter (参考文献, 致谢, 附录) belongs to the whole document, not to the last chapter
+            level = 1 if is_back_matter(block.text) else block.level - shift if block.level else levels[scheme]
             parent = max((no for lv, no in open_sections.items() if lv < level), default=None)
             section_no = len(out.sections) + 1
             out.sections.append(Section(section_no, level, block.text, parent))
