@@ -11,6 +11,7 @@ from conftest import shared_path
 from corpus_tool.reading.document import IngestOptions, read_document
 from corpus_tool.reading.manifest import ManifestSet, load_manifest
 from corpus_tool.reading.metadata import (
+    announcement_number,
     doc_type_of,
     extract_metadata,
     find_doc_numbers,
@@ -38,6 +39,15 @@ from corpus_tool.store.db import CorpusDB
 ])
 def test_doc_numbers_are_normalised(raw: str, expected: str) -> None:
     assert normalize_doc_number(raw) == expected
+
+
+def test_a_listed_companys_announcement_number() -> None:
+    assert announcement_number("公告编号：2025-035") == "2025-035"
+    assert announcement_number("证券代码：600000 证券简称：浦发银行 公告编号：临2025-012") == "临2025-012"
+    assert announcement_number("本公告编号规则见附件") is None and announcement_number("公告编号：20250") is None
+    meta = extract_metadata("比亚迪股份有限公司2025年第一季度报告",
+                            ["证券代码：002594", "证券简称：比亚迪", "公告编号：2025-035"], [], "byd.txt")
+    assert (meta.values["doc_number"], meta.sources["doc_number"]) == ("2025-035", "content:公告编号")
 
 
 def test_doc_numbers_in_running_text_keep_only_their_own_prefix() -> None:

@@ -241,6 +241,17 @@ def standard_number(text: str) -> str | None:
     return f"{m.group('code')} {m.group('num')}—{m.group('year')}" if m else None
 
 
+# A listed company's announcement number, labelled on its cover: 公告编号：2025-035, 公告编号：临2025-012.
+_ANNOUNCEMENT_NO_RE = re.compile(r"公告编号[:：]\s*(?P<num>[\u4e00-\u9fffA-Za-z]{0,3}(?:19|20)\d\d[-－—–]\d{1,4})"
+                                 r"(?!\d)")
+
+
+def announcement_number(text: str) -> str | None:
+    """``公告编号：2025-035`` (alone or beside 证券代码/证券简称 on one line) → ``2025-035``."""
+    m = _ANNOUNCEMENT_NO_RE.search(re.sub(r"[\s\u3000]+", "", text))
+    return m.group("num") if m else None
+
+
 def _standalone_doc_number(text: str) -> str | None:
     """A unit that is nothing but a document number (the line under an official title)."""
     squashed = re.sub(r"[\s\u3000]+", "", text)
@@ -641,6 +652,8 @@ def extract_metadata(title: str, head: list[str], tail: list[str], file_name: st
         standard = next((n for line in head[:12] if (n := standard_number(line))), None)
         if standard:
             meta.set("doc_number", standard, "content:标准号")
+        announced = next((n for line in head[:12] if (n := announcement_number(line))), None)
+        meta.set("doc_number", announced, "content:公告编号")
 
     # 3. Dates: a thesis or report cover's date and a cover's labelled publication date, 成文日期 in the
     # closing block, a report's dateline, a regulation's version, a cover or title page's date, a
