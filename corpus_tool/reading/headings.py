@@ -71,6 +71,8 @@ def is_back_matter(text: str) -> bool:
     """``参考文献``, ``致 谢``, ``附录A 调查问卷``, ``References``: a heading of the document's back matter."""
     t = re.sub(r"(?<=[\u4e00-\u9fff])[\s\u3000]+(?=[\u4e00-\u9fff])", "", text.strip().strip("\u3000"))
     return len(t) <= _BACK_MATTER_MAX and _BACK_MATTER_RE.match(t) is not None
+
+
 SAME_SIZE = 0.5  # points: two headings this close in size are set alike
 
 

@@ -537,8 +537,7 @@ def build_structure(blocks: list[Block]) -> Structured:
     titles = [b for b in blocks if b.kind == TITLE]
     if titles:
         out.title, out.title_in_text = titles[0].text, True
-    elif blocks and blocks[0].kind != HEADING and not any(b is blocks[0] for b in unsure) \
-            and not _unsure_ocr(blocks[0]) and _looks_like_title(blocks[0].text):
+    elif blocks and blocks[0].kind != HEADING and not _unsure_ocr(blocks[0]) and _looks_like_title(blocks[0].text):
         out.title, out.title_in_text = blocks[0].text, True
         body_start = 1
 

@@ -719,7 +719,6 @@ class _Builder:
     cur: list[Line] = field(default_factory=list)
     kind: str = ""
     pending: list[Block] = field(default_factory=list)  # footnotes waiting for the open block
-    heading_kinds: dict[int, str] = field(default_factory=dict)  # block index → pattern kind
     heading_sizes: dict[int, float] = field(default_factory=dict)  # block index → a heading's font size
     caption: bool = False  # the open block is a figure's or table's caption
     aside: list[Line] = field(default_factory=list)  # a caption set inside an open sentence, kept for after it
@@ -743,14 +742,12 @@ class _Builder:
         self.blocks.extend(self.pending)
         self.pending = []
 
-    def start(self, kind: str, line: Line, heading: str | None = None) -> None:
+    def start(self, kind: str, line: Line) -> None:
         if self.stats is not None and self.kind == PARA and len(self.cur) >= 2 and _left_open(self.cur, line,
                                                                                                self.stats):
             self.breaks.append((line.page, self.cur[-1].text.strip(), line.text.strip()))
         self.flush()
         self.kind, self.cur, self.caption = kind, [line], False
-        if heading:
-            self.heading_kinds[len(self.blocks)] = heading
         if kind == HEADING:
             self.heading_sizes[len(self.blocks)] = line.size
 
@@ -803,7 +800,7 @@ def build_blocks(pages: list[PageText], stats: DocStats, log: list[LogEntry] | N
             elif _REFS_LABEL_RE.match(line.text):  # 参考文献 / References opens the reference list, in any style
                 b.start(HEADING, line)
             elif (hk := heading_kind(line, stats)) is not None and not (hk == "" and _runs_on(b, line, stats)):
-                b.start(HEADING, line, hk)
+                b.start(HEADING, line)
                 seen_heading = True
             elif b.kind == PARA and hangs_from(b.cur, line, stats):
                 b.cur.append(line)
@@ -923,7 +920,6 @@ def _start_caption(b: _Builder, line: Line) -> None:
         head = re.sub(r"\s+", "", b.cur[0].text)
         if head and head in re.sub(r"\s+", "", line.text):
             b.kind = PARA
-            b.heading_kinds.pop(len(b.blocks), None)
     b.start(PARA, line)
     b.caption = True
 

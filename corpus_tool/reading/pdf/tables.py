@@ -19,6 +19,7 @@ from typing import Any
 
 from corpus_tool.reading.model import LogEntry, Table, TableCell
 from corpus_tool.reading.pdf.chars import OCR_FONT, Char, is_bad_char, to_chars
+from corpus_tool.reading.pdf.disjoint import DisjointSets
 from corpus_tool.reading.pdf.spacing import Advances, latin_word_spaces
 
 # pdfplumber's finder on drawn lines and rectangle edges (its defaults, spelled out so that an
@@ -135,26 +136,19 @@ def ruled_grid(boxes: list[Box], rules: Rules) -> tuple[list[float], list[float]
         return None
     xs, ys = _positions(near.down), _positions(near.across)
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
-    parent = list(range(n_rows * n_cols))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(n_rows * n_cols)
     for r in range(n_rows):
         ymid = (ys[r] + ys[r + 1]) / 2
         for c in range(n_cols):
             xmid = (xs[c] + xs[c + 1]) / 2
             if c + 1 < n_cols and not _covers(near.down, xs[c + 1], ymid):
-                parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
+                sets.union(r * n_cols + c + 1, r * n_cols + c)
             if r + 1 < n_rows and not _covers(near.across, ys[r + 1], xmid):
-                parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+                sets.union((r + 1) * n_cols + c, r * n_cols + c)
     slots: dict[int, list[tuple[int, int]]] = {}
     for r in range(n_rows):
         for c in range(n_cols):
-            slots.setdefault(find(r * n_cols + c), []).append((r, c))
+            slots.setdefault(sets.find(r * n_cols + c), []).append((r, c))
     cells = []
     for group in slots.values():
         rows, cols = [r for r, _ in group], [c for _, c in group]
