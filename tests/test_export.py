@@ -135,3 +135,13 @@ def test_xlsx_bytes_do_not_depend_on_the_clock(tmp_path: Path) -> None:
     time.sleep(1.1)  # openpyxl stamps the save time to the second
     write_table(df, tmp_path / "b.xlsx")
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_methods_names_the_text_fields_whenever_one_is_left_out() -> None:
+    from corpus_tool.analyse.options import TEXT_FIELDS
+    from corpus_tool.export.methods import _filters_en, _filters_zh
+
+    without_captions = [f for f in TEXT_FIELDS if f != "caption"]
+    assert "text fields title, abstract, keywords, heading, body" in _filters_en({"fields": without_captions})
+    assert "文本字段 title、abstract" in _filters_zh({"fields": without_captions})
+    assert "text fields" not in _filters_en({"fields": list(TEXT_FIELDS)})  # all of them: nothing to say

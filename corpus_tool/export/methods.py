@@ -14,6 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from corpus_tool.analyse.options import TEXT_FIELDS
+
 
 def load_record(path: str | Path) -> dict[str, Any]:
     """Read a run record; raise ValueError with the reason when it is not one."""
@@ -69,7 +71,7 @@ def _filters_en(tf: dict[str, Any] | None) -> str:
     if tf.get("min_chars", 1) > 1:
         bits.append(f"terms of at least {tf['min_chars']} characters")
     fields = tf.get("fields") or []
-    if fields and len(fields) < 5:
+    if fields and set(fields) != set(TEXT_FIELDS):  # say so whenever a field was left out
         bits.append("text fields " + ", ".join(fields))
     return "; ".join(bits)
 
@@ -83,7 +85,7 @@ def _filters_zh(tf: dict[str, Any] | None) -> str:
     if tf.get("min_chars", 1) > 1:
         bits.append(f"仅统计不少于 {tf['min_chars']} 个字的词")
     fields = tf.get("fields") or []
-    if fields and len(fields) < 5:
+    if fields and set(fields) != set(TEXT_FIELDS):  # say so whenever a field was left out
         bits.append("文本字段 " + "、".join(fields))
     return "，".join(bits)
 
