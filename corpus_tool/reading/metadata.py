@@ -117,6 +117,24 @@ _COVER_DATE_RE = re.compile(rf"(?:{DATE_RE.pattern}){_EDITION}?")
 _COVER_LINE_MAX = 24
 
 
+# OCR noise inside a date: a dot or mark (a seal's speck, a comma) read between a number and 年/月/日 or after them
+# (``2025.年11月25日``, ``2025年,11月``). Only marks, never a character that could be text.
+_DATE_MARKS = r"[\s.．,，。·・'‘’`:：;；]+"
+_DATE_NOISE_RE = re.compile(rf"(?<=\d){_DATE_MARKS}(?=[年月日])|(?<=[年月]){_DATE_MARKS}(?=\d)")
+
+
+def denoise_date(text: str) -> str:
+    """``2025.年11月25日`` → ``2025年11月25日``: marks OCR read between a date's numbers and 年/月/日 out."""
+    return _DATE_NOISE_RE.sub("", text)
+
+
+def is_date_line(text: str) -> bool:
+    """A line that is a full date and nothing else (a 落款's date line; OCR noise and brackets allowed)."""
+    squashed = denoise_date(re.sub(r"[\s\u3000]+", "", text)).strip("（）()")
+    m = DATE_RE.fullmatch(squashed)
+    return m is not None and m.group("d") is not None and _date_of(m) is not None
+
+
 def _plain(line: str) -> str:
     """Spaces out (letter-spaced covers: 中 華 民 國 105 年), Kangxi radicals as characters (⽉ → 月)."""
     return re.sub(r"[\s\u3000]+", "", fix_glyph_variants(line)[0])
@@ -190,9 +208,10 @@ def cover_date(front: list[str]) -> str | None:
 
 
 # -- 发文字号 --------------------------------------------------------------------------------------
-_OPEN, _CLOSE = "〔［\\[（(【", "〕］\\]）)】"
+# OCR reads the hexagonal brackets 〔〕 as any bracket, sometimes as two (中基协处分(2025)] 334号, 〔2025)]).
+_OPEN, _CLOSE = "〔［\\[（(【{｛", "〕］\\]）)】}｝"
 _DOCNUM_RE = re.compile(
-    rf"(?P<org>[\u4e00-\u9fff]{{1,10}}?)\s*[{_OPEN}]\s*(?P<year>(?:19|20)\d\d)\s*[{_CLOSE}]\s*"
+    rf"(?P<org>[\u4e00-\u9fff]{{1,10}}?)\s*[{_OPEN}]{{1,2}}\s*(?P<year>(?:19|20)\d\d)\s*[{_CLOSE}]{{1,2}}\s*"
     r"第?\s*(?P<num>\d{1,5})\s*号"
 )
 _ORDER_RE = re.compile(r"(?P<org>(?:中华人民共和国)?[\u4e00-\u9fff]{1,12}?令)\s*(?:[（(][^）)]{1,12}[）)])?\s*"
@@ -273,7 +292,8 @@ _ORG_SUFFIX_RE = re.compile(
 # Joint issuers are separated by 、，, or spaces; a space inside a Latin name (State Forestry Administration, as
 # English manifests give it) is not a separator.
 _ISSUER_SEP_RE = re.compile(r"[、，,\u3000]+|(?<![A-Za-z\])])\s+|\s+(?![A-Za-z\[(])")
-DOC_TYPES = ("指导意见", "实施意见", "实施细则", "实施办法", "暂行办法", "暂行规定", "工作方案", "实施方案",
+DOC_TYPES = ("决定书", "告知书", "通知书", "意见书", "建议书", "判决书", "裁定书",
+             "指导意见", "实施意见", "实施细则", "实施办法", "暂行办法", "暂行规定", "工作方案", "实施方案",
              "行动计划", "行动方案", "管理办法", "工作规则", "复函", "批复", "答复", "通知", "通报", "通告",
              "公告", "意见", "办法", "规定", "方案", "决定", "决议", "报告", "条例", "细则", "规则", "规划",
              "纲要", "计划", "措施", "函", "令", "命令", "议案", "请示", "纪要", "指南", "标准", "解释", "法",
@@ -506,6 +526,12 @@ def _organs(line: str) -> list[str] | None:
     return None
 
 
+def is_masthead(line: str) -> bool:
+    """A red header (红头): an organ's name alone (中国证券投资基金业协会, 国务院　中央军委) or ``XX文件``."""
+    text = re.sub(r"[\s\u3000]+", "", line)
+    return bool(text) and (_organs(line) is not None or _RED_HEAD_RE.match(text) is not None)
+
+
 def signature(tail: list[str]) -> tuple[str | None, str | None]:
     """The 落款 closing an official document: organ line(s) then the date line, read from the end.
 
@@ -516,7 +542,7 @@ def signature(tail: list[str]) -> tuple[str | None, str | None]:
     if any(is_contents_line(line) for line in tail):
         return None, None
     for i in range(len(tail) - 1, max(len(tail) - 6, -1), -1):
-        squashed = re.sub(r"[\s\u3000]+", "", tail[i]).strip("（）()")
+        squashed = denoise_date(re.sub(r"[\s\u3000]+", "", tail[i])).strip("（）()")
         m = DATE_RE.search(squashed)
         if m is None or m.end() != len(squashed) or len(squashed) > _SIGNATURE_MAX + 16:
             continue

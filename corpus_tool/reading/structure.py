@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from corpus_tool.reading.captions import is_caption_text
 from corpus_tool.reading.headings import heading_scheme, is_back_matter, levels_for
-from corpus_tool.reading.metadata import VOLUME_ISSUE_RE
+from corpus_tool.reading.metadata import VOLUME_ISSUE_RE, doc_type_of, is_masthead
 from corpus_tool.reading.model import (
     FOOTNOTE,
     FRONT,
@@ -510,6 +510,31 @@ def demote_unsure_title(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
     return out, unsure
 
 
+_MASTHEAD_REACH = 4  # blocks under a red header searched for the title (the document number comes between)
+
+
+def title_under_masthead(blocks: list[Block]) -> tuple[list[Block], Block | None]:
+    """The blocks with the title of an official document that opens with a red header (红头: the issuer's name,
+    XX文件) made its title: the first line after it on its page that reads as a title and names a document
+    type (纪律处分决定书, ……的通知). The red header, when it was taken as the title, becomes front matter.
+    Returns the blocks and the new title block (None when nothing changed)."""
+    if not blocks or not is_masthead(blocks[0].text) or blocks[0].kind not in (TITLE, PARA, FRONT):
+        return blocks, None
+    if next((i for i, b in enumerate(blocks) if b.kind == TITLE), 0) != 0:
+        return blocks, None  # the extractor's title is not the header: it stands
+    for i, b in enumerate(blocks[1:1 + _MASTHEAD_REACH], 1):
+        if b.page != blocks[0].page:
+            break
+        text = b.text.strip()
+        if (b.kind in (TITLE, HEADING, PARA) and len(text) <= 60 and _looks_like_title(text)
+                and doc_type_of(text) and not is_masthead(text) and not _unsure_ocr(b)):
+            out = [replace(blk, kind=FRONT, level=None) if k < i and blk.kind == TITLE else blk
+                   for k, blk in enumerate(blocks)]
+            out[i] = replace(b, kind=TITLE, level=None)
+            return out, out[i]
+    return blocks, None
+
+
 def build_structure(blocks: list[Block]) -> Structured:
     """Assign roles to cleaned blocks and number everything in document order."""
     out = Structured()
@@ -531,6 +556,11 @@ def build_structure(blocks: list[Block]) -> Structured:
                                 f"below {OCR_TITLE_MIN_CONF:.0f} is kept as body text, not the title (OCR 置信度"
                                 "不足，不作标题): "
                                 + "; ".join(f"{b.text[:40]} ({b.ocr_confidence or 0:.0f})" for b in unsure)))
+
+    blocks, typed = title_under_masthead(blocks)
+    if typed is not None:
+        out.log.append(LogEntry("title_under_masthead", 1, f"the document type line under the red header is the "
+                                f"title, not the header (红头下的文种标题): {typed.text[:40]}"))
 
     # Title: the extractor's, else a short first line that reads as one (not an OCR line too unsure to be one).
     body_start = 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from corpus_tool.reading.bylines import names_from_byline
 from corpus_tool.reading.headings import NUM, heading_levels, is_caption, numbering, pattern_kind
+from corpus_tool.reading.metadata import is_date_line
 from corpus_tool.reading.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block, LogEntry
 from corpus_tool.reading.pdf.fields import is_choices, is_field
 from corpus_tool.reading.pdf.joins import word_across
@@ -503,6 +504,8 @@ def heading_kind(line: Line, stats: DocStats) -> str | None:
     if not t or len(t) > 60 or t[-1] in NOT_HEADING_END or ARTICLE_RE.match(t) or _INNER_STOP.search(t):
         return None
     if not _WORDY.search(t):  # ∑∞, [ ∑ ], δ, a bracket: formula pieces set large, never section titles
+        return None
+    if is_date_line(t):  # a 落款's date line (set apart under the issuer, a seal's speck in it) dates, never titles
         return None
     if _LIST_ITEM_RE.match(t) or _BRACKETED_RE.match(t):  # (a)…, <1>…, a note in brackets: never a section
         return None

@@ -50,6 +50,7 @@ from corpus_tool.reading.pdf.ocr import (
     tesseract_version,
 )
 from corpus_tool.reading.pdf.ocr_chars import LOW_CONF, MIN_LINE_CONF, MIN_PAGE_CONF, glyphs, snap_sizes
+from corpus_tool.reading.pdf.ocr_vote import describe, reconcile_readings
 from corpus_tool.reading.pdf.parser_log import parser_warnings
 from corpus_tool.reading.pdf.pdfium_chars import open_document, page_chars, page_image_cover
 from corpus_tool.reading.pdf.quality import Quality, assess, better, decode_legacy_cjk, sequential_code_fonts
@@ -586,6 +587,7 @@ def _run_ocr(path: Path, pages: list[PageText], todo: list[int], lang: str, log:
     index = {p.page_no: i for i, p in enumerate(pages)}
     done: list[int] = []
     withheld: dict[int, str] = {}
+    reconciled = reconcile_readings([p for p in read if p.problem() is None])
     for ocr in read:
         reason = ocr.problem()
         if reason is not None:
@@ -598,6 +600,14 @@ def _run_ocr(path: Path, pages: list[PageText], todo: list[int], lang: str, log:
         done.append(ocr.page_no)
     log.append(LogEntry("pdf_ocr", len(done), f"tesseract {tesseract_version()} -l {lang} --psm {OCR_PSM} at "
                         f"{OCR_DPI} dpi on pages {_pages(done) or '-'} (OCR 识别的页面)"))
+    if reconciled.corrections:
+        log.append(LogEntry("pdf_ocr_reading_unified", len(reconciled.corrections), "a word OCR read several ways "
+                            "in the document, its misreadings (no word) replaced by the reading its majority gives "
+                            "(OCR 同词异读，按全文多数读法统一): " + describe(reconciled.corrections)))
+    if reconciled.unresolved:
+        log.append(LogEntry("pdf_ocr_reading_unresolved", len(reconciled.unresolved), "a word (a name) OCR read a "
+                            "different way each time, left as read; check it on the page (OCR 每处读法不同，未统一，"
+                            "请核对原页): " + "; ".join(reconciled.unresolved)))
     kept = [p for p in read if p.page_no in done]
     low = [(p.page_no, p.low_words, p.words) for p in kept if p.low_words]
     if low:
