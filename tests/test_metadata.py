@@ -12,15 +12,19 @@ from corpus_tool.reading.document import IngestOptions, read_document
 from corpus_tool.reading.manifest import ManifestSet, load_manifest
 from corpus_tool.reading.metadata import (
     announcement_number,
+    denoise_date,
     doc_type_of,
     extract_metadata,
     find_doc_numbers,
+    is_date_line,
+    is_masthead,
     issuer_from_title,
     normalize_doc_number,
     normalize_issuer,
     parse_date,
     relation_from_title,
     session_year,
+    signature,
 )
 from corpus_tool.reading.pipeline import ingest_paths
 from corpus_tool.store.db import CorpusDB
@@ -36,6 +40,11 @@ from corpus_tool.store.db import CorpusDB
     ("劳社部发[2008]3号", "劳社部发〔2008〕3号"),
     ("中华人民共和国国务院令第707号", "国务院令第707号"),
     ("国令第707号", "国务院令第707号"),  # gov.cn's short form of the same number
+    # OCR reads the hexagonal brackets as any bracket, sometimes as two
+    ("中基协处分(2025)] 334号", "中基协处分〔2025〕334号"),
+    ("中基协处分〔2025) 334号", "中基协处分〔2025〕334号"),
+    ("中基协处分[(2025〕334号", "中基协处分〔2025〕334号"),
+    ("中基协处分{2025}334号", "中基协处分〔2025〕334号"),
 ])
 def test_doc_numbers_are_normalised(raw: str, expected: str) -> None:
     assert normalize_doc_number(raw) == expected
@@ -66,6 +75,27 @@ def test_doc_numbers_in_running_text_keep_only_their_own_prefix() -> None:
 def test_dates_in_arabic_and_chinese_numerals(raw: str, iso: str) -> None:
     parsed = parse_date(raw)
     assert parsed is not None and parsed[0] == iso
+
+
+def test_ocr_noise_in_a_signature_date_and_a_date_line() -> None:
+    # a seal's speck read as "." between the year and 年; the doc number in running text with mixed brackets
+    assert denoise_date("2025.年11月25日") == "2025年11月25日" and denoise_date("2025年,11月 25日") == "2025年11月25日"
+    assert denoise_date("第3.5条") == "第3.5条" and denoise_date("共9.55亿元") == "共9.55亿元"  # no date: as it was
+    tail = ["复核期间，本纪律处分决定继续执行。", "中国证券投资基金业协会", "2025.年11月25日", "抄送：证监会市场二司，浙江证监局。"]
+    assert signature(tail) == ("2025-11-25", "中国证券投资基金业协会")
+    meta = extract_metadata("纪律处分决定书", ["中国证券投资基金业协会", "中基协处分(2025)] 334号", "纪律处分决定书"],
+                            tail, "scan.pdf")
+    assert meta.values["doc_number"] == "中基协处分〔2025〕334号" and meta.values["date"] == "2025-11-25"
+    assert meta.values["doc_type"] == "决定书" and meta.values["issuer"] == "中国证券投资基金业协会"
+    assert [n for n, _ in find_doc_numbers("送达了《纪律处分事先告知书》(中基协字〔2025)] 356号)")] == ["中基协字〔2025〕356号"]
+    assert is_date_line("2025.年11月25日") and is_date_line("（二〇二四年三月五日）")
+    assert not is_date_line("2025年11月") and not is_date_line("2025年11月25日印发实施") and not is_date_line("。")
+
+
+def test_a_red_header_is_a_masthead() -> None:
+    assert is_masthead("中国证券投资基金业协会") and is_masthead("国务院　中央军委") and is_masthead("国务院办公厅文件")
+    assert not is_masthead("纪律处分决定书") and not is_masthead("关于开展专项检查的通知")
+    assert doc_type_of("纪律处分决定书") == "决定书" and doc_type_of("行政处罚事先告知书") == "告知书"
 
 
 def test_impossible_dates_are_not_dates() -> None:

@@ -119,6 +119,40 @@ def test_the_summary_names_exactly_the_pages_ocr_would_read():
     assert "--ocr" not in unreadable_message({31: f"{OCR_LOW_CONFIDENCE}: mean 41"})  # OCR cannot help it
 
 
+# -- one reading for a word read several ways in one document -----------------------------------------
+def _words(text: str, conf: float = 95.0, unsure: dict[int, float] | None = None) -> list[tuple[str, int, int, float]]:
+    """``text`` as one-character words 50 px apart, those at the offsets in ``unsure`` read with that confidence."""
+    return [(ch, 100 + 50 * i, 45, (unsure or {}).get(i, conf)) for i, ch in enumerate(text)]
+
+
+def _reconciled(lines: list[list[tuple[str, int, int, float]]]):
+    from corpus_tool.reading.pdf.ocr_vote import reconcile_readings
+
+    page = parse_tsv(_tsv(lines), 1, 595.0, 842.0, 300)
+    result = reconcile_readings([page])
+    return ["".join(w.text for w in ln.words) for ln in page.lines], result
+
+
+def test_a_misreading_that_is_no_word_takes_the_documents_majority_reading():
+    lines = [_words("私募基金管理人"), _words("私募基金产品"), _words("私募基金备案"), _words("私募条例"),
+             _words("设立私幕基金", unsure={3: 70}),  # 幕: 私幕 and 幕基 are no words; 私募 is read 4 times
+             _words("私幕基金", conf=96),  # read surely: kept as read
+             _words("私营企业", unsure={1: 40})]  # 私营 is a word: never replaced
+    texts, result = _reconciled(lines)
+    assert texts[4] == "设立私募基金" and texts[5] == "私幕基金" and texts[6] == "私营企业"
+    assert [(c.page, c.before, c.after) for c in result.corrections] == [(1, "私幕", "私募")]
+    assert "私募 read 4 times" in result.corrections[0].reason
+
+
+def test_names_and_rare_words_are_left_as_read_and_reported():
+    lines = [_words("基金业协会"), _words("基金产品"), _words("基金财产"), _words("基金合同"),
+             _words("中基协处分", unsure={2: 50}),  # 基协 is no word, 基金 recurs, but 基金处 is never read
+             _words("黄馏，男", unsure={1: 0}), _words("向黄竟送达", unsure={2: 0}), _words("黄岂未在", unsure={1: 0})]
+    texts, result = _reconciled(lines)
+    assert texts[4] == "中基协处分" and not result.corrections
+    assert result.unresolved == ["黄馏/竟/岂 read 3 ways on pages 1"]
+
+
 # -- the real PDFs that need OCR, end to end ---------------------------------------------------------
 def _require_ocr() -> None:
     problem = ocr_problem("chi_sim")
@@ -134,10 +168,10 @@ def _real(name: str) -> Path:
 
 @pytest.fixture(scope="module")
 def scan() -> tuple[Extracted, Document]:
-    """The first two pages of the photocopied decision (no text layer), read with --ocr."""
+    """The photocopied decision (4 pages, no text layer) read with --ocr, and its first page alone."""
     _require_ocr()
     path = _real("gov_amac_disciplinary_decision_scan.pdf")
-    result = read_file(str(path), IngestOptions(ocr=True, max_pages=2))
+    result = read_file(str(path), IngestOptions(ocr=True))
     assert result.error is None and len(result.documents) == 1
     return extract_pdf(path, max_pages=1, ocr=True), result.documents[0]
 
@@ -166,6 +200,34 @@ def test_scan_paragraphs_are_whole_and_joined_over_the_page_break(scan):
     assert not any(CJK_SPACE.search(u.text) for u in doc.units)
     assert "1" not in body  # the page number is furniture, not a paragraph
     assert "tesseract" in _steps(doc)["pdf_ocr"] and "-l chi_sim" in _steps(doc)["pdf_ocr"]
+
+
+def test_scan_metadata_from_ocr_noise(scan):
+    _, doc = scan
+    # 中基协处分(2025)] 334号 under the red header; 2025.年11月25日 (a speck of the seal) under the issuer
+    assert doc.meta["doc_number"] == "中基协处分〔2025〕334号" and doc.meta["date"] == "2025-11-25"
+    assert doc.meta["issuer"] == "中国证券投资基金业协会" and doc.meta["doc_type"] == "决定书"
+    # the document type line is the title, not the red header (read unsurely: kept as text, not the title)
+    assert doc.title == "纪律处分决定书" and "title_under_masthead" in _steps(doc)
+    date_line = next(u for u in doc.units if u.text.endswith("11月25日"))
+    assert date_line.field == "body" and not any(s.title == date_line.text for s in doc.sections)
+
+
+def test_scan_word_read_several_ways_takes_one_reading_and_says_so(scan):
+    from corpus_tool.reading.pdf.ocr_vote import two_char_words
+
+    _, doc = scan
+    text = "".join(u.text for u in doc.units)
+    # 私募 was read 私幕 or 私暮 in 11 places, 募集层 幕集层 twice, 《基金法》 once 《站金法》
+    assert "私幕" not in text and "私暮" not in text and "幕集" not in text and text.count("私募") >= 30
+    assert "《基金法》" in text and "《站金法》" not in text and "人员混同" in text
+    unified = _steps(doc)["pdf_ocr_reading_unified"]
+    assert "page 2: 私幕 → 私募 ×3 (私募 read" in unified and "page 1: 站金 → 基金" in unified
+    before = re.findall(r"(\S\S) → \S\S", unified)
+    assert before and not set(before) & two_char_words()  # only non-words were replaced
+    # the name 黄巍 (a character the model does not know) is read a different way each time: left, reported
+    assert "中基协处分" in text and "黄馏" in text
+    assert "黄馏/竟/岂" in _steps(doc)["pdf_ocr_reading_unresolved"]
 
 
 def test_scan_headings_and_page_number(scan):
@@ -271,12 +333,9 @@ def test_a_seal_is_dropped_and_a_red_header_kept():
     assert drop_seals(Image.new("RGB", (600, 600), "white"), 300)[1] == 0
 
 
-def test_the_date_under_the_seal_is_read():
-    _require_ocr()
-    from corpus_tool.reading.pdf.ocr import tesseract_pages
-
-    page = next(tesseract_pages(_real("gov_amac_disciplinary_decision_scan.pdf"), [4], "chi_sim"))
-    text = "".join(w.text for ln in page.lines for w in ln.words)
+def test_the_date_under_the_seal_is_read(scan):
+    _, doc = scan
+    text = "".join(u.text for u in doc.units if u.page == 4)
     assert "中国证券投资基金业协会" in text and "11月25日" in text  # the signature block, under the red seal
 
 
@@ -290,18 +349,18 @@ def test_the_summary_counts_what_ocr_read(scan, thesis):
     summary.add_ocr(doc)
     confs = [u.ocr_confidence for u in doc.units]
     low = sum(e.count for e in doc.log if e.step == "pdf_ocr_low_confidence")
-    assert (summary.ocr_pages, summary.ocr_paragraphs) == (2, len(doc.units))  # both pages of the scan
+    assert (summary.ocr_pages, summary.ocr_paragraphs) == (4, len(doc.units))  # every page of the scan
     assert summary.ocr_confidence == round(sum(confs) / len(confs), 1)
     assert summary.ocr_low_words == low
     line = _ocr_line(summary)
-    assert line.startswith("OCR 识别页 pages read by OCR: 2  OCR 段落 paragraphs: ")
+    assert line.startswith("OCR 识别页 pages read by OCR: 4  OCR 段落 paragraphs: ")
     assert f"平均置信度 mean confidence: {summary.ocr_confidence:.1f}" in line
     assert f"low-confidence words kept: {low}" in line
     # the thesis: OCR read regions of its pages (fonts without a Unicode map) beside text-layer paragraphs
     summary.add_ocr(thesis)
     read = [u for u in thesis.units if u.source != "text"]
     assert read and summary.ocr_paragraphs == len(doc.units) + len(read)
-    assert summary.ocr_pages == 2 + len({u.page for u in read})
+    assert summary.ocr_pages == 4 + len({u.page for u in read})
     assert summary.as_dict()["ocr"]["low_confidence_words_kept"] == low + sum(
         e.count for e in thesis.log if e.step == "pdf_ocr_low_confidence")
 

@@ -116,3 +116,19 @@ def test_contents_that_are_the_whole_text_are_kept() -> None:
     # beside real text the same contents go
     body = [Block(HEADING, "关于作战的原则", 2)] + [Block(PARA, "正文说明了作战的各项原则和要求。" * 3, 2)] * 3
     assert [e.step for e in build_structure(toc + body).log] == ["table_of_contents_removed"]
+
+
+def test_the_document_type_line_under_a_red_header_is_the_title() -> None:
+    # the red header (the issuer's name, set largest) taken as the title by the extractor, or left as a line
+    for header in (Block(TITLE, "国务院文件", 1), Block(PARA, "中国证券投资基金业协会", 1)):
+        blocks = [header, Block(PARA, "国发〔2024〕1号", 1), Block(HEADING, "纪律处分决定书", 1, 1),
+                  Block(PARA, "当事人：某某，男，1979年11月出生。", 1), Block(HEADING, "一、基本事实", 1, 1)]
+        out = build_structure(blocks)
+        assert out.title == "纪律处分决定书" and [e.step for e in out.log] == ["title_under_masthead"]
+        assert [u.field for u in out.units if u.text == header.text] == ["front" if header.kind == TITLE else "body"]
+        assert [s.title for s in out.sections] == ["一、基本事实"]
+    # the extractor's own title under the header stands; a header with no typed line under it is left as it was
+    own = [Block(PARA, "国务院文件", 1), Block(TITLE, "国务院关于促进消费的若干措施", 1), Block(PARA, "各省。", 1)]
+    assert build_structure(own).title == "国务院关于促进消费的若干措施"
+    plain = [Block(TITLE, "国务院办公厅", 1), Block(PARA, "各省、自治区、直辖市人民政府：", 1)]
+    assert build_structure(plain).title == "国务院办公厅" and not build_structure(plain).log
