@@ -81,13 +81,15 @@ def test_ocr_noise_in_a_signature_date_and_a_date_line() -> None:
     # a seal's speck read as "." between the year and 年; the doc number in running text with mixed brackets
     assert denoise_date("2025.年11月25日") == "2025年11月25日" and denoise_date("2025年,11月 25日") == "2025年11月25日"
     assert denoise_date("第3.5条") == "第3.5条" and denoise_date("共9.55亿元") == "共9.55亿元"  # no date: as it was
-    tail = ["复核期间，本纪律处分决定继续执行。", "中国证券投资基金业协会", "2025.年11月25日", "抄送：证监会市场二司，浙江证监局。"]
+    tail = ["复核期间，本纪律处分决定继续执行。", "中国证券投资基金业协会", "2025.年11月25日",
+            "抄送：证监会市场二司，浙江证监局。"]
     assert signature(tail) == ("2025-11-25", "中国证券投资基金业协会")
     meta = extract_metadata("纪律处分决定书", ["中国证券投资基金业协会", "中基协处分(2025)] 334号", "纪律处分决定书"],
                             tail, "scan.pdf")
     assert meta.values["doc_number"] == "中基协处分〔2025〕334号" and meta.values["date"] == "2025-11-25"
     assert meta.values["doc_type"] == "决定书" and meta.values["issuer"] == "中国证券投资基金业协会"
-    assert [n for n, _ in find_doc_numbers("送达了《纪律处分事先告知书》(中基协字〔2025)] 356号)")] == ["中基协字〔2025〕356号"]
+    cited = find_doc_numbers("送达了《纪律处分事先告知书》(中基协字〔2025)] 356号)")
+    assert [n for n, _ in cited] == ["中基协字〔2025〕356号"]
     assert is_date_line("2025.年11月25日") and is_date_line("（二〇二四年三月五日）")
     assert not is_date_line("2025年11月") and not is_date_line("2025年11月25日印发实施") and not is_date_line("。")
 

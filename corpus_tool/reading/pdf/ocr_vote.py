@@ -114,11 +114,16 @@ def reconcile_readings(pages: list[OcrPage], lexicon: frozenset[str] | None = No
     for s in streams:
         counts.update(b for i in range(len(s) - 1) if (b := _bigram(s[i], s[i + 1])) is not None)
         contexts.update(s[i].ch + s[i + 1].ch + s[i + 2].ch for i in range(len(s) - 2))
+    support: dict[tuple[str, bool], list[tuple[str, int]]] = {}  # (a character, on the left?) → the words with it
+    for word, n in counts.items():
+        if n >= MIN_SUPPORT and word in words:
+            support.setdefault((word[0], True), []).append((word, n))
+            support.setdefault((word[1], False), []).append((word, n))
     planned: list[tuple[_Char, str, str, str, str]] = []  # char, new char, before, after, reason
     learned: Counter[tuple[str, str]] = Counter()
     for s in streams:
         for i, c in enumerate(s):
-            found = _vote(s, i, counts, contexts, words)
+            found = _vote(s, i, counts, support, contexts, words)
             if found is not None:
                 planned.append((c, *found))
                 learned[(c.ch, found[0])] += 1
@@ -164,8 +169,8 @@ def _suspect(s: list[_Char], i: int, words: frozenset[str]) -> bool:
     return not any(b in words for b in (_bigram(s[i - 1], c), _bigram(c, s[i + 1])) if b)
 
 
-def _vote(s: list[_Char], i: int, counts: Counter[str], contexts: Counter[str], words: frozenset[str]
-          ) -> tuple[str, str, str, str] | None:
+def _vote(s: list[_Char], i: int, counts: Counter[str], support: dict[tuple[str, bool], list[tuple[str, int]]],
+          contexts: Counter[str], words: frozenset[str]) -> tuple[str, str, str, str] | None:
     """The one replacement the document's readings support for character ``i``, as (new character, word as read,
     word corrected, reason), or None."""
     if not _suspect(s, i, words):
@@ -175,14 +180,11 @@ def _vote(s: list[_Char], i: int, counts: Counter[str], contexts: Counter[str], 
     for other, on_left in ((left, True), (right, False)):
         if not is_han(other.ch):
             continue
-        seen = counts[other.ch + c.ch if on_left else c.ch + other.ch]
-        for word, n in counts.items():
-            if n < MIN_SUPPORT or n < SUPPORT_RATIO * seen or word not in words:
+        before = other.ch + c.ch if on_left else c.ch + other.ch
+        for word, n in support.get((other.ch, on_left), ()):
+            new = word[1] if on_left else word[0]
+            if n < SUPPORT_RATIO * counts[before] or new == c.ch or not contexts[left.ch + new + right.ch]:
                 continue
-            keep, new = (word[0], word[1]) if on_left else (word[1], word[0])
-            if keep != other.ch or new == c.ch or not is_han(new) or not contexts[left.ch + new + right.ch]:
-                continue
-            before = other.ch + c.ch if on_left else c.ch + other.ch
             if new not in options or options[new][2] < n:
                 options[new] = (before, word, n)
     if len(options) != 1:
