@@ -16,9 +16,10 @@ character is replaced only when all of this holds:
 Then a second pass applies a substitution the first pass established :data:`MIN_LEARNED` times or more
 (幕 → 募) where it again turns no word into a word (幕集 → 募集), even when the word is rarer in the document.
 
-A rare name or term read the same way each time is a reading of its own and never outvoted; one read a different
-way each time (no reading recurs: 黄巍 as 黄馏, 黄竟, 黄岂 ……) is left as read and reported. Every replacement is
-returned for the corpus log.
+A rare name or term read the same way each time recurs itself: only a word read twice as often, and between
+the same two characters, outvotes it. One read a different way each time (no reading recurs: 黄巍 as 黄馏, 黄竟,
+黄岂 ……, a character the model does not know) is left as read and reported. Every replacement is returned for
+the corpus log.
 """
 
 from __future__ import annotations
