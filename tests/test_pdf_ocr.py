@@ -144,6 +144,14 @@ def test_a_misreading_that_is_no_word_takes_the_documents_majority_reading():
     assert "私募 read 4 times" in result.corrections[0].reason
 
 
+def test_a_substitution_the_vote_made_twice_is_made_again_where_it_makes_a_word():
+    lines = [_words("私募基金")] * 6 + [_words("设立私幕基金", unsure={3: 70})] * 2
+    lines.append(_words("向其幕集资金", unsure={2: 80}))  # 募集 is never read here, but 幕 → 募 was made twice
+    texts, result = _reconciled(lines)
+    assert texts[-3:] == ["设立私募基金", "设立私募基金", "向其募集资金"]
+    assert "幕 → 募 made 2 times by the vote" in result.corrections[-1].reason
+
+
 def test_names_and_rare_words_are_left_as_read_and_reported():
     lines = [_words("基金业协会"), _words("基金产品"), _words("基金财产"), _words("基金合同"),
              _words("中基协处分", unsure={2: 50}),  # 基协 is no word, 基金 recurs, but 基金处 is never read
