@@ -125,6 +125,12 @@ def test_methods_paragraph_says_how_much_text_ocr_read(tmp_path: Path, seed: Pat
     assert "12 of its 40 paragraphs (3 pages of 1 document(s)) were read from page images by OCR" in en
     assert "mean word confidence 86.5" in en
     assert "40 个段落中有 12 个（1 篇文档的 3 页）由 OCR 从页面图像识别" in zh
+    assert "replaced by the reading" not in en and "统一" not in zh  # no vote made: nothing said of one
+    record["corpus"].update(ocr_unified=16, ocr_unresolved=1)
+    zh, en = methods_text(record).split("\n\n")
+    assert "16 characters that OCR read as no word were replaced by the reading the same document gives" in en
+    assert "1 word(s) read a different way each time were left as read" in en
+    assert "其中 16 处不成词的识别结果按同一文档中该词的其他读法统一" in zh
 
 
 def test_xlsx_bytes_do_not_depend_on_the_clock(tmp_path: Path) -> None:

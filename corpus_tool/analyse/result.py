@@ -94,24 +94,27 @@ def corpus_summary(store: CorpusDB, docs: pd.DataFrame, selection: Selection,
         "where": selection.where,
         "include_duplicates": selection.include_duplicates,
     }
-    gaps = _glyph_gaps(store, docs)
+    gaps = _log_count(store, docs, "withheld_glyph_gaps")
     if gaps:  # glyphs withheld in the selected documents, each run a 〓 in the text (not counted as words)
         summary["glyph_gaps"] = gaps
     summary.update(ocr_summary(store.con, docs["doc_id"].tolist()))
+    if summary.get("ocr_paragraphs"):  # OCR readings the in-document vote replaced, and words it could not settle
+        summary["ocr_unified"] = _log_count(store, docs, "pdf_ocr_reading_unified")
+        summary["ocr_unresolved"] = _log_count(store, docs, "pdf_ocr_reading_unresolved")
     if grouping is not None:
         summary["documents_selected"] = grouping.documents_selected
         summary["grouping"] = grouping.to_dict()
     return summary
 
 
-def _glyph_gaps(store: CorpusDB, docs: pd.DataFrame) -> int:
-    """The 〓 marks of withheld glyphs (log step ``withheld_glyph_gaps``) in the selected documents."""
+def _log_count(store: CorpusDB, docs: pd.DataFrame, step: str) -> int:
+    """The count a log step records in the selected documents (``withheld_glyph_gaps``: the 〓 marks)."""
     ids = docs["doc_id"].tolist() if "doc_id" in docs.columns else []
     if not ids:
         return 0
     # fetchall: a half-read result keeps the connection busy (see token_summary)
-    rows = store.con.execute("SELECT sum(count) FROM log WHERE step = 'withheld_glyph_gaps' AND doc_id IN "
-                             "(SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()
+    rows = store.con.execute("SELECT sum(count) FROM log WHERE step = ? AND doc_id IN "
+                             "(SELECT unnest(?::VARCHAR[]))", [step, ids]).fetchall()
     return int(rows[0][0] or 0) if rows else 0
 
 

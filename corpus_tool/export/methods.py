@@ -628,6 +628,12 @@ def _corpus_en(c: dict[str, Any]) -> str:
         text += (f". {_n(c['ocr_paragraphs'])} of its {_n(c.get('paragraphs'))} paragraphs ({_n(c.get('ocr_pages'))} "
                  f"pages of {_n(c.get('ocr_documents'))} document(s)) were read from page images by OCR (tesseract"
                  f"{conf}) and may contain misread characters")
+        if c.get("ocr_unified"):
+            text += (f"; {_n(c['ocr_unified'])} characters that OCR read as no word were replaced by the reading the "
+                     "same document gives that word elsewhere (logged as pdf_ocr_reading_unified)")
+        if c.get("ocr_unresolved"):
+            text += (f"; {_n(c['ocr_unresolved'])} word(s) read a different way each time were left as read "
+                     "(pdf_ocr_reading_unresolved)")
     return text + ". "
 
 
@@ -654,6 +660,11 @@ def _corpus_zh(c: dict[str, Any]) -> str:
         text += (f"。{_n(c.get('paragraphs'))} 个段落中有 {_n(c['ocr_paragraphs'])} 个"
                  f"（{_n(c.get('ocr_documents'))} 篇文档的 {_n(c.get('ocr_pages'))} 页）"
                  f"由 OCR 从页面图像识别（tesseract{conf}），可能含有误识字符")
+        if c.get("ocr_unified"):
+            text += (f"；其中 {_n(c['ocr_unified'])} 处不成词的识别结果按同一文档中该词的其他读法统一"
+                     "（日志 pdf_ocr_reading_unified）")
+        if c.get("ocr_unresolved"):
+            text += f"；{_n(c['ocr_unresolved'])} 个每处读法不同的词保留原识别结果（日志 pdf_ocr_reading_unresolved）"
     return text + "。"
 
 
