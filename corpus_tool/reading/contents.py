@@ -3,6 +3,7 @@ removed with a log entry, and returned as a list of entries, a map of the docume
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -184,17 +185,8 @@ def _ascending(pages: list[int]) -> int:
     """Length of the longest non-decreasing run of ``pages`` (not necessarily adjacent ones)."""
     tails: list[int] = []  # patience sorting: tails[k] is the least last page of a run of k + 1
     for p in pages:
-        lo, hi = 0, len(tails)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if tails[mid] <= p:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo == len(tails):
-            tails.append(p)
-        else:
-            tails[lo] = p
+        at = bisect.bisect_right(tails, p)
+        tails[at:at + 1] = [p]
     return len(tails)
 
 

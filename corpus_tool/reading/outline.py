@@ -3,6 +3,7 @@ that go on from the heading before them (3 关键技术 → 3. 1 …, 3. 2 …).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 
@@ -13,7 +14,6 @@ from corpus_tool.reading.model import HEADING, PARA, Block, LogEntry
 
 _HEADING_MAX_KEY = 50  # letters, digits and Han characters of a heading line
 _NOT_HEADING_END = ("。", "；", "，", "：", ";", ",", ":", "、")
-_PAGE_TAIL_RE = re.compile(r"[\s\u3000.．·…]*(?:\d{1,3}|[IVXivx]{1,5})[\s\u3000]*$")
 _LEAD_DIGITS_RE = re.compile(r"^\d+")
 _JUNK_TAIL = 2  # characters OCR may leave of a leader after an entry's title (站, pp, Ne)
 _EDITS_PER = 8  # one misread character allowed per this many in a long entry
@@ -23,11 +23,6 @@ def _key(text: str) -> str:
     """Letters, digits and Han characters, lower case: what an entry and its heading share whatever the
     spacing, the punctuation and the quotes OCR reads into the gap after a section number."""
     return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
-def _entry_key(entry: str) -> str:
-    """An entry's key without the page number it may still end in."""
-    return _key(_PAGE_TAIL_RE.sub("", entry) or entry)
 
 
 def _distance(a: str, b: str, limit: int) -> int:
@@ -80,29 +75,30 @@ def _heading_line(block: Block) -> str | None:
 def headings_from_contents(blocks: list[Block], lists: list[Contents]) -> tuple[list[Block], set[int]]:
     """Body lines that a contents entry names made headings; returns the blocks and the ids of those made.
 
-    Entries are matched in order, each from where the one before was found (a heading named twice, in the
-    contents and as a running header, is taken where the contents put it); an entry that matches an existing
-    heading just moves on. Captions listed in a 图目录/表目录 and the labels themselves are no headings."""
-    lines = [_heading_line(b) for b in blocks]
-    heads = [_key(b.text) if b.kind == HEADING else None for b in blocks]
+    Entries are matched in order from where the list's text starts, each after the line the one before it
+    matched, so the same words elsewhere (a running header, a sentence-long line before the section) are not
+    taken out of order; an entry that matches an existing heading moves on from it. Captions a 图目录/表目录
+    lists and the labels themselves make no headings."""
+    body = [b.kind != HEADING and _heading_line(b) is not None for b in blocks]
+    keys = [(k, _key(b.text)) for k, b in enumerate(blocks) if b.kind == HEADING or body[k]]
     out = list(blocks)
     made: set[int] = set()
     for contents in lists:
-        pos = contents.start
+        at = bisect.bisect_left(keys, contents.start, key=lambda kv: kv[0])  # first candidate in its text
         for entry in contents.entries:
             if is_caption_text(entry) or is_toc_label(entry):
                 continue
-            key = _entry_key(entry)
+            key = _key(entry)
             if len(key) < 2:
                 continue
-            hit = next((k for k in range(pos, len(blocks)) if (heads[k] or lines[k]) and
-                        same_heading(key, heads[k] or lines[k] or "")), None)
+            hit = next((n for n in range(at, len(keys)) if same_heading(key, keys[n][1])), None)
             if hit is None:
                 continue
-            if lines[hit] is not None and id(out[hit]) not in made:
-                out[hit] = replace(blocks[hit], kind=HEADING, level=None)
-                made.add(id(out[hit]))
-            pos = hit + 1
+            k = keys[hit][0]
+            if body[k] and id(out[k]) not in made:
+                out[k] = replace(blocks[k], kind=HEADING, level=None)
+                made.add(id(out[k]))
+            at = hit + 1
     return out, made
 
 
