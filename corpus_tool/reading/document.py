@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from corpus_tool.reading.contents import paged_runs
 from corpus_tool.reading.gaps import gap_log
 from corpus_tool.reading.model import (
     FOOTNOTE,
@@ -133,8 +134,14 @@ def clean_blocks(extracted: Extracted, log: CleaningLog) -> tuple[list[Block], l
     layout_log: list[LogEntry] = []
     headers: list[str] = []
     blocks: list[Block] = []
-    for block in extracted.blocks:
-        if block.kind == RAW:
+    # a contents list without leaders keeps its lines: joining wrapped lines would run its entries together
+    # (``图形 11`` and ``插图索引 12`` into ``图形11插图索引12``), and the structure step reads them line by line
+    listed = {k for start, end, _ in paged_runs(extracted.blocks) for k in range(start, end)}
+    for k, block in enumerate(extracted.blocks):
+        if k in listed and block.kind != FOOTNOTE:
+            lines = (clean_text(line, log, gbk=gbk) for line in block.text.split("\n"))
+            blocks.append(replace(block, text="\n".join(line for line in lines if line)))
+        elif block.kind == RAW:
             text = repair_chars(block.text, log, gbk=gbk)
             found, found_log, found_headers = layout_text(text)
             layout_log += found_log

@@ -50,7 +50,8 @@ NUMBERINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("（一）", re.compile(rf"^[（(][{NUM}]+[）)]")),
     ("1.", re.compile(r"^\d{1,2}(?:[.．、](?!\d)|[\s\u3000])")),
     ("1.1", re.compile(r"^\d{1,2}[.．]\d{1,2}(?![.．]?\d)")),
-    ("1.1.1", re.compile(r"^\d{1,2}[.．]\d{1,2}[.．]\d{1,2}")),
+    ("1.1.1", re.compile(r"^\d{1,2}[.．]\d{1,2}[.．]\d{1,2}(?![.．]?\d)")),
+    ("1.1.1.1", re.compile(r"^\d{1,2}[.．]\d{1,2}[.．]\d{1,2}[.．]\d{1,2}")),
     ("（1）", re.compile(r"^[（(]\d{1,2}[）)]")),
     ("(a)", re.compile(r"^[（(][a-zA-Z][）)]|^[a-zA-Z][）)]")),
     ("①", re.compile(r"^[\u2460-\u2473]")),
@@ -76,9 +77,24 @@ def is_back_matter(text: str) -> bool:
 SAME_SIZE = 0.5  # points: two headings this close in size are set alike
 
 
+# A section number set with a space after its dots (``3. 1 发动机健康检查``: CAJ conversions and older
+# journals); not a list item's number before a quantity or a date (``1. 2024年``, ``1. 12月``).
+_SPACED_NUMBER_RE = re.compile(
+    r"^(\d{1,2})[.．][ \u3000]?(\d{1,2})(?:[.．][ \u3000]?(\d{1,2}))?(?=[ \u3000]*[^\d\s.．,，%年月日号])")
+
+
+def unspaced(text: str) -> str:
+    """``3. 1 发动机`` → ``3.1 发动机``: the spaces inside a section number taken out, so it reads as the
+    deeper numbering it is (not a ``1.`` followed by text)."""
+    m = _SPACED_NUMBER_RE.match(text)
+    if m is None or not any(ch in m.group(0) for ch in " \u3000"):
+        return text
+    return ".".join(g for g in m.groups() if g) + text[m.end():]
+
+
 def numbering(text: str) -> str | None:
-    """The numbering a heading opens with (``章`` for 第三章, ``1.1`` for 3.2 结果), or None."""
-    t = text.strip().strip("\u3000")
+    """The numbering a heading opens with (``章`` for 第三章, ``1.1`` for 3.2 结果 and 3. 2 结果), or None."""
+    t = unspaced(text.strip().strip("\u3000"))
     if is_back_matter(t):
         return BACK_MATTER
     return next((name for name, rx in NUMBERINGS if rx.match(t)), None)

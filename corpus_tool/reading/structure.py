@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from corpus_tool.reading.captions import is_caption_text
+from corpus_tool.reading.contents import drop_contents
 from corpus_tool.reading.headings import heading_scheme, is_back_matter, levels_for
 from corpus_tool.reading.metadata import VOLUME_ISSUE_RE, doc_type_of, is_masthead
 from corpus_tool.reading.model import (
@@ -25,7 +26,8 @@ from corpus_tool.reading.model import (
 from corpus_tool.reading.model import (
     joined as join_blocks,
 )
-from corpus_tool.reading.repair import CANONICAL_CITE_RE, fix_glyph_variants
+from corpus_tool.reading.outline import recover_headings
+from corpus_tool.reading.repair import CANONICAL_CITE_RE
 from corpus_tool.reading.textlayout import FIELD_LABEL_RE, ends_sentence
 
 _LABEL_SPLIT_RE = re.compile(r"^[\s\u3000]*[\[【［]?(?P<label>[^:：\]】］]+)[\]】］]?[\s\u3000]*[:：][\s\u3000]*")
@@ -306,147 +308,12 @@ def _looks_like_title(text: str) -> bool:
     )
 
 
-_TOC_LABELS = frozenset({"目录", "目次", "目錄"})
 # a note's own number, not the start of a date or a quantity (``1993年11月收到`` keeps its year)
 _FOOTNOTE_NO_RE = re.compile(r"^(?:(\d{1,3})(?![\d年月日时号%‰]|[.．]\d)|([①-⑳]))[\s\u3000.．、]*")
 
 
 def _squash(text: str) -> str:
     return re.sub(r"[\s\u3000]+", "", text)
-
-
-def drop_table_of_contents(blocks: list[Block]) -> tuple[list[Block], LogEntry | None]:
-    """Remove a 目录 and its entries: they repeat the real headings and would double every section.
-
-    The entries are the headings and short lines after the 目录 label, up to where the first
-    entry comes again as the real heading.
-    """
-    start = next((i for i, b in enumerate(blocks) if _squash(b.text) in _TOC_LABELS), None)
-    if start is None:
-        return blocks, None
-    run_end = start + 1
-    while run_end < len(blocks) and (
-        blocks[run_end].kind == HEADING or (len(_squash(blocks[run_end].text)) <= 10
-                                            and not ends_sentence(blocks[run_end].text))
-    ):
-        run_end += 1
-    run = blocks[start + 1:run_end]
-    if len(run) < 2:
-        return blocks, None
-    first = _squash(run[0].text)
-    again = next((j for j in range(1, len(run)) if _squash(run[j].text) == first), None)
-    if again is None:
-        later = {_squash(b.text) for b in blocks[run_end:] if b.kind == HEADING}
-        if not all(_squash(b.text) in later for b in run):
-            return blocks, None
-        again = len(run)
-    entries = run[:again]
-    detail = "；".join(_squash(b.text) for b in entries[:12]) + ("……" if len(entries) > 12 else "")
-    log = LogEntry("table_of_contents_removed", len(entries), detail)
-    return blocks[:start] + run[again:] + blocks[run_end:], log
-
-
-# Dotted leaders between a TOC entry and its page: "……", ". . . .", "········", and a leader glyph
-# that a font without a Unicode map gives as one (cid:n) repeated.
-_LEADER_RE = re.compile(r"(?:[.．·・](?:[ \u3000]?)){6,}|[…⋯]{4,}|(\(cid:\d+\))\1{3,}")
-_LEADER_START_RE = re.compile(r"[.．·・…⋯(]")
-# Where one entry ends: its leader and page number (the next entry may follow without a break).
-_ENTRY_SPLIT_RE = re.compile(r"(?:(?:[.．·・][ \u3000]?){6,}|[…⋯]{4,}|(?:\(cid:\d+\))+)[ \u3000]*"
-                             r"(?:[0-9]{1,4}(?![.．\d])|[IVXLCDMivxlcdm]{1,6}(?![A-Za-z])|[A-Z](?![A-Za-z]))?")
-_TOC_LABEL_RE = re.compile(r"^[图圖表插附]{0,2}目[录錄次]$")
-_PAGE_MARK_RE = re.compile(r"^(?:[0-9]{1,4}|[IVXLCDMivxlcdm]{1,6}|[A-Za-z])$")
-_TOC_MIN_ENTRIES = 3
-_TOC_BRIDGE = 2  # blocks between two parts of a TOC (a page number, the 目录 header of the next page)
-
-
-def _leader_share(text: str) -> tuple[int, float]:
-    """Number of dotted leaders in ``text`` and the share of its characters they take."""
-    if not _LEADER_START_RE.search(text):  # one scan for the characters a leader starts with (most text)
-        return 0, 0.0
-    found = [m.end() - m.start() for m in _LEADER_RE.finditer(text)]
-    return len(found), (sum(found) / len(text) if text else 0.0)
-
-
-def _is_toc_block(block: Block) -> bool:
-    """A block of TOC entries: leaders make a quarter of it, or it holds three of them."""
-    n, share = _leader_share(block.text)
-    return n >= 3 or (n >= 1 and share >= 0.25)
-
-
-def _is_toc_label(block: Block) -> bool:
-    return bool(_TOC_LABEL_RE.match(_squash(fix_glyph_variants(block.text)[0]).replace("\u2eab", "目")))
-
-
-def drop_dotted_contents(blocks: list[Block]) -> tuple[list[Block], LogEntry | None]:
-    """Remove tables of contents set with dotted leaders (``1.1 研究背景……………1``): the entries,
-    their 目录/图目录/表目录 labels, and the page numbers and repeated 目录 headers between pages.
-
-    A run needs three entry blocks, or a label and one (a TOC extracted as one block)."""
-    toc = [_is_toc_block(b) for b in blocks]
-    drop: set[int] = set()
-    entries: list[str] = []
-    i = 0
-    while i < len(blocks):
-        if not toc[i]:
-            i += 1
-            continue
-        run = [i]
-        j = i + 1
-        while j < len(blocks):
-            if toc[j]:
-                run.append(j)
-                j += 1
-                continue
-            ahead = next((k for k in range(j, min(j + _TOC_BRIDGE + 1, len(blocks))) if toc[k]), None)
-            if ahead is None:
-                break
-            run += list(range(j, ahead))
-            j = ahead
-        start = i
-        while start > 0 and start > i - 3 and _is_toc_label(blocks[start - 1]):
-            start -= 1
-        end = run[-1] + 1
-        if end < len(blocks) and _PAGE_MARK_RE.match(_squash(blocks[end].text)):
-            end += 1
-        n_entries = sum(1 for k in run if toc[k])
-        if n_entries >= _TOC_MIN_ENTRIES or (start < i and n_entries >= 1):
-            drop.update(range(start, end))
-            for k in run:
-                if toc[k]:
-                    pieces = _ENTRY_SPLIT_RE.split(blocks[k].text)
-                    entries += [e for e in map(_squash, pieces) if e and not _PAGE_MARK_RE.match(e)]
-        i = end
-    if not drop:
-        return blocks, None
-    n = sum(_leader_share(blocks[k].text)[0] for k in drop)
-    detail = "；".join(entries[:12]) + ("……" if len(entries) > 12 else "")
-    return [b for k, b in enumerate(blocks) if k not in drop], LogEntry("table_of_contents_removed", n, detail)
-
-
-TOC_KEEP_SHARE = 0.2  # contents whose removal leaves less than this share of the text are the text
-
-
-def _text_size(blocks: list[Block]) -> int:
-    """Letters, digits and Han characters: leaders and punctuation are not text to keep."""
-    return sum(ch.isalnum() for b in blocks for ch in b.text)
-
-
-def drop_contents(blocks: list[Block]) -> tuple[list[Block], list[LogEntry]]:
-    """Remove tables of contents (dotted leaders, then 目录 and its entries), unless that would leave
-    (nearly) nothing: a document that is a contents page (one page of a book, an index) keeps it as
-    its text, with a log entry saying so, and never becomes silently empty."""
-    kept, logs = blocks, []
-    for drop in (drop_dotted_contents, drop_table_of_contents):
-        kept, toc_log = drop(kept)
-        if toc_log is not None:
-            logs.append(toc_log)
-    if logs and _text_size(kept) < TOC_KEEP_SHARE * _text_size(blocks):
-        removed = sum(e.count for e in logs)
-        left = 100 * _text_size(kept) // max(_text_size(blocks), 1)
-        detail = (f"removing the contents would leave {left}% of the text: kept as the document's text "
-                  "(删除目录后几乎没有正文，目录保留为正文)")
-        return blocks, [LogEntry("table_of_contents_kept", removed, detail)]
-    return kept, logs
 
 
 # The editor's note that closes an article in Chinese journals: （责任编辑 魏星禄）, [责任编辑：X], 【本文编辑 X】.
@@ -543,8 +410,10 @@ def build_structure(blocks: list[Block]) -> Structured:
     if next_articles:
         out.log.append(LogEntry("article_end_split", len(next_articles), "text after an editor's note (责任编辑) "
                                 "kept apart from the section before it (下一篇文章的开头，不并入上文)"))
-    blocks, toc_logs = drop_contents(blocks)
+    blocks, toc_logs, contents = drop_contents(blocks)
     out.log.extend(toc_logs)
+    blocks, heading_logs = recover_headings(blocks, contents)
+    out.log.extend(heading_logs)
     blocks, joined = gather_front_fields(blocks)
     if joined:
         out.log.append(LogEntry("abstract_blocks_joined", joined, "abstract text broken over several blocks"))
