@@ -38,6 +38,7 @@ def test_mark_goes_after_the_lead_in_and_pieces_join_the_formula() -> None:
     (entry,) = mark_formulas([PageText(page_no=3, width=595, height=842, lines=lines)])
     assert lines[0].text.endswith("有" + FORMULA_MARK) and lines[5].text == "其中: m为安全代价的阈值"
     assert lines[3].role == FORMULA  # the summation's index, set between two formula lines
+    assert lines[5].after_formula and not lines[0].after_formula  # the paragraph step reads its indent
     assert lines[6].role == ""  # a lone letter far from any formula stays text
     assert entry.step == "pdf_formula_lines" and entry.count == 4 and entry.detail.startswith("1 display formula")
 
@@ -63,6 +64,10 @@ def test_control_paper_keeps_a_mark_where_each_formula_stood(control: Extracted)
     assert "的累计折扣安全代价为〔公式〕其中:ct为单步即时代价" in text
     assert "具体如下所示:〔公式〕其中N为经验样本数量." in text
     assert "可表示为〔公式〕其中:ε为微噪声,b为噪声的边界值." in text  # the case brace { went with its formula
+    # after a formula, an indented line opens the next paragraph even though the line before the formula ran
+    # full mid-sentence; a line at the column's edge (其中: …) goes on in the same one
+    assert any(p.endswith("与状态评价函数Lπ(s)的关系为〔公式〕") for p in paras)
+    assert any(p.startswith("李雅普诺夫评价函数的计算方式与动作价值函数类似") for p in paras)
     assert not {"t", "a", "{"} & set(paras)  # no formula piece left as a paragraph
     assert not any(p.startswith("{") for p in paras)
     entry = next(e for e in control.log if e.step == "pdf_formula_lines")

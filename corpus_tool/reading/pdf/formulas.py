@@ -107,6 +107,8 @@ def _place_marks(page: PageText) -> tuple[int, int]:
             before.text = before.text.rstrip() + FORMULA_MARK
         elif after is not None:  # a formula after a heading or at the top of the page
             after.text = FORMULA_MARK + after.text.lstrip()
+        if after is not None:  # the paragraph step reads its indent, not the line before the formula
+            after.after_formula = True
         runs += 1
         marks += before is not None or after is not None
         i = j
