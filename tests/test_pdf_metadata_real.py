@@ -14,7 +14,7 @@ import pytest
 import corpus_tool
 from corpus_tool.reading.bylines import authors_from_front, cover_fields, names_from_byline, names_from_field
 from corpus_tool.reading.document import IngestOptions, read_document
-from corpus_tool.reading.metadata import cover_date, extract_metadata, find_doi, parse_date
+from corpus_tool.reading.metadata import cover_date, extract_metadata, find_doi, furniture_date, parse_date
 from corpus_tool.reading.model import FRONT, HEADING, PARA, TITLE, Block
 from corpus_tool.reading.structure import (
     build_structure,
@@ -72,6 +72,33 @@ def test_abstract_in_a_coloured_box_and_a_clean_doi(db: Path) -> None:
     assert not units[units.field == "body"].text.str.contains("大管家”职责等思路").any()
     assert not doc.keywords  # the article prints none: none are made up
     assert doc.doi == "10.13816/j.cnki.ISSN1002-9729.2025.10.03"  # not "…10.03责编：朱彧"
+
+
+def test_journal_dated_by_its_running_header_when_the_content_gives_no_date(db: Path) -> None:
+    """中国土地 prints its issue only in the running header of every page (·2025年10月·中国土地), which the
+    extractor removes as furniture; with no date in the content, that header dates the article."""
+    doc, units, log = _doc(db, "journal_china_land_2025_cnki.pdf")
+    assert (doc.date, doc.year) == ("2025-10", 2025)
+    assert json.loads(doc.sources)["date"] == json.loads(doc.sources)["year"] == "furniture:running_header"
+    assert "·2025年10月·" in log[log.step == "pdf_header_removed"].detail.iloc[0]  # still out of the text
+    assert not units.text.str.contains("·2025年10月·").any()
+    # a date in the content wins over the header's: the aerospace journal keeps its masthead's
+    doc, _, _ = _doc(db, "journal_aerospace_power_1994.pdf")
+    assert json.loads(doc.sources)["date"] == "content:刊期"
+
+
+def test_furniture_date_is_the_date_most_headers_carry() -> None:
+    headers = ["·2025年10月·中国土地", "封面聚焦", "中国土地·2025年10月·", "中国土地·2025年10月·"]
+    assert furniture_date({"header": headers, "footer": ["-9-"]}) == ("2025-10", "furniture:running_header")
+    assert furniture_date({"header": ["第xx卷", "控 制 与"], "footer": ["2024年3月5日 星期二"]}) == (
+        "2024-03-05", "furniture:running_footer")
+    assert furniture_date({"header": ["2024年3月", "2024年4月"]}) is None  # two issues as common: no date
+    assert furniture_date({"header": ["2024年第3期"]}) is None  # an issue number is no date
+    found = extract_metadata("某文", ["正文。"], [], "x.pdf", furniture={"header": ["·2025年10月·中国土地"]})
+    assert (found.values["date"], found.values["year"]) == ("2025-10", 2025)
+    found = extract_metadata("某文", ["正文。"], ["某某局", "2024年3月5日"], "x.pdf",
+                             furniture={"header": ["·2025年10月·中国土地"]})
+    assert (found.values["date"], found.sources["date"]) == ("2024-03-05", "content:成文日期")
 
 
 def test_bracketed_abstract_and_space_separated_keywords(db: Path) -> None:

@@ -171,7 +171,8 @@ def test_control_formulas_out_of_paragraphs_and_logged(control):
     paras = _paras(control)
     assert not any(p.strip() in ("∑∞", "t=0", "[ ∑ ]") for p in paras)
     assert not any("π∗ = arg maxJ(π)" in p for p in paras)
-    assert any(p.startswith("其中: m为安全代价的阈值") for p in paras)  # its formula line taken off
+    # its formula lines taken off, a mark left where it stood: the sentence goes on after it
+    assert any("求解可最大化累计期望的策略π∗,有〔公式〕其中: m为安全代价的阈值" in p for p in paras)
     entry = next(e for e in control.log if e.step == "pdf_formula_lines")
     assert entry.count >= 20 and "t=0" in entry.detail
 

@@ -219,7 +219,8 @@ def _add_metadata(doc: Document, file_name: str, extracted_meta: dict[str, Any],
     views = [*head, *tail, *front, title, raw_title]
     # Unless the user asked for simplified text (then the document is converted already and so are its values).
     pairs = [] if converted else list(zip(views, originals, strict=True))
-    found = extract_metadata(title, head, tail, file_name, extracted_meta.get("page_fields"), front)
+    found = extract_metadata(title, head, tail, file_name, extracted_meta.get("page_fields"), front,
+                             extracted_meta.get("furniture"))
     if pairs:
         for key, value in found.values.items():
             if isinstance(value, str) and key not in ("date", "year", "doi"):

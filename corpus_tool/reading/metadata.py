@@ -15,6 +15,9 @@ and 中图分类号 come from the structure step).
    and its adoption and latest amendment are kept apart (``adopted_date`` ``content:通过日期``,
    ``amended_date`` ``content:修正日期``); ``filename:版本日期`` when the file name carries
    a later full date (the history in the text may stop before the current version);
+   after these the content's cover, labelled publication date and masthead; when the content gives no
+   date, ``furniture:running_header`` (``furniture:running_footer``): the date most of the running
+   headers (footers) the extractor removed carry (a journal's ·2025年10月·中国土地);
 4. ``content:发文字号``: the year in 国发〔2019〕5号;
 5. ``content:标题`` (2024年政府工作报告), ``content:全国人大届次`` / ``content:党代会届次`` (the
    year of 第十三届全国人大第四次会议, of 中共十三大);
@@ -27,6 +30,7 @@ disagrees with the text, both values are kept in the ``metadata_conflicts`` tabl
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from corpus_tool.reading.bylines import cover_fields
@@ -183,6 +187,18 @@ def masthead_date(front: list[str]) -> str | None:
                 parsed = parse_date(_plain(text))
                 if parsed:
                     return parsed[0]
+    return None
+
+
+def furniture_date(furniture: dict[str, list[str]]) -> tuple[str, str] | None:
+    """The date the removed running headers print, else the footers' (``furniture`` maps ``header`` and
+    ``footer`` to their text, one item a page), with its source ``furniture:running_header``/``_footer``:
+    the date most of their lines carry; none when two dates are as common (a compilation of issues)."""
+    for band in ("header", "footer"):
+        dates = Counter(parsed[0] for text in furniture.get(band, ()) if (parsed := parse_date(_plain(text))))
+        top = dates.most_common(2)
+        if top and (len(top) == 1 or top[0][1] > top[1][1]):
+            return top[0][0], f"furniture:running_{band}"
     return None
 
 
@@ -638,12 +654,14 @@ def _history(lines: list[str]) -> History:
 
 
 def extract_metadata(title: str, head: list[str], tail: list[str], file_name: str,
-                     page_fields: dict[str, str] | None = None, front: list[str] | None = None) -> Metadata:
+                     page_fields: dict[str, str] | None = None, front: list[str] | None = None,
+                     furniture: dict[str, list[str]] | None = None) -> Metadata:
     """Read metadata from a document's title, first and last lines and file name.
 
     Lines should be in simplified characters (the caller converts a traditional text for
     matching). ``page_fields`` are labelled fields of the source page (gov.cn's metadata table);
-    ``front`` the raw lines of the front matter as printed (a cover's, a title page's).
+    ``front`` the raw lines of the front matter as printed (a cover's, a title page's);
+    ``furniture`` the running headers and footers removed from the pages (see :func:`furniture_date`).
     """
     meta = Metadata()
     page = page_fields or {}
@@ -725,6 +743,8 @@ def extract_metadata(title: str, head: list[str], tail: list[str], file_name: st
                 meta.values["date"], meta.sources["date"] = named, "filename:版本日期"
     meta.set("date", masthead_date(front or []), "content:刊期")  # after 落款: a gazette prints notices
     meta.set("date", on_cover, "content:封面日期")
+    if "date" not in meta.values and furniture:  # only when the content itself gives no date
+        meta.set("date", *(furniture_date(furniture) or (None, "")))
 
     # 4. Issuer: the title's lead (国务院办公厅关于……), the signature, the document number's prefix.
     full_title = str(meta.values.get("title") or title)

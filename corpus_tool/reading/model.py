@@ -18,6 +18,10 @@ FRONT = "front"  # front matter spanning the page (title, authors, abstract, key
 FOOTNOTE = "footnote"  # footnote text, kept apart from the body
 TITLE = "title"  # the document title when the extractor knows it (PDF font size, HTML <h1>)
 
+# Where a display formula was left out of a paragraph (see reading/pdf/formulas.py): one mark for each,
+# so the sentence around it does not join across it (即〔公式〕其中：……). Its 公式 is a stop token (segment).
+FORMULA_MARK = "〔公式〕"
+
 # How the reason of a page withheld after OCR starts (its text was too uncertain): --ocr cannot help it.
 OCR_LOW_CONFIDENCE = "OCR confidence too low"
 

@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from corpus_tool.reading.model import FORMULA_MARK
 from corpus_tool.segment.base import Segmenter, SegmenterError, SegmentSettings, dictionary_entries
 from corpus_tool.segment.build import build_segmenter, resolve
 from corpus_tool.segment.stopwords import CONTENT_PATTERN, stopword_set
@@ -97,7 +98,7 @@ class ChunkSegmenter:
         first = np.repeat(np.cumsum(counts) - counts, counts)
         stop = pc.or_(pc.is_in(distinct, value_set=self.stop_values),
                       pc.invert(pc.match_substring_regex(distinct, CONTENT_PATTERN)))
-        is_stop = stop.to_numpy(zero_copy_only=False)[index]
+        is_stop = stop.to_numpy(zero_copy_only=False)[index] | _in_marks(text_col, which, starts)
         pos = (pa.array(self.tagger.tag_all(distinct.to_pylist()), pa.string()).take(pa.array(index))
                if self.tagger else pa.nulls(n, pa.string()))  # tags are context-free: one lookup per type
         docs = pc.dictionary_encode(chunk.column(0))
@@ -177,6 +178,22 @@ def _offsets(token_arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Each token's offset in the text the tokens cover, and its length."""
     lens = pc.utf8_length(token_arr).to_numpy(zero_copy_only=False).astype(np.int64)
     return np.cumsum(lens) - lens, lens
+
+
+def _in_marks(texts: pa.Array, which: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Tokens that start inside a :data:`FORMULA_MARK` (〔公式〕 where a display formula was left out): stop
+    tokens, so the mark's 公式 is never counted as a word. ``which`` (each token's text) runs in text order."""
+    out = np.zeros(len(which), bool)
+    has = pc.fill_null(pc.match_substring(texts, FORMULA_MARK), False).to_numpy(zero_copy_only=False)
+    for t in np.flatnonzero(has):
+        lo, hi = np.searchsorted(which, t), np.searchsorted(which, t, side="right")
+        text = texts[int(t)].as_py()
+        at = text.find(FORMULA_MARK)
+        while at >= 0:
+            inside = (starts[lo:hi] >= at) & (starts[lo:hi] < at + len(FORMULA_MARK))
+            out[lo:hi] |= inside
+            at = text.find(FORMULA_MARK, at + len(FORMULA_MARK))
+    return out
 
 
 def _align(text: str, toks: list[str]) -> tuple[list[str], list[int]]:

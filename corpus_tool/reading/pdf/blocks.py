@@ -580,6 +580,10 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
         return True
     left, right = stats.edges(line)
     prev_left, prev_right = stats.edges(prev)
+    if line.after_formula and same_column:
+        # a display formula stood between (see .formulas): the line before it ran on into the formula (即, 为,
+        # 有); after it the sentence goes on at the column's edge (其中: …) and a first-line indent opens
+        return line.x0 - left > 1.0 * line.size  # the next paragraph
     # the next line of a centred block, whose indents mean nothing: after another centred line, or
     # far in from both edges after a full line (an indented first line may look centred when ragged)
     if (

@@ -140,6 +140,10 @@ def extract_pdf(
         if ocr and (scanned or unreadable) else ([], {})
     )
     log.extend(mark_furniture(read))
+    # what the running headers and footers said, page by page: a date there dates the document when its
+    # content gives none (see metadata.furniture_date)
+    furniture = {band: [ln.text for p in read for ln in p.lines if ln.role == band]
+                 for band in ("header", "footer")}
     # a table carried on to the next page is one table; the furniture is known now, other lines part them
     tables[:] = join_continued(tables, log, {p.page_no: [(ln.top, ln.bottom) for ln in p.lines if ln.role not in
                                                           FURNITURE] for p in read})
@@ -164,7 +168,7 @@ def extract_pdf(
         ocr_pages=ocr_pages,
         log=log,
         tables=tables,
-        meta=meta,
+        meta={**meta, "furniture": furniture},
         fmt="pdf",
     )
 

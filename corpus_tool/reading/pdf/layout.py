@@ -90,6 +90,7 @@ class Line:
     ocr_glyphs: int = 0  # ... of them read by OCR, and the sum of their tesseract confidences
     ocr_conf_sum: float = 0.0
     beside: bool = False  # a labelled fact set beside the line before it on its baseline (see .fields)
+    after_formula: bool = False  # the first line of running text after a display formula (see .formulas)
 
 
 @dataclass(slots=True)
