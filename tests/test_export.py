@@ -131,6 +131,11 @@ def test_methods_paragraph_says_how_much_text_ocr_read(tmp_path: Path, seed: Pat
     assert "16 characters that OCR read as no word were replaced by the reading the same document gives" in en
     assert "1 word(s) read a different way each time were left as read" in en
     assert "其中 16 处不成词的识别结果按同一文档中该词的其他读法统一" in zh
+    assert "〔公式〕" not in en + zh  # no formula removed: none said
+    record["corpus"].update(formulas=16)
+    zh, en = methods_text(record).split("\n\n")
+    assert "16 display formulas were removed from the text, each marked 〔公式〕" in en
+    assert "16 处独立公式未收录为文本，文中以〔公式〕标出" in zh
 
 
 def test_xlsx_bytes_do_not_depend_on_the_clock(tmp_path: Path) -> None:

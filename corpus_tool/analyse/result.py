@@ -97,6 +97,9 @@ def corpus_summary(store: CorpusDB, docs: pd.DataFrame, selection: Selection,
     gaps = _log_count(store, docs, "withheld_glyph_gaps")
     if gaps:  # glyphs withheld in the selected documents, each run a 〓 in the text (not counted as words)
         summary["glyph_gaps"] = gaps
+    formulas = _log_count(store, docs, "formulas_removed")
+    if formulas:  # display formulas removed from the text, each a 〔公式〕 mark (not counted as words)
+        summary["formulas"] = formulas
     summary.update(ocr_summary(store.con, docs["doc_id"].tolist()))
     if summary.get("ocr_paragraphs"):  # OCR readings the in-document vote replaced, and words it could not settle
         summary["ocr_unified"] = _log_count(store, docs, "pdf_ocr_reading_unified")

@@ -623,6 +623,9 @@ def _corpus_en(c: dict[str, Any]) -> str:
     if c.get("glyph_gaps"):
         text += (f"; {_n(c['glyph_gaps'])} places where PDF glyphs without a usable Unicode mapping were withheld "
                  "are marked 〓 in the text and not counted as words")
+    if c.get("formulas"):
+        text += (f"; {_n(c['formulas'])} display formulas were removed from the text, each marked 〔公式〕 "
+                 "and not counted as words")
     if c.get("ocr_paragraphs"):
         conf = f", mean word confidence {c['ocr_confidence']}" if c.get("ocr_confidence") is not None else ""
         text += (f". {_n(c['ocr_paragraphs'])} of its {_n(c.get('paragraphs'))} paragraphs ({_n(c.get('ocr_pages'))} "
@@ -655,6 +658,8 @@ def _corpus_zh(c: dict[str, Any]) -> str:
         text += f"，共 {_n(c['words'])} 词，其中 {_n(c.get('tokens_counted'))} 个词次通过词语筛选"
     if c.get("glyph_gaps"):
         text += f"；PDF 中 {_n(c['glyph_gaps'])} 处无可靠 Unicode 映射的字形未收录，文中以〓标出，不计为词"
+    if c.get("formulas"):
+        text += f"；{_n(c['formulas'])} 处独立公式未收录为文本，文中以〔公式〕标出，不计为词"
     if c.get("ocr_paragraphs"):
         conf = f"，平均词置信度 {c['ocr_confidence']}" if c.get("ocr_confidence") is not None else ""
         text += (f"。{_n(c.get('paragraphs'))} 个段落中有 {_n(c['ocr_paragraphs'])} 个"
