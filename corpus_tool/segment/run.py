@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 
 from corpus_tool.parallel import Engine, make_engine
 from corpus_tool.parallel.memory import limit_database_memory
+from corpus_tool.segment.arrays import to_numpy
 from corpus_tool.segment.base import SegmentSettings, check_word_files
 from corpus_tool.segment.build import resolve
 from corpus_tool.segment.chunks import CHUNK_SCHEMA, TOKEN_SCHEMA, ChunkSegmenter, SegmentTask
@@ -113,7 +114,8 @@ def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int]) 
     cur = cdb.con.cursor()  # a second connection: the main one is writing tokens meanwhile
     try:
         reader = cur.sql(
-            f"SELECT doc_id, para_no, text FROM paragraphs {where} ORDER BY doc_id, para_no"
+            # '' for a missing text: tokens are the same (none), and the chunk code needs no null checks
+            f"SELECT doc_id, para_no, coalesce(text, '') AS text FROM paragraphs {where} ORDER BY doc_id, para_no"
         ).to_arrow_reader(8192)
         parts: list[pa.RecordBatch] = []
         part_id = -1
@@ -123,7 +125,7 @@ def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int]) 
 
         for batch in reader:
             batch = batch.cast(CHUNK_SCHEMA)
-            lens = pc.fill_null(pc.utf8_length(batch.column(2)), 0).to_numpy().astype(np.int64)
+            lens = to_numpy(pc.utf8_length(batch.column(2))).astype(np.int64)
             ids = (stats["n_chars"] + np.cumsum(lens) - lens) // chunk_chars
             stats["n_chars"] += int(lens.sum())
             stats["n_paragraphs"] += batch.num_rows
