@@ -140,7 +140,8 @@ class ChunkSegmenter:
             return None
         if not ((tstart[at] == breaks) & (lens[at] == 1)).all():
             return None
-        which = np.searchsorted(pstart, tstart, side="right") - 1
+        # a token's paragraph: how many line breaks come before it (the break itself ends its paragraph)
+        which = np.cumsum(np.bincount(at + 1, minlength=len(tstart) + 1)[:len(tstart)])
         flagged = self.segmenter.needs_fix(texts)
         if flagged is not None and flagged.any():  # the engine splits a few tokens of these paragraphs again
             inside = np.flatnonzero(flagged[which])
@@ -242,7 +243,8 @@ def _simplified_texts(texts: list[str], convert: Callable[[str], str]) -> list[s
     """``convert`` applied to every text, in one call on the texts joined by a separator none of them holds
     (OpenCC converts phrase by phrase and no phrase holds a control character, so the pieces come back
     whole); None when nothing changes. Falls back to one call per text when the pieces do not match."""
-    sep = next((c for c in ("\n", "\x1e", "\x1f", "\x1d") if not any(c in t for t in texts)), None)
+    whole = "".join(texts)
+    sep = next((c for c in ("\n", "\x1e", "\x1f", "\x1d") if c not in whole), None)
     if sep is not None:
         joined = sep.join(texts)
         done = convert(joined) if joined else joined

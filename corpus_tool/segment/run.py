@@ -142,6 +142,63 @@ def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int]) 
         cur.close()
 
 
+class _ReadAhead:
+    """``items`` produced by a thread, started at once, up to ``depth`` ahead of the consumer.
+
+    The first item waits for DuckDB to sort the paragraphs (in its own threads, without the GIL), which thus
+    overlaps with building the tokenizer; later chunks are read while the previous one is cut. :meth:`close`
+    (also when the consumer failed) stops the thread and closes ``items``.
+    """
+
+    def __init__(self, items: Iterator[pa.RecordBatch], depth: int = 2) -> None:
+        self._items = items
+        self._queue: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=depth)
+        self._stop, begun = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._produce, args=(begun,), name="corpus-tool-paragraph-reader",
+                                        daemon=True)
+        self._thread.start()
+        # Wait until the thread runs: building the tokenizer holds the GIL for a fifth of a second in one call,
+        # which would keep the thread from even sending its query meanwhile.
+        begun.wait()
+
+    def _put(self, kind: str, value: object) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put((kind, value), timeout=0.1)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def _produce(self, begun: threading.Event) -> None:
+        begun.set()
+        try:
+            for item in self._items:
+                if not self._put("item", item):
+                    break
+            else:
+                self._put("end", None)
+        except BaseException as exc:
+            self._put("error", exc)
+        finally:
+            close = getattr(self._items, "close", None)
+            if close is not None:
+                close()
+
+    def __iter__(self) -> Iterator[pa.RecordBatch]:
+        while True:
+            kind, value = self._queue.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value  # type: ignore[misc]
+            yield value  # type: ignore[misc]
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def segment_corpus(
     db: str | Path,
     settings: SegmentSettings | None = None,
@@ -228,9 +285,14 @@ def _segment_into(cdb: CorpusDB, settings: SegmentSettings, where: str, engine: 
     try:
         if not where:
             con.execute("DELETE FROM tokens")
-        # In this process the tokenizer is built here and dropped after the run; workers build and keep theirs
-        task = ChunkSegmenter(settings) if engine.in_process else SegmentTask(settings)
-        _insert(con, engine.map(task, _chunks(cdb, where, chunk_chars, stats)), summary, progress, converted)
+        chunks = _ReadAhead(_chunks(cdb, where, chunk_chars, stats))  # reading starts now, in a thread
+        try:
+            # In this process the tokenizer is built here and dropped after the run; workers build and keep
+            # theirs
+            task = ChunkSegmenter(settings) if engine.in_process else SegmentTask(settings)
+            _insert(con, engine.map(task, iter(chunks)), summary, progress, converted)
+        finally:
+            chunks.close()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
