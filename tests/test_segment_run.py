@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -151,14 +153,13 @@ def test_chunk_cut_joined_equals_paragraph_by_paragraph(spec: str, monkeypatch: 
     settings = resolve(SegmentSettings.from_spec(spec, pos=True))
     chunker = chunks.ChunkSegmenter(settings)
     for order in (EDGES, EDGES[::-1], [t for t in EDGES if t and "\r" not in t]):
-        texts = [*order, *SMALL["a.txt"]]
+        texts = [t or "" for t in [*order, *SMALL["a.txt"]]]  # a missing text is read from the database as ''
         chunk = pa.RecordBatch.from_arrays(
             [pa.array([f"d{i % 3}" for i in range(len(texts))]), pa.array(range(len(texts)), pa.int32()),
              pa.array(texts, pa.string())], schema=chunks.CHUNK_SCHEMA)
         from corpus_tool.reading.convert import to_simplified
 
-        assert chunks._simplified_texts(chunk.column(2), to_simplified).to_pylist() == [
-            to_simplified(t) if t else "" for t in texts]
+        assert chunks._simplified_texts(texts, to_simplified) == [to_simplified(t) if t else "" for t in texts]
         raw = chunk
         chunk = chunks._simplified(raw, {})
         # a "\r" before the joining line break makes "\r\n": that chunk is cut paragraph by paragraph
@@ -175,6 +176,15 @@ def test_chunk_cut_joined_equals_paragraph_by_paragraph(spec: str, monkeypatch: 
             assert text[row["start"]:row["start"] + len(row["token"])] == row["token"]
             by_para[row["para_no"]] = by_para.get(row["para_no"], "") + row["token"]
         assert by_para[texts.index("我們發展經濟")] == "我们发展经济"
+
+
+def test_segment_does_not_import_pandas(small_db: Path) -> None:
+    """pyarrow imports pandas (a third of a second) on its first pa.array, pa.scalar or to_numpy: the stage
+    exchanges NumPy and Arrow arrays through their buffers instead (corpus_tool.segment.arrays)."""
+    code = ("import sys; from corpus_tool.segment.run import segment_corpus; "
+            "print(segment_corpus(sys.argv[1]).n_tokens > 0, 'pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(small_db)], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]
 
 
 def test_failed_run_keeps_previous_segmentation(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from corpus_tool.reading.model import FORMULA_MARK
+from corpus_tool.segment.arrays import from_numpy, slices, strings, to_numpy
 from corpus_tool.segment.base import Segmenter, SegmenterError, SegmentSettings, dictionary_entries
 from corpus_tool.segment.build import build_segmenter, resolve
 from corpus_tool.segment.stopwords import CONTENT_PATTERN, stopword_set
@@ -27,7 +28,8 @@ TOKEN_SCHEMA = pa.schema([
     ("token", pa.string()), ("pos", pa.string()), ("start", pa.int32()), ("is_stop", pa.bool_()),
 ])
 
-# A chunk of paragraphs as read from the database: doc_id (string), para_no (int32), text (string).
+# A chunk of paragraphs as read from the database: doc_id (string), para_no (int32), text (string, never
+# null: read as '' where the database has none).
 CHUNK_SCHEMA = pa.schema([("doc_id", pa.string()), ("para_no", pa.int32()), ("text", pa.string())])
 
 
@@ -43,8 +45,7 @@ class ChunkSegmenter:
 
             self.tagger = DictTagger(dictionary_entries(settings))
         self.lossless = settings.segmenter == "jieba"  # jieba never drops or changes a character
-        self.stop_values = pa.array(sorted(stopword_set(settings.default_stopwords, settings.stopwords)),
-                                    pa.string())
+        self.stop_values = strings(sorted(stopword_set(settings.default_stopwords, settings.stopwords)))
 
     def __call__(self, chunk: pa.RecordBatch) -> tuple[pa.RecordBatch, dict[str, int]]:
         """Tokens of a chunk of paragraphs (columns of :data:`CHUNK_SCHEMA`) as a ``TOKEN_SCHEMA`` batch, and
@@ -61,13 +62,13 @@ class ChunkSegmenter:
         if cut is not None:
             token_arr, which, starts = cut
         elif self.lossless:  # the joined cut did not split at every line break: paragraph by paragraph
-            token_lists = self.segmenter.cut_batch([t or "" for t in text_col.to_pylist()])
+            token_lists = self.segmenter.cut_batch(text_col.to_pylist())
             counts = np.fromiter(map(len, token_lists), np.int64, len(token_lists))
             # jieba's tokens cover each text exactly, whitespace included: a token's offset is the running
             # sum of the lengths before it in its paragraph, computed for the whole chunk at once.
-            token_arr = pa.array(list(chain.from_iterable(token_lists)), pa.string())
-            lens = pc.utf8_length(token_arr).to_numpy().astype(np.int64)
-            if int(lens.sum()) != int(pc.sum(pc.utf8_length(text_col)).as_py() or 0):
+            token_arr = strings(list(chain.from_iterable(token_lists)))
+            lens = to_numpy(pc.utf8_length(token_arr)).astype(np.int64)
+            if int(lens.sum()) != int(to_numpy(pc.utf8_length(text_col)).sum()):
                 raise RuntimeError(f"{self.settings.engine} tokens do not cover their paragraphs")
             before = np.cumsum(lens) - lens
             first = np.cumsum(counts) - counts
@@ -76,42 +77,42 @@ class ChunkSegmenter:
             which = np.repeat(np.arange(n_texts), counts)
         else:  # other backends may drop or normalise whitespace: find each token in its text
             flat, st, cnt = [], [], []
-            for text, toks in zip(texts := [t or "" for t in text_col.to_pylist()],
+            for text, toks in zip(texts := text_col.to_pylist(),
                                   self.segmenter.cut_batch(texts), strict=True):
                 toks, offs = _align(text, toks)
                 flat += toks
                 st += offs
                 cnt.append(len(toks))
             starts = np.asarray(st, np.int64)
-            token_arr = pa.array(flat, pa.string())
+            token_arr = strings(flat)
             which = np.repeat(np.arange(n_texts), np.asarray(cnt, np.int64))
         # Token properties are computed once per distinct token of the chunk, then spread by index.
         encoded = pc.dictionary_encode(token_arr)
-        distinct, index = encoded.dictionary, encoded.indices.to_numpy()
-        space = pc.utf8_is_space(distinct).to_numpy(zero_copy_only=False)[index]
+        distinct, index = encoded.dictionary, to_numpy(encoded.indices)
+        space = to_numpy(pc.utf8_is_space(distinct))[index]
         if space.any():  # whitespace tokens are not stored; offsets keep the text recoverable
             keep = ~space
-            token_arr, index = token_arr.filter(pa.array(keep)), index[keep]
+            token_arr, index = token_arr.filter(from_numpy(keep, pa.bool_())), index[keep]
             which, starts = which[keep], starts[keep]
         counts = np.bincount(which, minlength=n_texts)
         n = len(token_arr)
         first = np.repeat(np.cumsum(counts) - counts, counts)
         stop = pc.or_(pc.is_in(distinct, value_set=self.stop_values),
                       pc.invert(pc.match_substring_regex(distinct, CONTENT_PATTERN)))
-        is_stop = stop.to_numpy(zero_copy_only=False)[index] | _in_marks(text_col, which, starts)
-        pos = (pa.array(self.tagger.tag_all(distinct.to_pylist()), pa.string()).take(pa.array(index))
+        is_stop = to_numpy(stop)[index] | _in_marks(text_col, which, starts)
+        pos = (strings(self.tagger.tag_all(distinct.to_pylist())).take(from_numpy(index, pa.int64()))
                if self.tagger else pa.nulls(n, pa.string()))  # tags are context-free: one lookup per type
         docs = pc.dictionary_encode(chunk.column(0))
         return pa.RecordBatch.from_arrays([
             # doc_id as a dictionary array: no per-token string copies; DuckDB decodes it on insert
-            pa.DictionaryArray.from_arrays(pa.array(docs.indices.to_numpy()[which], pa.int32()),
+            pa.DictionaryArray.from_arrays(from_numpy(to_numpy(docs.indices)[which], pa.int32()),
                                            docs.dictionary),
-            chunk.column(1).take(pa.array(which)),
-            pa.array(np.arange(n, dtype=np.int64) - first, pa.int32()),
+            from_numpy(to_numpy(chunk.column(1))[which], pa.int32()),
+            from_numpy(np.arange(n, dtype=np.int64) - first, pa.int32()),
             token_arr,
             pos,
-            pa.array(starts, pa.int32()),
-            pa.array(is_stop, pa.bool_()),
+            from_numpy(starts, pa.int32()),
+            from_numpy(is_stop, pa.bool_()),
         ], schema=TOKEN_SCHEMA)
 
     def _cut_joined(self, text_col: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray] | None:
@@ -124,31 +125,31 @@ class ChunkSegmenter:
         so a paragraph's tokens do not depend on the text around it once the line break before and after
         it stand alone: what is checked here, for every paragraph.
         """
-        texts = pc.fill_null(text_col, "")
-        plen = pc.utf8_length(texts).to_numpy(zero_copy_only=False).astype(np.int64) + 1  # + the line break
+        texts = text_col
+        plen = to_numpy(pc.utf8_length(texts)).astype(np.int64) + 1  # + the line break
         pstart = np.cumsum(plen) - plen
-        joined = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(texts)], pa.int32()), texts),
-                                "\n")[0].as_py()
+        joined = "\n".join(texts.to_pylist())
         toks = self.segmenter.cut_raw(joined)
         lens = np.fromiter(map(len, toks), np.int64, len(toks))
         if int(lens.sum()) != len(joined):
             raise RuntimeError(f"{self.settings.engine} tokens do not cover their paragraphs")
         tstart = np.cumsum(lens) - lens
-        token_arr = _slices(joined, tstart, lens)
+        token_arr = slices(joined, tstart, lens)
         breaks = pstart[1:] - 1  # where the line breaks between paragraphs are
         at = np.searchsorted(tstart, breaks)
         if len(breaks) and not (at < len(tstart)).all():
             return None
         if not ((tstart[at] == breaks) & (lens[at] == 1)).all():
             return None
-        which = np.searchsorted(pstart, tstart, side="right") - 1
+        # a token's paragraph: how many line breaks come before it (the break itself ends its paragraph)
+        which = np.cumsum(np.bincount(at + 1, minlength=len(tstart) + 1)[:len(tstart)])
         flagged = self.segmenter.needs_fix(texts)
         if flagged is not None and flagged.any():  # the engine splits a few tokens of these paragraphs again
             inside = np.flatnonzero(flagged[which])
-            fixes = self.segmenter.fixes(token_arr.take(pa.array(inside)))
+            fixes = self.segmenter.fixes(token_arr.take(from_numpy(inside, pa.int64())))
             if fixes:
                 order = sorted(fixes)
-                new = pa.array(list(chain.from_iterable(fixes[i] for i in order)), pa.string())
+                new = strings(list(chain.from_iterable(fixes[i] for i in order)))
                 pieces: list[pa.Array] = []
                 done = used = 0
                 for i in order:
@@ -161,22 +162,9 @@ class ChunkSegmenter:
         return token_arr, which, tstart - pstart[which]
 
 
-def _slices(text: str, starts: np.ndarray, lens: np.ndarray) -> pa.Array:
-    """The pieces ``text[start:start + len]`` (which tile ``text``) as an Arrow string array, built from
-    ``text``'s UTF-8 bytes and the pieces' byte offsets: no Python string per piece goes into Arrow."""
-    data = text.encode("utf-8")
-    if len(data) == len(text):  # ASCII: character offsets are byte offsets
-        at = np.append(starts, len(text))
-    else:
-        points = np.frombuffer(text.encode("utf-32-le"), np.uint32)
-        width = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
-        at = np.concatenate([[0], np.cumsum(width)])[np.append(starts, len(text))]
-    return pa.StringArray.from_buffers(len(starts), pa.py_buffer(at.astype(np.int32)), pa.py_buffer(data))
-
-
 def _offsets(token_arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Each token's offset in the text the tokens cover, and its length."""
-    lens = pc.utf8_length(token_arr).to_numpy(zero_copy_only=False).astype(np.int64)
+    lens = to_numpy(pc.utf8_length(token_arr)).astype(np.int64)
     return np.cumsum(lens) - lens, lens
 
 
@@ -184,7 +172,7 @@ def _in_marks(texts: pa.Array, which: np.ndarray, starts: np.ndarray) -> np.ndar
     """Tokens that start inside a :data:`FORMULA_MARK` (〔公式〕 where a display formula was left out): stop
     tokens, so the mark's 公式 is never counted as a word. ``which`` (each token's text) runs in text order."""
     out = np.zeros(len(which), bool)
-    has = pc.fill_null(pc.match_substring(texts, FORMULA_MARK), False).to_numpy(zero_copy_only=False)
+    has = to_numpy(pc.fill_null(pc.match_substring(texts, FORMULA_MARK), False))
     for t in np.flatnonzero(has):
         lo, hi = np.searchsorted(which, t), np.searchsorted(which, t, side="right")
         text = texts[int(t)].as_py()
@@ -253,42 +241,33 @@ def _simplified(batch: pa.RecordBatch, converted: dict[str, int]) -> pa.RecordBa
     """
     from corpus_tool.reading.convert import to_simplified
 
-    texts = batch.column(2)
+    texts = batch.column(2).to_pylist()
     new = _simplified_texts(texts, to_simplified)
     if new is None:
         return batch
-    at = np.flatnonzero(pc.fill_null(pc.not_equal(new, texts), False).to_numpy(zero_copy_only=False))
-    if not len(at):
+    at = [i for i, (old, text) in enumerate(zip(texts, new, strict=True)) if old != text]
+    if not at:
         return batch
-    olds = texts.take(pa.array(at)).to_pylist()
-    news = new.take(pa.array(at)).to_pylist()
-    for k, (old, text) in enumerate(zip(olds, news, strict=True)):
-        if len(text) != len(old):
-            news[k] = "".join(t if len(t := to_simplified(c)) == 1 else c for c in old)
-    for doc_id in batch.column(0).take(pa.array(at)).to_pylist():
-        converted[doc_id] = converted.get(doc_id, 0) + 1
-    out = texts.to_pylist()
-    for i, text in zip(at.tolist(), news, strict=True):
-        out[i] = text
-    return pa.RecordBatch.from_arrays([batch.column(0), batch.column(1), pa.array(out, pa.string())],
-                                      schema=CHUNK_SCHEMA)
+    doc_ids = batch.column(0).to_pylist()
+    for i in at:
+        if len(new[i]) != len(texts[i]):
+            new[i] = "".join(t if len(t := to_simplified(c)) == 1 else c for c in texts[i])
+        converted[doc_ids[i]] = converted.get(doc_ids[i], 0) + 1
+    return pa.RecordBatch.from_arrays([batch.column(0), batch.column(1), strings(new)], schema=CHUNK_SCHEMA)
 
 
-def _simplified_texts(texts: pa.Array, convert: Callable[[str], str]) -> pa.Array | None:
+def _simplified_texts(texts: list[str], convert: Callable[[str], str]) -> list[str] | None:
     """``convert`` applied to every text, in one call on the texts joined by a separator none of them holds
     (OpenCC converts phrase by phrase and no phrase holds a control character, so the pieces come back
     whole); None when nothing changes. Falls back to one call per text when the pieces do not match."""
-    filled = pc.fill_null(texts, "")
-    sep = next((c for c in ("\n", "\x1e", "\x1f", "\x1d") if not pc.any(pc.match_substring(filled, c)).as_py()),
-               None)
+    whole = "".join(texts)
+    sep = next((c for c in ("\n", "\x1e", "\x1f", "\x1d") if c not in whole), None)
     if sep is not None:
-        joined = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(filled)], pa.int32()), filled),
-                                sep)[0].as_py()
+        joined = sep.join(texts)
         done = convert(joined) if joined else joined
         if done == joined:
             return None
         pieces = done.split(sep)
-        if len(pieces) == len(filled):
-            return pa.array(pieces, pa.string())
-    out = [convert(t) if t else t for t in filled.to_pylist()]
-    return pa.array(out, pa.string())
+        if len(pieces) == len(texts):
+            return pieces
+    return [convert(t) if t else t for t in texts]

@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from corpus_tool.segment.arrays import from_numpy, to_numpy
 from corpus_tool.segment.base import SegmenterError, SegmentSettings
 from corpus_tool.segment.lexicon import DictEntry
 
@@ -151,17 +152,16 @@ class JiebaSegmenter:
         """Which paragraphs' :meth:`cut_raw` tokens must go through :meth:`fix` (None: none ever do)."""
         if self.engine != "rjieba-compat":
             return None
-        return pc.fill_null(pc.match_substring_regex(texts, _ASCII_JOIN.pattern), False).to_numpy(
-            zero_copy_only=False)
+        return to_numpy(pc.match_substring_regex(texts, _ASCII_JOIN.pattern))
 
     def fixes(self, tokens: pa.Array) -> dict[int, list[str]]:
         """Tokens of flagged paragraphs that :meth:`cut` splits again: {index in ``tokens``: the pieces}."""
         # Arrow narrows to the few tokens that can match (it allows a final line break, as Python's "$" does)
-        maybe = pc.and_(pc.greater(pc.utf8_length(tokens), 1),
-                        pc.match_substring_regex(tokens, _JOINED_TOKEN.pattern[:-1] + r"\n?$"))
+        maybe = (to_numpy(pc.utf8_length(tokens)) > 1) & to_numpy(
+            pc.match_substring_regex(tokens, _JOINED_TOKEN.pattern[:-1] + r"\n?$"))
         out: dict[int, list[str]] = {}
-        at = np.flatnonzero(pc.fill_null(maybe, False).to_numpy(zero_copy_only=False))
-        for i, t in zip(at.tolist(), tokens.take(pa.array(at)).to_pylist(), strict=True):
+        at = np.flatnonzero(maybe)
+        for i, t in zip(at.tolist(), tokens.take(from_numpy(at, pa.int64())).to_pylist(), strict=True):
             if _JOINED_TOKEN.match(t) and not self._rs.has_word(t):
                 out[i] = [x for x in _JIEBA_SKIP.split(t) if x]
         return out

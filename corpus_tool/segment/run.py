@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 
 from corpus_tool.parallel import Engine, make_engine
 from corpus_tool.parallel.memory import limit_database_memory
+from corpus_tool.segment.arrays import to_numpy
 from corpus_tool.segment.base import SegmentSettings, check_word_files
 from corpus_tool.segment.build import resolve
 from corpus_tool.segment.chunks import CHUNK_SCHEMA, TOKEN_SCHEMA, ChunkSegmenter, SegmentTask
@@ -113,7 +114,8 @@ def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int]) 
     cur = cdb.con.cursor()  # a second connection: the main one is writing tokens meanwhile
     try:
         reader = cur.sql(
-            f"SELECT doc_id, para_no, text FROM paragraphs {where} ORDER BY doc_id, para_no"
+            # '' for a missing text: tokens are the same (none), and the chunk code needs no null checks
+            f"SELECT doc_id, para_no, coalesce(text, '') AS text FROM paragraphs {where} ORDER BY doc_id, para_no"
         ).to_arrow_reader(8192)
         parts: list[pa.RecordBatch] = []
         part_id = -1
@@ -123,7 +125,7 @@ def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int]) 
 
         for batch in reader:
             batch = batch.cast(CHUNK_SCHEMA)
-            lens = pc.fill_null(pc.utf8_length(batch.column(2)), 0).to_numpy().astype(np.int64)
+            lens = to_numpy(pc.utf8_length(batch.column(2))).astype(np.int64)
             ids = (stats["n_chars"] + np.cumsum(lens) - lens) // chunk_chars
             stats["n_chars"] += int(lens.sum())
             stats["n_paragraphs"] += batch.num_rows
@@ -138,6 +140,63 @@ def _chunks(cdb: CorpusDB, where: str, chunk_chars: int, stats: dict[str, int]) 
             yield chunk(parts)
     finally:
         cur.close()
+
+
+class _ReadAhead:
+    """``items`` produced by a thread, started at once, up to ``depth`` ahead of the consumer.
+
+    The first item waits for DuckDB to sort the paragraphs (in its own threads, without the GIL), which thus
+    overlaps with building the tokenizer; later chunks are read while the previous one is cut. :meth:`close`
+    (also when the consumer failed) stops the thread and closes ``items``.
+    """
+
+    def __init__(self, items: Iterator[pa.RecordBatch], depth: int = 2) -> None:
+        self._items = items
+        self._queue: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=depth)
+        self._stop, begun = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._produce, args=(begun,), name="corpus-tool-paragraph-reader",
+                                        daemon=True)
+        self._thread.start()
+        # Wait until the thread runs: building the tokenizer holds the GIL for a fifth of a second in one call,
+        # which would keep the thread from even sending its query meanwhile.
+        begun.wait()
+
+    def _put(self, kind: str, value: object) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put((kind, value), timeout=0.1)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def _produce(self, begun: threading.Event) -> None:
+        begun.set()
+        try:
+            for item in self._items:
+                if not self._put("item", item):
+                    break
+            else:
+                self._put("end", None)
+        except BaseException as exc:
+            self._put("error", exc)
+        finally:
+            close = getattr(self._items, "close", None)
+            if close is not None:
+                close()
+
+    def __iter__(self) -> Iterator[pa.RecordBatch]:
+        while True:
+            kind, value = self._queue.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value  # type: ignore[misc]
+            yield value  # type: ignore[misc]
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def segment_corpus(
@@ -226,9 +285,14 @@ def _segment_into(cdb: CorpusDB, settings: SegmentSettings, where: str, engine: 
     try:
         if not where:
             con.execute("DELETE FROM tokens")
-        # In this process the tokenizer is built here and dropped after the run; workers build and keep theirs
-        task = ChunkSegmenter(settings) if engine.in_process else SegmentTask(settings)
-        _insert(con, engine.map(task, _chunks(cdb, where, chunk_chars, stats)), summary, progress, converted)
+        chunks = _ReadAhead(_chunks(cdb, where, chunk_chars, stats))  # reading starts now, in a thread
+        try:
+            # In this process the tokenizer is built here and dropped after the run; workers build and keep
+            # theirs
+            task = ChunkSegmenter(settings) if engine.in_process else SegmentTask(settings)
+            _insert(con, engine.map(task, iter(chunks)), summary, progress, converted)
+        finally:
+            chunks.close()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
