@@ -172,7 +172,7 @@ def _in_marks(texts: pa.Array, which: np.ndarray, starts: np.ndarray) -> np.ndar
     """Tokens that start inside a :data:`FORMULA_MARK` (〔公式〕 where a display formula was left out): stop
     tokens, so the mark's 公式 is never counted as a word. ``which`` (each token's text) runs in text order."""
     out = np.zeros(len(which), bool)
-    has = to_numpy(pc.fill_null(pc.match_substring(texts, FORMULA_MARK), False))
+    has = to_numpy(pc.match_substring(texts, FORMULA_MARK))  # texts are never null (read as "")
     for t in np.flatnonzero(has):
         lo, hi = np.searchsorted(which, t), np.searchsorted(which, t, side="right")
         text = texts[int(t)].as_py()
