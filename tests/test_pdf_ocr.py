@@ -263,6 +263,25 @@ def test_ocr_codes_are_spelled_as_the_text_layer_spells_them():
     assert [(c.before, c.after) for c in changes] == [("TAO", "TA0"), ("TAIGELI", "TA1GELI")]
 
 
+def test_unsure_ocr_headings_and_captions_are_left_out_and_logged():
+    from corpus_tool.reading.model import HEADING, PARA, Block
+    from corpus_tool.reading.pdf.extract import OCR_HEADING_MIN_CONF, _withhold_unsure_headings
+
+    low = OCR_HEADING_MIN_CONF - 5
+    blocks = [Block(PARA, "表3 0-型型钛N思合<金脾号及及七化学成分", 7, source="ocr", ocr_confidence=low),
+              Block(HEADING, "删除 的钛及钛合金牌号和化芝成分", 9, source="ocr", ocr_confidence=low),
+              Block(HEADING, "附录A", 9, source="ocr", ocr_confidence=OCR_HEADING_MIN_CONF + 5),  # sure enough
+              Block(PARA, "表3 正文里的一行，识别得不好", 9, source="ocr", ocr_confidence=low),
+              Block(PARA, "删除的铁及铁合金牌志和化学成分见表A.1。", 9, source="ocr", ocr_confidence=low),  # body
+              Block(HEADING, "表3 α-β型钛合金牌号及化学成分", 7)]  # the text layer's
+    log = []
+    kept = _withhold_unsure_headings(blocks, log)
+    assert [b.text for b in kept] == ["附录A", "删除的铁及铁合金牌志和化学成分见表A.1。",
+                                      "表3 α-β型钛合金牌号及化学成分"]
+    assert log[0].step == "pdf_ocr_headings_withheld" and log[0].count == 3
+    assert "page 7: 表3 0-型型钛N思合<金脾号及及七化学成分 (65)" in log[0].detail
+
+
 # -- provenance: which paragraphs OCR read, and how sure it was ------------------------------------------
 def test_ocr_paragraphs_say_so_with_their_confidence(scan):
     ex, doc = scan

@@ -16,6 +16,7 @@ alone. A page still unreadable after that is reported and its garbage never beco
 from __future__ import annotations
 
 import ast
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from corpus_tool.reading.model import Extracted, LogEntry, Table
+from corpus_tool.reading.model import HEADING, Block, Extracted, LogEntry, Table
 from corpus_tool.reading.pdf.blocks import block_log, build_blocks, compute_stats
 from corpus_tool.reading.pdf.cell_ocr import CELL_PSM, CellReport, code_lexicon, reread_cells, spell_codes
 from corpus_tool.reading.pdf.chars import font_family
@@ -55,6 +56,7 @@ from corpus_tool.reading.pdf.ocr_chars import (
     LOW_CONF,
     MIN_LINE_CONF,
     MIN_PAGE_CONF,
+    MIN_UNSURE_CHARS,
     glyphs,
     snap_sizes,
 )
@@ -73,6 +75,8 @@ SCANNED_MIN_COVER = 0.8  # ... and images over this share of its area is a scan
 SUSPECT_SHARE = 0.05  # share of broken chars that makes a text layer suspect
 PDFMINER, PDFIUM, DECODED = "pdfminer", "pdfium", "pdfminer+gbk/big5 decoding"
 MAX_CELL_CHANGES = 300  # distinct cell changes (before → after) listed per page in the log (a table page has ~100)
+OCR_HEADING_MIN_CONF = 70.0  # an OCR'd heading or caption read with less mean confidence is left out, logged
+_CAPTION = re.compile(r"[表图]\s*[A-Z]?\.?\d")  # 表1, 图 2, 表A.1: a table's or figure's caption
 # glyphs that never carry text: dropped from readable pages (counted); PUA and Yi go on to repair
 _NO_TEXT = ("(cid:", "\ufffd")
 
@@ -167,6 +171,7 @@ def extract_pdf(
     log.extend(block_log(read, blocks))
     if engines.cells:
         _spell_codes(blocks, tables, log)
+    blocks = _withhold_unsure_headings(blocks, log)
     return Extracted(
         blocks=blocks,
         n_pages=n_pages,
@@ -573,6 +578,26 @@ def _log_regions(engines: _Engines, log: list[LogEntry]) -> None:
         setting = (f"tesseract {tesseract_version()} -l {engines.ocr_lang} --psm {REGION_PSM} at "
                    f"{','.join(map(str, sorted(engines.region_dpi)))} dpi; ")
         log.append(LogEntry(step, len(rows), f"{setting}page regions {note}: {where}"))
+
+
+def _withhold_unsure_headings(blocks: list[Block], log: list[LogEntry]) -> list[Block]:
+    """The blocks without the OCR'd one-line headings and captions (表3 …) read with a mean confidence below
+    :data:`OCR_HEADING_MIN_CONF`, which are logged. A heading or caption is too short for its misread
+    characters to hide among the rest (表3 0-型型钛N思合<金脾号), and a false heading misleads the structure."""
+    kept, out = [], []
+    for b in blocks:
+        text = b.text.strip()
+        if (b.source == "ocr" and b.ocr_confidence is not None and b.ocr_confidence < OCR_HEADING_MIN_CONF
+                and "\n" not in text and len(text.replace(" ", "")) >= MIN_UNSURE_CHARS
+                and (b.kind == HEADING or _CAPTION.match(text))):
+            out.append(b)
+        else:
+            kept.append(b)
+    if out:
+        log.append(LogEntry("pdf_ocr_headings_withheld", len(out), f"headings and captions read by OCR with mean "
+                            f"confidence below {OCR_HEADING_MIN_CONF:.0f}, left out (OCR 置信度过低的标题，未收录): "
+                            + "; ".join(f"page {b.page}: {b.text.strip()[:40]} ({b.ocr_confidence:.0f})" for b in out)))
+    return kept
 
 
 def _spell_codes(blocks: list[Any], tables: list[Table], log: list[LogEntry]) -> None:
