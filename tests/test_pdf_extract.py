@@ -457,6 +457,10 @@ def test_bad_char(ch: str, bad: bool) -> None:
         ("第12页", True),
         ("12/234", True),
         ("xii", True),
+        ("Ⅰ", True),  # the Unicode Roman numerals of a standard's front matter
+        ("- Ⅻ -", True),
+        ("ⅳ", True),
+        ("Ⅰ型", False),
         ("（一）", False),
         ("2024年", False),
         ("civil", False),

@@ -299,6 +299,59 @@ def test_ocr_reads_the_unmapped_sideways_table_into_its_cells(sideways_table):
     assert filled and all(c.source == "ocr" for c in filled if any(ch.isdigit() for ch in c.text))
 
 
+def test_ocr_table_cells_are_read_again_with_the_characters_of_their_column(sideways_table):
+    # region OCR read the grade codes half in Chinese (工A2 for TA2), the range mark ～ as 一 (4.0一5D.5 for
+    # 4.0～5.5), an empty figure cell's dash as -一, and withheld the headers Ti and Si; each cell read again
+    # on its own (English with figures only, or Latin letters and figures) fixes them, and says so in the log
+    _, ex = sideways_table
+    table = next(t for t in ex.tables if t.page == 5)
+    cells = {(c.row, c.col): c.text for c in table.cells}
+    grades = [cells.get((r, 1), "") for r in range(5, table.n_rows + 1)]  # TA0 … TA20
+    assert {"TA2", "TA3", "TA2G", "TA3G", "TA4G", "TA6", "TA12", "TA15-1", "TA20"} <= set(grades)
+    assert sum(g.startswith("工") for g in grades) <= 5  # of 35 (region OCR: 25)
+    assert cells[(19, 4)] == "4.0～5.5" and cells[(18, 4)] == "3.3～4.7"  # TA6's and TA5's Al
+    assert [cells[(7, k)] for k in range(4, 9)] == ["—"] * 5  # the dashes of TA2's empty figure cells
+    assert cells[(7, 19)] == "0.30" and cells[(11, 4)] == "<0.20"  # (printed ⩽0.20: English has no ⩽)
+    headers = [cells.get((3, k), "") for k in range(1, table.n_cols + 1)]
+    assert {"Ti", "Al", "Si", "V", "Zr", "Ta", "N", "H"} <= set(headers)
+    assert sum(cells.get((r, 3)) == "余量" for r in range(5, table.n_rows + 1)) >= 32  # not split as 余 | 量4.8
+    log = _steps(ex)["pdf_cell_ocr"]
+    assert "page 5:" in log and "4.0一5D.5 → 4.0～5.5" in log and "∅ → Ti" in log and "-一 → —" in log
+
+
+def test_ocr_codes_are_spelled_as_the_text_layer_spells_them():
+    from corpus_tool.reading.model import Table, TableCell
+    from corpus_tool.reading.pdf.cell_ocr import code_lexicon, spell_codes
+
+    lexicon = code_lexicon(["本标准表1中规定的TA0、TA1、TA2及TA3", "TA1GELI、TA1G、TA1G-1", "CO2 and C02"])
+    cells = [TableCell(1, 1, "TAO", source="ocr"), TableCell(2, 1, "TAIGELI", source="ocr"),
+             TableCell(3, 1, "TA1G", source="ocr"), TableCell(4, 1, "TAO", source="text"),
+             TableCell(5, 1, "TA16", source="ocr"), TableCell(6, 1, "CO2", source="ocr")]
+    changes = spell_codes([Table(1, 5, 6, 1, cells)], lexicon)
+    # a text-layer cell stays as printed; TA16 is no code of the text; CO2 and C02 share a spelling: ambiguous
+    assert [c.text for c in cells] == ["TA0", "TA1GELI", "TA1G", "TAO", "TA16", "CO2"]
+    assert [(c.before, c.after) for c in changes] == [("TAO", "TA0"), ("TAIGELI", "TA1GELI")]
+
+
+def test_unsure_ocr_headings_and_captions_are_left_out_and_logged():
+    from corpus_tool.reading.model import HEADING, PARA, Block
+    from corpus_tool.reading.pdf.extract import OCR_HEADING_MIN_CONF, _withhold_unsure_headings
+
+    low = OCR_HEADING_MIN_CONF - 5
+    blocks = [Block(PARA, "表3 0-型型钛N思合<金脾号及及七化学成分", 7, source="ocr", ocr_confidence=low),
+              Block(HEADING, "删除 的钛及钛合金牌号和化芝成分", 9, source="ocr", ocr_confidence=low),
+              Block(HEADING, "附录A", 9, source="ocr", ocr_confidence=OCR_HEADING_MIN_CONF + 5),  # sure enough
+              Block(PARA, "表3 正文里的一行，识别得不好", 9, source="ocr", ocr_confidence=low),
+              Block(PARA, "删除的铁及铁合金牌志和化学成分见表A.1。", 9, source="ocr", ocr_confidence=low),  # body
+              Block(HEADING, "表3 α-β型钛合金牌号及化学成分", 7)]  # the text layer's
+    log = []
+    kept = _withhold_unsure_headings(blocks, log)
+    assert [b.text for b in kept] == ["附录A", "删除的铁及铁合金牌志和化学成分见表A.1。",
+                                      "表3 α-β型钛合金牌号及化学成分"]
+    assert log[0].step == "pdf_ocr_headings_withheld" and log[0].count == 3
+    assert "page 7: 表3 0-型型钛N思合<金脾号及及七化学成分 (65)" in log[0].detail
+
+
 # -- provenance: which paragraphs OCR read, and how sure it was ------------------------------------------
 def test_ocr_paragraphs_say_so_with_their_confidence(scan):
     ex, doc = scan

@@ -84,6 +84,10 @@ class Table:
     top: float | None = None
     bottom: float | None = None
     col_x: tuple[float, ...] = ()  # the columns' left edges
+    # not stored, for reading cells again on their own (:mod:`.pdf.cell_ocr`): (row, col) -> the cell's box
+    # (x0, top, x1, bottom) on its page, and for cells read by OCR their mean confidence (per character)
+    cell_boxes: dict[tuple[int, int], tuple[float, float, float, float]] = field(default_factory=dict)
+    ocr_conf: dict[tuple[int, int], float] = field(default_factory=dict)
 
 
 @dataclass

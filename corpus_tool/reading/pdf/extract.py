@@ -16,6 +16,7 @@ alone. A page still unreadable after that is reported and its garbage never beco
 from __future__ import annotations
 
 import ast
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -24,8 +25,9 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from corpus_tool.reading.model import Extracted, LogEntry, Table
+from corpus_tool.reading.model import HEADING, Block, Extracted, LogEntry, Table
 from corpus_tool.reading.pdf.blocks import block_log, build_blocks, compute_stats
+from corpus_tool.reading.pdf.cell_ocr import CELL_PSM, CellReport, code_lexicon, reread_cells, spell_codes
 from corpus_tool.reading.pdf.chars import font_family
 from corpus_tool.reading.pdf.charts import Drawing
 from corpus_tool.reading.pdf.errors import BrokenPdfError, EncryptedPdfError, OcrUnavailableError
@@ -40,6 +42,7 @@ from corpus_tool.reading.pdf.ocr import (
     OCR_PSM,
     REGION_PSM,
     RegionRead,
+    frame_image,
     glyph_regions,
     keep_confident_regions,
     ocr_problem,
@@ -49,7 +52,14 @@ from corpus_tool.reading.pdf.ocr import (
     tesseract_regions,
     tesseract_version,
 )
-from corpus_tool.reading.pdf.ocr_chars import LOW_CONF, MIN_LINE_CONF, MIN_PAGE_CONF, glyphs, snap_sizes
+from corpus_tool.reading.pdf.ocr_chars import (
+    LOW_CONF,
+    MIN_LINE_CONF,
+    MIN_PAGE_CONF,
+    MIN_UNSURE_CHARS,
+    glyphs,
+    snap_sizes,
+)
 from corpus_tool.reading.pdf.ocr_vote import describe, reconcile_readings
 from corpus_tool.reading.pdf.parser_log import parser_warnings
 from corpus_tool.reading.pdf.pdfium_chars import open_document, page_chars, page_image_cover
@@ -65,6 +75,9 @@ SCANNED_MAX_CHARS = 10  # a page with fewer chars ...
 SCANNED_MIN_COVER = 0.8  # ... and images over this share of its area is a scan
 SUSPECT_SHARE = 0.05  # share of broken chars that makes a text layer suspect
 PDFMINER, PDFIUM, DECODED = "pdfminer", "pdfium", "pdfminer+gbk/big5 decoding"
+MAX_CELL_CHANGES = 300  # distinct cell changes (before → after) listed per page in the log (a table page has ~100)
+OCR_HEADING_MIN_CONF = 70.0  # an OCR'd heading or caption read with less mean confidence is left out, logged
+_CAPTION = re.compile(r"[表图]\s*[A-Z]?\.?\d")  # 表1, 图 2, 表A.1: a table's or figure's caption
 # glyphs that never carry text: dropped from readable pages (counted); PUA and Yi go on to repair
 _NO_TEXT = ("(cid:", "\ufffd")
 
@@ -88,6 +101,9 @@ class _Engines:
         self.withheld: dict[int, list[dict[str, Any]]] = {}  # page -> glyphs of fonts without a Unicode map
         self.regions: dict[int, list[RegionRead]] = {}  # page -> its regions read by OCR (kept or not)
         self.region_dpi: set[int] = set()
+        self.frames: dict[int, tuple[Any, tuple[float, float], int, float]] = {}  # page -> its frame as region
+        # OCR saw it (image, origin, dpi, the withheld glyphs' size), until its table cells are read again
+        self.cells: dict[int, CellReport] = {}  # page -> its OCR'd table cells read again one by one
 
     def pdfium(self) -> Any:
         """The PDFium document, or None when PDFium cannot open the file either (reason kept)."""
@@ -158,6 +174,9 @@ def extract_pdf(
     log.extend(mark_foot_notes(read, stats))
     blocks = build_blocks(read, stats, log)
     log.extend(block_log(read, blocks))
+    if engines.cells:
+        _spell_codes(blocks, tables, log)
+    blocks = _withhold_unsure_headings(blocks, log)
     return Extracted(
         blocks=blocks,
         n_pages=n_pages,
@@ -274,10 +293,13 @@ def _read_page(
             chars = chars + _ocr_withheld(engines, page_no, chars, page.edges, None, width, height, bbox[:2])
         if engine == PDFMINER:
             found = _find_tables(finder, chars, drawn, page_no, log)
+            if page_no in engines.frames and any(t.ocr_conf for t in found.tables):
+                _reread_cells(engines, page_no, found.tables)
             tables.extend(found.tables)
             chars = found.prose_chars
     finally:
         page.close()
+        engines.frames.pop(page_no, None)  # the rendered page is large: only kept for its tables
     graphics = Graphics.of(drawn + curves, images, width, height)
     drawing = Drawing.of(drawn + curves, found.boxes if found is not None else [], width, height)
     text = layout_page(chars, width, height, page_no, short_rules(drawn, width, height), graphics, drawing)
@@ -332,8 +354,10 @@ def _ocr_withheld(engines: _Engines, page_no: int, readable: list[dict[str, Any]
     size = median([float(c["size"]) for c in withheld])
     dpi = region_dpi(size)
     engines.region_dpi.add(dpi)
+    image = frame_image(engines.pdfium(), page_no, readable, rules, way, origin, dpi)
     read = tesseract_regions(engines.pdfium(), page_no, regions, readable, rules, way, width, height,
-                             engines.ocr_lang, origin, dpi)
+                             engines.ocr_lang, origin, dpi, image)
+    engines.frames[page_no] = (image, origin, dpi, size)
     kept, records = keep_confident_regions(read, regions, origin)
     engines.regions[page_no] = records
     done = sum(r.region.glyphs for r in records if r.kept)
@@ -351,6 +375,25 @@ def _ocr_withheld(engines: _Engines, page_no: int, readable: list[dict[str, Any]
         g["bottom"] += origin[1]
         g["base"] += origin[1]
     return out
+
+
+def _reread_cells(engines: _Engines, page_no: int, tables: list[Table]) -> None:
+    """The page's table cells read by OCR read again one by one (:mod:`.cell_ocr`); a cell filled from a
+    region withheld before takes that region's glyphs out of the withheld count."""
+    image, origin, dpi, size = engines.frames.pop(page_no)
+    records = engines.regions.get(page_no, [])
+    unkept = [r for r in records if not r.kept]
+    boxes = [(r.region.x0, r.region.top, r.region.x1, r.region.bottom) for r in unkept]
+    report = reread_cells(image, tables, origin, dpi, size, engines.ocr_lang or "", page_no, boxes)
+    engines.cells[page_no] = report
+    for i, conf, chars in report.filled:
+        r = unkept[i]
+        r.kept, r.mean_conf, r.chars = True, conf, chars
+        n, names = engines.unmapped.get(page_no, (0, []))
+        if n - r.region.glyphs > 0:
+            engines.unmapped[page_no] = (n - r.region.glyphs, names)
+        else:
+            engines.unmapped.pop(page_no, None)
 
 
 def _unread_regions(engines: _Engines, page_no: int) -> None:
@@ -503,6 +546,7 @@ def _log_engines(engines: _Engines, log: list[LogEntry]) -> None:
                             f"pages {_pages(engines.sideways_unreadable)} set sideways in fonts without a Unicode "
                             f"map: text withheld (横排页面字体无 Unicode 映射，未收录); {hint}"))
     _log_regions(engines, log)
+    _log_cells(engines, log)
     mapped = {no: r.mapped for no, r in sorted(engines.symbols.items()) if r.mapped}
     if mapped:
         log.append(LogEntry("pdf_symbols_mapped", sum(mapped.values()), "symbol/dingbat font codes read in the "
@@ -539,6 +583,58 @@ def _log_regions(engines: _Engines, log: list[LogEntry]) -> None:
         setting = (f"tesseract {tesseract_version()} -l {engines.ocr_lang} --psm {REGION_PSM} at "
                    f"{','.join(map(str, sorted(engines.region_dpi)))} dpi; ")
         log.append(LogEntry(step, len(rows), f"{setting}page regions {note}: {where}"))
+
+
+def _withhold_unsure_headings(blocks: list[Block], log: list[LogEntry]) -> list[Block]:
+    """The blocks without the OCR'd one-line headings and captions (表3 …) read with a mean confidence below
+    :data:`OCR_HEADING_MIN_CONF`, which are logged. A heading or caption is too short for its misread
+    characters to hide among the rest (表3 0-型型钛N思合<金脾号), and a false heading misleads the structure."""
+    kept, out = [], []
+    for b in blocks:
+        text = b.text.strip()
+        if (b.source == "ocr" and b.ocr_confidence is not None and b.ocr_confidence < OCR_HEADING_MIN_CONF
+                and "\n" not in text and len(text.replace(" ", "")) >= MIN_UNSURE_CHARS
+                and (b.kind == HEADING or _CAPTION.match(text))):
+            out.append(b)
+        else:
+            kept.append(b)
+    if out:
+        log.append(LogEntry("pdf_ocr_headings_withheld", len(out), f"headings and captions read by OCR with mean "
+                            f"confidence below {OCR_HEADING_MIN_CONF:.0f}, left out (OCR 置信度过低的标题，未收录): "
+                            + "; ".join(f"page {b.page}: {b.text.strip()[:40]} ({b.ocr_confidence:.0f})" for b in out)))
+    return kept
+
+
+def _spell_codes(blocks: list[Any], tables: list[Table], log: list[LogEntry]) -> None:
+    """OCR'd table cells that are a code of the text layer but for a confusable letter, spelled as it spells it."""
+    lexicon = code_lexicon([b.text for b in blocks if b.source == "text"]
+                           + [c.text for t in tables for c in t.cells if c.source == "text"])
+    changes = spell_codes(tables, lexicon)
+    if changes:
+        pairs = Counter((c.before, c.after) for c in changes)
+        shown = ", ".join(f"{b} → {a}" + (f" ×{n}" if n > 1 else "") for (b, a), n in sorted(pairs.items()))
+        log.append(LogEntry("pdf_cell_ocr_codes", len(changes), "codes in table cells read by OCR spelled as the "
+                            "text layer spells them, O/0 and I/l/1 being confusable "
+                            "(OCR 单元格中的代号按正文拼写更正): " + shown))
+
+
+def _log_cells(engines: _Engines, log: list[LogEntry]) -> None:
+    """Which OCR'd table cells the cell-by-cell reading changed: each change (before → after) with its count."""
+    if not engines.cells:
+        return
+    parts = []
+    for no, report in sorted(engines.cells.items()):
+        pairs = Counter((c.before, c.after) for c in report.changes)
+        shown = ", ".join(f"{before or '∅'} → {after}" + (f" ×{n}" if n > 1 else "")
+                          for (before, after), n in pairs.most_common(MAX_CELL_CHANGES))
+        more = f", and {len(pairs) - MAX_CELL_CHANGES} more" if len(pairs) > MAX_CELL_CHANGES else ""
+        parts.append(f"page {no}: {report.cells} cells, {len(report.changes)} changed"
+                     + (f" ({shown}{more})" if shown else ""))
+    log.append(LogEntry("pdf_cell_ocr", sum(len(r.changes) for r in engines.cells.values()),
+                        f"table cells read by OCR read again one by one (tesseract --psm {CELL_PSM}: "
+                        f"{engines.ocr_lang} alone, eng limited to figures or Latin letters by the column), "
+                        "the most confident reading kept (表格单元格逐格重新识别，取置信度最高者): "
+                        + "; ".join(parts)))
 
 
 def _triage(pages: list[PageText], unreadable: set[int], log: list[LogEntry]) -> tuple[list[int], list[int]]:

@@ -41,6 +41,7 @@ _DIGITS = re.compile(r"[0-9０-９]+")
 _SPACE = re.compile(r"\s+")
 _PAGE_NO = re.compile(
     r"[\s\-–—·•‧|]*(?:[0-9０-９]{1,4}|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})|(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})"
+    r"|[\u2160-\u216f]{1,3}|[\u2170-\u217f]{1,3}"  # Ⅰ Ⅱ … Ⅻ, ⅰ ⅱ …: the front matter's numbers in CJK fonts
     r"|第\s*[0-9０-９]{1,4}\s*页(?:\s*[，,/]?\s*共\s*[0-9０-９]{1,4}\s*页)?"
     r"|[〇零一二三四五六七八九十百千]{1,6}"  # 九一五: classical and vertical books number pages in Chinese
     r"|[0-9０-９]{1,4}\s*/\s*[0-9０-９]{1,4}|[Pp]age\s*[0-9]{1,4}(?:\s*of\s*[0-9]{1,4})?)[\s\-–—·•‧|]*"
@@ -48,7 +49,7 @@ _PAGE_NO = re.compile(
 
 
 def is_page_number(text: str) -> bool:
-    """``12``, ``１２``, ``- 12 -``, ``·12·``, ``第12页``, ``12/234``, ``iv``, ``九一五``."""
+    """``12``, ``１２``, ``- 12 -``, ``·12·``, ``第12页``, ``12/234``, ``iv``, ``Ⅲ``, ``九一五``."""
     return bool(text.strip()) and _PAGE_NO.fullmatch(text) is not None
 
 

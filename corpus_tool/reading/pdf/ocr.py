@@ -107,12 +107,14 @@ def drop_seals(image: Any, dpi: int) -> tuple[Any, int]:
     return Image.fromarray(out), seals
 
 
-def _tesseract(image: Any, page_no: int, lang: str, dpi: int, psm: int = OCR_PSM) -> str:
+def _tesseract(image: Any, page_no: int, lang: str, dpi: int, psm: int = OCR_PSM, whitelist: str | None = None) -> str:
+    """Tesseract's TSV for ``image``; ``whitelist``: the only characters it may read."""
+    config = ["-c", f"tessedit_char_whitelist={whitelist}"] if whitelist else []
     with tempfile.TemporaryDirectory(prefix="corpus_tool_ocr_") as tmp:
         png = Path(tmp) / "page.png"
         image.save(png)
         done = subprocess.run(
-            ["tesseract", str(png), "stdout", "-l", lang, "--psm", str(psm), "--dpi", str(dpi), "tsv"],
+            ["tesseract", str(png), "stdout", "-l", lang, "--psm", str(psm), "--dpi", str(dpi), *config, "tsv"],
             capture_output=True,
             text=True,
             timeout=600,
@@ -176,7 +178,7 @@ def region_dpi(size: float) -> int:
 
 def tesseract_regions(pdf_doc: Any, page_no: int, regions: list[Region], readable: list[dict[str, Any]],
                       rules: list[dict[str, Any]], way: str | None, width: float, height: float, lang: str,
-                      origin: tuple[float, float] = (0.0, 0.0), dpi: int = OCR_DPI) -> OcrPage:
+                      origin: tuple[float, float] = (0.0, 0.0), dpi: int = OCR_DPI, image: Any = None) -> OcrPage:
     """Tesseract's reading of just the ``regions`` of a page (1-based ``page_no``) whose glyphs were withheld.
 
     The page is rendered at ``dpi`` by PDFium and turned into the frame the regions' text reads upright in
@@ -184,8 +186,30 @@ def tesseract_regions(pdf_doc: Any, page_no: int, regions: list[Region], readabl
     Only the regions are copied onto a blank page, with the ``rules`` (edges: lines and the sides of rectangles)
     and the ``readable`` glyphs (the page's text that was read) painted out: a rule reads as ``|`` or ``一``, and
     text read twice would be stored twice. ``origin`` is the frame's top left corner (pdfplumber's page
-    box need not start at 0, 0); word boxes come back in points from it.
+    box need not start at 0, 0); word boxes come back in points from it. ``image``: that frame already
+    rendered (:func:`frame_image`).
     """
+    from PIL import Image
+
+    if image is None:
+        image = frame_image(pdf_doc, page_no, readable, rules, way, origin, dpi)
+    px = dpi / 72
+    ox, oy = origin
+    canvas = Image.new("L", image.size, 255)
+    for r in regions:
+        pad = REGION_PAD * r.size
+        box = (max(0, int((r.x0 - ox - pad) * px)), max(0, int((r.top - oy - pad) * px)),
+               min(image.width, int((r.x1 - ox + pad) * px) + 1),
+               min(image.height, int((r.bottom - oy + pad) * px) + 1))
+        if box[2] > box[0] and box[3] > box[1]:
+            canvas.paste(image.crop(box), box[:2])
+    return parse_tsv(_tesseract(canvas, page_no, lang, dpi, REGION_PSM), page_no, width, height, dpi)
+
+
+def frame_image(pdf_doc: Any, page_no: int, readable: list[dict[str, Any]], rules: list[dict[str, Any]],
+                way: str | None, origin: tuple[float, float], dpi: int) -> Any:
+    """The page rendered at ``dpi`` in grey, turned ``way`` upright, with ``rules`` and ``readable`` glyphs
+    painted out (see :func:`tesseract_regions`)."""
     from PIL import Image, ImageDraw
 
     image = pdf_doc[page_no - 1].render(scale=dpi / 72).to_pil().convert("L")
@@ -204,15 +228,7 @@ def tesseract_regions(pdf_doc: Any, page_no: int, regions: list[Region], readabl
         if not c["text"].isspace():
             draw.rectangle(((c["x0"] - ox) * px, (c["top"] - oy) * px, (c["x1"] - ox) * px, (c["bottom"] - oy) * px),
                            fill=255)
-    canvas = Image.new("L", image.size, 255)
-    for r in regions:
-        pad = REGION_PAD * r.size
-        box = (max(0, int((r.x0 - ox - pad) * px)), max(0, int((r.top - oy - pad) * px)),
-               min(image.width, int((r.x1 - ox + pad) * px) + 1),
-               min(image.height, int((r.bottom - oy + pad) * px) + 1))
-        if box[2] > box[0] and box[3] > box[1]:
-            canvas.paste(image.crop(box), box[:2])
-    return parse_tsv(_tesseract(canvas, page_no, lang, dpi, REGION_PSM), page_no, width, height, dpi)
+    return image
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corpus_tool.reading.model import LogEntry, Table, TableCell
-from corpus_tool.reading.pdf.chars import OCR_FONT, Char, is_bad_char, to_chars
+from corpus_tool.reading.pdf.chars import Char, is_bad_char, to_chars
 from corpus_tool.reading.pdf.disjoint import DisjointSets
 from corpus_tool.reading.pdf.spacing import Advances, latin_word_spaces
 
@@ -352,10 +352,14 @@ def read_grid(boxes: list[Box], raw: list[dict[str, Any]], page_no: int,
         return None, []
     grid = ruled_grid(boxes, rules) if rules is not None else None
     cells: list[TableCell] = []
+    spans: dict[tuple[int, int], Box] = {}  # (row, col) -> the cell's box
     owner: dict[tuple[int, int], int] = {}
     right = bottom = float("inf")
     if grid is not None:  # the rules' grid: its cells are known, chars past its far edges are in none
         xs, ys, cells = grid
+        for cell in cells:
+            spans[(cell.row, cell.col)] = (xs[cell.col - 1], ys[cell.row - 1], xs[cell.col - 1 + cell.col_span],
+                                           ys[cell.row - 1 + cell.row_span])
         right, bottom = xs.pop(), ys.pop()
         for i, cell in enumerate(cells):
             for r in range(cell.row - 1, cell.row - 1 + cell.row_span):
@@ -374,6 +378,7 @@ def read_grid(boxes: list[Box], raw: list[dict[str, Any]], page_no: int,
             for k in range(col, col + col_span):
                 owner.setdefault((r, k), len(cells))
         cells.append(TableCell(row + 1, col + 1, "", row_span, col_span))
+        spans[(row + 1, col + 1)] = (x0, top, x1, low)
     groups: list[list[dict[str, Any]]] = [[] for _ in cells]
     used: list[dict[str, Any]] = []
     for c in raw:
@@ -388,11 +393,15 @@ def read_grid(boxes: list[Box], raw: list[dict[str, Any]], page_no: int,
         if i is not None:
             groups[i].append(c)
             used.append(c)
+    ocr_conf: dict[tuple[int, int], float] = {}
     for cell, group in zip(cells, groups, strict=True):
-        cell.text = cell_text(to_chars(group)[0])
-        if any(c.get("fontname") == OCR_FONT for c in group):
+        chars = to_chars(group)[0]
+        cell.text = cell_text(chars)
+        read = [c for c in chars if c.conf is not None and not c.space]
+        if read:
             cell.source = "ocr"
-    table = Table(0, page_no, len(ys), len(xs), cells)
+            ocr_conf[(cell.row, cell.col)] = sum(c.conf or 0.0 for c in read) / len(read)
+    table = Table(0, page_no, len(ys), len(xs), cells, cell_boxes=spans, ocr_conf=ocr_conf)
     table.top, table.col_x = ys[0], tuple(xs)
     table.bottom = bottom if grid is not None else max(b[3] for b in boxes)
     return table, used
