@@ -116,3 +116,44 @@ def test_contents_that_are_the_whole_text_are_kept() -> None:
     # beside real text the same contents go
     body = [Block(HEADING, "关于作战的原则", 2)] + [Block(PARA, "正文说明了作战的各项原则和要求。" * 3, 2)] * 3
     assert [e.step for e in build_structure(toc + body).log] == ["table_of_contents_removed"]
+
+
+def test_cover_labels_are_passed_over_for_the_title() -> None:
+    from corpus_tool.reading.structure import fallback_title
+
+    school = Block(PARA, "北京师范大学珠海分校", 1, source="ocr", ocr_confidence=90.0)
+    genre = Block(FRONT, "本科生毕业论文", 1, source="ocr", ocr_confidence=95.0)
+    title = Block(PARA, "城市更新中的政策工具选择研究", 1, source="ocr", ocr_confidence=92.0)
+    body = Block(PARA, "本文研究了政策工具的选择。", 2, source="ocr", ocr_confidence=92.0)
+    out = build_structure([school, genre, title, body])
+    assert out.title == title.text
+    assert [u.field for u in out.units if u.text == title.text] == ["title"]  # once, as the title
+    assert [u.text for u in out.units if u.field != "title"][:2] == [school.text, genre.text]  # kept as text
+    assert "北京师范大学珠海分校; 本科生毕业论文" in {e.step: e.detail for e in out.log}["cover_label_not_title"]
+    # the title read unsurely by OCR (its logo misread): no title rather than the school's name
+    unsure = Block(PARA, "北京师范大学珠海分校学术论文KIPX模", 1, source="ocr", ocr_confidence=78.0)
+    assert build_structure([school, genre, unsure, body]).title == ""
+    assert fallback_title([school, Block(HEADING, "第一章 绪论", 1)]) == (None, [school])
+    # a title that is no cover label stays the title; one character or a later page is none
+    assert fallback_title([title, body])[0] is title
+    assert fallback_title([school, Block(PARA, "版", 1)])[0] is None
+    assert fallback_title([school, body])[0] is None
+
+
+def test_keywords_must_be_words() -> None:
+    from corpus_tool.reading.structure import plausible_keywords
+
+    text = "论文里面公式越多，TEX就越happy。本模板支持 CJK 字符。"
+    ocr = ["TEX", "JEX", "CI有", "模板", "论文", "—"]
+    assert plausible_keywords(ocr, True, text) == (["TEX", "模板", "论文"], ["JEX", "CI有", "—"])
+    # a text layer's keywords are as printed (a term found nowhere else is no misreading); symbols are no words
+    assert plausible_keywords(["GDP", "5G网络", "1)"], False, "") == (["GDP", "5G网络"], ["1)"])
+    block = Block(FRONT, "关键词：TEX；JEX；CI有；模板；论文", 1, source="ocr", ocr_confidence=57.0)
+    out = build_structure([Block(TITLE, "论题"), block, Block(PARA, text, 1, source="ocr", ocr_confidence=90.0)])
+    assert out.keywords == ["TEX", "模板", "论文"]
+    assert [u.text for u in out.units if u.field == "keywords"] == ["TEX；模板；论文"]
+    rejected = {e.step: e for e in out.log}["keywords_rejected"]
+    assert rejected.count == 2 and "JEX；CI有" in rejected.detail
+    junk = Block(FRONT, "关键词：JEX；CI有", 1, source="ocr", ocr_confidence=40.0)
+    out = build_structure([Block(TITLE, "论题"), junk])
+    assert out.keywords == [] and not any(u.field == "keywords" for u in out.units)

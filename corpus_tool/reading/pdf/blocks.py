@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from corpus_tool.reading.bylines import names_from_byline
-from corpus_tool.reading.headings import NUM, heading_levels, is_caption, numbering, pattern_kind
+from corpus_tool.reading.headings import COVER_LABEL_RE, NUM, heading_levels, is_caption, numbering, pattern_kind
 from corpus_tool.reading.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block, LogEntry
 from corpus_tool.reading.pdf.fields import is_choices, is_field
 from corpus_tool.reading.pdf.joins import word_across
@@ -253,12 +253,6 @@ _COVER_LABELS = frozenset({"题目", "论文题目", "题名", "作者", "作者
 _TITLE_LABELS = frozenset({"题目", "论文题目", "题名", "论文题名"})
 _MIN_COVER_FIELDS = 3
 _MAX_COVER_LINES = 40
-# The label of a cover, not a title: 硕士研究生学位论文, 本科生毕业论文, 选题报告, 《……》网络首发论文,
-# and the institution's name above it.
-_GENERIC_TITLE_RE = re.compile(
-    r"^(?:.{0,20}?(?:学位论文|毕业论文|毕业设计|选题报告|开题报告|网络首发论文|学位申请书|论文)"
-    r"|.{2,20}(?:大学|学院|分校|研究院|研究所|科学院))$"
-)
 # a standard's masthead, set larger than its title: 中华人民共和国国家标准, 山东省地方标准, 团体标准
 _MASTHEAD_RE = re.compile(r"^(?:中华人民共和国)?.{0,12}?(?:国家标准|行业标准|地方标准|团体标准|企业标准|国家军用标准"
                           r"|国家标准化指导性技术文件)$")
@@ -306,7 +300,7 @@ def _largest_run(page: PageText, stats: DocStats, skip_generic: bool = False) ->
             ln.role = "front"  # the kind of document, not its title
     cands = [ln for ln in cands if not ln.role]
     if skip_generic:  # on a cover: not its label, not a field, not its date
-        cands = [ln for ln in cands if not _GENERIC_TITLE_RE.match(_label_text(ln.text).strip("()（）〔〕[]【】"))
+        cands = [ln for ln in cands if not COVER_LABEL_RE.match(_label_text(ln.text).strip("()（）〔〕[]【】"))
                  and _field(ln) is None and not _DATE_LINE_RE.match(_label_text(ln.text))]
     top = max((ln.size for ln in cands), default=0.0)
     if top < 1.25 * stats.body_size:
