@@ -157,3 +157,22 @@ def test_keywords_must_be_words() -> None:
     junk = Block(FRONT, "关键词：JEX；CI有", 1, source="ocr", ocr_confidence=40.0)
     out = build_structure([Block(TITLE, "论题"), junk])
     assert out.keywords == [] and not any(u.field == "keywords" for u in out.units)
+
+
+def test_latin_junk_ocr_headings_of_a_chinese_text_are_body() -> None:
+    def ocr(kind: str, text: str, conf: float) -> Block:
+        return Block(kind, text, 1, 1 if kind == HEADING else None, "ocr", conf)
+
+    body = ocr(PARA, "对于需要在论文中放入源代码的同学，可以使用宏包listings，设置代码语法高亮显示。", 92.0)
+    blocks = [ocr(HEADING, "1.7插入源代码", 54.0), body, ocr(HEADING, "QuickSort", 66.0), body,
+              ocr(HEADING, "Tsinghua University", 83.0), ocr(HEADING, "1.1 Single-Objective Programming", 70.0),
+              ocr(HEADING, "致谢", 12.0), body, Block(HEADING, "ABSTRACT", 1, 1)]
+    out = build_structure(blocks)
+    assert [s.title for s in out.sections] == ["1.7插入源代码", "1.1 Single-Objective Programming", "致谢",
+                                               "ABSTRACT"]
+    assert [u.field for u in out.units if u.text in ("QuickSort", "Tsinghua University")] == ["body", "body"]
+    assert "QuickSort (66); Tsinghua University (83)" in {e.step: e.detail for e in out.log}["ocr_heading_demoted"]
+    # read surely, or in an English text, a Latin heading stays one
+    assert [s.title for s in build_structure([ocr(HEADING, "QuickSort", 90.0), body]).sections] == ["QuickSort"]
+    english = ocr(PARA, "The general form of single-objective programming is written as follows.", 90.0)
+    assert [s.title for s in build_structure([ocr(HEADING, "QuickSort", 66.0), english]).sections] == ["QuickSort"]

@@ -510,6 +510,33 @@ def demote_unsure_title(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
     return out, unsure
 
 
+_HAN_RE = re.compile(r"[\u3400-\u9fff]")
+_NUMBERED_RE = re.compile(r"^[\s\u3000]*(?:\d{1,2}(?:[.．]\d{1,2})*|[IVX]{1,5}[.．]"
+                          r"|(?:Chapter|Part|Section|Appendix)\b)", re.IGNORECASE)
+HAN_DOCUMENT_SHARE = 0.3  # a document whose visible characters are this share Han or more is a Chinese one
+
+
+def demote_foreign_ocr_headings(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
+    """In a Chinese document, headings OCR read with no Han character, no numbering and a mean confidence below
+    :data:`OCR_TITLE_MIN_CONF` made body paragraphs; returns the blocks and those demoted.
+
+    They are the words of a logo, a code listing's caption or a figure's box (``Tsinghua University``,
+    ``QuickSort``) that OCR set apart like a heading, not a section of the text. Numbered headings
+    (``1.1 Single-Objective Programming``) and short Han ones read unsurely (目录, 致谢) stay headings.
+    """
+    visible = "".join(b.text for b in blocks if b.kind != FOOTNOTE)
+    visible = re.sub(r"\s+", "", visible)
+    if not visible or len(_HAN_RE.findall(visible)) < HAN_DOCUMENT_SHARE * len(visible):
+        return blocks, []
+    out, demoted = [], []
+    for b in blocks:
+        if b.kind == HEADING and _unsure_ocr(b) and not _HAN_RE.search(b.text) and not _NUMBERED_RE.match(b.text):
+            b = replace(b, kind=PARA, level=None)
+            demoted.append(b)
+        out.append(b)
+    return out, demoted
+
+
 _HAN_WORD_RE = re.compile(r"[\u3400-\u9fff]{2,}")
 _WORDLIKE_RE = re.compile(r"[A-Za-z\u3400-\u9fff]")
 
@@ -574,6 +601,12 @@ def build_structure(blocks: list[Block]) -> Structured:
         out.log.append(LogEntry("abstract_blocks_joined", joined, "abstract text broken over several blocks"))
     n_cites = 0
 
+    blocks, foreign = demote_foreign_ocr_headings(blocks)
+    if foreign:
+        out.log.append(LogEntry("ocr_heading_demoted", len(foreign), "headings OCR read unsurely, with no Han "
+                                "character nor numbering in a Chinese text (logos, figure and code labels), kept as "
+                                "body text (OCR 误识的标题，作正文): "
+                                + "; ".join(f"{b.text[:40]} ({b.ocr_confidence or 0:.0f})" for b in foreign)))
     blocks, unsure = demote_unsure_title(blocks)
     if unsure:
         out.log.append(LogEntry("ocr_title_demoted", len(unsure), f"a title OCR read with mean word confidence "
