@@ -559,6 +559,8 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
         return True  # 摘要: / Abstract: / 关键词: / DOI: … opens a field of its own
     if separate_facts(prev, line, stats):
         return True  # 单位：元 beside 编制部门：…, 股票简称：… under 股票代码：…, ☑适用 □不适用: facts, not a sentence
+    if line.term_x is not None or (prev.term_x is not None and not _wraps_meaning(prev, line, stats)):
+        return True  # a symbol list's rows (HPC　高性能计算): one paragraph a row, never run together
     same_column = line.page == prev.page and line.region == prev.region
     pitch = stats.pitch_at(line)
     gap = line.dy if same_column and line.dy is not None else None
@@ -609,6 +611,13 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
     if ends_sentence(prev.text) and _numbered_heading_line(line, right):
         return True  # ``3. 3发动机技术状态综合评定`` under a full line that ended its sentence: no run-on
     return prev.x1 < prev_right - 1.5 * prev.size and ends_sentence(prev.text)
+
+
+def _wraps_meaning(row: Line, line: Line, stats: DocStats) -> bool:
+    """``line`` goes on with the meaning of the term ``row`` (see :func:`.layout.term_column`): the row ran to
+    the column's edge and ``line`` starts under the meaning, not under the term."""
+    return (row.term_x is not None and line.page == row.page and abs(line.x0 - row.term_x) <= line.size
+            and row.x1 >= stats.edges(row)[1] - 1.5 * row.size)
 
 
 def separate_facts(prev: Line, line: Line, stats: DocStats) -> bool:
