@@ -443,10 +443,15 @@ def _footnote_blocks(lines: list[Line], stats: DocStats) -> list[Block]:
         left[ln.region] = min(ln.x0, left.get(ln.region, ln.x0))
     groups: list[list[Line]] = []
     for ln in lines:
+        # a note set with a hanging indent (its marker out to the left, ① read by OCR as "OO") goes on in a line
+        # further in than its first one, after a line that ran to the edge mid-sentence
+        hangs = bool(groups) and (prev := groups[-1][-1]).region == ln.region and (
+            ln.x0 > groups[-1][0].x0 + 0.5 * ln.size and prev.x1 >= stats.edges(prev)[1] - 1.5 * prev.size
+            and not ends_sentence(prev.text))
         opens = (
             ln.lead_ref is not None
             or _FOOTNOTE_MARK.match(ln.text)
-            or ln.x0 - left[ln.region] > 0.5 * ln.size
+            or (ln.x0 - left[ln.region] > 0.5 * ln.size and not hangs)
             or (bool(groups) and groups[-1][-1].region != ln.region)
         )
         if groups and not opens:
