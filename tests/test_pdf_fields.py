@@ -96,3 +96,48 @@ def test_report_signatures_units_and_check_boxes_stand_apart(byd: Extracted) -> 
     # a running paragraph next to them keeps its lines together
     assert any(t.startswith("本报告期内，公司为进一步提升技术实力") and t.endswith("（公告编号：2025-008）。")
                for t in _paras(byd, 5))
+
+
+# ---------------------------------------------------------------- symbol and abbreviation lists
+def _page_of(rows: list[tuple[str, float, float]], size: float = 10.0) -> list[dict]:
+    """Glyph dicts of (text, x0, top) runs, set solid."""
+    return [{"text": ch, "x0": x0 + i * size, "x1": x0 + (i + 1) * size, "top": top, "bottom": top + size,
+             "size": size, "fontname": "Song", "upright": True} for text, x0, top in rows for i, ch in enumerate(text)]
+
+
+def test_a_symbol_list_is_one_paragraph_a_row() -> None:
+    from corpus_tool.reading.pdf.blocks import build_blocks, compute_stats
+    from corpus_tool.reading.pdf.layout import layout_page, term_column
+
+    meaning = 150.0
+    runs = [("这是一段正文，说明下面的符号表里每一个符号的意思，符号与其意义分两栏排。", 50, 100),
+            ("HPC", 50, 130), ("高性能计算", meaning, 130), ("SMP", 50, 145), ("对称多处理", meaning, 145),
+            ("劝学", 50, 160), ("君子曰学不可以已，青取之于蓝而青于蓝，冰水为之而寒", meaning, 160),
+            ("于水。", meaning, 175)]
+    page = layout_page(_page_of(runs), 595.0, 842.0, 1)
+    assert [ln.term_x for ln in page.lines] == [None, meaning, meaning, meaning, None]
+    blocks = [b.text for b in build_blocks([page], compute_stats([page]), [])]
+    # each row its own paragraph; a meaning that wraps under itself goes on in the same one
+    assert blocks[1:] == ["HPC 高性能计算", "SMP 对称多处理",
+                          "劝学 君子曰学不可以已，青取之于蓝而青于蓝，冰水为之而寒\n于水。"]
+    # a letterspaced label (two wide gaps) and a lone Han character before the gap are no term
+    spaced = layout_page(_page_of([("学", 50, 100), ("生", 100, 100), ("姓", 150, 100), ("名：琥珀", 200, 100),
+                                   ("院", 50, 130), ("信息技术学院", meaning, 130)]), 595.0, 842.0, 1)
+    assert [ln.term_x for ln in spaced.lines] == [None, None]
+    assert term_column([], 10.0) is None
+
+
+def test_a_footnote_with_a_hanging_indent_is_one_note() -> None:
+    from corpus_tool.reading.pdf.blocks import build_blocks, compute_stats
+    from corpus_tool.reading.pdf.layout import layout_page
+
+    body = "这是一段正文，正文的每一行都排满整个版心，直到右边的边缘为止，然后换行。"
+    small = 8.0
+    runs = [(body, 50, 100 + 15 * i) for i in range(6)]
+    notes = [("①韩愈，字退之，河南河阳人，自称郡望昌黎，世称韩昌黎。幼孤贫刻苦好学，曾任监察御史，德宗", 50, 700),
+             ("贞元八年进士，是唐代古文运动领袖。", 66, 710), ("②你说还是看不懂？怎么会呢？", 50, 720)]
+    glyphs = _page_of(runs) + [dict(g, size=small, x1=g["x0"] + small, bottom=g["top"] + small)
+                               for g in _page_of(notes, small)]
+    page = layout_page(glyphs, 595.0, 842.0, 1, rules=[(50.0, 200.0, 690.0)])
+    blocks = build_blocks([page], compute_stats([page]), [])
+    assert [b.text for b in blocks if b.kind == "footnote"] == [notes[0][0] + "\n" + notes[1][0], notes[2][0]]

@@ -99,6 +99,23 @@ def test_sizes_snap_to_the_body_and_a_larger_line_stays_larger():
     assert [ln.size for ln in again.lines] == [12.0] * 4 + [round(75 / 50 * 12.0 * 2) / 2]
 
 
+def test_a_symbol_list_read_column_by_column_is_read_row_by_row():
+    # tesseract reads a two-column symbol list as two blocks of lines; a Latin line's box is only its cap height
+    rows = [HEADER.removeprefix("TSV\t")]
+    entries = [("HPC", "高性能计算"), ("cluster", "集群"), ("SMP", "对称多处理")]
+    for block, col in ((1, 0), (2, 1)):
+        for n, pair in enumerate(entries, 1):
+            top, text = 100 + 80 * n, pair[col]
+            left, width, height = (100, 30 * len(text), 35) if col == 0 else (450, 50 * len(text), 50)
+            top += 6 if col == 0 else 0  # as measured on the real thesis's symbol table (300 dpi)
+            for level, conf, word in ((4, -1, ""), (5, 95, text)):  # Han glyphs' boxes reach below the line's
+                h = height + 5 if col == 1 and level == 5 else height
+                rows.append("\t".join(map(str, (level, 1, block, 1, n, level - 4, left, top, width, h, conf, word))))
+    body = _tsv([[("这是正文的一行文字内容", 100, 550, 95)]] * 2, top0=500).splitlines()[1:]
+    rows += [r.replace("\t1\t1\t1\t", "\t1\t3\t1\t", 1) for r in body]  # the page's body text, a block of its own
+    assert _lines("\n".join(rows) + "\n")[:3] == ["HPC 高性能计算", "cluster 集群", "SMP 对称多处理"]
+
+
 def test_unsure_lines_are_left_out_and_a_guessed_page_is_withheld():
     good = [("这是一", 100, 150, 92), ("段正文", 250, 150, 90), ("的内容", 400, 150, 94)]
     formula = [("detK0一1的", 100, 400, 20), ("=>(0+wo)", 520, 300, 35)]
@@ -186,9 +203,10 @@ def scan() -> tuple[Extracted, Document]:
 
 @pytest.fixture(scope="module")
 def thesis() -> Document:
-    """The first three pages of the XeTeX manual whose CJK fonts have no Unicode map, read with --ocr."""
+    """The first nine pages of the XeTeX manual whose CJK fonts have no Unicode map, read with --ocr: the cover,
+    the abstract and its keywords, the symbol table (page 7) and the first chapter's footnotes (page 9)."""
     _require_ocr()
-    result = read_file(str(_real("thesis_bnu_template_manual_cid.pdf")), IngestOptions(ocr=True, max_pages=3))
+    result = read_file(str(_real("thesis_bnu_template_manual_cid.pdf")), IngestOptions(ocr=True, max_pages=9))
     assert result.error is None and len(result.documents) == 1
     return result.documents[0]
 
@@ -254,6 +272,36 @@ def test_unmapped_thesis_pages_read_by_ocr_with_running_header_removed(thesis):
     assert "北京师范大学珠海分校信息技术学院" in _steps(doc)["pdf_header_removed"]
     assert not any(CJK_SPACE.search(t) for t in texts)
     assert not doc.unreadable_pages
+
+
+def test_thesis_cover_read_by_ocr_gives_no_institution_as_title(thesis):
+    # the cover's title line was misread (the LaTeX logo: "…学术论文KIPX模", demoted); the school's name and
+    # 本科生毕业论文 above it are its issuer and genre: no title rather than either
+    assert "北京师范大学珠海分校" != thesis.title and "毕业论文" not in thesis.title
+    labels = _steps(thesis)["cover_label_not_title"]
+    assert "北京师范大学珠海分校; 本科生毕业论文" in labels
+    texts = [u.text for u in thesis.units]
+    assert "北京师范大学珠海分校" in texts and "本科生毕业论文" in texts  # kept as the cover's text
+
+
+def test_thesis_ocr_keywords_are_real_words(thesis):
+    # printed: TEX LATEX CJK 模板 论文 (the Latin ones as logos); OCR read "TEX JEX CI有 模板 论文"
+    assert thesis.keywords and set(thesis.keywords) <= {"TEX", "LATEX", "CJK", "模板", "论文"}
+    assert "模板" in thesis.keywords and "论文" in thesis.keywords
+    assert "JEX；CI有" in _steps(thesis)["keywords_rejected"]
+
+
+def test_thesis_symbol_table_rows_and_footnotes(thesis):
+    page7 = [u.text for u in thesis.units if u.page == 7]
+    # one paragraph a row, the symbol with its meaning, never one word a paragraph
+    for row in ("HPC高性能计算(High Performance Computing)", "SMP对称多处理", "API应用程序编程接口",
+                "PMDA-BDA均苯四酸二酐与联苯四胺合成的聚吡咙薄膜"):
+        assert any(t.replace(" ", "") == row or t.startswith(row[:6]) for t in page7), row
+    assert not {"HPC", "cluster", "集群", "SMP", "API PI"} & set(page7)
+    # the notes below page 9's short rule are footnotes, not body text
+    notes = [f.text for f in thesis.footnotes if f.page == 9]
+    assert len(notes) == 2 and "字退之" in notes[0] and "怎么会呢" in notes[1]
+    assert not any("字退之" in u.text for u in thesis.units)
 
 
 # -- regions of a page in fonts without a Unicode map, read by OCR in place -------------------------------
@@ -421,7 +469,8 @@ def test_the_summary_counts_what_ocr_read(scan, thesis):
     summary.add_ocr(thesis)
     read = [u for u in thesis.units if u.source != "text"]
     assert read and summary.ocr_paragraphs == len(doc.units) + len(read)
-    assert summary.ocr_pages == 4 + len({u.page for u in read})
+    # every page OCR read; a page whose text only continues a paragraph from the page before has no unit of its own
+    assert summary.ocr_pages == 4 + len(thesis.ocr_pages) and {u.page for u in read} <= set(thesis.ocr_pages)
     assert summary.as_dict()["ocr"]["low_confidence_words_kept"] == low + sum(
         e.count for e in thesis.log if e.step == "pdf_ocr_low_confidence")
 

@@ -132,3 +132,63 @@ def test_the_document_type_line_under_a_red_header_is_the_title() -> None:
     assert build_structure(own).title == "国务院关于促进消费的若干措施"
     plain = [Block(TITLE, "国务院办公厅", 1), Block(PARA, "各省、自治区、直辖市人民政府：", 1)]
     assert build_structure(plain).title == "国务院办公厅" and not build_structure(plain).log
+
+
+def test_cover_labels_are_passed_over_for_the_title() -> None:
+    from corpus_tool.reading.structure import fallback_title
+
+    school = Block(PARA, "北京师范大学珠海分校", 1, source="ocr", ocr_confidence=90.0)
+    genre = Block(FRONT, "本科生毕业论文", 1, source="ocr", ocr_confidence=95.0)
+    title = Block(PARA, "城市更新中的政策工具选择研究", 1, source="ocr", ocr_confidence=92.0)
+    body = Block(PARA, "本文研究了政策工具的选择。", 2, source="ocr", ocr_confidence=92.0)
+    out = build_structure([school, genre, title, body])
+    assert out.title == title.text
+    assert [u.field for u in out.units if u.text == title.text] == ["title"]  # once, as the title
+    assert [u.text for u in out.units if u.field != "title"][:2] == [school.text, genre.text]  # kept as text
+    assert "北京师范大学珠海分校; 本科生毕业论文" in {e.step: e.detail for e in out.log}["cover_label_not_title"]
+    # the title read unsurely by OCR (its logo misread): no title rather than the school's name
+    unsure = Block(PARA, "北京师范大学珠海分校学术论文KIPX模", 1, source="ocr", ocr_confidence=78.0)
+    assert build_structure([school, genre, unsure, body]).title == ""
+    assert fallback_title([school, Block(HEADING, "第一章 绪论", 1)]) == (None, [school])
+    # a title that is no cover label stays the title; one character or a later page is none
+    assert fallback_title([title, body])[0] is title
+    assert fallback_title([school, Block(PARA, "版", 1)])[0] is None
+    assert fallback_title([school, body])[0] is None
+
+
+def test_keywords_must_be_words() -> None:
+    from corpus_tool.reading.structure import plausible_keywords
+
+    text = "论文里面公式越多，TEX就越happy。本模板支持 CJK 字符。"
+    ocr = ["TEX", "JEX", "CI有", "模板", "论文", "—"]
+    assert plausible_keywords(ocr, True, text) == (["TEX", "模板", "论文"], ["JEX", "CI有", "—"])
+    # a text layer's keywords are as printed (a term found nowhere else is no misreading); symbols are no words
+    assert plausible_keywords(["GDP", "5G网络", "1)"], False, "") == (["GDP", "5G网络"], ["1)"])
+    block = Block(FRONT, "关键词：TEX；JEX；CI有；模板；论文", 1, source="ocr", ocr_confidence=57.0)
+    out = build_structure([Block(TITLE, "论题"), block, Block(PARA, text, 1, source="ocr", ocr_confidence=90.0)])
+    assert out.keywords == ["TEX", "模板", "论文"]
+    assert [u.text for u in out.units if u.field == "keywords"] == ["TEX；模板；论文"]
+    rejected = {e.step: e for e in out.log}["keywords_rejected"]
+    assert rejected.count == 2 and "JEX；CI有" in rejected.detail
+    junk = Block(FRONT, "关键词：JEX；CI有", 1, source="ocr", ocr_confidence=40.0)
+    out = build_structure([Block(TITLE, "论题"), junk])
+    assert out.keywords == [] and not any(u.field == "keywords" for u in out.units)
+
+
+def test_latin_junk_ocr_headings_of_a_chinese_text_are_body() -> None:
+    def ocr(kind: str, text: str, conf: float) -> Block:
+        return Block(kind, text, 1, 1 if kind == HEADING else None, "ocr", conf)
+
+    body = ocr(PARA, "对于需要在论文中放入源代码的同学，可以使用宏包listings，设置代码语法高亮显示。", 92.0)
+    blocks = [ocr(HEADING, "1.7插入源代码", 54.0), body, ocr(HEADING, "QuickSort", 66.0), body,
+              ocr(HEADING, "Tsinghua University", 83.0), ocr(HEADING, "1.1 Single-Objective Programming", 70.0),
+              ocr(HEADING, "致谢", 12.0), body, Block(HEADING, "ABSTRACT", 1, 1)]
+    out = build_structure(blocks)
+    assert [s.title for s in out.sections] == ["1.7插入源代码", "1.1 Single-Objective Programming", "致谢",
+                                               "ABSTRACT"]
+    assert [u.field for u in out.units if u.text in ("QuickSort", "Tsinghua University")] == ["body", "body"]
+    assert "QuickSort (66); Tsinghua University (83)" in {e.step: e.detail for e in out.log}["ocr_heading_demoted"]
+    # read surely, or in an English text, a Latin heading stays one
+    assert [s.title for s in build_structure([ocr(HEADING, "QuickSort", 90.0), body]).sections] == ["QuickSort"]
+    english = ocr(PARA, "The general form of single-objective programming is written as follows.", 90.0)
+    assert [s.title for s in build_structure([ocr(HEADING, "QuickSort", 66.0), english]).sections] == ["QuickSort"]

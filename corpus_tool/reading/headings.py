@@ -21,6 +21,18 @@ SCHEMES: list[tuple[str, re.Pattern[str]]] = [
 ]
 ARTICLE_RE = re.compile(rf"^第[{NUM}\d]+条(?=[\s\u3000]|$)")
 
+# The label of a cover, not a title: 硕士研究生学位论文, 本科生毕业论文, 选题报告, 《……》网络首发论文, and the
+# issuing institution's name above it (北京师范大学珠海分校, ……研究所): an issuer or affiliation, never the title.
+COVER_LABEL_RE = re.compile(
+    r"^(?:.{0,20}?(?:学位论文|毕业论文|毕业设计|选题报告|开题报告|网络首发论文|学位申请书|论文)"
+    r"|.{2,20}(?:大学|学院|分校|研究院|研究所|科学院))$"
+)
+
+
+def is_cover_label(text: str) -> bool:
+    """A cover's label or institution (:data:`COVER_LABEL_RE`), spaces and brackets aside."""
+    return COVER_LABEL_RE.match(re.sub(r"[\s\u3000]+", "", text).strip("()（）〔〕[]【】")) is not None
+
 # The same numbering as the PDF block step reads it. A PDF line also has its size, font and position,
 # which decide whether it is a heading, so these only name the numbering (looser: ``1.2 `` with a
 # space, 第一部分 and 分编 of codified laws); plain text has nothing but the text, hence SCHEMES' stricter

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from corpus_tool.reading.captions import is_caption_text
 from corpus_tool.reading.contents import drop_contents
-from corpus_tool.reading.headings import heading_scheme, is_back_matter, levels_for
+from corpus_tool.reading.headings import heading_scheme, is_back_matter, is_cover_label, levels_for
 from corpus_tool.reading.metadata import VOLUME_ISSUE_RE, doc_type_of, is_masthead
 from corpus_tool.reading.model import (
     FOOTNOTE,
@@ -402,6 +402,82 @@ def title_under_masthead(blocks: list[Block]) -> tuple[list[Block], Block | None
     return blocks, None
 
 
+_HAN_RE = re.compile(r"[\u3400-\u9fff]")
+_NUMBERED_RE = re.compile(r"^[\s\u3000]*(?:\d{1,2}(?:[.．]\d{1,2})*|[IVX]{1,5}[.．]"
+                          r"|(?:Chapter|Part|Section|Appendix)\b)", re.IGNORECASE)
+HAN_DOCUMENT_SHARE = 0.3  # a document whose visible characters are this share Han or more is a Chinese one
+
+
+def demote_foreign_ocr_headings(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
+    """In a Chinese document, headings OCR read with no Han character, no numbering and a mean confidence below
+    :data:`OCR_TITLE_MIN_CONF` made body paragraphs; returns the blocks and those demoted.
+
+    They are the words of a logo, a code listing's caption or a figure's box (``Tsinghua University``,
+    ``QuickSort``) that OCR set apart like a heading, not a section of the text. Numbered headings
+    (``1.1 Single-Objective Programming``) and short Han ones read unsurely (目录, 致谢) stay headings.
+    """
+    visible = "".join(b.text for b in blocks if b.kind != FOOTNOTE)
+    visible = re.sub(r"\s+", "", visible)
+    if not visible or len(_HAN_RE.findall(visible)) < HAN_DOCUMENT_SHARE * len(visible):
+        return blocks, []
+    out, demoted = [], []
+    for b in blocks:
+        if b.kind == HEADING and _unsure_ocr(b) and not _HAN_RE.search(b.text) and not _NUMBERED_RE.match(b.text):
+            b = replace(b, kind=PARA, level=None)
+            demoted.append(b)
+        out.append(b)
+    return out, demoted
+
+
+_HAN_WORD_RE = re.compile(r"[\u3400-\u9fff]{2,}")
+_WORDLIKE_RE = re.compile(r"[A-Za-z\u3400-\u9fff]")
+
+
+def plausible_keywords(keywords: list[str], ocr: bool, text: str) -> tuple[list[str], list[str]]:
+    """``keywords`` split into those kept and those rejected as no word.
+
+    A keyword without a letter or a Han character (``—``, ``1)``) is no word. Read by OCR, a keyword must be
+    a Han word (two characters or more), or, when it has Latin letters or stray characters (``JEX`` and
+    ``CI有``, misread logos of ``LaTeX`` and ``CJK``), occur in the document's other ``text`` too: a misreading
+    is rarely repeated letter for letter, a real term usually is. Keywords of a text layer are as printed.
+    """
+    kept, rejected = [], []
+    folded = text.casefold()
+    for k in keywords:
+        if not _WORDLIKE_RE.search(k):
+            rejected.append(k)
+        elif not ocr or _HAN_WORD_RE.fullmatch(k) or k.casefold() in folded:
+            kept.append(k)
+        else:
+            rejected.append(k)
+    return kept, rejected
+
+
+_COVER_LABELS_MAX = 4  # cover labels (the institution, 本科生毕业论文) passed over before a title
+
+
+def fallback_title(blocks: list[Block]) -> tuple[Block | None, list[Block]]:
+    """The title when the extractor named none: the first block, if it reads as a title, and the cover labels
+    before it.
+
+    The institution (北京师范大学珠海分校, ……研究所) and the kind of document (本科生毕业论文) open a cover but
+    name its issuer and genre: up to :data:`_COVER_LABELS_MAX` of them on the first page are passed over, and
+    returned so the caller can log them. A heading, an OCR line read too unsurely to be a title, or a line that
+    is no title ends the search without one: no title is better than a wrong one.
+    """
+    labels: list[Block] = []
+    for block in blocks:
+        if block.page != blocks[0].page or block.kind == HEADING or _unsure_ocr(block):
+            break
+        if is_cover_label(block.text) and len(labels) < _COVER_LABELS_MAX:
+            labels.append(block)
+            continue
+        if _looks_like_title(block.text) and len(_squash(block.text)) >= 2:
+            return block, labels
+        break
+    return None, labels
+
+
 def build_structure(blocks: list[Block]) -> Structured:
     """Assign roles to cleaned blocks and number everything in document order."""
     out = Structured()
@@ -419,6 +495,12 @@ def build_structure(blocks: list[Block]) -> Structured:
         out.log.append(LogEntry("abstract_blocks_joined", joined, "abstract text broken over several blocks"))
     n_cites = 0
 
+    blocks, foreign = demote_foreign_ocr_headings(blocks)
+    if foreign:
+        out.log.append(LogEntry("ocr_heading_demoted", len(foreign), "headings OCR read unsurely, with no Han "
+                                "character nor numbering in a Chinese text (logos, figure and code labels), kept as "
+                                "body text (OCR 误识的标题，作正文): "
+                                + "; ".join(f"{b.text[:40]} ({b.ocr_confidence or 0:.0f})" for b in foreign)))
     blocks, unsure = demote_unsure_title(blocks)
     if unsure:
         out.log.append(LogEntry("ocr_title_demoted", len(unsure), f"a title OCR read with mean word confidence "
@@ -432,13 +514,16 @@ def build_structure(blocks: list[Block]) -> Structured:
                                 f"title, not the header (红头下的文种标题): {typed.text[:40]}"))
 
     # Title: the extractor's, else a short first line that reads as one (not an OCR line too unsure to be one).
-    body_start = 0
     titles = [b for b in blocks if b.kind == TITLE]
-    if titles:
-        out.title, out.title_in_text = titles[0].text, True
-    elif blocks and blocks[0].kind != HEADING and not _unsure_ocr(blocks[0]) and _looks_like_title(blocks[0].text):
-        out.title, out.title_in_text = blocks[0].text, True
-        body_start = 1
+    title_block: Block | None = titles[0] if titles else None
+    if title_block is None:
+        title_block, labels = fallback_title(blocks)
+        if labels:
+            out.log.append(LogEntry("cover_label_not_title", len(labels), "an institution or the kind of document "
+                                    "opening the text is not its title (机构名或文种，不作标题): "
+                                    + "; ".join(b.text[:40] for b in labels)))
+    if title_block is not None:
+        out.title, out.title_in_text = title_block.text, True
 
     schemes = [heading_scheme(b.text) or "一、" for b in blocks if b.kind == HEADING]
     levels = levels_for(schemes)
@@ -458,11 +543,11 @@ def build_structure(blocks: list[Block]) -> Structured:
                               source=source, ocr_confidence=conf))
         return para_no
 
-    if out.title_in_text:
-        add_unit("title", out.title, titles[0].page if titles else blocks[0].page, titles[0] if titles else blocks[0])
+    if title_block is not None:
+        add_unit("title", out.title, title_block.page, title_block)
 
-    for block in blocks[body_start:]:
-        if block.kind == TITLE:
+    for block in blocks:
+        if block.kind == TITLE or block is title_block:
             continue
         if id(block) in next_articles:  # the next article's opening: outside this one's sections
             section_no, open_sections = None, {}
@@ -478,8 +563,15 @@ def build_structure(blocks: list[Block]) -> Structured:
                 out.citations += cites
             elif label == "keywords":
                 keywords = [k for k in _KEYWORD_SEP_RE.split(value.strip("。.")) if k]
-                out.keywords = out.keywords or keywords
-                add_unit("keywords", "；".join(keywords), block.page, block)
+                others = "\n".join(b.text for b in blocks if b is not block)
+                keywords, junk = plausible_keywords(keywords, block.source != "text", others)
+                if junk:
+                    why = " (OCR, found nowhere else in the text)" if block.source != "text" else ""
+                    out.log.append(LogEntry("keywords_rejected", len(junk), f"page {block.page}: not words{why} "
+                                            f"(非词的关键词，未收录): {'；'.join(junk)} (of: {value[:80]})"))
+                if keywords:
+                    out.keywords = out.keywords or keywords
+                    add_unit("keywords", "；".join(keywords), block.page, block)
             elif label in out.labelled:  # the document's field is the first; a later one is front matter
                 # when printed again before the body (引用格式 on a cover and under the title), else text
                 add_unit("front" if block.kind == FRONT else "body", block.text.strip(), block.page, block)

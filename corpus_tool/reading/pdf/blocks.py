@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from corpus_tool.reading.bylines import names_from_byline
-from corpus_tool.reading.headings import NUM, heading_levels, is_caption, numbering, pattern_kind
+from corpus_tool.reading.headings import COVER_LABEL_RE, NUM, heading_levels, is_caption, numbering, pattern_kind
 from corpus_tool.reading.metadata import is_date_line
 from corpus_tool.reading.model import FOOTNOTE, FRONT, HEADING, PARA, TITLE, Block, LogEntry
 from corpus_tool.reading.pdf.fields import is_choices, is_field
@@ -254,12 +254,6 @@ _COVER_LABELS = frozenset({"题目", "论文题目", "题名", "作者", "作者
 _TITLE_LABELS = frozenset({"题目", "论文题目", "题名", "论文题名"})
 _MIN_COVER_FIELDS = 3
 _MAX_COVER_LINES = 40
-# The label of a cover, not a title: 硕士研究生学位论文, 本科生毕业论文, 选题报告, 《……》网络首发论文,
-# and the institution's name above it.
-_GENERIC_TITLE_RE = re.compile(
-    r"^(?:.{0,20}?(?:学位论文|毕业论文|毕业设计|选题报告|开题报告|网络首发论文|学位申请书|论文)"
-    r"|.{2,20}(?:大学|学院|分校|研究院|研究所|科学院))$"
-)
 # a standard's masthead, set larger than its title: 中华人民共和国国家标准, 山东省地方标准, 团体标准
 _MASTHEAD_RE = re.compile(r"^(?:中华人民共和国)?.{0,12}?(?:国家标准|行业标准|地方标准|团体标准|企业标准|国家军用标准"
                           r"|国家标准化指导性技术文件)$")
@@ -307,7 +301,7 @@ def _largest_run(page: PageText, stats: DocStats, skip_generic: bool = False) ->
             ln.role = "front"  # the kind of document, not its title
     cands = [ln for ln in cands if not ln.role]
     if skip_generic:  # on a cover: not its label, not a field, not its date
-        cands = [ln for ln in cands if not _GENERIC_TITLE_RE.match(_label_text(ln.text).strip("()（）〔〕[]【】"))
+        cands = [ln for ln in cands if not COVER_LABEL_RE.match(_label_text(ln.text).strip("()（）〔〕[]【】"))
                  and _field(ln) is None and not _DATE_LINE_RE.match(_label_text(ln.text))]
     top = max((ln.size for ln in cands), default=0.0)
     if top < 1.25 * stats.body_size:
@@ -450,10 +444,15 @@ def _footnote_blocks(lines: list[Line], stats: DocStats) -> list[Block]:
         left[ln.region] = min(ln.x0, left.get(ln.region, ln.x0))
     groups: list[list[Line]] = []
     for ln in lines:
+        # a note set with a hanging indent (its marker out to the left, ① read by OCR as "OO") goes on in a line
+        # further in than its first one, after a line that ran to the edge mid-sentence
+        hangs = bool(groups) and (prev := groups[-1][-1]).region == ln.region and (
+            ln.x0 > groups[-1][0].x0 + 0.5 * ln.size and prev.x1 >= stats.edges(prev)[1] - 1.5 * prev.size
+            and not ends_sentence(prev.text))
         opens = (
             ln.lead_ref is not None
             or _FOOTNOTE_MARK.match(ln.text)
-            or ln.x0 - left[ln.region] > 0.5 * ln.size
+            or (ln.x0 - left[ln.region] > 0.5 * ln.size and not hangs)
             or (bool(groups) and groups[-1][-1].region != ln.region)
         )
         if groups and not opens:
@@ -568,6 +567,8 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
         return True  # 摘要: / Abstract: / 关键词: / DOI: … opens a field of its own
     if separate_facts(prev, line, stats):
         return True  # 单位：元 beside 编制部门：…, 股票简称：… under 股票代码：…, ☑适用 □不适用: facts, not a sentence
+    if line.term_x is not None or (prev.term_x is not None and not _wraps_meaning(prev, line, stats)):
+        return True  # a symbol list's rows (HPC　高性能计算): one paragraph a row, never run together
     same_column = line.page == prev.page and line.region == prev.region
     pitch = stats.pitch_at(line)
     gap = line.dy if same_column and line.dy is not None else None
@@ -622,6 +623,13 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
     if ends_sentence(prev.text) and _numbered_heading_line(line, right):
         return True  # ``3. 3发动机技术状态综合评定`` under a full line that ended its sentence: no run-on
     return prev.x1 < prev_right - 1.5 * prev.size and ends_sentence(prev.text)
+
+
+def _wraps_meaning(row: Line, line: Line, stats: DocStats) -> bool:
+    """``line`` goes on with the meaning of the term ``row`` (see :func:`.layout.term_column`): the row ran to
+    the column's edge and ``line`` starts under the meaning, not under the term."""
+    return (row.term_x is not None and line.page == row.page and abs(line.x0 - row.term_x) <= line.size
+            and row.x1 >= stats.edges(row)[1] - 1.5 * row.size)
 
 
 def separate_facts(prev: Line, line: Line, stats: DocStats) -> bool:

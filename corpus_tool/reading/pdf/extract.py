@@ -694,7 +694,10 @@ def _run_ocr(path: Path, pages: list[PageText], todo: list[int], lang: str, log:
             withheld[ocr.page_no] = reason
             continue
         old = pages[index[ocr.page_no]]
-        text = layout_page(glyphs(ocr), ocr.width, ocr.height, ocr.page_no)
+        # a born-digital page read by OCR (its fonts have no Unicode map) keeps its drawn footnote rules; a
+        # scan has none. Only in the same upright frame (a vertical or turned page's rules are in another).
+        same_frame = not old.vertical and abs(old.width - ocr.width) < 1 and abs(old.height - ocr.height) < 1
+        text = layout_page(glyphs(ocr), ocr.width, ocr.height, ocr.page_no, old.rules if same_frame else None)
         text.image_cover = old.image_cover
         pages[index[ocr.page_no]] = text
         done.append(ocr.page_no)

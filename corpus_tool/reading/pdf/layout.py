@@ -91,6 +91,7 @@ class Line:
     ocr_conf_sum: float = 0.0
     beside: bool = False  # a labelled fact set beside the line before it on its baseline (see .fields)
     after_formula: bool = False  # the first line of running text after a display formula (see .formulas)
+    term_x: float | None = None  # a term and its meaning in two columns (see :func:`term_column`): the meaning's x0
 
 
 @dataclass(slots=True)
@@ -211,11 +212,30 @@ def row_to_line(row: Row, page_no: int, region: str, page_size: float, advances:
         glyphs=total if fonts else 0,
         beside=row.beside,
     )
+    line.term_x = term_column(chars, row.size)
     if OCR_FONT in fonts:  # only OCR glyphs pay for the confidence sum
         ocr = [c for c in chars if c.font == OCR_FONT and not c.space and not c.sup]
         line.ocr_glyphs, line.ocr_conf_sum = len(ocr), sum(c.conf or 0.0 for c in ocr)
     _mark_wrapped_marker(line, page_size)
     return line
+
+
+TERM_GAP = 2.0  # ems of white space between a term and its meaning ...
+TERM_MAX = 12  # ... after a term of at most this many glyphs
+
+
+def term_column(chars: list[Char], size: float) -> float | None:
+    """Where the meaning starts in a row of a symbol or abbreviation list (``HPC　　高性能计算``): the x0 of the
+    text after the row's one gap of :data:`TERM_GAP` ems or more, when the term before it is short; else None.
+
+    A lone Han character before the gap is no term, and a row with two such gaps is letterspaced (``学　　院``),
+    not a term and its meaning.
+    """
+    ink = sorted((c for c in chars if not c.space), key=lambda c: c.x0)  # a superscript fills its gap
+    gaps = [i for i, (a, b) in enumerate(pairwise(ink), 1) if b.x0 - a.x1 >= TERM_GAP * max(size, a.size, b.size)]
+    if len(gaps) != 1 or gaps[0] > TERM_MAX or (gaps[0] == 1 and _HAN.match(ink[0].text)):
+        return None
+    return ink[gaps[0]].x0
 
 
 def _mark_wrapped_marker(line: Line, page_size: float) -> None:

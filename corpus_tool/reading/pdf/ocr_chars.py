@@ -153,6 +153,39 @@ def measure_lines(page: OcrPage) -> None:
             height = min(height, median([h for h in inks if h >= 0.5 * median(inks)]) / INK_EM)
             bottom = median([w.bottom for w in ln.words if all(is_han(ch) for ch in w.text)])
         ln.size, ln.base = height * pt / LINE_EM, bottom * pt
+    share_rows(page)
+
+
+ROW_OVERLAP = 0.5  # a line beside another sharing this much of its height is on the same row
+
+
+def _has_han(line: OcrLine) -> bool:
+    return any(is_han(ch) for w in line.words for ch in w.text)
+
+
+def share_rows(page: OcrPage) -> None:
+    """A line without Han characters set beside a Han line, on the same row, takes that line's size and baseline.
+
+    Tesseract reads a two-column list (a symbol table: ``HPC　高性能计算``, an abbreviation list) as separate
+    lines, column by column. A Latin line's box is only its cap height, so it measures a size or two smaller
+    and its baseline a little higher than the Han line beside it: the two would fall in different rows, and
+    each symbol and each meaning become a paragraph of one word. On the Han line's baseline they form one row.
+    Only a line measured no larger than the Han line is moved (a Latin heading beside text keeps its size).
+    """
+    han = [ln for ln in page.lines if _has_han(ln)]
+    for ln in page.lines:
+        if not ln.words or _has_han(ln):
+            continue
+        x0, x1, height = min(w.x0 for w in ln.words), max(w.x1 for w in ln.words), ln.bottom - ln.top
+        best, most = None, ROW_OVERLAP * height
+        for other in han:
+            if other.size < ln.size or (min(w.x0 for w in other.words) < x1 and x0 < max(w.x1 for w in other.words)):
+                continue  # larger, or not beside it
+            overlap = min(ln.bottom, other.bottom) - max(ln.top, other.top)
+            if overlap >= most:
+                best, most = other, overlap
+        if best is not None:
+            ln.size, ln.base = best.size, best.base
 
 
 def snap_sizes(pages: list[OcrPage], reference: float | None = None) -> float:
