@@ -19,7 +19,7 @@ from corpus_tool.reading.model import OCR_LOW_CONFIDENCE, Document, Extracted
 from corpus_tool.reading.pdf import extract_pdf
 from corpus_tool.reading.pdf.layout import layout_page
 from corpus_tool.reading.pdf.ocr import ocr_problem
-from corpus_tool.reading.pdf.ocr_chars import glyphs, parse_tsv, snap_sizes
+from corpus_tool.reading.pdf.ocr_chars import OcrLine, OcrPage, OcrWord, drop_gap_quotes, glyphs, parse_tsv, snap_sizes
 from tests.conftest import shared_path
 
 CJK_SPACE = re.compile(r"[\u3400-\u9fff，。、；：（）《》] +[\u3400-\u9fff，。、；：（）《》]")
@@ -530,3 +530,16 @@ def test_the_misread_ocr_titles_of_the_real_files_are_not_titles(scan, thesis):
         assert any(u.field == "body" and u.text[:20] in demoted for u in d.units)  # kept as text
         # a title the fallback found instead (the first line) was read surely
         assert all(u.ocr_confidence >= OCR_TITLE_MIN_CONF for u in d.units if u.field == "title" and u.source != "text")
+
+
+def test_a_quote_read_in_the_gap_after_a_section_number_is_taken_out() -> None:
+    """Tesseract reads the wide gap after a section or figure number as a quote (1.3.2”复杂表格, the thesis's
+    OCR'd headings); a quote that pairs with another, on its line or an earlier one, is a real quote."""
+    page = OcrPage(1, 595, 842, 300)
+    for text in ("1.3.2”|复杂|表格", "1.4|“|定理环境", "实施“1+3”政策", "落实“1+", "3”号文件", "附录3”其它附录",
+                 "2024年“十四五”规划"):
+        page.lines.append(OcrLine([OcrWord(w, 0, 0, 10, 10, 90.0) for w in text.split("|")], 0, 10))
+    assert drop_gap_quotes(page) == ["1.3.2”复杂表格", "1.4“定理环境", "附录3”其它附录"]
+    assert ["".join(w.text for w in ln.words) for ln in page.lines] == [
+        "1.3.2复杂表格", "1.4定理环境", "实施“1+3”政策", "落实“1+", "3”号文件", "附录3其它附录", "2024年“十四五”规划"]
+    assert [len(ln.words) for ln in page.lines[:2]] == [3, 2]  # a word that was only the mark is gone

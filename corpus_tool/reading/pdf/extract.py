@@ -57,6 +57,7 @@ from corpus_tool.reading.pdf.ocr_chars import (
     MIN_LINE_CONF,
     MIN_PAGE_CONF,
     MIN_UNSURE_CHARS,
+    drop_gap_quotes,
     glyphs,
     snap_sizes,
 )
@@ -688,6 +689,7 @@ def _run_ocr(path: Path, pages: list[PageText], todo: list[int], lang: str, log:
     done: list[int] = []
     withheld: dict[int, str] = {}
     reconciled = reconcile_readings([p for p in read if p.problem() is None])
+    gap_quotes = {p.page_no: q for p in read if p.problem() is None and (q := drop_gap_quotes(p))}
     for ocr in read:
         reason = ocr.problem()
         if reason is not None:
@@ -711,6 +713,11 @@ def _run_ocr(path: Path, pages: list[PageText], todo: list[int], lang: str, log:
         log.append(LogEntry("pdf_ocr_reading_unresolved", len(reconciled.unresolved), "a word (a name) OCR read a "
                             "different way each time, left as read; check it on the page (OCR 每处读法不同，未统一，"
                             "请核对原页): " + "; ".join(reconciled.unresolved)))
+    if gap_quotes:
+        log.append(LogEntry("pdf_ocr_gap_quotes", sum(map(len, gap_quotes.values())), "a quote mark OCR read in "
+                            "the gap after a section or figure number, taken out (编号后空白误识为引号，已删除): "
+                            + "; ".join(f"page {no}: {' | '.join(t[:24] for t in q[:3])}" + (" ……" if len(q) > 3
+                                        else "") for no, q in sorted(gap_quotes.items()))))
     kept = [p for p in read if p.page_no in done]
     low = [(p.page_no, p.low_words, p.words) for p in kept if p.low_words]
     if low:

@@ -233,6 +233,41 @@ def _space_between(left: str, right: str, first: bool = False) -> bool:
     return not (left[-1].isdigit() and right[0] == "." and right[1:2].isdigit())  # "9" ".55"
 
 
+_QUOTES = "“”\"‘’"
+# A section or figure number opening the line (1.3.2, 图2, 附录3, 表3-1) and a quote mark after it, Han next:
+# tesseract reads the wide gap a number is set apart by as a quote (1.3.2”复杂表格, 1.4“定理环境).
+_GAP_QUOTE_RE = re.compile(r"^((?:[图表式]|附录)?\s*\d{1,2}(?:[.．-]\d{1,2}){0,4})\s*[“”\"‘’]\s*(?=[\u4e00-\u9fff])")
+
+
+def drop_gap_quotes(page: OcrPage) -> list[str]:
+    """Take out of ``page``'s lines the quote mark OCR read in the gap after a number opening the line, when
+    it is the line's only quote and closes none opened on the lines before (a real quote comes in pairs:
+    实施“1+3”政策 keeps its marks). Returns each line changed, as read, for the log."""
+    changed = []
+    opened = 0  # “ not yet closed on the lines before
+    for ln in page.lines:
+        text = "".join(w.text for w in ln.words)
+        was_open, opened = opened, max(0, opened + text.count("“") - text.count("”"))
+        if sum(text.count(q) for q in _QUOTES) != 1 or not (m := _GAP_QUOTE_RE.match(text)):
+            continue
+        if was_open and "”" in m.group(0):
+            continue
+        cut = next(i for i in range(m.end(1), m.end()) if text[i] in _QUOTES)
+        at = 0
+        for k, w in enumerate(ln.words):  # the word holding character ``cut`` loses it; an emptied word goes
+            if at <= cut < at + len(w.text):
+                rest = w.text[:cut - at] + w.text[cut - at + 1:]
+                if rest:
+                    ln.words[k] = OcrWord(rest, w.x0, w.top, w.x1, w.bottom, w.conf)
+                else:
+                    del ln.words[k]
+                break
+            at += len(w.text)
+        changed.append(text)
+        opened = was_open  # the mark taken out opened nothing
+    return changed
+
+
 def glyphs(page: OcrPage) -> list[dict[str, Any]]:
     """The page's words as glyph dicts in points (what :func:`layout_page` takes), line by line."""
     out: list[dict[str, Any]] = []
