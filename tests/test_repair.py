@@ -7,6 +7,7 @@ import pytest
 from corpus_tool.reading.repair import (
     CleaningLog,
     clean_text,
+    fix_bopomofo_one,
     fix_gbk_as_unicode,
     gbk_guard,
     normalize_citation_markers,
@@ -118,3 +119,9 @@ def test_long_spaced_numbers_and_spaced_percent_are_joined_short_ones_left() -> 
     assert join_spaced_digits("新建高速公路1 3 0 0公里")[0] == "新建高速公路1300公里"
     assert join_spaced_digits("年均增长8 %左右")[0] == "年均增长8%左右"
     assert join_spaced_digits("完成2 3 项")[0] == "完成2 3 项"  # two digits before a counter may be two items
+
+
+def test_bopomofo_one_typed_for_the_numeral_becomes_it() -> None:
+    assert fix_bopomofo_one("ㄧ般的基本電費、避免某ㄧ時段") == ("一般的基本電費、避免某一時段", {"U+3127 ㄧ→一": 2})
+    for zhuyin in ("ㄅㄧˋ", "注音ㄧˊ", "ㄧ", "a ㄧ b"):  # a real annotation, or nothing Han beside it: kept
+        assert fix_bopomofo_one(zhuyin) == (zhuyin, {})

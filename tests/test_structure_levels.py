@@ -80,6 +80,8 @@ def test_handbook_sections_nest_and_items_are_no_sections(handbook) -> None:  # 
     assert parents["3.1基本介紹"] == numbers["參、電能管理與需量控制Q&A"]
     assert not [s.title for s in handbook.sections if s.title.startswith(("(", "<", "（"))]
     assert handbook.meta["issuer"] == "財團法人台灣綠色生產力基金會"  # as the cover prints it, not converted
+    assert not [u.text for u in handbook.units if "ㄧ" in u.text]  # zhuyin ㄧ typed for 一 (ㄧ般) is 一
+    assert "U+3127 ㄧ→一 ×2" in {e.step: e.detail for e in handbook.log}["bopomofo_one"]
     captions = [u.text for u in handbook.units if u.field == "caption"]
     assert "表3.1-1高壓、特高壓供電電價表" in captions and "<3>負載控制盤" in captions
 

@@ -183,6 +183,28 @@ def count_radicals_left(text: str) -> tuple[str, Counter[str]]:
                          "character)" for ch in _RADICAL_RE.findall(text))
 
 
+# -- Bopomofo ㄧ typed for 一 ---------------------------------------------------------------------------
+# Taiwanese input methods offer the zhuyin letter ㄧ (U+3127) beside 一, and it is often typed for it (ㄧ般, 某ㄧ).
+# Beside a Han character and away from other zhuyin letters and tone marks (ㄅㄧˋ is a real annotation) it is 一.
+_ZHUYIN = "\u3105-\u312f\u31a0-\u31bfˊˇˋ˙"
+_BOPOMOFO_ONE_RE = re.compile(rf"(?<![{_ZHUYIN}])\u3127(?![{_ZHUYIN}])")
+_HAN_CHAR = re.compile("[\u4e00-\u9fff]")
+
+
+def fix_bopomofo_one(text: str) -> tuple[str, Counter[str]]:
+    """ㄧ般 → 一般: the zhuyin letter ㄧ beside a Han character, with no zhuyin around it, is the numeral 一."""
+    counts: Counter[str] = Counter()
+
+    def rep(m: re.Match[str]) -> str:
+        at = m.start()
+        if not (_HAN_CHAR.match(text, at + 1) or (at > 0 and _HAN_CHAR.match(text, at - 1))):
+            return m.group(0)
+        counts["U+3127 ㄧ→一"] += 1
+        return "一"
+
+    return _BOPOMOFO_ONE_RE.sub(rep, text), counts
+
+
 # -- private-use code points from Founder fonts -------------------------------------------------------
 _FOUNDER_PUA = {"\U00100170": "·", "\U001001b0": ".", "\U001001ba": "……", "\ue81f": "喎"}
 _PUA_RE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010fffd]")
@@ -483,6 +505,7 @@ class CleaningLog:
 CHAR_REPAIRS: list[tuple[str, Repair]] = [
     ("private_use", fix_private_use),
     ("glyph_variants", fix_glyph_variants),
+    ("bopomofo_one", fix_bopomofo_one),
     ("vertical_forms", fix_vertical_forms),
     ("fullwidth_alnum", fix_fullwidth_alnum),
     ("lookalike_punct", fix_lookalike_punct),
@@ -492,6 +515,7 @@ CHAR_REPAIRS: list[tuple[str, Repair]] = [
 _NEEDS: dict[Repair, re.Pattern[str] | str] = {  # a pattern, or a string looked for with `in`
     fix_private_use: _PUA_RE,
     fix_glyph_variants: _VARIANT_RE,
+    fix_bopomofo_one: "\u3127",
     count_radicals_left: _RADICAL_RE,
     fix_vertical_forms: _VERTICAL_RE,
     fix_fullwidth_alnum: _FULLWIDTH_RE,
