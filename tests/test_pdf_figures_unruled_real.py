@@ -69,6 +69,12 @@ def test_unruled_broker_tables_are_cells_not_prose(broker: Extracted) -> None:
     prose = "".join(_squash(b.text) for b in broker.blocks)
     assert "18,56221,528" not in prose and "营业收入(百万元)" not in prose
     assert "盈利预测和财务指标" in prose and "表2：可比公司估值" in prose  # the captions stay prose
+
+
+def test_a_caption_label_set_smaller_than_its_title_stays_on_its_line(broker: Extracted) -> None:
+    # 图7： is set at 8 pt before its 9 pt title, on one baseline: one line, in reading order, not two
+    page3 = [_squash(b.text) for b in broker.blocks if b.page == 3]
+    assert "图7：盈利预测假设拆分" in page3 and "图7：" not in page3
     assert any(e.step == "pdf_unruled_tables" and e.count == 3 for e in broker.log)
 
 

@@ -155,13 +155,14 @@ def _small_runs(small: list[Char]) -> list[list[Char]]:
 
 def _row_at(rows: list[Row], bases: list[float], run: list[Char]) -> Row | None:
     cy = (min(c.top for c in run) + max(c.bottom for c in run)) / 2
-    x0 = run[0].x0
+    x0, x1 = run[0].x0, run[-1].x1
     i = bisect_left(bases, cy)
     for row in rows[max(i - 1, 0) : i + 2]:
-        # the run sits within the row's height and starts inside it or just after its end
+        # the run sits within the row's height and starts inside it or just after its end, or ends where the
+        # row starts (a caption's label set a size smaller than its title: 图7：盈利预测假设拆分)
         if (
             row.top - 0.3 * row.size <= cy <= row.bottom + 0.1 * row.size
-            and row.x0 - 2 * row.size <= x0 <= row.x1 + row.size
+            and (row.x0 - 2 * row.size <= x0 or x1 >= row.x0 - row.size) and x0 <= row.x1 + row.size
         ):
             return row
     return None
