@@ -72,6 +72,8 @@ def test_reference_list_ends_at_the_editors_note(aerospace: Document) -> None:
     refs = next(s.section_no for s in aerospace.sections if re.sub(r"\s+", "", s.title) == "参考文献")
     in_refs = [u.text for u in aerospace.units if u.section_no == refs]
     assert in_refs[-1].startswith("11") and in_refs[-1].endswith("(责任编辑魏星禄)")
+    # the works cited are field reference, out of the body (and out of its measures), the English abstract is not
+    assert {u.field for u in aerospace.units if u.section_no == refs and u.text != "参考文献"} == {"reference"}
     assert not any("ABSTRACT" in t or "Chen Daguang" in t for t in in_refs)
     after = [u for u in aerospace.units if u.para_no > max(u.para_no for u in aerospace.units if u.section_no == refs)]
     assert after[0].field == "front" and "Chen Daguang" in after[0].text

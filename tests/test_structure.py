@@ -192,3 +192,16 @@ def test_latin_junk_ocr_headings_of_a_chinese_text_are_body() -> None:
     assert [s.title for s in build_structure([ocr(HEADING, "QuickSort", 90.0), body]).sections] == ["QuickSort"]
     english = ocr(PARA, "The general form of single-objective programming is written as follows.", 90.0)
     assert [s.title for s in build_structure([ocr(HEADING, "QuickSort", 66.0), english]).sections] == ["QuickSort"]
+
+
+def test_the_entries_under_a_reference_list_are_references_as_printed() -> None:
+    blocks = [Block(TITLE, "政策工具研究"), Block(HEADING, "一、引言", 1, 1), Block(PARA, "正文引用了文献[1]。", 1),
+              Block(HEADING, "参 考 文 献", 2, 1), Block(PARA, "[1] 张三. 政策工具论[M]. 北京: 人民出版社, 2020.", 2),
+              Block(PARA, "[2] Li S. Policy tools[J]. Public Admin, 2021, 3(2): 1-9.", 2),
+              Block(HEADING, "致谢", 2, 1), Block(PARA, "感谢导师。", 2)]
+    out = build_structure(blocks)
+    fields = [(u.field, u.text) for u in out.units]
+    assert ("reference", "[1] 张三. 政策工具论[M]. 北京: 人民出版社, 2020.") in fields  # its [1] stays: no citation
+    assert [f for f, t in fields if t.startswith("[2]")] == ["reference"]
+    assert ("body", "感谢导师。") in fields and ("body", "正文引用了文献。") in fields  # a heading ends the list
+    assert [c.number for c in out.citations] == [1]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-TEXT_FIELDS = ("title", "abstract", "keywords", "heading", "body", "caption")  # the text fields of a document's units
+# the text fields of a document's units (``--fields`` chooses among them; all by default)
+TEXT_FIELDS = ("title", "abstract", "keywords", "heading", "body", "caption", "reference")
 TOPIC_MODELS = ("nmf", "lda", "gensim-lda")  # analyse.topics.models.MODELS, in this order
 DEFAULT_TOPIC_POS: tuple[str, ...] = ("n", "v", "a", "b", "i", "j", "l", "eng")  # POS prefixes topics keep
 

@@ -86,6 +86,19 @@ def is_back_matter(text: str) -> bool:
     return len(t) <= _BACK_MATTER_MAX and _BACK_MATTER_RE.match(t) is not None
 
 
+# The heading of a reference list (参考文献, 参考文献（续）, [参考文献], References): the entries under it are the
+# works cited, not the document's own text (field ``reference``).
+_REFERENCE_LIST_RE = re.compile(
+    r"^[\[【〔]?\s*(?:主要)?(?:参考文献|参考资料|引用文献)|^(?:references|bibliography|works cited|literature cited)\b",
+    re.IGNORECASE)
+
+
+def is_reference_list(text: str) -> bool:
+    """``参考文献``, ``参 考 文 献``, ``References``: the heading of a reference list (a back-matter heading)."""
+    t = re.sub(r"(?<=[\u4e00-\u9fff])[\s\u3000]+(?=[\u4e00-\u9fff])", "", text.strip().strip("\u3000"))
+    return is_back_matter(t) and _REFERENCE_LIST_RE.match(t) is not None
+
+
 SAME_SIZE = 0.5  # points: two headings this close in size are set alike
 
 

@@ -124,7 +124,7 @@ class Unit:
     """
 
     para_no: int  # 1-based, document order, over all fields
-    field: str  # title | abstract | keywords | heading | body
+    field: str  # title | front | abstract | keywords | heading | body | caption | reference
     text: str
     section_no: int | None = None
     page: int | None = None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from corpus_tool.reading.captions import is_caption_text
 from corpus_tool.reading.contents import drop_contents
-from corpus_tool.reading.headings import heading_scheme, is_back_matter, is_cover_label, levels_for
+from corpus_tool.reading.headings import heading_scheme, is_back_matter, is_cover_label, is_reference_list, levels_for
 from corpus_tool.reading.metadata import VOLUME_ISSUE_RE, doc_type_of, is_masthead
 from corpus_tool.reading.model import (
     FOOTNOTE,
@@ -546,11 +546,17 @@ def build_structure(blocks: list[Block]) -> Structured:
     if title_block is not None:
         add_unit("title", out.title, title_block.page, title_block)
 
+    in_references = False  # under a 参考文献 heading: its entries are the works cited, field reference
     for block in blocks:
         if block.kind == TITLE or block is title_block:
             continue
         if id(block) in next_articles:  # the next article's opening: outside this one's sections
             section_no, open_sections = None, {}
+        if block.kind in (HEADING, FRONT) or id(block) in next_articles:
+            in_references = block.kind == HEADING and is_reference_list(block.text)
+        if in_references and block.kind == PARA and block.text.strip():
+            add_unit("reference", block.text.strip(), block.page, block)  # as printed: its [1] is no citation
+            continue
         if block.kind == FOOTNOTE:
             out.footnotes.append(_footnote(block, len(out.footnotes) + 1))
             continue
