@@ -126,3 +126,22 @@ def test_info_lists_near_and_exact_duplicates(reports: Path, tmp_path: Path) -> 
     out = runner.invoke(app, ["info", "--db", str(db)]).output
     assert "完全重复 exact duplicates: 1 documents stored once, read from 2 files" in out
     assert "a.txt" in out and "copy_of_a.txt" in out
+
+
+def test_plain_python_signature_equals_numpy_signature() -> None:
+    """Short texts are signed in plain Python (no numpy import for a one-file ingest): the same bytes and
+    shingle count as the numpy computation, on the demo corpus's texts cut to several lengths."""
+    from corpus_tool.reading import dedup
+
+    demo = Path(__file__).resolve().parents[1] / "corpora" / "demo"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(demo.glob("*.txt"))]
+    assert texts
+    for text in texts:
+        for n in (0, 4, 5, 6, 200, dedup.PLAIN_MAX_CHARS, 3000):
+            norm = dedup.normalise(text)[:n]
+            hashes = dedup._shingle_hashes(norm)
+            mixed = dedup._fmix32(hashes.astype(np.uint32))
+            a, b = dedup._permutations()
+            expected = [int((mixed * a[i] + b[i]).min()) if len(mixed) else 0xFFFFFFFF for i in range(NUM_PERM)]
+            assert dedup._plain_signature(norm) == (np.array(expected, dtype="<u4").tobytes(), len(hashes))
+            assert dedup.signature(norm) == dedup._plain_signature(norm)  # numpy loaded: the numpy path

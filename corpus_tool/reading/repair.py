@@ -8,6 +8,7 @@ turn ，：；？！（） into ASCII and … into ... (see docs/cleaning.md).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -21,9 +22,14 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 # CJK punctuation that may touch Han text with no space between.
 CJK_PUNCT = "，。、；：？！“”‘’《》〈〉（）【】〔〕〖〗「」『』…—·～￥％"
 CJK = f"[{HAN}{CJK_PUNCT}]"
-_HAN_RE = re.compile(f"[{HAN}]")
 _YI_RE = re.compile("[\ua000-\ua4cf]")
 _GBK_ROWS_RE = re.compile("[\ua1a1-\ua1fe\ua3a1-\ua3fe]")
+
+
+@functools.cache
+def _han_re() -> re.Pattern[str]:
+    """One Han character, compiled on first need: a CJK class costs milliseconds at every start."""
+    return re.compile(f"[{HAN}]")
 
 Repair = Callable[[str], tuple[str, Counter[str]]]
 
@@ -66,7 +72,7 @@ def fix_gbk_as_unicode(text: str) -> tuple[str, Counter[str]]:
 def han_ratio(text: str) -> float:
     """Share of Han characters among non-space characters."""
     visible = count_not_space(text)
-    return len(_HAN_RE.findall(text)) / visible if visible else 0.0
+    return len(_han_re().findall(text)) / visible if visible else 0.0
 
 
 def gbk_guard(text: str) -> bool:
@@ -84,10 +90,16 @@ def gbk_guard(text: str) -> bool:
 
 # -- lookalike punctuation ---------------------------------------------------------------------------
 _HALF_TO_FULL = {":": "：", "?": "？", ";": "；", "!": "！", ",": "，"}
-_LOOKALIKE_RE = re.compile(f"(?<={CJK})[ \t]*(?:[:?;!,][ \t]*)*[:?;!,]")
-_GUILLEMET_PAIR_RE = re.compile(f"«([^«»\n]{{0,200}}?[{HAN}][^«»\n]{{0,200}}?)»")
-_GUILLEMET_OPEN_RE = re.compile(f"«+(?=[ \t]*{CJK})")
-_GUILLEMET_CLOSE_RE = re.compile(f"(?<={CJK})»+")
+
+
+@functools.cache
+def _lookalike_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The «» pair, « and » at CJK, and ASCII-mark-after-CJK patterns, compiled when a text has such a mark
+    (a CJK class costs milliseconds to compile, at every start of the program)."""
+    return (re.compile(f"«([^«»\n]{{0,200}}?[{HAN}][^«»\n]{{0,200}}?)»"), re.compile(f"«+(?=[ \t]*{CJK})"),
+            re.compile(f"(?<={CJK})»+"), re.compile(f"(?<={CJK})[ \t]*(?:[:?;!,][ \t]*)*[:?;!,]"))
+
+
 _LOOKALIKE_MARKS_RE = re.compile("[:?;!,«»]")  # what the passes below change
 
 
@@ -111,10 +123,11 @@ def _lookalike_pass(text: str) -> tuple[str, Counter[str]]:
     """One pass. Only after CJK: ASCII punctuation inside Latin text (an English reference) is
     left alone, and full-width punctuation is never turned into ASCII."""
     counts: Counter[str] = Counter()
+    pair_re, open_re, close_re, lookalike_re = _lookalike_res()
     # A «…» pair around CJK text is a book title, whatever stands at its edges («年鉴2001»).
-    text, n_pairs = _GUILLEMET_PAIR_RE.subn(lambda m: f"《{m.group(1)}》", text)
-    text, n_open = _GUILLEMET_OPEN_RE.subn(lambda m: "《" * len(m.group(0)), text)
-    text, n_close = _GUILLEMET_CLOSE_RE.subn(lambda m: "》" * len(m.group(0)), text)
+    text, n_pairs = pair_re.subn(lambda m: f"《{m.group(1)}》", text)
+    text, n_open = open_re.subn(lambda m: "《" * len(m.group(0)), text)
+    text, n_close = close_re.subn(lambda m: "》" * len(m.group(0)), text)
     counts.update({"«→《": n_open + n_pairs, "»→》": n_close + n_pairs})
     counts = +counts  # drop zero counts
 
@@ -125,7 +138,7 @@ def _lookalike_pass(text: str) -> tuple[str, Counter[str]]:
             counts[f"{ch}→{_HALF_TO_FULL[ch]}"] += 1
         return "".join(_HALF_TO_FULL[ch] for ch in marks)
 
-    return _LOOKALIKE_RE.sub(rep, text), counts
+    return lookalike_re.sub(rep, text), counts
 
 
 # -- glyph variants: Kangxi radicals, compatibility ideographs, ligatures -----------------------------
@@ -291,7 +304,12 @@ _LATINISH = re.compile(r"[A-Za-z0-9]")
 
 
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9.]")
-_CJK_CHAR_RE = re.compile(CJK)
+
+
+@functools.cache
+def _cjk_char_re() -> re.Pattern[str]:
+    """One Han character or CJK punctuation mark: compiled when a wrap inside a number or token is judged."""
+    return re.compile(CJK)
 
 
 _visible_width = visible_width
@@ -316,15 +334,15 @@ def _number_cut_by_break(s: str, start: int, end: int, full_width: float) -> boo
     while j < len(s) and _TOKEN_CHARS.match(s[j]):
         j += 1
     left, right = s[i:start], s[end:j]
-    if i == 0 or not _CJK_CHAR_RE.match(s[i - 1]) or not right or right.endswith("."):
+    if i == 0 or not _cjk_char_re().match(s[i - 1]) or not right or right.endswith("."):
         return False
     after = s[j] if j < len(s) else ""
     if (left[-1].isdigit() or left[-2:] in _DECIMAL_ENDS) and right[0].isdigit():  # 6.⏎5% too
         line = s[s.rfind("\n", 0, start) + 1:start]
         wrapped = s.count("\n", start, end) == 1 and _visible_width(line) >= max(0.8 * full_width, 12)
-        return wrapped and bool(after) and bool(_CJK_CHAR_RE.match(after))
+        return wrapped and bool(after) and bool(_cjk_char_re().match(after))
     if left.isalpha() and left.isascii() and re.fullmatch(r"\d[\d.]{0,3}", right):
-        return after in ("", "\n") or (bool(_CJK_CHAR_RE.match(after)) and after not in "、，。")
+        return after in ("", "\n") or (bool(_cjk_char_re().match(after)) and after not in "、，。")
     return False
 
 

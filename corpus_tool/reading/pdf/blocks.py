@@ -8,6 +8,7 @@ when the page ends, so a paragraph running over a page break stays one block.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -44,7 +45,14 @@ _ITEM_RE = re.compile(
 )
 # a quantity opening a line (0.5, 12.5%): a clause number (5.1) never starts with 0 nor takes a percent sign
 _DECIMAL = re.compile(r"0[.．]\d|\d+[.．]\d+\s*[%％‰]")
-_OPEN_END = re.compile("[\u3400-\u4dbf\u4e00-\u9fff，、,\ufe10\ufe11]\\s*$")  # a line stopped mid-sentence
+
+
+@functools.cache
+def _open_end() -> re.Pattern[str]:
+    """A line stopped mid-sentence: compiled when two lines are first compared (a CJK class costs milliseconds)."""
+    return re.compile("[\u3400-\u4dbf\u4e00-\u9fff，、,\ufe10\ufe11]\\s*$")
+
+
 # a full sentence with more text after it: a paragraph's line, never a heading
 # Markers of list items and photo labels, not of headings: (a) / a) / <1> / 〈1〉; and a line wholly in brackets.
 _LIST_ITEM_RE = re.compile(r"[（(][a-zA-Z][）)]|[a-zA-Z][）)]|[<＜〈]\s*\d{1,2}\s*[>＞〉]")
@@ -617,7 +625,7 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
             same_column
             and prev.x1 >= prev_right - 0.5 * prev.size
             and line.x0 >= prev.x0 - 0.5 * line.size
-            and _OPEN_END.search(prev.text) is not None
+            and _open_end().search(prev.text) is not None
             and not opens_item(line.text)  # "(2) ……" after a full line is the next item, not its tail
         )
     if ends_sentence(prev.text) and _numbered_heading_line(line, right):
@@ -859,7 +867,7 @@ def _join_open(b: _Builder, line: Line, stats: DocStats) -> bool:
     a line that ran to the edge mid-sentence is logged by :meth:`_Builder.start`.)
     """
     prev = b.cur[-1]
-    if ((prev.page, prev.region) == (line.page, line.region) or not _OPEN_END.search(prev.text)
+    if ((prev.page, prev.region) == (line.page, line.region) or not _open_end().search(prev.text)
             or is_caption(line.text) or abs(prev.size - stats.body_size) >= 0.6):
         return False
     alike = abs(line.size - prev.size) <= 0.3 and line.font == prev.font and not opens_item(line.text)
@@ -875,7 +883,7 @@ def _left_open(lines: list[Line], line: Line, stats: DocStats) -> bool:
     return (
         (prev.page, prev.region) != (line.page, line.region)
         and prev.x0 <= left + INDENT_EM * prev.size
-        and _OPEN_END.search(prev.text) is not None
+        and _open_end().search(prev.text) is not None
         and abs(prev.size - stats.body_size) < 0.6
         and prev.x1 >= right - 1.5 * prev.size
     )

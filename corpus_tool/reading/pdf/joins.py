@@ -13,8 +13,11 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-_HAN_END = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{1,6}$")
-_HAN_START = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{1,6}")
+
+@cache
+def _han_edges() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The Han characters ending and starting a line: compiled at the first junction judged (milliseconds)."""
+    return re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{1,6}$"), re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{1,6}")
 
 
 @cache
@@ -37,7 +40,8 @@ def word_across(end: str, start: str) -> bool:
     Only the Han characters next to the junction are segmented, without jieba's HMM (it would make
     up words); a word of two or more characters with characters on both sides of the junction counts.
     """
-    left, right = _HAN_END.search(end.rstrip()), _HAN_START.search(start.lstrip())
+    han_end, han_start = _han_edges()
+    left, right = han_end.search(end.rstrip()), han_start.search(start.lstrip())
     if left is None or right is None:
         return False
     cut = len(left[0])

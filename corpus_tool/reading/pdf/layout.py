@@ -8,6 +8,7 @@ and two-column bands; this module turns rows into lines and puts them in reading
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -61,8 +62,13 @@ _MARKER_TRANS = MappingProxyType(
 )
 _CITE_RE = re.compile(r"\[(\d{1,4}(?:[-,]\d{1,4})*)\](\d{1,5}(?:-\d{1,5})?)?")
 _CANON_CITE = re.compile(r"\[([^\]:]+):(\d+)\]")
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u2f00-\u2fdf]")  # with Kangxi radicals (⽅)
 _REF_RE = re.compile(r"\d{1,3}|[*†‡§]{1,3}|[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")
+
+
+@functools.cache
+def _han() -> re.Pattern[str]:
+    """A Han character, with Kangxi radicals (⽅): compiled when a short label is judged (milliseconds)."""
+    return re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u2f00-\u2fdf]")
 
 
 @dataclass(slots=True)
@@ -345,7 +351,7 @@ def _node_lines(nodes: list[Node], drops: dict[str, float], page_no: int, region
         lines = sorted((row_to_line(r, page_no, region, page_size) for r in cluster_rows(node.chars, drops)),
                        key=lambda ln: ln.top)
         text = "".join(ln.text for ln in lines)
-        if sum(1 for ch in text if not ch.isspace()) <= MAX_LABEL and len(_HAN.findall(text)) < 2:
+        if sum(1 for ch in text if not ch.isspace()) <= MAX_LABEL and len(_han().findall(text)) < 2:
             labels.append(text)  # a symbol, a letter or a lone character: no term of the text
             continue
         for prev, ln in zip([None, *lines], lines, strict=False):
