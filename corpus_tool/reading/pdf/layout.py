@@ -239,7 +239,7 @@ def term_column(chars: list[Char], size: float) -> float | None:
     """
     ink = sorted((c for c in chars if not c.space), key=lambda c: c.x0)  # a superscript fills its gap
     gaps = [i for i, (a, b) in enumerate(pairwise(ink), 1) if b.x0 - a.x1 >= TERM_GAP * max(size, a.size, b.size)]
-    if len(gaps) != 1 or gaps[0] > TERM_MAX or (gaps[0] == 1 and _HAN.match(ink[0].text)):
+    if len(gaps) != 1 or gaps[0] > TERM_MAX or (gaps[0] == 1 and _han().match(ink[0].text)):
         return None
     return ink[gaps[0]].x0
 
