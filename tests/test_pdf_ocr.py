@@ -169,6 +169,19 @@ def test_a_substitution_the_vote_made_twice_is_made_again_where_it_makes_a_word(
     assert "幕 → 募 made 2 times by the vote" in result.corrections[-1].reason
 
 
+def test_a_common_word_of_another_shape_never_replaces_a_reading():
+    """Classical text holds pairs no dictionary has (物生必蒙); 先生 recurs, but 物 and 先 share no shape, so OCR
+    cannot have read the one for the other: the reading stays. 幕 and 募 share their top half."""
+    from corpus_tool.reading.pdf.glyph_likeness import likeness, look_alike
+
+    assert look_alike("幕", "募") and look_alike("温", "混") and look_alike("暮", "募")
+    assert not look_alike("物", "先") and not look_alike("挖", "数") and not look_alike("而", "后")
+    assert likeness("幕", "募") > likeness("物", "先")
+    lines = [_words("先生说")] * 5 + [_words("故物生必蒙", unsure={1: 70})]
+    texts, result = _reconciled(lines)
+    assert texts[-1] == "故物生必蒙" and not result.corrections
+
+
 def test_names_and_rare_words_are_left_as_read_and_reported():
     lines = [_words("基金业协会"), _words("基金产品"), _words("基金财产"), _words("基金合同"),
              _words("中基协处分", unsure={2: 50}),  # 基协 is no word, 基金 recurs, but 基金处 is never read
@@ -244,11 +257,13 @@ def test_scan_word_read_several_ways_takes_one_reading_and_says_so(scan):
 
     _, doc = scan
     text = "".join(u.text for u in doc.units)
-    # 私募 was read 私幕 or 私暮 in 11 places, 募集层 幕集层 twice, 《基金法》 once 《站金法》
+    # 私募 was read 私幕 or 私暮 in 11 places, 募集层 幕集层 twice, 人员混同 once 人员温同: characters of one shape
     assert "私幕" not in text and "私暮" not in text and "幕集" not in text and text.count("私募") >= 30
-    assert "《基金法》" in text and "《站金法》" not in text and "人员混同" in text
+    assert "人员混同" in text
     unified = _steps(doc)["pdf_ocr_reading_unified"]
-    assert "page 2: 私幕 → 私募 ×3 (私募 read" in unified and "page 1: 站金 → 基金" in unified
+    assert "page 2: 私幕 → 私募 ×3 (私募 read" in unified and "温同 → 混同" in unified
+    # 站 and 基 share too little of their shape to be taken for one another: 《站金法》 stays as read
+    assert "站金 → 基金" not in unified
     before = re.findall(r"(\S\S) → \S\S", unified)
     assert before and not set(before) & two_char_words()  # only non-words were replaced
     # the name 黄巍 (a character the model does not know) is read a different way each time: left, reported

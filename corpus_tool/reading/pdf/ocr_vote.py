@@ -11,10 +11,14 @@ character is replaced only when all of this holds:
   elsewhere, and :data:`SUPPORT_RATIO` times as often as the reading found here;
 * the character with both its neighbours as replaced is read elsewhere in the document too (中基协 is not made
   中基金 because 基金 recurs: 基金处 is never read);
+* the two characters look alike (:mod:`.glyph_likeness`: they share most of one half of their shape, as 幕 and
+  募 do): classical or rare text has many pairs no dictionary holds (物生必蒙, 而弗为), and a common word of
+  another shape (先生, 而后) must not replace them;
 * exactly one replacement does (an ambiguous context is left as read).
 
 Then a second pass applies a substitution the first pass established :data:`MIN_LEARNED` times or more
-(幕 → 募) where it again turns no word into a word (幕集 → 募集), even when the word is rarer in the document.
+(幕 → 募) where it again turns no word into a word (幕集 → 募集), even when the word is rarer in the document;
+the two characters must look alike here too.
 
 A rare name or term read the same way each time recurs itself: only a word read twice as often, and between
 the same two characters, outvotes it. One read a different way each time (no reading recurs: 黄巍 as 黄馏, 黄竟,
@@ -29,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from corpus_tool.reading.pdf.glyph_likeness import look_alike
 from corpus_tool.reading.pdf.ocr_chars import LOW_CONF, OcrPage, is_han
 
 SURE_CONF = 90.0  # a character read at least this surely is kept as read
@@ -186,6 +191,8 @@ def _vote(s: list[_Char], i: int, counts: Counter[str], support: dict[tuple[str,
             new = word[1] if on_left else word[0]
             if n < SUPPORT_RATIO * counts[before] or new == c.ch or not contexts[left.ch + new + right.ch]:
                 continue
+            if not look_alike(c.ch, new):  # OCR confuses characters of one shape (幕/募), not 物 and 先
+                continue
             if new not in options or options[new][2] < n:
                 options[new] = (before, word, n)
     if len(options) != 1:
@@ -208,7 +215,7 @@ def _learned(s: list[_Char], i: int, learned: Counter[tuple[str, str]], words: f
             if not is_han(other.ch):
                 continue
             before, after = (other.ch + old, other.ch + new) if on_left else (old + other.ch, new + other.ch)
-            if after in words:
+            if after in words and look_alike(old, new):
                 options[new] = (before, after, n)
     if len(options) != 1:
         return None
