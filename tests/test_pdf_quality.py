@@ -302,3 +302,13 @@ def test_formula_pieces_are_never_section_headings() -> None:
     ex = extract_pdf(shared_path("data", "pdfs", "real", "journal_control_decision_preprint.pdf"))
     headings = [b.text for b in ex.blocks if b.kind == "heading"]
     assert headings and all(re.search(r"[\u4e00-\u9fff]|[A-Za-z]{3}", h) for h in headings), headings
+
+
+def test_the_last_line_of_an_english_sentence_is_no_heading(cid_doc):
+    """The appendix's English text (a text layer): "ming." and "for any feasible solution x." end sentences set
+    apart by a display formula or a page break; a lower-case word and a full stop end no heading."""
+    doc = cid_doc.documents[0]
+    headings = [s.title for s in doc.sections]
+    assert "1.1 Single-Objective Programming" in headings and "1.1.1 Linear Programming" in headings
+    assert not [h for h in headings if re.search(r"[a-z]\.$", h)]
+    assert any("for any feasible solution x." in u.text for u in doc.units if u.field == "body")

@@ -151,6 +151,9 @@ def test_aerospace_italic_variables_after_enumeration_commas_stay_in_their_line(
     text = "".join(_paras(aerospace))
     assert "包括测量参数N 1、N 2、EGT、FF、EPR、TA T 等指示系统故障" in text
     assert "N N EGT FF EPR TAT" not in text
+    # and the line, set a point smaller in its own font, goes on the sentence: one paragraph, not three
+    paras = _paras(aerospace)
+    assert any("包括测量参数N 1、N 2、EGT、FF、EPR、TA T 等指示系统故障" in p for p in paras)
 
 
 def test_aerospace_numbered_heading_after_a_full_line_starts_its_own_block(aerospace):

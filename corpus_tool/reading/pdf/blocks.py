@@ -35,6 +35,7 @@ _FOOTNOTE_MARK = re.compile(r"[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf*†‡]|�
 _TRAILING = re.compile(r"(?:\[[\d,:\-]+\]|[”’」』）)》】\s\ua1b1\ua1af\ua1b7\ua3a9\ufe42\ufe44\ufe36\ufe3e\ufe3c])+$")
 SENTENCE_END = "。！？!?…；;：:\ua3ae\ua1a3\ua3a1\ua3bf\ua3bb\ua3ba\ufe12\ufe15\ufe16\ufe19\ufe14\ufe13"
 NOT_HEADING_END = "。；，、,;"
+_LATIN_SENTENCE_END_RE = re.compile(r"[a-z]\.$")  # a lower-case word and a full stop: no heading ends so
 _WORDY = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z]{3}")  # a Han character or a three-letter word
 _CONTENTS_LABEL_RE = re.compile(r"^[图圖表插附]{0,2}\s*目\s*[录錄次]$")
 _FULL_STOP = re.compile(r"(?<!\bet al)(?<!\betc)(?<=[\u3400-\u9fff\uf900-\ufaff）)”’》a-z])[.．]$")
@@ -512,6 +513,8 @@ def heading_kind(line: Line, stats: DocStats) -> str | None:
         return None
     if not _WORDY.search(t):  # ∑∞, [ ∑ ], δ, a bracket: formula pieces set large, never section titles
         return None
+    if _LATIN_SENTENCE_END_RE.search(t):  # "for any feasible solution x.", "ming.": an English sentence's end
+        return None
     if is_date_line(t):  # a 落款's date line (set apart under the issuer, a seal's speck in it) dates, never titles
         return None
     if _LIST_ITEM_RE.match(t) or _BRACKETED_RE.match(t):  # (a)…, <1>…, a note in brackets: never a section
@@ -582,7 +585,9 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
     gap = line.dy if same_column and line.dy is not None else None
     # a wide gap: measured against the wider of the column's and the document's pitch, since
     # a page of table rows has a narrow pitch of its own
-    if abs(line.size - prev.size) > 1.0 or (gap is not None and gap > 1.7 * max(pitch, stats.pitch)):
+    if gap is not None and gap > 1.7 * max(pitch, stats.pitch):
+        return True
+    if abs(line.size - prev.size) > 1.0 and not _runs_on_resized(prev, line, gap, pitch, stats):
         return True
     # after a sentence's end, a gap clearly wider than this column's own line pitch opens a paragraph
     if gap is not None and gap > 1.3 * pitch and ends_sentence(prev.text):
@@ -631,6 +636,22 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
     if ends_sentence(prev.text) and _numbered_heading_line(line, right):
         return True  # ``3. 3发动机技术状态综合评定`` under a full line that ended its sentence: no run-on
     return prev.x1 < prev_right - 1.5 * prev.size and ends_sentence(prev.text)
+
+
+RESIZED_RUN_ON = 0.12  # a line set this much smaller or larger than the one before may still go on its sentence
+
+
+def _runs_on_resized(prev: Line, line: Line, gap: float | None, pitch: float, stats: DocStats) -> bool:
+    """A line set a little smaller or larger that goes on the sentence of the full line before it, at the
+    column's pitch: a run of variables or abbreviations in an italic Latin font (``…包括测量参数`` ¶
+    ``N 1、N 2、EGT、FF、EPR、TA T 等指示`` ¶ ``系统故障…``), not a new paragraph. The line before is full when
+    it reaches the column's edge, or when both lines are set to one measure (text beside a figure, narrower than
+    the column the page's edges give)."""
+    full = prev.x1 >= stats.edges(prev)[1] - 1.5 * prev.size or (
+        abs(prev.x1 - line.x1) <= prev.size and abs(prev.x0 - line.x0) <= 2 * prev.size)
+    return (gap is not None and gap <= 1.25 * pitch
+            and abs(line.size - prev.size) <= RESIZED_RUN_ON * max(line.size, prev.size)
+            and not ends_sentence(prev.text) and full and not opens_item(line.text))
 
 
 def _wraps_meaning(row: Line, line: Line, stats: DocStats) -> bool:
