@@ -191,9 +191,10 @@ def reread_cells(image: Any, tables: list[Table], origin: tuple[float, float], d
             report.filled.extend((i, conf, len(text)) for i in empty_regions.get((t_i, pos), []))
             cell.source = "ocr"
         elif conf < before + CONF_MARGIN and not (kind == NUMBER and _marks(text) == _marks(cell.text)) and not (
-                conf >= MIN_PAGE_CONF and _foreign(cell.text, kind)):
+                conf >= MIN_PAGE_CONF and _foreign(cell.text, kind) and not _han_word(cell.text)):
             # the same figures with other marks: English tells ～ and — apart, Chinese reads both 一; a first
-            # reading with characters its kind of cell cannot hold (工A2, 4.0一5D.5) loses to a sure one without
+            # reading with characters its kind of cell cannot hold (工A2, 4.0一5D.5, 瓦 for H) loses to a sure one
+            # without; a Han word (牌号, 温度 over a column of codes) is a header, replaced only by a surer reading
             continue
         report.changes.append(CellChange(page_no, pos[0], pos[1], cell.text, text, before or 0.0, conf, kind))
         cell.text = text
@@ -207,6 +208,12 @@ def _foreign(text: str, kind: str) -> bool:
     if kind == LATIN:
         return any(is_wide(ch) for ch in text)
     return kind == NUMBER and any(ch not in _NUMBER_CHARS and not ch.isspace() for ch in text)
+
+
+def _han_word(text: str) -> bool:
+    """Two Han characters or more, and nothing else: a word (a header such as 牌号), not a misread code."""
+    chars = [ch for ch in text if not ch.isspace()]
+    return len(chars) >= 2 and all(is_wide(ch) and ch.isalpha() for ch in chars)
 
 
 def _marks(text: str) -> str:
