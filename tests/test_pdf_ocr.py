@@ -182,6 +182,14 @@ def test_a_common_word_of_another_shape_never_replaces_a_reading():
     assert texts[-1] == "故物生必蒙" and not result.corrections
 
 
+def test_different_words_beside_a_common_character_are_no_name_read_several_ways():
+    # 的 stands beside many words: 的甲 / 的乙 / 的丙 read unsurely are three words, not one read three ways
+    unsure = [_words(t, unsure={2: 30}) for t in ("他的甲。", "你的乙。", "谁的丙。")]
+    lines = [_words("我们的工作做得很好了")] * 20 + unsure
+    _, result = _reconciled(lines)
+    assert not result.unresolved
+
+
 def test_names_and_rare_words_are_left_as_read_and_reported():
     lines = [_words("基金业协会"), _words("基金产品"), _words("基金财产"), _words("基金合同"),
              _words("中基协处分", unsure={2: 50}),  # 基协 is no word, 基金 recurs, but 基金处 is never read

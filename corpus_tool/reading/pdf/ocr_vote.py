@@ -41,6 +41,8 @@ MIN_SUPPORT = 3  # the word a replacement makes is read at least this often else
 SUPPORT_RATIO = 2.0  # ... and this many times as often as the reading replaced
 MIN_LEARNED = 2  # a substitution made this often by the vote is applied again where it makes a word
 MIN_UNRESOLVED = 3  # a character read this many different ways beside the same one is reported, left as read
+COMMON_SHARE = 0.01  # ... unless that one is this share of the document's Han characters or more (的, 在, 是)
+COMMON_MIN = 20  # ... and read this often (in a page or two, a name's own character makes a share too)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,14 +149,18 @@ def reconcile_readings(pages: list[OcrPage], lexicon: frozenset[str] | None = No
 
 def _unresolved(streams: list[list[_Char]], chosen: set[int], words: frozenset[str]) -> list[str]:
     """Beside one character, a character read unsurely (below :data:`LOW_CONF`) a different way at least
-    :data:`MIN_UNRESOLVED` times: one word (a name) the model does not know, which no vote can settle."""
+    :data:`MIN_UNRESOLVED` times: one word (a name) the model does not know, which no vote can settle. A
+    character as common as 的 or 在 (:data:`COMMON_SHARE` of the text, :data:`COMMON_MIN` times or more) stands
+    beside many words: beside it, different characters are different words, not one read several ways."""
+    han = Counter(c.ch for s in streams for c in s if is_han(c.ch))
+    common = {ch for ch, n in han.items() if n >= max(COMMON_SHARE * han.total(), COMMON_MIN)}
     seen: dict[tuple[str, bool], list[_Char]] = {}
     for s in streams:
         for i, c in enumerate(s):
             if id(c) in chosen or c.conf >= LOW_CONF or not _suspect(s, i, words):
                 continue
             for other, on_left in ((s[i - 1], True), (s[i + 1], False)):
-                if is_han(other.ch):
+                if is_han(other.ch) and other.ch not in common:
                     seen.setdefault((other.ch, on_left), []).append(c)
     out = []
     for (ch, on_left), chars in seen.items():
