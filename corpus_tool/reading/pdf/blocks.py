@@ -578,7 +578,7 @@ def starts_paragraph(prev: Line, line: Line, stats: DocStats) -> bool:
         return True  # 摘要: / Abstract: / 关键词: / DOI: … opens a field of its own
     if separate_facts(prev, line, stats):
         return True  # 单位：元 beside 编制部门：…, 股票简称：… under 股票代码：…, ☑适用 □不适用: facts, not a sentence
-    if line.term_x is not None or (prev.term_x is not None and not _wraps_meaning(prev, line, stats)):
+    if _symbol_row_starts(prev, line, stats):
         return True  # a symbol list's rows (HPC　高性能计算): one paragraph a row, never run together
     same_column = line.page == prev.page and line.region == prev.region
     pitch = stats.pitch_at(line)
@@ -654,11 +654,15 @@ def _runs_on_resized(prev: Line, line: Line, gap: float | None, pitch: float, st
             and not ends_sentence(prev.text) and full and not opens_item(line.text))
 
 
-def _wraps_meaning(row: Line, line: Line, stats: DocStats) -> bool:
-    """``line`` goes on with the meaning of the term ``row`` (see :func:`.layout.term_column`): the row ran to
-    the column's edge and ``line`` starts under the meaning, not under the term."""
-    return (row.term_x is not None and line.page == row.page and abs(line.x0 - row.term_x) <= line.size
-            and row.x1 >= stats.edges(row)[1] - 1.5 * row.size)
+def _symbol_row_starts(prev: Line, line: Line, stats: DocStats) -> bool:
+    """A row of a symbol list (see :func:`.layout.term_column`) opens a paragraph: under another row, under a
+    short line, or at the top of a page or column; and so does the line after a short row (a full row's next line
+    may wrap its meaning: the rules for running text decide). One gap in a full line of running text (a removed
+    formula, an OCR gap) is no list."""
+    prev_short = prev.x1 < stats.edges(prev)[1] - 1.5 * prev.size
+    if line.term_x is not None:
+        return prev_short or prev.term_x is not None or (prev.page, prev.region) != (line.page, line.region)
+    return prev.term_x is not None and prev_short
 
 
 def separate_facts(prev: Line, line: Line, stats: DocStats) -> bool:
