@@ -154,6 +154,9 @@ def test_cover_labels_are_passed_over_for_the_title() -> None:
     assert fallback_title([title, body])[0] is title
     assert fallback_title([school, Block(PARA, "版", 1)])[0] is None
     assert fallback_title([school, body])[0] is None
+    # a cover is a page: the first line of a text file is its title, ending in 大学 or not
+    text_file = [Block(PARA, "建设世界一流大学"), Block(PARA, "本文研究了高校建设。")]
+    assert build_structure(text_file).title == "建设世界一流大学"
 
 
 def test_keywords_must_be_words() -> None:

@@ -469,7 +469,8 @@ def fallback_title(blocks: list[Block]) -> tuple[Block | None, list[Block]]:
     for block in blocks:
         if block.page != blocks[0].page or block.kind == HEADING or _unsure_ocr(block):
             break
-        if is_cover_label(block.text) and len(labels) < _COVER_LABELS_MAX:
+        # a cover is a page: a text file's first line (建设世界一流大学) is its title, whatever it ends with
+        if block.page is not None and is_cover_label(block.text) and len(labels) < _COVER_LABELS_MAX:
             labels.append(block)
             continue
         if _looks_like_title(block.text) and len(_squash(block.text)) >= 2:
@@ -569,12 +570,13 @@ def build_structure(blocks: list[Block]) -> Structured:
                 out.citations += cites
             elif label == "keywords":
                 keywords = [k for k in _KEYWORD_SEP_RE.split(value.strip("。.")) if k]
-                others = "\n".join(b.text for b in blocks if b is not block)
-                keywords, junk = plausible_keywords(keywords, block.source != "text", others)
+                ocr = block.source != "text"  # only OCR'd keywords are checked against the rest of the text
+                others = "\n".join(b.text for b in blocks if b is not block) if ocr else ""
+                keywords, junk = plausible_keywords(keywords, ocr, others)
                 if junk:
                     why = " (OCR, found nowhere else in the text)" if block.source != "text" else ""
                     out.log.append(LogEntry("keywords_rejected", len(junk), f"page {block.page}: not words{why} "
-                                            f"(非词的关键词，未收录): {'；'.join(junk)} (of: {value[:80]})"))
+                                            f"(非词的关键词，未收录): {'；'.join(junk)} (of: {value})"))
                 if keywords:
                     out.keywords = out.keywords or keywords
                     add_unit("keywords", "；".join(keywords), block.page, block)

@@ -602,11 +602,11 @@ def _withhold_unsure_headings(blocks: list[Block], log: list[LogEntry]) -> list[
     if out:
         log.append(LogEntry("pdf_ocr_headings_withheld", len(out), f"headings and captions read by OCR with mean "
                             f"confidence below {OCR_HEADING_MIN_CONF:.0f}, left out (OCR 置信度过低的标题，未收录): "
-                            + "; ".join(f"page {b.page}: {b.text.strip()[:40]} ({b.ocr_confidence:.0f})" for b in out)))
+                            + "; ".join(f"page {b.page}: {b.text.strip()} ({b.ocr_confidence:.0f})" for b in out)))
     return kept
 
 
-def _spell_codes(blocks: list[Any], tables: list[Table], log: list[LogEntry]) -> None:
+def _spell_codes(blocks: list[Block], tables: list[Table], log: list[LogEntry]) -> None:
     """OCR'd table cells that are a code of the text layer but for a confusable letter, spelled as it spells it."""
     lexicon = code_lexicon([b.text for b in blocks if b.source == "text"]
                            + [c.text for t in tables for c in t.cells if c.source == "text"])
@@ -716,8 +716,7 @@ def _run_ocr(path: Path, pages: list[PageText], todo: list[int], lang: str, log:
     if gap_quotes:
         log.append(LogEntry("pdf_ocr_gap_quotes", sum(map(len, gap_quotes.values())), "a quote mark OCR read in "
                             "the gap after a section or figure number, taken out (编号后空白误识为引号，已删除): "
-                            + "; ".join(f"page {no}: {' | '.join(t[:24] for t in q[:3])}" + (" ……" if len(q) > 3
-                                        else "") for no, q in sorted(gap_quotes.items()))))
+                            + "; ".join(f"page {no}: {' | '.join(q)}" for no, q in sorted(gap_quotes.items()))))
     kept = [p for p in read if p.page_no in done]
     low = [(p.page_no, p.low_words, p.words) for p in kept if p.low_words]
     if low:
