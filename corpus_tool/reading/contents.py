@@ -14,7 +14,8 @@ from corpus_tool.reading.textlayout import ends_sentence
 _TOC_LABELS = frozenset({"目录", "目次", "目錄"})
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
+    """``text`` without its spaces (ideographic ones too)."""
     return re.sub(r"[\s\u3000]+", "", text)
 
 
@@ -38,27 +39,27 @@ def drop_table_of_contents(blocks: list[Block]) -> tuple[list[Block], LogEntry |
     The entries are the headings and short lines after the 目录 label, up to where the first
     entry comes again as the real heading.
     """
-    start = next((i for i, b in enumerate(blocks) if _squash(b.text) in _TOC_LABELS), None)
+    start = next((i for i, b in enumerate(blocks) if squash(b.text) in _TOC_LABELS), None)
     if start is None:
         return blocks, None, []
     run_end = start + 1
     while run_end < len(blocks) and (
-        blocks[run_end].kind == HEADING or (len(_squash(blocks[run_end].text)) <= 10
+        blocks[run_end].kind == HEADING or (len(squash(blocks[run_end].text)) <= 10
                                             and not ends_sentence(blocks[run_end].text))
     ):
         run_end += 1
     run = blocks[start + 1:run_end]
     if len(run) < 2:
         return blocks, None, []
-    first = _squash(run[0].text)
-    again = next((j for j in range(1, len(run)) if _squash(run[j].text) == first), None)
+    first = squash(run[0].text)
+    again = next((j for j in range(1, len(run)) if squash(run[j].text) == first), None)
     if again is None:
-        later = {_squash(b.text) for b in blocks[run_end:] if b.kind == HEADING}
-        if not all(_squash(b.text) in later for b in run):
+        later = {squash(b.text) for b in blocks[run_end:] if b.kind == HEADING}
+        if not all(squash(b.text) in later for b in run):
             return blocks, None, []
         again = len(run)
     entries = run[:again]
-    detail = "；".join(_squash(b.text) for b in entries[:12]) + ("……" if len(entries) > 12 else "")
+    detail = "；".join(squash(b.text) for b in entries[:12]) + ("……" if len(entries) > 12 else "")
     log = LogEntry("table_of_contents_removed", len(entries), detail)
     kept = blocks[:start] + run[again:] + blocks[run_end:]
     return kept, log, [Contents([b.text for b in entries], _after(kept, start))]
@@ -93,7 +94,7 @@ def _is_toc_block(block: Block) -> bool:
 
 def is_toc_label(text: str) -> bool:
     """目录, 目 錄, 图目录, 表目次: the label of a contents list."""
-    return bool(_TOC_LABEL_RE.match(_squash(fix_glyph_variants(text)[0]).replace("\u2eab", "目")))
+    return bool(_TOC_LABEL_RE.match(squash(fix_glyph_variants(text)[0]).replace("\u2eab", "目")))
 
 
 def drop_dotted_contents(blocks: list[Block]) -> tuple[list[Block], LogEntry | None, list[Contents]]:
@@ -126,12 +127,12 @@ def drop_dotted_contents(blocks: list[Block]) -> tuple[list[Block], LogEntry | N
         while start > 0 and start > i - 3 and is_toc_label(blocks[start - 1].text):
             start -= 1
         end = run[-1] + 1
-        if end < len(blocks) and _PAGE_MARK_RE.match(_squash(blocks[end].text)):
+        if end < len(blocks) and _PAGE_MARK_RE.match(squash(blocks[end].text)):
             end += 1
         n_entries = sum(1 for k in run if toc[k])
         if n_entries >= _TOC_MIN_ENTRIES or (start < i and n_entries >= 1):
             drop.update(range(start, end))
-            listed = [e for k in run if toc[k] for e in map(_squash, _ENTRY_SPLIT_RE.split(blocks[k].text))
+            listed = [e for k in run if toc[k] for e in map(squash, _ENTRY_SPLIT_RE.split(blocks[k].text))
                       if e and not _PAGE_MARK_RE.match(e)]
             entries += listed
             lists.append(Contents(listed, _after(blocks, end)))
@@ -227,7 +228,7 @@ def paged_runs(blocks: list[Block]) -> list[tuple[int, int, list[str]]]:
                 continue
             ahead = next((k for k in range(j, min(j + _TOC_BRIDGE + 1, len(blocks))) if found[k] is not None), None)
             if ahead is None or not _near(blocks[run[-1]], blocks[ahead]) or any(
-                    len(_squash(blocks[k].text)) > _PAGED_BRIDGE_CHARS for k in range(j, ahead)):
+                    len(squash(blocks[k].text)) > _PAGED_BRIDGE_CHARS for k in range(j, ahead)):
                 break
             run += list(range(j, ahead))
             j = ahead
@@ -248,7 +249,7 @@ def drop_paged_contents(blocks: list[Block]) -> tuple[list[Block], LogEntry | No
         return blocks, None, []
     drop = {k for start, end, _ in runs for k in range(start, end)}
     entries = [e for _, _, listed in runs for e in listed]
-    detail = "；".join(map(_squash, entries[:12])) + ("……" if len(entries) > 12 else "")
+    detail = "；".join(map(squash, entries[:12])) + ("……" if len(entries) > 12 else "")
     kept = [b for k, b in enumerate(blocks) if k not in drop]
     return (kept, LogEntry("table_of_contents_removed", len(entries), f"entries ending in page numbers, without "
                            f"leaders (无前导符的目录): {detail}"),

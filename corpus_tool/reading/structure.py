@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from corpus_tool.reading.captions import is_caption_text
-from corpus_tool.reading.contents import drop_contents
+from corpus_tool.reading.contents import drop_contents, squash
 from corpus_tool.reading.headings import heading_scheme, is_back_matter, is_cover_label, is_reference_list, levels_for
 from corpus_tool.reading.metadata import VOLUME_ISSUE_RE, doc_type_of, is_masthead
 from corpus_tool.reading.model import (
@@ -222,7 +222,7 @@ def gather_front_fields(blocks: list[Block]) -> tuple[list[Block], int]:
     while i < len(front):
         block = front[i]
         label, value = split_label(block.text, bare=True) if block.kind != FOOTNOTE else (None, "")
-        lone = _LABEL_NAMES.get(_undouble(_squash(block.text)).lower())
+        lone = _LABEL_NAMES.get(_undouble(squash(block.text)).lower())
         if label is None and block.kind != FOOTNOTE and lone in ("abstract", "abstract_en"):
             label, value = lone, ""  # 摘要 / ABSTRACT as a heading of its own
         i += 1
@@ -310,10 +310,6 @@ def _looks_like_title(text: str) -> bool:
 
 # a note's own number, not the start of a date or a quantity (``1993年11月收到`` keeps its year)
 _FOOTNOTE_NO_RE = re.compile(r"^(?:(\d{1,3})(?![\d年月日时号%‰]|[.．]\d)|([①-⑳]))[\s\u3000.．、]*")
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"[\s\u3000]+", "", text)
 
 
 # The editor's note that closes an article in Chinese journals: （责任编辑 魏星禄）, [责任编辑：X], 【本文编辑 X】.
@@ -473,7 +469,7 @@ def fallback_title(blocks: list[Block]) -> tuple[Block | None, list[Block]]:
         if block.page is not None and is_cover_label(block.text) and len(labels) < _COVER_LABELS_MAX:
             labels.append(block)
             continue
-        if _looks_like_title(block.text) and len(_squash(block.text)) >= 2:
+        if _looks_like_title(block.text) and len(squash(block.text)) >= 2:
             return block, labels
         break
     return None, labels
@@ -587,7 +583,7 @@ def build_structure(blocks: list[Block]) -> Structured:
                 out.labelled[label] = clc_codes(value) if label == "classification" else value
             continue
         if block.kind == FRONT:
-            if _squash(block.text) == _squash(out.title):
+            if squash(block.text) == squash(out.title):
                 out.log.append(LogEntry("front_repeats_title", 1, block.text))
             else:  # authors, affiliations: kept, but not body text
                 add_unit("front", block.text, block.page, block)
