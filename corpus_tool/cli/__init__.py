@@ -40,17 +40,20 @@ def main() -> None:
     import os
     import sys
 
-    from corpus_tool.store.opening import DatabaseError, translate_any
-
     try:
         _app_for(sys.argv[1:])()
-    except DatabaseError as exc:
-        typer.secho(f"错误 / error: {exc}", err=True, fg=typer.colors.RED)
-        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         typer.secho("已中断，重新运行即可继续 / interrupted; run the same command again to continue", err=True)
         sys.exit(130)
-    except Exception as exc:  # a bug: say so plainly, keep the traceback for CORPUS_TOOL_DEBUG=1
+    except Exception as exc:
+        # Imported only now: it imports DuckDB, which `--help` and the commands that never open a database
+        # would otherwise pay for (0.1 s).
+        from corpus_tool.store.opening import DatabaseError, translate_any
+
+        if isinstance(exc, DatabaseError):
+            typer.secho(f"错误 / error: {exc}", err=True, fg=typer.colors.RED)
+            sys.exit(exc.exit_code)
+        # a bug: say so plainly, keep the traceback for CORPUS_TOOL_DEBUG=1
         if os.environ.get("CORPUS_TOOL_DEBUG") == "1":
             raise
         if "interrupt" in str(exc).lower():  # DuckDB turns Ctrl-C inside a query into its own error

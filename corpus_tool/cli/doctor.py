@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import platform
 import sys
-from importlib import metadata
 from typing import Annotated
 
 import typer
@@ -24,6 +23,8 @@ OPTIONAL = (
 
 
 def tool_version() -> str:
+    from importlib import metadata  # here, not at the top: every command imports this module (0.02 s)
+
     try:
         return metadata.version("corpus-tool")
     except metadata.PackageNotFoundError:  # run from a source tree that was never installed
@@ -31,6 +32,8 @@ def tool_version() -> str:
 
 
 def _version(name: str) -> str | None:
+    from importlib import metadata
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:

@@ -110,7 +110,7 @@ def extract(path: Path, options: IngestOptions) -> Extracted:
     """Read a file with the extractor for its format."""
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES:
-        from corpus_tool.reading.pdf import extract_pdf
+        from corpus_tool.reading.pdf.extract import extract_pdf
 
         return extract_pdf(path, max_pages=options.max_pages, ocr=options.ocr)
     if suffix in TEXT_SUFFIXES:

@@ -44,13 +44,16 @@ class CorpusDB:
     def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self._column_cache: dict[str, list[tuple[str, str]]] = {}
+        new = not read_only and not self.path.exists()
         self.con = connect(self.path, read_only=read_only)
         if read_only and self._stored_version() != SCHEMA_VERSION:
             self._upgrade_then_reopen()
         if not read_only:
-            self._check_is_corpus()
+            if not new:  # a new file holds no one's tables and gets every column from schema.sql
+                self._check_is_corpus()
             self.con.execute(resources.files("corpus_tool.store").joinpath("schema.sql").read_text("utf-8"))
-            self._migrate()
+            if not new:
+                self._migrate()
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
             )

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pypdfium2
-
 from corpus_tool.reading.pdf.ocr_chars import MIN_PAGE_CONF, OcrLine, OcrPage, OcrWord, mean_conf, parse_tsv
 
 OCR_DPI = 300
@@ -49,7 +47,9 @@ def tesseract_version() -> str:
 def tesseract_pages(pdf_path: Path, page_nos: list[int], lang: str, dpi: int = OCR_DPI) -> Iterator[OcrPage]:
     """Render each page (1-based numbers) at ``dpi`` with PDFium and read it with tesseract (``--psm 3``,
     TSV: words with boxes and confidence)."""
-    doc = pypdfium2.PdfDocument(str(pdf_path))
+    from corpus_tool.reading.pdf.pdfium_chars import open_document  # pypdfium2 only when a page is OCRed
+
+    doc = open_document(pdf_path)
     try:
         for no in page_nos:
             page = doc[no - 1]

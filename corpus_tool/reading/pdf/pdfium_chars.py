@@ -18,10 +18,13 @@ import ctypes
 import math
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pypdfium2
-import pypdfium2.raw as pdfium_c
+if TYPE_CHECKING:
+    import pypdfium2
+
+# pypdfium2 is imported where a document is opened: most text-layer pages never need it, and its import
+# (ctypes bindings of the whole library) costs a one-page ingest 0.03-0.05 s.
 
 UNMAPPED = "\ufffd"
 UNMAPPED_FONT_SHARE = 0.5  # a font whose glyphs mostly lack a Unicode map on a page has none at all
@@ -29,6 +32,8 @@ UNMAPPED_FONT_SHARE = 0.5  # a font whose glyphs mostly lack a Unicode map on a 
 
 def open_document(path: str | Path) -> pypdfium2.PdfDocument:
     """Open ``path`` with PDFium (raises :class:`pypdfium2.PdfiumError` when it cannot)."""
+    import pypdfium2
+
     return pypdfium2.PdfDocument(str(path))
 
 
@@ -89,6 +94,8 @@ class _View:
 
 def page_image_cover(doc: pypdfium2.PdfDocument, index: int) -> float:
     """Share of page ``index``'s MediaBox covered by image objects (capped at 1)."""
+    import pypdfium2.raw as pdfium_c
+
     page = doc[index]
     try:
         left, bottom, right, top = page.get_mediabox()
@@ -106,6 +113,8 @@ def page_image_cover(doc: pypdfium2.PdfDocument, index: int) -> float:
 
 
 def _read_chars(textpage: pypdfium2.PdfTextPage, view: _View) -> list[dict[str, Any]]:
+    import pypdfium2.raw as pdfium_c
+
     rect = pdfium_c.FS_RECTF()
     matrix = pdfium_c.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
