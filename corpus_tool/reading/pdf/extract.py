@@ -19,7 +19,7 @@ import ast
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
@@ -27,7 +27,6 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from corpus_tool.reading.model import HEADING, Block, Extracted, LogEntry, Table
 from corpus_tool.reading.pdf.blocks import block_log, build_blocks, compute_stats
-from corpus_tool.reading.pdf.cell_ocr import CELL_PSM, CellReport, code_lexicon, reread_cells, spell_codes
 from corpus_tool.reading.pdf.chars import font_family
 from corpus_tool.reading.pdf.charts import Drawing
 from corpus_tool.reading.pdf.errors import BrokenPdfError, EncryptedPdfError, OcrUnavailableError
@@ -71,6 +70,10 @@ from corpus_tool.reading.pdf.safety import check_bytes, check_content_size
 from corpus_tool.reading.pdf.sideways import Turn, sideways_direction, turn_page, unmapped_fonts
 from corpus_tool.reading.pdf.symbols import FontNote, SymbolReport, map_symbols, page_font_notes
 from corpus_tool.reading.pdf.tables import PageTables, find_page_tables, join_continued
+
+if TYPE_CHECKING:  # cell_ocr is imported where OCR'd table cells are read again: its patterns cost every
+    # PDF's start 0.02 s, and only pages read with --ocr need them
+    from corpus_tool.reading.pdf.cell_ocr import CellReport
 
 SCANNED_MAX_CHARS = 10  # a page with fewer chars ...
 SCANNED_MIN_COVER = 0.8  # ... and images over this share of its area is a scan
@@ -381,6 +384,8 @@ def _ocr_withheld(engines: _Engines, page_no: int, readable: list[dict[str, Any]
 def _reread_cells(engines: _Engines, page_no: int, tables: list[Table]) -> None:
     """The page's table cells read by OCR read again one by one (:mod:`.cell_ocr`); a cell filled from a
     region withheld before takes that region's glyphs out of the withheld count."""
+    from corpus_tool.reading.pdf.cell_ocr import reread_cells
+
     image, origin, dpi, size = engines.frames.pop(page_no)
     records = engines.regions.get(page_no, [])
     unkept = [r for r in records if not r.kept]
@@ -608,6 +613,8 @@ def _withhold_unsure_headings(blocks: list[Block], log: list[LogEntry]) -> list[
 
 def _spell_codes(blocks: list[Block], tables: list[Table], log: list[LogEntry]) -> None:
     """OCR'd table cells that are a code of the text layer but for a confusable letter, spelled as it spells it."""
+    from corpus_tool.reading.pdf.cell_ocr import code_lexicon, spell_codes
+
     lexicon = code_lexicon([b.text for b in blocks if b.source == "text"]
                            + [c.text for t in tables for c in t.cells if c.source == "text"])
     changes = spell_codes(tables, lexicon)
@@ -623,6 +630,8 @@ def _log_cells(engines: _Engines, log: list[LogEntry]) -> None:
     """Which OCR'd table cells the cell-by-cell reading changed: each change (before → after) with its count."""
     if not engines.cells:
         return
+    from corpus_tool.reading.pdf.cell_ocr import CELL_PSM
+
     parts = []
     for no, report in sorted(engines.cells.items()):
         pairs = Counter((c.before, c.after) for c in report.changes)
