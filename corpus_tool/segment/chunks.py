@@ -139,7 +139,7 @@ class ChunkSegmenter:
         if joined is None:
             joined = "\n".join(texts.to_pylist())
         toks = self.segmenter.cut_raw(joined)
-        lens = _lengths(toks, joined)
+        lens = np.fromiter(map(len, toks), np.int64, len(toks))
         if int(lens.sum()) != len(joined):
             raise RuntimeError(f"{self.settings.engine} tokens do not cover their paragraphs")
         tstart = np.cumsum(lens) - lens
@@ -171,16 +171,6 @@ class ChunkSegmenter:
                 tstart = np.cumsum(lens) - lens
         token_arr = slices(joined, tstart, lens)
         return token_arr, which, tstart - pstart[which], joined
-
-
-def _lengths(toks: list[str], text: str) -> np.ndarray:
-    """The length of each token of ``toks`` (which tile ``text``): where the separators fall when they are
-    joined by a character ``text`` lacks (one C-level join and scan instead of a Python ``len`` per token)."""
-    if not toks or "\x00" in text:
-        return np.fromiter(map(len, toks), np.int64, len(toks))
-    seps = np.flatnonzero(np.frombuffer("\x00".join([*toks, ""]).encode("utf-32-le"), np.uint32) == 0)
-    ends = seps - np.arange(len(seps))
-    return np.diff(ends, prepend=0)
 
 
 def _in_marks(texts: pa.Array, which: np.ndarray, starts: np.ndarray) -> np.ndarray:
