@@ -281,6 +281,7 @@ def _segment_into(cdb: CorpusDB, settings: SegmentSettings, where: str, engine: 
     converted: dict[str, int] | None = {} if settings.to_simplified else None
     if not settings.to_simplified:
         summary.kept_traditional = sum(n for script, n in scripts if script in ("traditional", "mixed"))
+    restore: list[Callable[[], None]] = []  # settings the writer changes for the run
     con.execute("BEGIN TRANSACTION")
     try:
         if not where:
@@ -290,13 +291,16 @@ def _segment_into(cdb: CorpusDB, settings: SegmentSettings, where: str, engine: 
             # In this process the tokenizer is built here and dropped after the run; workers build and keep
             # theirs
             task = ChunkSegmenter(settings) if engine.in_process else SegmentTask(settings)
-            _insert(con, engine.map(task, iter(chunks)), summary, progress, converted)
+            _insert(con, engine.map(task, iter(chunks)), summary, progress, converted, restore)
         finally:
             chunks.close()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        for undo in restore:
+            undo()
     summary.n_chars = stats["n_chars"]
     summary.n_paragraphs = stats["n_paragraphs"]
     summary.converted = len(converted or {})
@@ -305,16 +309,19 @@ def _segment_into(cdb: CorpusDB, settings: SegmentSettings, where: str, engine: 
 
 def _insert(con, results: Iterator[tuple[pa.RecordBatch, dict[str, int]]],  # type: ignore[no-untyped-def]
             summary: SegmentSummary, progress: Callable[[int], None] | None,
-            converted: dict[str, int] | None) -> None:
+            converted: dict[str, int] | None, restore: list[Callable[[], None]]) -> None:
     """Store token batches from a writer thread: DuckDB releases the GIL while inserting, so the next chunk
     is segmented (or received from a worker) meanwhile. The queue is small, so memory stays bounded.
-    ``converted`` sums the chunks' counts of paragraphs given simplified characters."""
+    ``converted`` sums the chunks' counts of paragraphs given simplified characters; ``restore`` gets the
+    function that undoes the writer's DuckDB settings (called after the commit)."""
     q: queue.Queue[pa.RecordBatch | None] = queue.Queue(maxsize=2)
     failed: list[BaseException] = []
 
     def write() -> None:
         try:
             while (batch := q.get()) is not None:
+                if not restore:
+                    restore.append(_one_thread(con))
                 # Not register()/unregister(): DuckDB keeps registered objects alive until the transaction
                 # ends, which would hold every token batch of the run in memory.
                 con.from_arrow(batch).insert_into("tokens")
@@ -342,3 +349,23 @@ def _insert(con, results: Iterator[tuple[pa.RecordBatch, dict[str, int]]],  # ty
         writer.join()
     if failed:
         raise failed[0]
+
+
+def _one_thread(con) -> Callable[[], None]:  # type: ignore[no-untyped-def]
+    """Run DuckDB on one thread (the caller's) until the returned function restores its thread count.
+
+    For the token inserts: DuckDB spreads an insert's work (compressing full row groups) over its thread
+    pool, which on a small machine competes with the tokenizer for the cores, and costs more CPU in all
+    (about a sixth, the policy corpus on 2 cores) than doing it in the writer thread alone. Set when the
+    first token batch arrives, that is after the first chunk was read: the ordered read of the paragraphs
+    (DuckDB's sort) keeps every thread.
+    """
+    row = con.execute("SELECT current_setting('threads')").fetchone()
+    con.execute("SET threads = 1")
+    before = int(row[0]) if row else None
+
+    def undo() -> None:
+        if before is not None:
+            con.execute(f"SET threads = {before}")
+
+    return undo
