@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain
 
 import numpy as np
@@ -36,8 +36,9 @@ CHUNK_SCHEMA = pa.schema([("doc_id", pa.string()), ("para_no", pa.int32()), ("te
 class ChunkSegmenter:
     """Turns a chunk of paragraphs into a token batch: tokenizer, POS tagger and stopword set in one place."""
 
-    def __init__(self, settings: SegmentSettings) -> None:
+    def __init__(self, settings: SegmentSettings, *, deferred: bool = False) -> None:
         self.settings = settings
+        self.deferred = deferred
         self.segmenter: Segmenter = build_segmenter(settings)
         self.tagger = None
         if settings.pos:
@@ -47,17 +48,25 @@ class ChunkSegmenter:
         self.lossless = settings.segmenter == "jieba"  # jieba never drops or changes a character
         self.stop_values = strings(sorted(stopword_set(settings.default_stopwords, settings.stopwords)))
 
-    def __call__(self, chunk: pa.RecordBatch) -> tuple[pa.RecordBatch, dict[str, int]]:
+    def __call__(self, chunk: pa.RecordBatch) -> tuple[pa.RecordBatch | Callable[[], pa.RecordBatch],
+                                                      dict[str, int]]:
         """Tokens of a chunk of paragraphs (columns of :data:`CHUNK_SCHEMA`) as a ``TOKEN_SCHEMA`` batch, and
-        the paragraphs given simplified characters per document (``to_simplified``; see :func:`_simplified`)."""
+        the paragraphs given simplified characters per document (``to_simplified``; see :func:`_simplified`).
+
+        ``deferred``: the function that makes the batch instead of the batch. The cut is done; what is left
+        is mostly Arrow kernels, which release the GIL, so the thread that inserts the batch makes it while
+        this one cuts the next chunk (the tokenizer holds the GIL for the whole cut).
+        """
         converted: dict[str, int] = {}
         joined = None
         if self.settings.to_simplified:
             chunk, joined = _simplified_joined(chunk, converted)
-        return self._tokens(chunk, joined), converted
+        finish = self._tokens(chunk, joined)
+        return (finish if self.deferred else finish()), converted
 
-    def _tokens(self, chunk: pa.RecordBatch, joined: str | None = None) -> pa.RecordBatch:
-        """``joined``: the chunk's texts joined by line breaks, when the caller has it already."""
+    def _tokens(self, chunk: pa.RecordBatch, joined: str | None = None) -> Callable[[], pa.RecordBatch]:
+        """The chunk's tokens cut, and the function that makes their batch. ``joined``: the chunk's texts
+        joined by line breaks, when the caller has it already."""
         text_col = chunk.column(2)
         n_texts = len(text_col)
         cut = self._cut_joined(text_col, joined) if self.lossless else None
@@ -90,6 +99,14 @@ class ChunkSegmenter:
             token_arr = strings(flat)
             which = np.repeat(np.arange(n_texts), np.asarray(cnt, np.int64))
             joined = None
+        return partial(self._batch, chunk, token_arr, which, starts, joined)
+
+    def _batch(self, chunk: pa.RecordBatch, token_arr: pa.Array, which: np.ndarray, starts: np.ndarray,
+               joined: str | None) -> pa.RecordBatch:
+        """The ``TOKEN_SCHEMA`` batch of a chunk's tokens (whitespace included), each token's text and its
+        offset there."""
+        text_col = chunk.column(2)
+        n_texts = len(text_col)
         # Token properties are computed once per distinct token of the chunk, then spread by index.
         encoded = pc.dictionary_encode(token_arr)
         distinct, index = encoded.dictionary, to_numpy(encoded.indices)

@@ -290,7 +290,7 @@ def _segment_into(cdb: CorpusDB, settings: SegmentSettings, where: str, engine: 
         try:
             # In this process the tokenizer is built here and dropped after the run; workers build and keep
             # theirs
-            task = ChunkSegmenter(settings) if engine.in_process else SegmentTask(settings)
+            task = ChunkSegmenter(settings, deferred=True) if engine.in_process else SegmentTask(settings)
             _insert(con, engine.map(task, iter(chunks)), summary, progress, converted, restore)
         finally:
             chunks.close()
@@ -307,19 +307,28 @@ def _segment_into(cdb: CorpusDB, settings: SegmentSettings, where: str, engine: 
     summary.converted_paragraphs = sum((converted or {}).values())
 
 
-def _insert(con, results: Iterator[tuple[pa.RecordBatch, dict[str, int]]],  # type: ignore[no-untyped-def]
+_Tokens = pa.RecordBatch | Callable[[], pa.RecordBatch]  # a token batch, or the function that makes it
+
+
+def _insert(con, results: Iterator[tuple[_Tokens, dict[str, int]]],  # type: ignore[no-untyped-def]
             summary: SegmentSummary, progress: Callable[[int], None] | None,
             converted: dict[str, int] | None, restore: list[Callable[[], None]]) -> None:
     """Store token batches from a writer thread: DuckDB releases the GIL while inserting, so the next chunk
-    is segmented (or received from a worker) meanwhile. The queue is small, so memory stays bounded.
+    is segmented (or received from a worker) meanwhile; a chunk cut in this process comes as the function
+    that makes its batch (see :class:`ChunkSegmenter`), called by the writer. The queue is small, so memory
+    stays bounded.
     ``converted`` sums the chunks' counts of paragraphs given simplified characters; ``restore`` gets the
     function that undoes the writer's DuckDB settings (called after the commit)."""
-    q: queue.Queue[pa.RecordBatch | None] = queue.Queue(maxsize=2)
+    q: queue.Queue[_Tokens | None] = queue.Queue(maxsize=2)
     failed: list[BaseException] = []
 
     def write() -> None:
         try:
-            while (batch := q.get()) is not None:
+            while (item := q.get()) is not None:
+                batch = item() if callable(item) else item
+                summary.n_tokens += batch.num_rows  # only this thread counts: no lost update
+                if not batch.num_rows:
+                    continue
                 if not restore:
                     restore.append(_one_thread(con))
                 # Not register()/unregister(): DuckDB keeps registered objects alive until the transaction
@@ -339,9 +348,7 @@ def _insert(con, results: Iterator[tuple[pa.RecordBatch, dict[str, int]]],  # ty
             if converted is not None:
                 for doc_id, n in counts.items():
                     converted[doc_id] = converted.get(doc_id, 0) + n
-            if batch.num_rows:
-                q.put(batch)
-                summary.n_tokens += batch.num_rows
+            q.put(batch)
             if progress:
                 progress(summary.n_tokens)
     finally:
@@ -349,6 +356,8 @@ def _insert(con, results: Iterator[tuple[pa.RecordBatch, dict[str, int]]],  # ty
         writer.join()
     if failed:
         raise failed[0]
+    if progress:  # the last chunks' tokens, stored after the loop ended
+        progress(summary.n_tokens)
 
 
 def _one_thread(con) -> Callable[[], None]:  # type: ignore[no-untyped-def]
