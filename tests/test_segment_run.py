@@ -166,7 +166,7 @@ def test_chunk_cut_joined_equals_paragraph_by_paragraph(spec: str, monkeypatch: 
         assert (chunker._cut_joined(chunk.column(2)) is None) == any(t and t.endswith("\r") for t in texts[:-1])
         joined, converted = chunker(raw)
         with monkeypatch.context() as m:
-            m.setattr(chunks.ChunkSegmenter, "_cut_joined", lambda self, col: None)
+            m.setattr(chunks.ChunkSegmenter, "_cut_joined", lambda self, col, joined=None: None)
             alone, _ = chunker(raw)
         assert joined.to_pylist() == alone.to_pylist()
         assert converted and joined.num_rows > 40

@@ -37,13 +37,14 @@ def slices(text: str, starts: np.ndarray, lens: np.ndarray) -> pa.Array:
     """The pieces ``text[start:start + len]`` (which tile ``text``) as an Arrow string array, built from
     ``text``'s UTF-8 bytes and the pieces' byte offsets: no Python string per piece goes into Arrow."""
     data = text.encode("utf-8")
+    at = np.empty(len(starts) + 1, np.int32)
+    at[-1] = len(data)
     if len(data) == len(text):  # ASCII: character offsets are byte offsets
-        at = np.append(starts, len(text))
-    else:
-        points = np.frombuffer(text.encode("utf-32-le"), np.uint32)
-        width = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
-        at = np.concatenate([[0], np.cumsum(width)])[np.append(starts, len(text))]
-    return pa.StringArray.from_buffers(len(starts), pa.py_buffer(at.astype(np.int32)), pa.py_buffer(data))
+        at[:-1] = starts
+    else:  # a character's byte offset: where the n-th byte that is not a continuation byte (0x80-0xBF) is
+        # (and the end, for pieces that start there: empty ones)
+        at[:-1] = np.append(np.flatnonzero(np.frombuffer(data, np.int8) >= -64), len(data))[starts]
+    return pa.StringArray.from_buffers(len(starts), pa.py_buffer(at), pa.py_buffer(data))
 
 
 def strings(values: list[str]) -> pa.Array:

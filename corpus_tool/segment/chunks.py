@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain
 
 import numpy as np
@@ -36,8 +36,9 @@ CHUNK_SCHEMA = pa.schema([("doc_id", pa.string()), ("para_no", pa.int32()), ("te
 class ChunkSegmenter:
     """Turns a chunk of paragraphs into a token batch: tokenizer, POS tagger and stopword set in one place."""
 
-    def __init__(self, settings: SegmentSettings) -> None:
+    def __init__(self, settings: SegmentSettings, *, deferred: bool = False) -> None:
         self.settings = settings
+        self.deferred = deferred
         self.segmenter: Segmenter = build_segmenter(settings)
         self.tagger = None
         if settings.pos:
@@ -47,20 +48,30 @@ class ChunkSegmenter:
         self.lossless = settings.segmenter == "jieba"  # jieba never drops or changes a character
         self.stop_values = strings(sorted(stopword_set(settings.default_stopwords, settings.stopwords)))
 
-    def __call__(self, chunk: pa.RecordBatch) -> tuple[pa.RecordBatch, dict[str, int]]:
+    def __call__(self, chunk: pa.RecordBatch) -> tuple[pa.RecordBatch | Callable[[], pa.RecordBatch],
+                                                      dict[str, int]]:
         """Tokens of a chunk of paragraphs (columns of :data:`CHUNK_SCHEMA`) as a ``TOKEN_SCHEMA`` batch, and
-        the paragraphs given simplified characters per document (``to_simplified``; see :func:`_simplified`)."""
-        converted: dict[str, int] = {}
-        if self.settings.to_simplified:
-            chunk = _simplified(chunk, converted)
-        return self._tokens(chunk), converted
+        the paragraphs given simplified characters per document (``to_simplified``; see :func:`_simplified`).
 
-    def _tokens(self, chunk: pa.RecordBatch) -> pa.RecordBatch:
+        ``deferred``: the function that makes the batch instead of the batch. The cut is done; what is left
+        is mostly Arrow kernels, which release the GIL, so the thread that inserts the batch makes it while
+        this one cuts the next chunk (the tokenizer holds the GIL for the whole cut).
+        """
+        converted: dict[str, int] = {}
+        joined = None
+        if self.settings.to_simplified:
+            chunk, joined = _simplified_joined(chunk, converted)
+        finish = self._tokens(chunk, joined)
+        return (finish if self.deferred else finish()), converted
+
+    def _tokens(self, chunk: pa.RecordBatch, joined: str | None = None) -> Callable[[], pa.RecordBatch]:
+        """The chunk's tokens cut, and the function that makes their batch. ``joined``: the chunk's texts
+        joined by line breaks, when the caller has it already."""
         text_col = chunk.column(2)
         n_texts = len(text_col)
-        cut = self._cut_joined(text_col) if self.lossless else None
+        cut = self._cut_joined(text_col, joined) if self.lossless else None
         if cut is not None:
-            token_arr, which, starts = cut
+            token_arr, which, starts, joined = cut
         elif self.lossless:  # the joined cut did not split at every line break: paragraph by paragraph
             token_lists = self.segmenter.cut_batch(text_col.to_pylist())
             counts = np.fromiter(map(len, token_lists), np.int64, len(token_lists))
@@ -75,6 +86,7 @@ class ChunkSegmenter:
             at = np.minimum(first, max(len(lens) - 1, 0))
             starts = before - np.repeat(before[at], counts) if len(lens) else lens
             which = np.repeat(np.arange(n_texts), counts)
+            joined = None
         else:  # other backends may drop or normalise whitespace: find each token in its text
             flat, st, cnt = [], [], []
             for text, toks in zip(texts := text_col.to_pylist(),
@@ -86,6 +98,15 @@ class ChunkSegmenter:
             starts = np.asarray(st, np.int64)
             token_arr = strings(flat)
             which = np.repeat(np.arange(n_texts), np.asarray(cnt, np.int64))
+            joined = None
+        return partial(self._batch, chunk, token_arr, which, starts, joined)
+
+    def _batch(self, chunk: pa.RecordBatch, token_arr: pa.Array, which: np.ndarray, starts: np.ndarray,
+               joined: str | None) -> pa.RecordBatch:
+        """The ``TOKEN_SCHEMA`` batch of a chunk's tokens (whitespace included), each token's text and its
+        offset there."""
+        text_col = chunk.column(2)
+        n_texts = len(text_col)
         # Token properties are computed once per distinct token of the chunk, then spread by index.
         encoded = pc.dictionary_encode(token_arr)
         distinct, index = encoded.dictionary, to_numpy(encoded.indices)
@@ -99,7 +120,9 @@ class ChunkSegmenter:
         first = np.repeat(np.cumsum(counts) - counts, counts)
         stop = pc.or_(pc.is_in(distinct, value_set=self.stop_values),
                       pc.invert(pc.match_substring_regex(distinct, CONTENT_PATTERN)))
-        is_stop = to_numpy(stop)[index] | _in_marks(text_col, which, starts)
+        is_stop = to_numpy(stop)[index]
+        if joined is None or FORMULA_MARK in joined:  # one scan of the joined text spares Arrow's per text
+            is_stop |= _in_marks(text_col, which, starts)
         pos = (strings(self.tagger.tag_all(distinct.to_pylist())).take(from_numpy(index, pa.int64()))
                if self.tagger else pa.nulls(n, pa.string()))  # tags are context-free: one lookup per type
         docs = pc.dictionary_encode(chunk.column(0))
@@ -115,11 +138,13 @@ class ChunkSegmenter:
             from_numpy(is_stop, pa.bool_()),
         ], schema=TOKEN_SCHEMA)
 
-    def _cut_joined(self, text_col: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray] | None:
+    def _cut_joined(self, text_col: pa.Array, joined: str | None = None
+                    ) -> tuple[pa.Array, np.ndarray, np.ndarray, str] | None:
         """The chunk's paragraphs cut as one text, joined by line breaks: one call into the tokenizer instead
-        of one per paragraph. Returns the tokens (line breaks included), each token's paragraph and its
-        offset in the paragraph; None when some line break did not come out as a token of its own (a
-        paragraph ending in "\r" makes "\r\n"), in which case the chunk is cut paragraph by paragraph.
+        of one per paragraph. Returns the tokens (line breaks included), each token's paragraph, its offset in
+        the paragraph and the joined text (``joined``: that text, when the caller has it); None when some
+        line break did not come out as a token of its own (a paragraph ending in "\r" makes "\r\n"), in
+        which case the chunk is cut paragraph by paragraph.
 
         jieba cuts each run of Han/ASCII characters on its own and yields other characters one at a time,
         so a paragraph's tokens do not depend on the text around it once the line break before and after
@@ -128,13 +153,13 @@ class ChunkSegmenter:
         texts = text_col
         plen = to_numpy(pc.utf8_length(texts)).astype(np.int64) + 1  # + the line break
         pstart = np.cumsum(plen) - plen
-        joined = "\n".join(texts.to_pylist())
+        if joined is None:
+            joined = "\n".join(texts.to_pylist())
         toks = self.segmenter.cut_raw(joined)
         lens = np.fromiter(map(len, toks), np.int64, len(toks))
         if int(lens.sum()) != len(joined):
             raise RuntimeError(f"{self.settings.engine} tokens do not cover their paragraphs")
         tstart = np.cumsum(lens) - lens
-        token_arr = slices(joined, tstart, lens)
         breaks = pstart[1:] - 1  # where the line breaks between paragraphs are
         at = np.searchsorted(tstart, breaks)
         if len(breaks) and not (at < len(tstart)).all():
@@ -146,26 +171,23 @@ class ChunkSegmenter:
         flagged = self.segmenter.needs_fix(texts)
         if flagged is not None and flagged.any():  # the engine splits a few tokens of these paragraphs again
             inside = np.flatnonzero(flagged[which])
-            fixes = self.segmenter.fixes(token_arr.take(from_numpy(inside, pa.int64())))
+            picked = [toks[i] for i in inside.tolist()]
+            fixes = self.segmenter.fixes(strings(picked)) if picked else {}
             if fixes:
+                # The pieces tile their token: only lengths change, and a piece stays in its token's paragraph.
                 order = sorted(fixes)
-                new = strings(list(chain.from_iterable(fixes[i] for i in order)))
-                pieces: list[pa.Array] = []
-                done = used = 0
-                for i in order:
-                    at_token = int(inside[i])
-                    pieces += [token_arr.slice(done, at_token - done), new.slice(used, len(fixes[i]))]
-                    done, used = at_token + 1, used + len(fixes[i])
-                token_arr = pa.concat_arrays([*pieces, token_arr.slice(done)])
-                tstart, lens = _offsets(token_arr)
-                which = np.searchsorted(pstart, tstart, side="right") - 1
-        return token_arr, which, tstart - pstart[which]
-
-
-def _offsets(token_arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Each token's offset in the text the tokens cover, and its length."""
-    lens = to_numpy(pc.utf8_length(token_arr)).astype(np.int64)
-    return np.cumsum(lens) - lens, lens
+                split_at = inside[order]
+                reps = np.ones(len(lens), np.int64)
+                reps[split_at] = [len(fixes[i]) for i in order]
+                fixed = np.zeros(len(lens), bool)
+                fixed[split_at] = True
+                piece = np.repeat(fixed, reps)  # the new tokens that are pieces, in order
+                lens = np.repeat(lens, reps)
+                lens[piece] = [len(x) for i in order for x in fixes[i]]
+                which = np.repeat(which, reps)
+                tstart = np.cumsum(lens) - lens
+        token_arr = slices(joined, tstart, lens)
+        return token_arr, which, tstart - pstart[which], joined
 
 
 def _in_marks(texts: pa.Array, which: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -239,21 +261,39 @@ def _simplified(batch: pa.RecordBatch, converted: dict[str, int]) -> pa.RecordBa
     per document. Token offsets must still point into the stored paragraph: a phrase conversion
     that changes the length (rare) falls back to character by character.
     """
+    return _simplified_joined(batch, converted)[0]
+
+
+def _simplified_joined(batch: pa.RecordBatch, converted: dict[str, int]) -> tuple[pa.RecordBatch, str | None]:
+    """:func:`_simplified`, and the (converted) texts joined by line breaks when no text holds one: the text
+    the tokenizer cuts, so the chunk's texts go to Python and are joined once."""
     from corpus_tool.reading.convert import to_simplified
 
     texts = batch.column(2).to_pylist()
-    new = _simplified_texts(texts, to_simplified)
-    if new is None:
-        return batch
+    joined: str | None = "\n".join(texts)
+    if joined.count("\n") == len(texts) - 1:  # no text holds a line break: what _simplified_texts joins by
+        done = to_simplified(joined) if joined else joined
+        if done == joined:
+            return batch, joined
+        new = done.split("\n")
+        if len(new) != len(texts):
+            new = [to_simplified(t) if t else t for t in texts]
+    else:
+        joined = None
+        new = _simplified_texts(texts, to_simplified)  # type: ignore[assignment]
+        if new is None:
+            return batch, None
     at = [i for i, (old, text) in enumerate(zip(texts, new, strict=True)) if old != text]
     if not at:
-        return batch
+        return batch, joined
     doc_ids = batch.column(0).to_pylist()
     for i in at:
         if len(new[i]) != len(texts[i]):
             new[i] = "".join(t if len(t := to_simplified(c)) == 1 else c for c in texts[i])
         converted[doc_ids[i]] = converted.get(doc_ids[i], 0) + 1
-    return pa.RecordBatch.from_arrays([batch.column(0), batch.column(1), strings(new)], schema=CHUNK_SCHEMA)
+    joined = "\n".join(new) if joined is not None else None
+    return pa.RecordBatch.from_arrays([batch.column(0), batch.column(1), strings(new)],
+                                      schema=CHUNK_SCHEMA), joined
 
 
 def _simplified_texts(texts: list[str], convert: Callable[[str], str]) -> list[str] | None:

@@ -281,6 +281,7 @@ def _segment_into(cdb: CorpusDB, settings: SegmentSettings, where: str, engine: 
     converted: dict[str, int] | None = {} if settings.to_simplified else None
     if not settings.to_simplified:
         summary.kept_traditional = sum(n for script, n in scripts if script in ("traditional", "mixed"))
+    restore: list[Callable[[], None]] = []  # settings the writer changes for the run
     con.execute("BEGIN TRANSACTION")
     try:
         if not where:
@@ -289,32 +290,47 @@ def _segment_into(cdb: CorpusDB, settings: SegmentSettings, where: str, engine: 
         try:
             # In this process the tokenizer is built here and dropped after the run; workers build and keep
             # theirs
-            task = ChunkSegmenter(settings) if engine.in_process else SegmentTask(settings)
-            _insert(con, engine.map(task, iter(chunks)), summary, progress, converted)
+            task = ChunkSegmenter(settings, deferred=True) if engine.in_process else SegmentTask(settings)
+            _insert(con, engine.map(task, iter(chunks)), summary, progress, converted, restore)
         finally:
             chunks.close()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        for undo in restore:
+            undo()
     summary.n_chars = stats["n_chars"]
     summary.n_paragraphs = stats["n_paragraphs"]
     summary.converted = len(converted or {})
     summary.converted_paragraphs = sum((converted or {}).values())
 
 
-def _insert(con, results: Iterator[tuple[pa.RecordBatch, dict[str, int]]],  # type: ignore[no-untyped-def]
+_Tokens = pa.RecordBatch | Callable[[], pa.RecordBatch]  # a token batch, or the function that makes it
+
+
+def _insert(con, results: Iterator[tuple[_Tokens, dict[str, int]]],  # type: ignore[no-untyped-def]
             summary: SegmentSummary, progress: Callable[[int], None] | None,
-            converted: dict[str, int] | None) -> None:
+            converted: dict[str, int] | None, restore: list[Callable[[], None]]) -> None:
     """Store token batches from a writer thread: DuckDB releases the GIL while inserting, so the next chunk
-    is segmented (or received from a worker) meanwhile. The queue is small, so memory stays bounded.
-    ``converted`` sums the chunks' counts of paragraphs given simplified characters."""
-    q: queue.Queue[pa.RecordBatch | None] = queue.Queue(maxsize=2)
+    is segmented (or received from a worker) meanwhile; a chunk cut in this process comes as the function
+    that makes its batch (see :class:`ChunkSegmenter`), called by the writer. The queue is small, so memory
+    stays bounded.
+    ``converted`` sums the chunks' counts of paragraphs given simplified characters; ``restore`` gets the
+    function that undoes the writer's DuckDB settings (called after the commit)."""
+    q: queue.Queue[_Tokens | None] = queue.Queue(maxsize=2)
     failed: list[BaseException] = []
 
     def write() -> None:
         try:
-            while (batch := q.get()) is not None:
+            while (item := q.get()) is not None:
+                batch = item() if callable(item) else item
+                summary.n_tokens += batch.num_rows  # only this thread counts: no lost update
+                if not batch.num_rows:
+                    continue
+                if not restore:
+                    restore.append(_one_thread(con))
                 # Not register()/unregister(): DuckDB keeps registered objects alive until the transaction
                 # ends, which would hold every token batch of the run in memory.
                 con.from_arrow(batch).insert_into("tokens")
@@ -332,9 +348,7 @@ def _insert(con, results: Iterator[tuple[pa.RecordBatch, dict[str, int]]],  # ty
             if converted is not None:
                 for doc_id, n in counts.items():
                     converted[doc_id] = converted.get(doc_id, 0) + n
-            if batch.num_rows:
-                q.put(batch)
-                summary.n_tokens += batch.num_rows
+            q.put(batch)
             if progress:
                 progress(summary.n_tokens)
     finally:
@@ -342,3 +356,25 @@ def _insert(con, results: Iterator[tuple[pa.RecordBatch, dict[str, int]]],  # ty
         writer.join()
     if failed:
         raise failed[0]
+    if progress:  # the last chunks' tokens, stored after the loop ended
+        progress(summary.n_tokens)
+
+
+def _one_thread(con) -> Callable[[], None]:  # type: ignore[no-untyped-def]
+    """Run DuckDB on one thread (the caller's) until the returned function restores its thread count.
+
+    For the token inserts: DuckDB spreads an insert's work (compressing full row groups) over its thread
+    pool, which on a small machine competes with the tokenizer for the cores, and costs more CPU in all
+    (about a sixth, the policy corpus on 2 cores) than doing it in the writer thread alone. Set when the
+    first token batch arrives, that is after the first chunk was read: the ordered read of the paragraphs
+    (DuckDB's sort) keeps every thread.
+    """
+    row = con.execute("SELECT current_setting('threads')").fetchone()
+    con.execute("SET threads = 1")
+    before = int(row[0]) if row else None
+
+    def undo() -> None:
+        if before is not None:
+            con.execute(f"SET threads = {before}")
+
+    return undo
