@@ -40,6 +40,7 @@ _KEEP_RE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffa-z]+")
 # fresh process then does not import numpy (~0.1 s) for it. Both ways give the same bytes (tested).
 PLAIN_MAX_CHARS = 1000
 _M32 = 0xFFFFFFFF
+_BLOCK = 1 << 16  # permuted shingle values computed at once (256 KB of uint32)
 _M64 = 0xFFFFFFFFFFFFFFFF
 
 # datasketch's affine permutations for (NUM_PERM, SEED, SCHEME) as numpy's RandomState(SEED) draws them
@@ -123,6 +124,7 @@ def _plain_shingle_hashes(text: str) -> set[int]:
 
 
 @functools.cache
+@functools.cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     """The permutations h → a·h + b mod 2³² as numpy columns."""
     import numpy as np
@@ -167,11 +169,13 @@ def signature(text: str) -> tuple[bytes, int]:
     values = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
     if len(hashes):
         mixed = _fmix32(hashes.astype(np.uint32))
-        permuted = np.empty_like(mixed)  # one permutation at a time: memory n, not n × NUM_PERM
-        for i in range(NUM_PERM):  # uint32 arithmetic wraps: mod 2³² as datasketch's affine32
-            np.multiply(mixed, a[i], out=permuted)
-            np.add(permuted, b[i], out=permuted)
-            values[i] = permuted.min()
+        # Several permutations at a time, a block of about _BLOCK values (it stays in cache): a document of a
+        # few thousand shingles costs a few numpy calls, not three per permutation; memory stays bounded.
+        rows = max(1, _BLOCK // len(mixed))
+        for i in range(0, NUM_PERM, rows):  # uint32 arithmetic wraps: mod 2³² as datasketch's affine32
+            permuted = np.multiply(a[i:i + rows, None], mixed[None, :])
+            permuted += b[i:i + rows, None]
+            values[i:i + rows] = permuted.min(axis=1)
     return values.astype("<u4").tobytes(), len(hashes)
 
 

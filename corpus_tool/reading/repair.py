@@ -242,7 +242,8 @@ def fix_private_use(text: str) -> tuple[str, Counter[str]]:
 # -- decorative list bullets -------------------------------------------------------------------------
 # A bullet opening a list item is decoration (the item is already a paragraph of its own); check boxes
 # (□ ☑ ☒) carry an answer and stay, and so do ○ (written for 〇 in 二○二四年) and · (a name separator).
-_BULLET_RE = re.compile("^([•●◆◇■▪▸►▶➢➤❖◦])[ \t\u3000]*(?=\\S)")
+_BULLETS = "•●◆◇■▪▸►▶➢➤❖◦"
+_BULLET_RE = re.compile(f"^([{_BULLETS}])[ \t\u3000]*(?=\\S)")
 
 
 def drop_list_bullets(text: str) -> tuple[str, Counter[str]]:
@@ -543,10 +544,33 @@ _NEEDS: dict[Repair, re.Pattern[str] | str] = {  # a pattern, or a string looked
     join_spaced_digits: re.compile("[ \u3000\u00a0．]"),
     remove_cjk_spaces: _ANY_SPACE_RE,
     normalize_citation_markers: "[",
+    drop_list_bullets: re.compile(f"[{_BULLETS}]"),  # a bullet only counts at the start: a superset will do
 }
+_CLASS_RE = re.compile(r"\[((?:\\.|[^\]\\])*)\]\+?")  # a pattern that is one character class: [...] or [...]+
 
 
-def _apply(repairs: list[tuple[str, Repair]], text: str, log: CleaningLog) -> str:
+def any_need(repairs: list[tuple[str, Repair]]) -> re.Pattern[str]:
+    """One character class found in every text that some repair of ``repairs`` would change.
+
+    Most blocks need none of them: one scan passes such a block over instead of one scan per repair.
+    A text without any of these characters has none of the repairs' needs, so none of them runs.
+    """
+    chars = []
+    for _step, repair in repairs:
+        needs = _NEEDS[repair]
+        if isinstance(needs, str):
+            chars.append(re.escape(needs))
+            continue
+        m = _CLASS_RE.fullmatch(needs.pattern)
+        if m is None:
+            raise ValueError(f"the needs of {repair.__name__} are not one character class")
+        chars.append(m.group(1))
+    return re.compile("[" + "".join(chars) + "]")
+
+
+def _apply(repairs: list[tuple[str, Repair]], guard: re.Pattern[str], text: str, log: CleaningLog) -> str:
+    if not guard.search(text):  # the common case: nothing to repair
+        return text
     for step, repair in repairs:
         needs = _NEEDS.get(repair)
         if needs is not None and not (needs in text if isinstance(needs, str) else needs.search(text)):
@@ -569,6 +593,9 @@ BLOCK_REPAIRS: list[tuple[str, Repair]] = [
 ]
 
 
+_CHAR_GUARD, _BLOCK_GUARD = any_need(CHAR_REPAIRS), any_need(BLOCK_REPAIRS)
+
+
 def repair_chars(text: str, log: CleaningLog | None = None, *, gbk: bool | None = None) -> str:
     """The character repairs, for a whole document before layout. Line breaks are kept."""
     log = log if log is not None else CleaningLog()
@@ -577,7 +604,7 @@ def repair_chars(text: str, log: CleaningLog | None = None, *, gbk: bool | None 
     if gbk:
         text, changes = fix_gbk_as_unicode(text)
         log.add("gbk_as_unicode", changes)
-    return _apply(CHAR_REPAIRS, text, log)
+    return _apply(CHAR_REPAIRS, _CHAR_GUARD, text, log)
 
 
 def clean_text(text: str, log: CleaningLog | None = None, *, gbk: bool | None = None) -> str:
@@ -588,4 +615,4 @@ def clean_text(text: str, log: CleaningLog | None = None, *, gbk: bool | None = 
     """
     log = log if log is not None else CleaningLog()
     text = repair_chars(text, log, gbk=gbk)
-    return _apply(BLOCK_REPAIRS, text, log).strip()
+    return _apply(BLOCK_REPAIRS, _BLOCK_GUARD, text, log).strip()

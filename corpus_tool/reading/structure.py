@@ -412,13 +412,17 @@ def demote_foreign_ocr_headings(blocks: list[Block]) -> tuple[list[Block], list[
     ``QuickSort``) that OCR set apart like a heading, not a section of the text. Numbered headings
     (``1.1 Single-Objective Programming``) and short Han ones read unsurely (目录, 致谢) stay headings.
     """
+    foreign = {id(b) for b in blocks if b.kind == HEADING and _unsure_ocr(b) and not _HAN_RE.search(b.text)
+               and not _NUMBERED_RE.match(b.text)}
+    if not foreign:  # most documents (every text file): no need to measure the whole text's Han share
+        return blocks, []
     visible = "".join(b.text for b in blocks if b.kind != FOOTNOTE)
     visible = re.sub(r"\s+", "", visible)
     if not visible or len(_HAN_RE.findall(visible)) < HAN_DOCUMENT_SHARE * len(visible):
         return blocks, []
     out, demoted = [], []
     for b in blocks:
-        if b.kind == HEADING and _unsure_ocr(b) and not _HAN_RE.search(b.text) and not _NUMBERED_RE.match(b.text):
+        if id(b) in foreign:
             b = replace(b, kind=PARA, level=None)
             demoted.append(b)
         out.append(b)
