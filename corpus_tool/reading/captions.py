@@ -18,14 +18,15 @@ _CREDIT_RE = re.compile(r"^(?:[\u4e00-\u9fff]{2,4}[\s\u3000/／]*(?:制图|绘�
                         r"|(?:制图|绘图|摄影|供图|摄)[\s\u3000]*[:：/／]?[\s\u3000]*[\u4e00-\u9fff]{2,4})$")
 # Labels under photos, numbered in angle brackets: <1>检视配电盘电表 <2>需量控制安装.
 _PHOTO_LABELS_RE = re.compile(r"^(?:[<＜〈]\d{1,2}[>＞〉][^<＜〈>＞〉。；]{1,24})+$")
+_SPACES_RE = re.compile(r"[\s\u3000]+")
 MAX_NOTE_CHARS = 200  # a source or note line is short; a paragraph opening 注：is text
 
 
 def is_caption_text(text: str) -> bool:
     """A figure's or table's caption, its source or note line, or a photo or map credit."""
     t = text.strip()
-    squashed = re.sub(r"[\s\u3000]+", "", t)
-    if _CREDIT_RE.match(squashed):
+    squashed = _SPACES_RE.sub("", t)
+    if ("图" in squashed or "摄" in squashed) and _CREDIT_RE.match(squashed):  # every credit word has one
         return True
     if len(squashed) > MAX_NOTE_CHARS:
         return False

@@ -406,19 +406,20 @@ _SPACED_LONG_RE = re.compile(r"(?<![0-9A-Za-z.．])(\d(?:[ \u3000\u00a0]\d){2,})
 _SPACE_BEFORE_PERCENT_RE = re.compile(r"(?<=\d)[ \u3000\u00a0](?=[%％‰])")  # 8 % → 8%
 _FULLWIDTH_DECIMAL_RE = re.compile(r"(?<=\d)．(?=\d)")
 _DIGIT_SPACE_RE = re.compile("[ \u3000\u00a0]")  # the spaces the patterns above remove
+_SPACED_NEEDS_RE = re.compile("\\d[ \u3000\u00a0][\\d%％‰]")  # what the patterns above but the decimal point need
 
 
 def join_spaced_digits(text: str) -> tuple[str, Counter[str]]:
     """``1 9 9 8 年`` → ``1998年``, ``2 2 ．4 万件`` → ``22.4万件``, ``1 0 ．0 6 ‰`` → ``10.06‰``,
     ``1 3 0 0公里`` → ``1300公里``, ``8 %`` → ``8%``; a full-width decimal point between digits → ``.``."""
     counts: Counter[str] = Counter()
-    if not _DIGIT_SPACE_RE.search(text) and "．" not in text:
+    if "．" not in text and not _SPACED_NEEDS_RE.search(text):
         return text, counts
 
     def rep(m: re.Match[str]) -> str:
-        whole = re.sub(r"[ \u3000\u00a0]", "", m.group(1))
+        whole = _DIGIT_SPACE_RE.sub("", m.group(1))
         if m.re.groups > 1 and m.group(2) is not None:
-            whole += "." + re.sub(r"[ \u3000\u00a0]", "", m.group(2))
+            whole += "." + _DIGIT_SPACE_RE.sub("", m.group(2))
         counts["spaced digits joined"] += 1
         return whole
 
@@ -435,9 +436,10 @@ def join_spaced_digits(text: str) -> tuple[str, Counter[str]]:
 
 # -- spaces inside CJK text ---------------------------------------------------------------------------
 _SPACE = "[ \t\u3000\u00a0\u200b]+"
-_SPACE_CJK_CJK = re.compile(f"(?<={CJK}){_SPACE}(?={CJK})")
-_SPACE_CJK_LATIN = re.compile(f"(?<={CJK}){_SPACE}(?=[A-Za-z0-9\\[（(])")
-_SPACE_LATIN_CJK = re.compile(f"(?<=[A-Za-z0-9\\]%）)]){_SPACE}(?={CJK})")
+# Between two CJK characters, CJK and Latin (or digits, an opening bracket), or Latin and CJK, in one pass: a run
+# of spaces goes when its two neighbours (never removed) are such a pair, so one pass removes what three did.
+_SPACE_NEXT_TO_CJK = re.compile(f"(?<={CJK}){_SPACE}(?={CJK}|[A-Za-z0-9\\[（(])"
+                                f"|(?<=[A-Za-z0-9\\]%）)]){_SPACE}(?={CJK})")
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\ufeff]")
 _ANY_SPACE_RE = re.compile("[ \t\u3000\u00a0\u200b\u200c\u200d\ufeff]")  # what remove_cjk_spaces removes
 _NUMBERED_PREFIX_RE = re.compile(
@@ -464,10 +466,9 @@ def remove_cjk_spaces(text: str) -> tuple[str, Counter[str]]:
         prefix, text = m.group(1) + "\u3000", text[m.end():]
         if m.group(0) != prefix:
             counts["space after article number normalised"] += 1
-    for pattern in (_SPACE_CJK_CJK, _SPACE_CJK_LATIN, _SPACE_LATIN_CJK):
-        text, n = pattern.subn("", text)
-        if n:
-            counts["spaces next to CJK removed"] += n
+    text, n = _SPACE_NEXT_TO_CJK.subn("", text)
+    if n:
+        counts["spaces next to CJK removed"] += n
     return prefix + text, counts
 
 
