@@ -19,7 +19,10 @@ def test_plain_counts_equal_numpy_counts(name: str, monkeypatch: pytest.MonkeyPa
     simplified = to_simplified(text[:-7]) + text[-7:]
     plain = [textstats.count_in_ranges(text, r) for r in (_PLAUSIBLE, _COMMON_CJK, _RARE_CJK, (("-", "^"),))]
     changed = textstats.count_changed(text, simplified)
+    ranges = (_COMMON_CJK, (("-", "^"), ("\ud800", "\ud800")))
+    kept = [textstats._outside_re(r).sub("", text) for r in ranges]  # the regex path (numpy not loaded)
     monkeypatch.setattr(textstats, "PLAIN_MAX_CHARS", 0)
+    assert kept == [textstats.keep_in_ranges(text, r) for r in ranges]
     assert plain == [textstats.count_in_ranges(text, r) for r in (_PLAUSIBLE, _COMMON_CJK, _RARE_CJK, (("-", "^"),))]
     assert changed == textstats.count_changed(text, simplified)
     assert plain[1] > 100 and plain[2] >= 2  # the Han characters are counted

@@ -16,13 +16,13 @@ the number of workers that read them.
 from __future__ import annotations
 
 import functools
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from corpus_tool.reading.convert import to_simplified
+from corpus_tool.reading.textstats import keep_in_ranges
 
 if TYPE_CHECKING:
     import duckdb
@@ -35,7 +35,7 @@ SCHEME = "affine32"  # datasketch >= 2.0; stored signatures are 128 little-endia
 DEFAULT_THRESHOLD = 0.7
 SAME_NUMBER_THRESHOLD = 0.4
 MIN_SHINGLES = 30  # shorter texts (stubs, one-line notices) are not compared
-_KEEP_RE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffa-z]+")
+_KEEP = (("\u3400", "\u4dbf"), ("\u4e00", "\u9fff"), ("a", "z"))  # the characters normalise keeps
 # Up to this many characters a signature is computed in plain Python (at most ~10 ms): a one-file ingest in a
 # fresh process then does not import numpy (~0.1 s) for it. Both ways give the same bytes (tested).
 PLAIN_MAX_CHARS = 1000
@@ -87,7 +87,7 @@ def normalise(text: str) -> str:
     Digits are left out: tables of numbers are laid out differently by every site, and the
     year check below tells two years' documents apart.
     """
-    return _KEEP_RE.sub("", to_simplified(text).lower())
+    return keep_in_ranges(to_simplified(text).lower(), _KEEP)
 
 
 def _shingle_hashes(text: str) -> np.ndarray:

@@ -146,7 +146,9 @@ def clean_blocks(extracted: Extracted, log: CleaningLog) -> tuple[list[Block], l
             found, found_log, found_headers = layout_text(text)
             layout_log += found_log
             headers += found_headers
-            blocks += [replace(b, text=clean_text(b.text, log, gbk=False)) for b in found]
+            for b in found:  # new blocks of the layout step's own, repaired in place (no copy)
+                b.text = clean_text(b.text, log, gbk=False)
+            blocks += found
         else:
             text = keep_keyword_spaces(block.text) if block.kind != FOOTNOTE else block.text
             blocks.append(replace(block, text=clean_text(text, log, gbk=gbk)))

@@ -6,6 +6,11 @@ from __future__ import annotations
 import functools
 import operator
 import re
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _SPACE_RE = re.compile(r"\s+")  # the characters str.isspace() accepts (sre uses the same Unicode table)
 
@@ -60,8 +65,29 @@ def count_in_ranges(text: str, ranges: tuple[tuple[str, str], ...]) -> int:
         return len(_outside_re(ranges).sub("", text)) if ranges else 0
     import numpy as np
 
+    return int(np.count_nonzero(_inside(text, ranges)[1]))
+
+
+def keep_in_ranges(text: str, ranges: tuple[tuple[str, str], ...]) -> str:
+    """The characters of ``text`` that fall in any of the inclusive ``(first, last)`` ranges, in order.
+
+    In numpy once it is loaded (~6× faster than the regex on a document's text), or for a long text;
+    by the regex otherwise, so that a small one-file ingest does not import it. The same string either way.
+    """
+    if not text or not ranges:
+        return ""
+    if len(text) <= PLAIN_MAX_CHARS and "numpy" not in sys.modules:
+        return _outside_re(ranges).sub("", text)
+    cps, inside = _inside(text, ranges)
+    return cps[inside].tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _inside(text: str, ranges: tuple[tuple[str, str], ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The code points of ``text`` and which of them fall in the ranges."""
+    import numpy as np
+
     cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     inside = np.zeros(len(cps), dtype=bool)
     for first, last in ranges:
         inside |= (cps >= ord(first)) & (cps <= ord(last))
-    return int(np.count_nonzero(inside))
+    return cps, inside
