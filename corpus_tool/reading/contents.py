@@ -10,16 +10,14 @@ from dataclasses import dataclass, field
 from corpus_tool.reading.model import HEADING, PARA, Block, LogEntry
 from corpus_tool.reading.repair import fix_glyph_variants
 from corpus_tool.reading.textlayout import ends_sentence
+from corpus_tool.reading.textstats import without_spaces
 
 _TOC_LABELS = frozenset({"目录", "目次", "目錄"})
 
 
-_SPACES_RE = re.compile(r"[\s\u3000]+")
-
-
 def squash(text: str) -> str:
     """``text`` without its spaces (ideographic ones too)."""
-    return _SPACES_RE.sub("", text)
+    return without_spaces(text)
 
 
 @dataclass
@@ -42,7 +40,8 @@ def drop_table_of_contents(blocks: list[Block]) -> tuple[list[Block], LogEntry |
     The entries are the headings and short lines after the 目录 label, up to where the first
     entry comes again as the real heading.
     """
-    start = next((i for i, b in enumerate(blocks) if squash(b.text) in _TOC_LABELS), None)
+    # every label has a 目: a block without one is not squashed to be compared
+    start = next((i for i, b in enumerate(blocks) if "目" in b.text and squash(b.text) in _TOC_LABELS), None)
     if start is None:
         return blocks, None, []
     run_end = start + 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from corpus_tool.reading.textstats import without_spaces
+
 NUM = "一二三四五六七八九十百千零〇两"
 
 # Numbering schemes from the outermost to the innermost, as Chinese official documents and
@@ -31,7 +33,7 @@ COVER_LABEL_RE = re.compile(
 
 def is_cover_label(text: str) -> bool:
     """A cover's label or institution (:data:`COVER_LABEL_RE`), spaces and brackets aside."""
-    return COVER_LABEL_RE.match(re.sub(r"[\s\u3000]+", "", text).strip("()（）〔〕[]【】")) is not None
+    return COVER_LABEL_RE.match(without_spaces(text).strip("()（）〔〕[]【】")) is not None
 
 # The same numbering as the PDF block step reads it. A PDF line also has its size, font and position,
 # which decide whether it is a heading, so these only name the numbering (looser: ``1.2 `` with a

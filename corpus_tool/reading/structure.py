@@ -29,6 +29,7 @@ from corpus_tool.reading.model import (
 from corpus_tool.reading.outline import recover_headings
 from corpus_tool.reading.repair import CANONICAL_CITE_RE
 from corpus_tool.reading.textlayout import FIELD_LABEL_RE, ends_sentence
+from corpus_tool.reading.textstats import without_spaces
 
 _LABEL_SPLIT_RE = re.compile(r"^[\s\u3000]*[\[【［]?(?P<label>[^:：\]】］]+)[\]】］]?[\s\u3000]*[:：][\s\u3000]*")
 _KEYWORD_SEP_RE = re.compile(r"[；;，,、\s\u3000]+")
@@ -91,13 +92,13 @@ def split_label(text: str, bare: bool = False) -> tuple[str | None, str]:
     known front-matter label that runs straight into its text (``核心提示本文……``)."""
     m = _LABEL_SPLIT_RE.match(text) if ":" in text or "：" in text else None  # its label ends at a colon
     if m:
-        label = _undouble(re.sub(r"[\s\u3000]+", "", m.group("label")).lower())
+        label = _undouble(without_spaces(m.group("label")).lower())
         if FIELD_LABEL_RE.match(text) or label in _LABEL_NAMES:
             return _LABEL_NAMES.get(label, label), text[m.end():].strip()
     for rx, on in ((_BRACKET_LABEL_RE, True), (_BARE_LABEL_RE, bare)):
         m = rx.match(text) if on else None
         if m:
-            label = re.sub(r"[\s\u3000]+", "", m.group("label")).lower()
+            label = without_spaces(m.group("label")).lower()
             value = text[m.end():].strip()
             # a bare 关键词 is a label only before a list (关键词是…… is a sentence)
             if label in _LABEL_NAMES and (rx is _BRACKET_LABEL_RE or _LABEL_NAMES[label] != "keywords"
@@ -131,7 +132,7 @@ _CLC_RE = re.compile(r"(?<![A-Za-z])[A-Z]{1,2}[\s\u3000]*\d+(?:[\s\u3000]*[.．]
 def clc_codes(value: str) -> str:
     """中图分类号 as codes: ``V 263. 6 V 328. 5`` (a CAJ conversion's spacing) → ``V263.6；V328.5``.
     A value without a code is kept as printed."""
-    codes = [re.sub(r"[\s\u3000]+", "", c).replace("．", ".") for c in _CLC_RE.findall(value)]
+    codes = [without_spaces(c).replace("．", ".") for c in _CLC_RE.findall(value)]
     return "；".join(codes) if codes else value
 
 
