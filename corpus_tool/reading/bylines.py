@@ -104,7 +104,7 @@ def cover_fields(lines: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for raw in lines:
         for line in raw.split("\n"):
-            m = _FIELD_RE.match(line)
+            m = _FIELD_RE.match(line) if ":" in line or "：" in line else None  # a label ends at its colon
             if m:
                 label = without_spaces(m.group("label"))
                 out.setdefault(label, m.group("value").strip())

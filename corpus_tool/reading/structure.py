@@ -263,6 +263,8 @@ def gather_front_fields(blocks: list[Block]) -> tuple[list[Block], int]:
 
 def extract_citations(text: str, para_no: int) -> tuple[str, list[Citation]]:
     """Move canonical markers ``[n:page]`` / ``[n]`` / ``[1,3-5]`` out of the text."""
+    if "[" not in text:  # most paragraphs: no marker
+        return text, []
     cites: list[Citation] = []
     pieces: list[str] = []
     last = 0
@@ -333,7 +335,9 @@ def split_article_ends(blocks: list[Block]) -> tuple[list[Block], set[int]]:
     out: list[Block] = []
     starts: set[int] = set()
     for block in blocks:
-        m = _EDITOR_NOTE_RE.search(block.text) if block.kind == PARA else None
+        # each note names 编辑 or 校对: a paragraph without either is not searched
+        noted = block.kind == PARA and ("编辑" in block.text or "校对" in block.text)
+        m = _EDITOR_NOTE_RE.search(block.text) if noted else None
         rest = block.text[m.end():].strip() if m else ""
         if m is None or not rest:
             out.append(block)
