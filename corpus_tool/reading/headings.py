@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from corpus_tool.reading.textstats import without_spaces
@@ -199,6 +200,7 @@ _SENTENCE_INSIDE = re.compile(r"[。；！？;!?]")
 MAX_HEADING_CHARS = 60
 
 
+@functools.lru_cache(maxsize=4096)  # layout and structure ask again about the same lines
 def heading_scheme(line: str) -> str | None:
     """The numbering scheme that ``line`` starts with, if it reads as a heading.
 
