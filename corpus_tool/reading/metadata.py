@@ -560,8 +560,10 @@ def signature(tail: list[str]) -> tuple[str | None, str | None]:
         return None, None
     for i in range(len(tail) - 1, max(len(tail) - 6, -1), -1):
         squashed = denoise_date(without_spaces(tail[i])).strip("（）()")
+        if len(squashed) > _SIGNATURE_MAX + 16:  # a paragraph, not a signature: not searched for a date
+            continue
         m = DATE_RE.search(squashed)
-        if m is None or m.end() != len(squashed) or len(squashed) > _SIGNATURE_MAX + 16:
+        if m is None or m.end() != len(squashed):
             continue
         parsed = parse_date(m.group(0))
         if parsed is None or not DATE_RE.fullmatch(m.group(0)):
