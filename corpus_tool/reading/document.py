@@ -496,7 +496,7 @@ def read_file(path: str, options: IngestOptions, source_path: str | None = None)
             docs = read_table_documents(p, options, source_path=source)
         else:
             docs = [read_document(p, options, source_path=source)]
-            docs[0].units = [u for u in docs[0].units if u.text.strip()]
+            docs[0].units = [u for u in docs[0].units if u.text and not u.text.isspace()]  # strip() copied each
     except BaseException as exc:  # a hostile file must not stop the batch: every failure is a result
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise

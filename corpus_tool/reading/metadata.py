@@ -438,7 +438,7 @@ def find_doi(head: list[str], tail: list[str]) -> str | None:
     lines = [ln for ln in head if not _REFERENCE_RE.match(ln)]
     lines += [ln for ln in tail if _DOI_LABEL_RE.match(ln)]
     for line in lines:
-        m = _DOI_RE.search(line)
+        m = _DOI_RE.search(line) if "10." in line else None  # every DOI starts 10.
         if m:
             return m.group(1).rstrip(".,;:)]")
     return None

@@ -124,12 +124,13 @@ def _lookalike_pass(text: str) -> tuple[str, Counter[str]]:
     left alone, and full-width punctuation is never turned into ASCII."""
     counts: Counter[str] = Counter()
     pair_re, open_re, close_re, lookalike_re = _lookalike_res()
-    # A «…» pair around CJK text is a book title, whatever stands at its edges («年鉴2001»).
-    text, n_pairs = pair_re.subn(lambda m: f"《{m.group(1)}》", text)
-    text, n_open = open_re.subn(lambda m: "《" * len(m.group(0)), text)
-    text, n_close = close_re.subn(lambda m: "》" * len(m.group(0)), text)
-    counts.update({"«→《": n_open + n_pairs, "»→》": n_close + n_pairs})
-    counts = +counts  # drop zero counts
+    if "«" in text or "»" in text:  # the three passes below need one (most texts have a comma or colon only)
+        # A «…» pair around CJK text is a book title, whatever stands at its edges («年鉴2001»).
+        text, n_pairs = pair_re.subn(lambda m: f"《{m.group(1)}》", text)
+        text, n_open = open_re.subn(lambda m: "《" * len(m.group(0)), text)
+        text, n_close = close_re.subn(lambda m: "》" * len(m.group(0)), text)
+        counts.update({"«→《": n_open + n_pairs, "»→》": n_close + n_pairs})
+        counts = +counts  # drop zero counts
 
     def rep(m: re.Match[str]) -> str:
         # A run such as "::" is replaced whole: each mark follows CJK once the first is converted.

@@ -487,7 +487,7 @@ def fallback_title(blocks: list[Block]) -> tuple[Block | None, list[Block]]:
 def build_structure(blocks: list[Block]) -> Structured:
     """Assign roles to cleaned blocks and number everything in document order."""
     out = Structured()
-    blocks = [b for b in blocks if b.text.strip()]
+    blocks = [b for b in blocks if b.text and not b.text.isspace()]  # not blank, without a stripped copy of each
     blocks, next_articles = split_article_ends(blocks)
     if next_articles:
         out.log.append(LogEntry("article_end_split", len(next_articles), "text after an editor's note (责任编辑) "

@@ -93,6 +93,6 @@ def _inside(text: str, ranges: tuple[tuple[str, str], ...]) -> tuple[np.ndarray,
 
     cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     inside = np.zeros(len(cps), dtype=bool)
-    for first, last in ranges:
-        inside |= (cps >= ord(first)) & (cps <= ord(last))
+    for first, last in ranges:  # first <= cp <= last in one comparison: below first, cp - first wraps round
+        inside |= (cps - np.uint32(ord(first))) <= np.uint32(ord(last) - ord(first))
     return cps, inside
