@@ -363,8 +363,8 @@ def metadata_lines(extracted: Extracted, doc: Document, n_head: int = 30, n_tail
         lines: list[str] = []
         for block in extracted.blocks:
             text = block.text if block.kind == RAW else block.text.replace("\n", "")
-            lines += [line.strip(" \t\u3000\ufeff\u200b") for line in text.split("\n")]
-        lines = [line for line in lines if line.strip(" \t\u3000\ufeff\u200b")]
+            stripped = (line.strip(" \t\u3000\ufeff\u200b") for line in text.split("\n"))
+            lines += [line for line in stripped if line]  # stripped once: a second strip would change nothing
         head, tail = lines[:n_head], (lines[n_head:][-n_tail:] if len(lines) > n_head else [])
         # only the lines returned are repaired (one character for one: a line stays blank or not)
         return [fix_fullwidth_alnum(line)[0] for line in head], [fix_fullwidth_alnum(line)[0] for line in tail]
