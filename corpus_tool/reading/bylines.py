@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from corpus_tool.reading.textstats import without_spaces
+
 # Common single-character surnames (about 95% of the population) and the compound ones.
 _SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -102,9 +104,9 @@ def cover_fields(lines: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for raw in lines:
         for line in raw.split("\n"):
-            m = _FIELD_RE.match(line)
+            m = _FIELD_RE.match(line) if ":" in line or "：" in line else None  # a label ends at its colon
             if m:
-                label = re.sub(r"[\s\u3000]+", "", m.group("label"))
+                label = without_spaces(m.group("label"))
                 out.setdefault(label, m.group("value").strip())
     return out
 
@@ -145,10 +147,10 @@ def authors_from_front(lines: list[str], title: str = "", window: int = 4) -> tu
 
 def _after_title(lines: list[str], title: str) -> int:
     """Index of the line after the title's lines (0 when the title is not among them)."""
-    title = re.sub(r"[\s\u3000]+", "", title)
+    title = without_spaces(title)
     if not title:
         return 0
-    squashed = [re.sub(r"[\s\u3000]+", "", ln) for ln in lines]
+    squashed = [without_spaces(ln) for ln in lines]
     for i, text in enumerate(squashed):
         if text and text in title and title.startswith(text):
             end = i + 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from corpus_tool.reading.headings import is_caption
+from corpus_tool.reading.textstats import without_spaces
 
 # A source or note line under a figure or table (资料来源：国家统计局；注：……；数据来源: …).
 _SOURCE_NOTE_RE = re.compile(r"^[\s\u3000]*(?:资料来源|数据来源|图片来源|注|Source|Note)s?[\s\u3000]*[:：]",
@@ -24,7 +25,12 @@ MAX_NOTE_CHARS = 200  # a source or note line is short; a paragraph opening 注�
 def is_caption_text(text: str) -> bool:
     """A figure's or table's caption, its source or note line, or a photo or map credit."""
     t = text.strip()
-    squashed = re.sub(r"[\s\u3000]+", "", t)
+    if "图" not in t and "摄" not in t and t[:1] not in "<＜〈":
+        # No credit (each credit word has 图 or 摄) and no photo labels: a caption or a note, if short. Most
+        # paragraphs end here, after two anchored matches, without a copy of the text without its spaces.
+        return ((is_caption(t) or _SOURCE_NOTE_RE.match(t) is not None)
+                and len(without_spaces(t)) <= MAX_NOTE_CHARS)
+    squashed = without_spaces(t)
     if _CREDIT_RE.match(squashed):
         return True
     if len(squashed) > MAX_NOTE_CHARS:

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from corpus_tool.reading.model import HEADING, PARA, Block, LogEntry
 from corpus_tool.reading.repair import fix_glyph_variants
 from corpus_tool.reading.textlayout import ends_sentence
+from corpus_tool.reading.textstats import without_spaces
 
 _TOC_LABELS = frozenset({"目录", "目次", "目錄"})
 
 
 def squash(text: str) -> str:
     """``text`` without its spaces (ideographic ones too)."""
-    return re.sub(r"[\s\u3000]+", "", text)
+    return without_spaces(text)
 
 
 @dataclass
@@ -39,7 +40,8 @@ def drop_table_of_contents(blocks: list[Block]) -> tuple[list[Block], LogEntry |
     The entries are the headings and short lines after the 目录 label, up to where the first
     entry comes again as the real heading.
     """
-    start = next((i for i, b in enumerate(blocks) if squash(b.text) in _TOC_LABELS), None)
+    # every label has a 目: a block without one is not squashed to be compared
+    start = next((i for i, b in enumerate(blocks) if "目" in b.text and squash(b.text) in _TOC_LABELS), None)
     if start is None:
         return blocks, None, []
     run_end = start + 1
@@ -151,6 +153,7 @@ def drop_dotted_contents(blocks: list[Block]) -> tuple[list[Block], LogEntry | N
 # heading matching allows for it. Not a quantity (12,345 / 3.5 / 40%), a page range (12-18) nor a year.
 _PAGE_AT_END_RE = re.compile(
     r"(?:(?<![\d,，.．%\-–~～:：/])(?P<arabic>\d{1,3})|(?<=[\s\u3000\u4e00-\u9fff])(?P<roman>[IVXivx]{1,5}))[\s\u3000]*$")
+_PAGE_MAX_CHARS = 5  # the longest page number _PAGE_AT_END_RE takes (roman: 5 letters)
 _NOT_ENTRY_END = ("。", "；", "，", "：", ";", ",", ":", "、")  # a sentence or a clause goes on to the number
 _ENTRY_MAX_CHARS = 60
 _PAGED_MIN_ENTRIES = 5  # entries with an arabic page number
@@ -162,7 +165,9 @@ def paged_entry(line: str) -> tuple[str, int | None] | None:
     """``第1章 绪论 1`` → (``第1章 绪论``, 1); ``摘要 I`` → (``摘要``, None): a line that reads as a contents
     entry (a short title ending in its page number), else None."""
     line = line.strip()
-    m = _PAGE_AT_END_RE.search(line)
+    # The number ends the stripped line: the match starts in its last _PAGE_MAX_CHARS characters, so the search
+    # starts there (the lookbehinds still see the character before), not at every character of a long paragraph.
+    m = _PAGE_AT_END_RE.search(line, max(0, len(line) - _PAGE_MAX_CHARS))
     if m is None:
         return None
     title = line[:m.start()].strip()

@@ -7,16 +7,15 @@ holds traditional-character reports from the 1950s), so a researcher can find th
 from __future__ import annotations
 
 import functools
-import re
 from collections import Counter
 
-from corpus_tool.reading.textstats import count_changed
+from corpus_tool.reading.textstats import count_changed, keep_in_ranges
 
 SIMPLIFIED = "simplified"
 TRADITIONAL = "traditional"
 MIXED = "mixed"
 
-_NOT_HAN_RE = re.compile("[^\u4e00-\u9fff]+")
+_HAN_RANGES = (("\u4e00", "\u9fff"),)
 # Below this many Han characters the script is not decided.
 _MIN_HAN = 20
 _SAMPLE_CHARS = 200_000
@@ -72,7 +71,7 @@ def detect_script(text: str) -> str | None:
     Most characters (人, 大, 中 ...) are shared and count for neither.
     """
     sample = text[:_SAMPLE_CHARS]
-    han = _NOT_HAN_RE.sub("", sample)  # the Han characters, in one pass in C
+    han = keep_in_ranges(sample, _HAN_RANGES)  # the Han characters, in one pass in C
     if len(han) < _MIN_HAN:
         return None
     trad_only = _changed(han, to_simplified(han))

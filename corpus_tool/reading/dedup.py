@@ -16,13 +16,13 @@ the number of workers that read them.
 from __future__ import annotations
 
 import functools
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from corpus_tool.reading.convert import to_simplified
+from corpus_tool.reading.textstats import keep_in_ranges
 
 if TYPE_CHECKING:
     import duckdb
@@ -35,11 +35,12 @@ SCHEME = "affine32"  # datasketch >= 2.0; stored signatures are 128 little-endia
 DEFAULT_THRESHOLD = 0.7
 SAME_NUMBER_THRESHOLD = 0.4
 MIN_SHINGLES = 30  # shorter texts (stubs, one-line notices) are not compared
-_KEEP_RE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffa-z]+")
+_KEEP = (("\u3400", "\u4dbf"), ("\u4e00", "\u9fff"), ("a", "z"))  # the characters normalise keeps
 # Up to this many characters a signature is computed in plain Python (at most ~10 ms): a one-file ingest in a
 # fresh process then does not import numpy (~0.1 s) for it. Both ways give the same bytes (tested).
 PLAIN_MAX_CHARS = 1000
 _M32 = 0xFFFFFFFF
+_BLOCK = 1 << 16  # permuted shingle values computed at once (256 KB of uint32)
 _M64 = 0xFFFFFFFFFFFFFFFF
 
 # datasketch's affine permutations for (NUM_PERM, SEED, SCHEME) as numpy's RandomState(SEED) draws them
@@ -86,7 +87,7 @@ def normalise(text: str) -> str:
     Digits are left out: tables of numbers are laid out differently by every site, and the
     year check below tells two years' documents apart.
     """
-    return _KEEP_RE.sub("", to_simplified(text).lower())
+    return keep_in_ranges(to_simplified(text).lower(), _KEEP)
 
 
 def _shingle_hashes(text: str) -> np.ndarray:
@@ -122,6 +123,7 @@ def _plain_shingle_hashes(text: str) -> set[int]:
     return out
 
 
+@functools.cache
 @functools.cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     """The permutations h → a·h + b mod 2³² as numpy columns."""
@@ -167,11 +169,13 @@ def signature(text: str) -> tuple[bytes, int]:
     values = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
     if len(hashes):
         mixed = _fmix32(hashes.astype(np.uint32))
-        permuted = np.empty_like(mixed)  # one permutation at a time: memory n, not n × NUM_PERM
-        for i in range(NUM_PERM):  # uint32 arithmetic wraps: mod 2³² as datasketch's affine32
-            np.multiply(mixed, a[i], out=permuted)
-            np.add(permuted, b[i], out=permuted)
-            values[i] = permuted.min()
+        # Several permutations at a time, a block of about _BLOCK values (it stays in cache): a document of a
+        # few thousand shingles costs a few numpy calls, not three per permutation; memory stays bounded.
+        rows = max(1, _BLOCK // len(mixed))
+        for i in range(0, NUM_PERM, rows):  # uint32 arithmetic wraps: mod 2³² as datasketch's affine32
+            permuted = np.multiply(a[i:i + rows, None], mixed[None, :])
+            permuted += b[i:i + rows, None]
+            values[i:i + rows] = permuted.min(axis=1)
     return values.astype("<u4").tobytes(), len(hashes)
 
 

@@ -146,7 +146,9 @@ def clean_blocks(extracted: Extracted, log: CleaningLog) -> tuple[list[Block], l
             found, found_log, found_headers = layout_text(text)
             layout_log += found_log
             headers += found_headers
-            blocks += [replace(b, text=clean_text(b.text, log, gbk=False)) for b in found]
+            for b in found:  # new blocks of the layout step's own, repaired in place (no copy)
+                b.text = clean_text(b.text, log, gbk=False)
+            blocks += found
         else:
             text = keep_keyword_spaces(block.text) if block.kind != FOOTNOTE else block.text
             blocks.append(replace(block, text=clean_text(text, log, gbk=gbk)))
@@ -361,8 +363,8 @@ def metadata_lines(extracted: Extracted, doc: Document, n_head: int = 30, n_tail
         lines: list[str] = []
         for block in extracted.blocks:
             text = block.text if block.kind == RAW else block.text.replace("\n", "")
-            lines += [line.strip(" \t\u3000\ufeff\u200b") for line in text.split("\n")]
-        lines = [line for line in lines if line.strip(" \t\u3000\ufeff\u200b")]
+            stripped = (line.strip(" \t\u3000\ufeff\u200b") for line in text.split("\n"))
+            lines += [line for line in stripped if line]  # stripped once: a second strip would change nothing
         head, tail = lines[:n_head], (lines[n_head:][-n_tail:] if len(lines) > n_head else [])
         # only the lines returned are repaired (one character for one: a line stays blank or not)
         return [fix_fullwidth_alnum(line)[0] for line in head], [fix_fullwidth_alnum(line)[0] for line in tail]
@@ -494,7 +496,7 @@ def read_file(path: str, options: IngestOptions, source_path: str | None = None)
             docs = read_table_documents(p, options, source_path=source)
         else:
             docs = [read_document(p, options, source_path=source)]
-            docs[0].units = [u for u in docs[0].units if u.text.strip()]
+            docs[0].units = [u for u in docs[0].units if u.text and not u.text.isspace()]  # strip() copied each
     except BaseException as exc:  # a hostile file must not stop the batch: every failure is a result
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise

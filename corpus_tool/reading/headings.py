@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
+
+from corpus_tool.reading.textstats import without_spaces
 
 NUM = "一二三四五六七八九十百千零〇两"
 
@@ -31,7 +34,7 @@ COVER_LABEL_RE = re.compile(
 
 def is_cover_label(text: str) -> bool:
     """A cover's label or institution (:data:`COVER_LABEL_RE`), spaces and brackets aside."""
-    return COVER_LABEL_RE.match(re.sub(r"[\s\u3000]+", "", text).strip("()（）〔〕[]【】")) is not None
+    return COVER_LABEL_RE.match(without_spaces(text).strip("()（）〔〕[]【】")) is not None
 
 # The same numbering as the PDF block step reads it. A PDF line also has its size, font and position,
 # which decide whether it is a heading, so these only name the numbering (looser: ``1.2 `` with a
@@ -197,6 +200,7 @@ _SENTENCE_INSIDE = re.compile(r"[。；！？;!?]")
 MAX_HEADING_CHARS = 60
 
 
+@functools.lru_cache(maxsize=4096)  # layout and structure ask again about the same lines
 def heading_scheme(line: str) -> str | None:
     """The numbering scheme that ``line`` starts with, if it reads as a heading.
 

@@ -10,9 +10,10 @@ _ATX_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 _LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS_RE = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
-_FENCE_RE = re.compile(r"^```")
 _LIST_RE = re.compile(r"^[ \t]*[-*+][ \t]+")  # bullets only: "1." numbering is content
 _RULE_RE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$")
+_RULE_LEADS = frozenset("-*_")  # the first character after the indentation of a rule, and of a list item
+_LIST_LEADS = frozenset("-*+")
 
 
 def markdown_blocks(text: str) -> tuple[list[Block], list[LogEntry]]:
@@ -35,10 +36,12 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[LogEntry]]:
         run.clear()
 
     for line in text.replace("\r\n", "\n").split("\n"):
-        if _FENCE_RE.match(line) or _RULE_RE.match(line):
+        # each pattern needs its first character (after indentation): most lines are prose and try none
+        lead = line.lstrip(" \t")[:1]
+        if line.startswith("```") or (lead in _RULE_LEADS and _RULE_RE.match(line)):
             markup += 1
             continue
-        m = _ATX_RE.match(line)
+        m = _ATX_RE.match(line) if line.startswith("#") else None
         if m:
             flush()
             depth, heading = len(m.group(1)), _inline(m.group(2))
@@ -49,7 +52,7 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[LogEntry]]:
                 blocks.append(Block(HEADING, heading, level=max(1, depth - 1)))
             markup += 1
             continue
-        stripped, k = _LIST_RE.subn("", line)
+        stripped, k = _LIST_RE.subn("", line) if lead in _LIST_LEADS else (line, 0)
         inline = _inline(stripped)
         markup += k + (inline != stripped)
         run.append(inline)
@@ -60,5 +63,9 @@ def markdown_blocks(text: str) -> tuple[list[Block], list[LogEntry]]:
 
 
 def _inline(text: str) -> str:
-    text = _LINK_RE.sub(r"\1", text)
-    return _EMPHASIS_RE.sub(r"\2", text)
+    # each pattern needs these characters: most lines have none and are passed over without a substitution
+    if "](" in text:
+        text = _LINK_RE.sub(r"\1", text)
+    if "*" in text or "__" in text or "`" in text:
+        text = _EMPHASIS_RE.sub(r"\2", text)
+    return text

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 from corpus_tool.reading.bylines import cover_fields
 from corpus_tool.reading.repair import fix_glyph_variants
+from corpus_tool.reading.textstats import without_spaces
 
 # -- dates --------------------------------------------------------------------------------------
 _ZH_DIGIT = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "o": 0, "0": 0, "一": 1, "二": 2, "两": 2, "三": 3,
@@ -134,14 +135,14 @@ def denoise_date(text: str) -> str:
 
 def is_date_line(text: str) -> bool:
     """A line that is a full date and nothing else (a 落款's date line; OCR noise and brackets allowed)."""
-    squashed = denoise_date(re.sub(r"[\s\u3000]+", "", text)).strip("（）()")
+    squashed = denoise_date(without_spaces(text)).strip("（）()")
     m = DATE_RE.fullmatch(squashed)
     return m is not None and m.group("d") is not None and _date_of(m) is not None
 
 
 def _plain(line: str) -> str:
     """Spaces out (letter-spaced covers: 中 華 民 國 105 年), Kangxi radicals as characters (⽉ → 月)."""
-    return re.sub(r"[\s\u3000]+", "", fix_glyph_variants(line)[0])
+    return without_spaces(fix_glyph_variants(line)[0])
 
 
 _ISO_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.](0?[1-9]|1[0-2])[-/.](0?[1-9]|[12]\d|3[01])(?!\d)")
@@ -240,7 +241,7 @@ _ORDER_ALIASES = {"国令": "国务院令", "中华人民共和国国务院令":
 def normalize_doc_number(text: str) -> str:
     """``国发[2019]5号``, ``国发（2019）5号``, ``国发〔2019〕第5号`` → ``国发〔2019〕5号``;
     ``中华人民共和国国务院令第707号`` and gov.cn's ``国令第707号`` → ``国务院令第707号``."""
-    text = re.sub(r"[\s\u3000]+", "", text)
+    text = without_spaces(text)
     m = _DOCNUM_RE.fullmatch(text)
     if m:
         return f"{m.group('org')}〔{m.group('year')}〕{int(m.group('num'))}号"
@@ -272,7 +273,7 @@ _STANDARD_NO_RE = re.compile(r"(?P<code>GB(?:/[TZ])?|DB\d{2}(?:/T)?|[A-Z]{2,3}/T
 
 def standard_number(text: str) -> str | None:
     """``GB/T3620.1—2016`` → ``GB/T 3620.1—2016``: a line that is nothing but a standard's number."""
-    m = _STANDARD_NO_RE.fullmatch(re.sub(r"[\s\u3000]+", "", text))
+    m = _STANDARD_NO_RE.fullmatch(without_spaces(text))
     return f"{m.group('code')} {m.group('num')}—{m.group('year')}" if m else None
 
 
@@ -283,13 +284,13 @@ _ANNOUNCEMENT_NO_RE = re.compile(r"公告编号[:：]\s*(?P<num>[\u4e00-\u9fffA-
 
 def announcement_number(text: str) -> str | None:
     """``公告编号：2025-035`` (alone or beside 证券代码/证券简称 on one line) → ``2025-035``."""
-    m = _ANNOUNCEMENT_NO_RE.search(re.sub(r"[\s\u3000]+", "", text))
+    m = _ANNOUNCEMENT_NO_RE.search(without_spaces(text))
     return m.group("num") if m else None
 
 
 def _standalone_doc_number(text: str) -> str | None:
     """A unit that is nothing but a document number (the line under an official title)."""
-    squashed = re.sub(r"[\s\u3000]+", "", text)
+    squashed = without_spaces(text)
     if len(squashed) > 30:
         return None
     if _DOCNUM_RE.fullmatch(squashed) or _ORDER_RE.fullmatch(squashed):
@@ -350,7 +351,7 @@ def doc_type_of(title: str) -> str | None:
 
 def issuer_from_title(title: str) -> str | None:
     """``国务院办公厅关于……`` → 国务院办公厅; ``国务院、中央军委关于……`` → 国务院、中央军委."""
-    t = re.sub(r"[\s\u3000]+", "", title)
+    t = without_spaces(title)
     m = _TITLE_VERB_RE.match(t)
     if not m:
         return None
@@ -373,22 +374,22 @@ _PUBLISHER_RE = re.compile(r"(?:^|指导|主办|监制|委托)(?P<org>[^指导�
 
 def front_issuer(title: str, head: list[str]) -> tuple[str | None, str]:
     """The issuer the title or opening lines name, and where it was read; (None, "") when none does."""
-    t = re.sub(r"[\s\u3000]+", "", title)
+    t = without_spaces(title)
     m = _BUDGET_TITLE_RE.match(t)
     if m and _organs(m.group("org")):
         return m.group("org"), "content:标题"
     for line in head[:8]:
-        squashed = re.sub(r"[\s\u3000]+", "", line)
+        squashed = without_spaces(line)
         for rx, where in ((_RED_HEAD_RE, "content:版头"), (_ISSUER_LABEL_RE, "content:发文机关")):
             m = rx.match(squashed)
             if m and (organs := _organs(re.sub(r"(?<=[\u4e00-\u9fff])(?=[\u4e00-\u9fff])", "", m.group("org")))):
                 return "、".join(organs), where
     for line in head[:3]:
-        m = _SPEAKER_RE.search(re.sub(r"[\s\u3000]+", "", line))
+        m = _SPEAKER_RE.search(without_spaces(line))
         if m and _organs(m.group("org")):
             return m.group("org"), "content:报告人"
     for line in head[:3]:
-        squashed = re.sub(r"[\s\u3000]+", "", line)
+        squashed = without_spaces(line)
         if len(squashed) <= 80 and (m := _PUBLISHER_RE.search(squashed)) and _organs(m.group("org")):
             return m.group("org"), "content:编印单位"
     return None, ""
@@ -407,7 +408,7 @@ class Relation:
 
 
 def relation_from_title(title: str, own_issuer: str | None) -> Relation | None:
-    t = re.sub(r"[\s\u3000]+", "", title)
+    t = without_spaces(title)
     m = _RELATION_RE.match(t)
     if not m:
         return None
@@ -437,7 +438,7 @@ def find_doi(head: list[str], tail: list[str]) -> str | None:
     lines = [ln for ln in head if not _REFERENCE_RE.match(ln)]
     lines += [ln for ln in tail if _DOI_LABEL_RE.match(ln)]
     for line in lines:
-        m = _DOI_RE.search(line)
+        m = _DOI_RE.search(line) if "10." in line else None  # every DOI starts 10.
         if m:
             return m.group(1).rstrip(".,;:)]")
     return None
@@ -544,7 +545,7 @@ def _organs(line: str) -> list[str] | None:
 
 def is_masthead(line: str) -> bool:
     """A red header (红头): an organ's name alone (中国证券投资基金业协会, 国务院　中央军委) or ``XX文件``."""
-    text = re.sub(r"[\s\u3000]+", "", line)
+    text = without_spaces(line)
     return bool(text) and (_organs(line) is not None or _RED_HEAD_RE.match(text) is not None)
 
 
@@ -558,9 +559,11 @@ def signature(tail: list[str]) -> tuple[str | None, str | None]:
     if any(is_contents_line(line) for line in tail):
         return None, None
     for i in range(len(tail) - 1, max(len(tail) - 6, -1), -1):
-        squashed = denoise_date(re.sub(r"[\s\u3000]+", "", tail[i])).strip("（）()")
+        squashed = denoise_date(without_spaces(tail[i])).strip("（）()")
+        if len(squashed) > _SIGNATURE_MAX + 16:  # a paragraph, not a signature: not searched for a date
+            continue
         m = DATE_RE.search(squashed)
-        if m is None or m.end() != len(squashed) or len(squashed) > _SIGNATURE_MAX + 16:
+        if m is None or m.end() != len(squashed):
             continue
         parsed = parse_date(m.group(0))
         if parsed is None or not DATE_RE.fullmatch(m.group(0)):
@@ -720,7 +723,7 @@ def extract_metadata(title: str, head: list[str], tail: list[str], file_name: st
     if order_head:
         # A State Council order: the date closing the order (under 总理 ……) is its 成文日期.
         for line in head[:8]:
-            squashed = re.sub(r"[\s\u3000]+", "", line)
+            squashed = without_spaces(line)
             if DATE_RE.fullmatch(squashed):
                 meta.set("date", parse_date(squashed)[0], "content:成文日期")  # type: ignore[index]
                 break

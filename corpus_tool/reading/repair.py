@@ -124,12 +124,13 @@ def _lookalike_pass(text: str) -> tuple[str, Counter[str]]:
     left alone, and full-width punctuation is never turned into ASCII."""
     counts: Counter[str] = Counter()
     pair_re, open_re, close_re, lookalike_re = _lookalike_res()
-    # A «…» pair around CJK text is a book title, whatever stands at its edges («年鉴2001»).
-    text, n_pairs = pair_re.subn(lambda m: f"《{m.group(1)}》", text)
-    text, n_open = open_re.subn(lambda m: "《" * len(m.group(0)), text)
-    text, n_close = close_re.subn(lambda m: "》" * len(m.group(0)), text)
-    counts.update({"«→《": n_open + n_pairs, "»→》": n_close + n_pairs})
-    counts = +counts  # drop zero counts
+    if "«" in text or "»" in text:  # the three passes below need one (most texts have a comma or colon only)
+        # A «…» pair around CJK text is a book title, whatever stands at its edges («年鉴2001»).
+        text, n_pairs = pair_re.subn(lambda m: f"《{m.group(1)}》", text)
+        text, n_open = open_re.subn(lambda m: "《" * len(m.group(0)), text)
+        text, n_close = close_re.subn(lambda m: "》" * len(m.group(0)), text)
+        counts.update({"«→《": n_open + n_pairs, "»→》": n_close + n_pairs})
+        counts = +counts  # drop zero counts
 
     def rep(m: re.Match[str]) -> str:
         # A run such as "::" is replaced whole: each mark follows CJK once the first is converted.
@@ -242,7 +243,8 @@ def fix_private_use(text: str) -> tuple[str, Counter[str]]:
 # -- decorative list bullets -------------------------------------------------------------------------
 # A bullet opening a list item is decoration (the item is already a paragraph of its own); check boxes
 # (□ ☑ ☒) carry an answer and stay, and so do ○ (written for 〇 in 二○二四年) and · (a name separator).
-_BULLET_RE = re.compile("^([•●◆◇■▪▸►▶➢➤❖◦])[ \t\u3000]*(?=\\S)")
+_BULLETS = "•●◆◇■▪▸►▶➢➤❖◦"
+_BULLET_RE = re.compile(f"^([{_BULLETS}])[ \t\u3000]*(?=\\S)")
 
 
 def drop_list_bullets(text: str) -> tuple[str, Counter[str]]:
@@ -405,19 +407,20 @@ _SPACED_LONG_RE = re.compile(r"(?<![0-9A-Za-z.．])(\d(?:[ \u3000\u00a0]\d){2,})
 _SPACE_BEFORE_PERCENT_RE = re.compile(r"(?<=\d)[ \u3000\u00a0](?=[%％‰])")  # 8 % → 8%
 _FULLWIDTH_DECIMAL_RE = re.compile(r"(?<=\d)．(?=\d)")
 _DIGIT_SPACE_RE = re.compile("[ \u3000\u00a0]")  # the spaces the patterns above remove
+_SPACED_NEEDS_RE = re.compile("\\d[ \u3000\u00a0][\\d%％‰]")  # what the patterns above but the decimal point need
 
 
 def join_spaced_digits(text: str) -> tuple[str, Counter[str]]:
     """``1 9 9 8 年`` → ``1998年``, ``2 2 ．4 万件`` → ``22.4万件``, ``1 0 ．0 6 ‰`` → ``10.06‰``,
     ``1 3 0 0公里`` → ``1300公里``, ``8 %`` → ``8%``; a full-width decimal point between digits → ``.``."""
     counts: Counter[str] = Counter()
-    if not _DIGIT_SPACE_RE.search(text) and "．" not in text:
+    if "．" not in text and not _SPACED_NEEDS_RE.search(text):
         return text, counts
 
     def rep(m: re.Match[str]) -> str:
-        whole = re.sub(r"[ \u3000\u00a0]", "", m.group(1))
+        whole = _DIGIT_SPACE_RE.sub("", m.group(1))
         if m.re.groups > 1 and m.group(2) is not None:
-            whole += "." + re.sub(r"[ \u3000\u00a0]", "", m.group(2))
+            whole += "." + _DIGIT_SPACE_RE.sub("", m.group(2))
         counts["spaced digits joined"] += 1
         return whole
 
@@ -434,9 +437,10 @@ def join_spaced_digits(text: str) -> tuple[str, Counter[str]]:
 
 # -- spaces inside CJK text ---------------------------------------------------------------------------
 _SPACE = "[ \t\u3000\u00a0\u200b]+"
-_SPACE_CJK_CJK = re.compile(f"(?<={CJK}){_SPACE}(?={CJK})")
-_SPACE_CJK_LATIN = re.compile(f"(?<={CJK}){_SPACE}(?=[A-Za-z0-9\\[（(])")
-_SPACE_LATIN_CJK = re.compile(f"(?<=[A-Za-z0-9\\]%）)]){_SPACE}(?={CJK})")
+# Between two CJK characters, CJK and Latin (or digits, an opening bracket), or Latin and CJK, in one pass: a run
+# of spaces goes when its two neighbours (never removed) are such a pair, so one pass removes what three did.
+_SPACE_NEXT_TO_CJK = re.compile(f"(?<={CJK}){_SPACE}(?={CJK}|[A-Za-z0-9\\[（(])"
+                                f"|(?<=[A-Za-z0-9\\]%）)]){_SPACE}(?={CJK})")
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\ufeff]")
 _ANY_SPACE_RE = re.compile("[ \t\u3000\u00a0\u200b\u200c\u200d\ufeff]")  # what remove_cjk_spaces removes
 _NUMBERED_PREFIX_RE = re.compile(
@@ -463,10 +467,9 @@ def remove_cjk_spaces(text: str) -> tuple[str, Counter[str]]:
         prefix, text = m.group(1) + "\u3000", text[m.end():]
         if m.group(0) != prefix:
             counts["space after article number normalised"] += 1
-    for pattern in (_SPACE_CJK_CJK, _SPACE_CJK_LATIN, _SPACE_LATIN_CJK):
-        text, n = pattern.subn("", text)
-        if n:
-            counts["spaces next to CJK removed"] += n
+    text, n = _SPACE_NEXT_TO_CJK.subn("", text)
+    if n:
+        counts["spaces next to CJK removed"] += n
     return prefix + text, counts
 
 
@@ -543,10 +546,33 @@ _NEEDS: dict[Repair, re.Pattern[str] | str] = {  # a pattern, or a string looked
     join_spaced_digits: re.compile("[ \u3000\u00a0．]"),
     remove_cjk_spaces: _ANY_SPACE_RE,
     normalize_citation_markers: "[",
+    drop_list_bullets: re.compile(f"[{_BULLETS}]"),  # a bullet only counts at the start: a superset will do
 }
+_CLASS_RE = re.compile(r"\[((?:\\.|[^\]\\])*)\]\+?")  # a pattern that is one character class: [...] or [...]+
 
 
-def _apply(repairs: list[tuple[str, Repair]], text: str, log: CleaningLog) -> str:
+def any_need(repairs: list[tuple[str, Repair]]) -> re.Pattern[str]:
+    """One character class found in every text that some repair of ``repairs`` would change.
+
+    Most blocks need none of them: one scan passes such a block over instead of one scan per repair.
+    A text without any of these characters has none of the repairs' needs, so none of them runs.
+    """
+    chars = []
+    for _step, repair in repairs:
+        needs = _NEEDS[repair]
+        if isinstance(needs, str):
+            chars.append(re.escape(needs))
+            continue
+        m = _CLASS_RE.fullmatch(needs.pattern)
+        if m is None:
+            raise ValueError(f"the needs of {repair.__name__} are not one character class")
+        chars.append(m.group(1))
+    return re.compile("[" + "".join(chars) + "]")
+
+
+def _apply(repairs: list[tuple[str, Repair]], guard: re.Pattern[str], text: str, log: CleaningLog) -> str:
+    if not guard.search(text):  # the common case: nothing to repair
+        return text
     for step, repair in repairs:
         needs = _NEEDS.get(repair)
         if needs is not None and not (needs in text if isinstance(needs, str) else needs.search(text)):
@@ -569,6 +595,9 @@ BLOCK_REPAIRS: list[tuple[str, Repair]] = [
 ]
 
 
+_CHAR_GUARD, _BLOCK_GUARD = any_need(CHAR_REPAIRS), any_need(BLOCK_REPAIRS)
+
+
 def repair_chars(text: str, log: CleaningLog | None = None, *, gbk: bool | None = None) -> str:
     """The character repairs, for a whole document before layout. Line breaks are kept."""
     log = log if log is not None else CleaningLog()
@@ -577,7 +606,7 @@ def repair_chars(text: str, log: CleaningLog | None = None, *, gbk: bool | None 
     if gbk:
         text, changes = fix_gbk_as_unicode(text)
         log.add("gbk_as_unicode", changes)
-    return _apply(CHAR_REPAIRS, text, log)
+    return _apply(CHAR_REPAIRS, _CHAR_GUARD, text, log)
 
 
 def clean_text(text: str, log: CleaningLog | None = None, *, gbk: bool | None = None) -> str:
@@ -588,4 +617,4 @@ def clean_text(text: str, log: CleaningLog | None = None, *, gbk: bool | None = 
     """
     log = log if log is not None else CleaningLog()
     text = repair_chars(text, log, gbk=gbk)
-    return _apply(BLOCK_REPAIRS, text, log).strip()
+    return _apply(BLOCK_REPAIRS, _BLOCK_GUARD, text, log).strip()

@@ -29,6 +29,7 @@ from corpus_tool.reading.model import (
 from corpus_tool.reading.outline import recover_headings
 from corpus_tool.reading.repair import CANONICAL_CITE_RE
 from corpus_tool.reading.textlayout import FIELD_LABEL_RE, ends_sentence
+from corpus_tool.reading.textstats import without_spaces
 
 _LABEL_SPLIT_RE = re.compile(r"^[\s\u3000]*[\[【［]?(?P<label>[^:：\]】］]+)[\]】］]?[\s\u3000]*[:：][\s\u3000]*")
 _KEYWORD_SEP_RE = re.compile(r"[；;，,、\s\u3000]+")
@@ -91,13 +92,13 @@ def split_label(text: str, bare: bool = False) -> tuple[str | None, str]:
     known front-matter label that runs straight into its text (``核心提示本文……``)."""
     m = _LABEL_SPLIT_RE.match(text) if ":" in text or "：" in text else None  # its label ends at a colon
     if m:
-        label = _undouble(re.sub(r"[\s\u3000]+", "", m.group("label")).lower())
+        label = _undouble(without_spaces(m.group("label")).lower())
         if FIELD_LABEL_RE.match(text) or label in _LABEL_NAMES:
             return _LABEL_NAMES.get(label, label), text[m.end():].strip()
     for rx, on in ((_BRACKET_LABEL_RE, True), (_BARE_LABEL_RE, bare)):
         m = rx.match(text) if on else None
         if m:
-            label = re.sub(r"[\s\u3000]+", "", m.group("label")).lower()
+            label = without_spaces(m.group("label")).lower()
             value = text[m.end():].strip()
             # a bare 关键词 is a label only before a list (关键词是…… is a sentence)
             if label in _LABEL_NAMES and (rx is _BRACKET_LABEL_RE or _LABEL_NAMES[label] != "keywords"
@@ -131,7 +132,7 @@ _CLC_RE = re.compile(r"(?<![A-Za-z])[A-Z]{1,2}[\s\u3000]*\d+(?:[\s\u3000]*[.．]
 def clc_codes(value: str) -> str:
     """中图分类号 as codes: ``V 263. 6 V 328. 5`` (a CAJ conversion's spacing) → ``V263.6；V328.5``.
     A value without a code is kept as printed."""
-    codes = [re.sub(r"[\s\u3000]+", "", c).replace("．", ".") for c in _CLC_RE.findall(value)]
+    codes = [without_spaces(c).replace("．", ".") for c in _CLC_RE.findall(value)]
     return "；".join(codes) if codes else value
 
 
@@ -262,6 +263,8 @@ def gather_front_fields(blocks: list[Block]) -> tuple[list[Block], int]:
 
 def extract_citations(text: str, para_no: int) -> tuple[str, list[Citation]]:
     """Move canonical markers ``[n:page]`` / ``[n]`` / ``[1,3-5]`` out of the text."""
+    if "[" not in text:  # most paragraphs: no marker
+        return text, []
     cites: list[Citation] = []
     pieces: list[str] = []
     last = 0
@@ -332,7 +335,9 @@ def split_article_ends(blocks: list[Block]) -> tuple[list[Block], set[int]]:
     out: list[Block] = []
     starts: set[int] = set()
     for block in blocks:
-        m = _EDITOR_NOTE_RE.search(block.text) if block.kind == PARA else None
+        # each note names 编辑 or 校对: a paragraph without either is not searched
+        noted = block.kind == PARA and ("编辑" in block.text or "校对" in block.text)
+        m = _EDITOR_NOTE_RE.search(block.text) if noted else None
         rest = block.text[m.end():].strip() if m else ""
         if m is None or not rest:
             out.append(block)
@@ -412,13 +417,17 @@ def demote_foreign_ocr_headings(blocks: list[Block]) -> tuple[list[Block], list[
     ``QuickSort``) that OCR set apart like a heading, not a section of the text. Numbered headings
     (``1.1 Single-Objective Programming``) and short Han ones read unsurely (目录, 致谢) stay headings.
     """
+    foreign = {id(b) for b in blocks if b.kind == HEADING and _unsure_ocr(b) and not _HAN_RE.search(b.text)
+               and not _NUMBERED_RE.match(b.text)}
+    if not foreign:  # most documents (every text file): no need to measure the whole text's Han share
+        return blocks, []
     visible = "".join(b.text for b in blocks if b.kind != FOOTNOTE)
     visible = re.sub(r"\s+", "", visible)
     if not visible or len(_HAN_RE.findall(visible)) < HAN_DOCUMENT_SHARE * len(visible):
         return blocks, []
     out, demoted = [], []
     for b in blocks:
-        if b.kind == HEADING and _unsure_ocr(b) and not _HAN_RE.search(b.text) and not _NUMBERED_RE.match(b.text):
+        if id(b) in foreign:
             b = replace(b, kind=PARA, level=None)
             demoted.append(b)
         out.append(b)
@@ -478,7 +487,7 @@ def fallback_title(blocks: list[Block]) -> tuple[Block | None, list[Block]]:
 def build_structure(blocks: list[Block]) -> Structured:
     """Assign roles to cleaned blocks and number everything in document order."""
     out = Structured()
-    blocks = [b for b in blocks if b.text.strip()]
+    blocks = [b for b in blocks if b.text and not b.text.isspace()]  # not blank, without a stripped copy of each
     blocks, next_articles = split_article_ends(blocks)
     if next_articles:
         out.log.append(LogEntry("article_end_split", len(next_articles), "text after an editor's note (责任编辑) "

@@ -154,7 +154,7 @@ def _page_number_lines(lines: list[str]) -> list[int]:
     off on both sides: in text with one line per paragraph, a bare number between two lines is
     part of the sentence (a web page's subscript: 广义货币M / 2 / 和社会融资规模).
     """
-    wrapped = _lines_hard_wrapped(lines)
+    wrapped: bool | None = None  # measured over all lines only when a number is not set off (most texts have none)
     candidates = []
     for i, line in enumerate(lines):
         if not line.strip() or not _PAGE_NUMBER_RE.match(line):
@@ -166,8 +166,11 @@ def _page_number_lines(lines: list[str]) -> list[int]:
                 or _PAGE_NUMBER_RE.match(before):
             continue
         set_off = not lines[i - 1].strip() and not lines[i + 1].strip()
-        if not (wrapped or set_off):
-            continue
+        if not set_off:
+            if wrapped is None:
+                wrapped = _lines_hard_wrapped(lines)
+            if not wrapped:
+                continue
         candidates.append(i)
     if len(candidates) >= 2:
         # A page holds hundreds of characters; numbered table rows stand a few dozen apart.

@@ -6,8 +6,12 @@ from __future__ import annotations
 import functools
 import operator
 import re
+import sys
+from typing import TYPE_CHECKING
 
-_SPACE_RE = re.compile(r"\s+")  # the characters str.isspace() accepts (sre uses the same Unicode table)
+if TYPE_CHECKING:
+    import numpy as np
+
 
 
 @functools.lru_cache(maxsize=8192)  # the layout step measures the same lines again and again
@@ -16,14 +20,20 @@ def visible_width(text: str) -> float:
 
     The same value as ``sum(0.5 if ch.isascii() else 1.0 for ch in text if not ch.isspace())``.
     """
-    visible = _SPACE_RE.sub("", text)
+    visible = without_spaces(text)
     n_ascii = len(visible.encode("ascii", "ignore"))
     return n_ascii * 0.5 + (len(visible) - n_ascii)
 
 
+def without_spaces(text: str) -> str:
+    """``text`` without its white space (``str.isspace``, ideographic spaces too); ~3× faster than
+    ``re.sub(r"\\s+", "", text)``, which removes the same characters."""
+    return "".join(text.split())
+
+
 def count_not_space(text: str) -> int:
     """How many characters of ``text`` are not white space (``str.isspace``)."""
-    return len(_SPACE_RE.sub("", text))
+    return len(without_spaces(text))
 
 
 # Up to this length the counts below are taken in plain Python (~3 ms at most): a one-file ingest in a fresh process
@@ -35,7 +45,7 @@ def count_changed(a: str, b: str) -> int:
     """How many positions of two strings of equal length differ."""
     if len(a) != len(b):
         raise ValueError("strings of different lengths")
-    if not a:
+    if a == b:  # the common case (a simplified text that t2s leaves as it is), in one memcmp
         return 0
     if len(a) <= PLAIN_MAX_CHARS:
         return sum(map(operator.ne, a, b))
@@ -60,8 +70,29 @@ def count_in_ranges(text: str, ranges: tuple[tuple[str, str], ...]) -> int:
         return len(_outside_re(ranges).sub("", text)) if ranges else 0
     import numpy as np
 
+    return int(np.count_nonzero(_inside(text, ranges)[1]))
+
+
+def keep_in_ranges(text: str, ranges: tuple[tuple[str, str], ...]) -> str:
+    """The characters of ``text`` that fall in any of the inclusive ``(first, last)`` ranges, in order.
+
+    In numpy once it is loaded (~6× faster than the regex on a document's text), or for a long text;
+    by the regex otherwise, so that a small one-file ingest does not import it. The same string either way.
+    """
+    if not text or not ranges:
+        return ""
+    if len(text) <= PLAIN_MAX_CHARS and "numpy" not in sys.modules:
+        return _outside_re(ranges).sub("", text)
+    cps, inside = _inside(text, ranges)
+    return cps[inside].tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _inside(text: str, ranges: tuple[tuple[str, str], ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The code points of ``text`` and which of them fall in the ranges."""
+    import numpy as np
+
     cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     inside = np.zeros(len(cps), dtype=bool)
-    for first, last in ranges:
-        inside |= (cps >= ord(first)) & (cps <= ord(last))
-    return int(np.count_nonzero(inside))
+    for first, last in ranges:  # first <= cp <= last in one comparison: below first, cp - first wraps round
+        inside |= (cps - np.uint32(ord(first))) <= np.uint32(ord(last) - ord(first))
+    return cps, inside
