@@ -124,7 +124,6 @@ def _plain_shingle_hashes(text: str) -> set[int]:
 
 
 @functools.cache
-@functools.cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     """The permutations h → a·h + b mod 2³² as numpy columns."""
     import numpy as np
